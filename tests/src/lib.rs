@@ -1,0 +1,67 @@
+//! The workshop's test harness.
+//!
+//! Every chapter crate runs the same test files (`tests/suite/*.rs`) against its own binary. The
+//! harness gives each test a [`Sandbox`]: a scratch directory with a fresh busybox root
+//! filesystem, a state directory, and a private "host" (its own mount and UTS namespaces, kept
+//! alive by a holder process) in which every minidock command of the test runs. Nothing a test
+//! does, right or wrong, reaches the real host, and everything goes away when the test ends,
+//! also when it fails.
+//!
+//! A chapter's test entry file is one line plus its test files:
+//!
+//! ```ignore
+//! harness::setup!("minidock-01");
+//! #[path = "../../../tests/suite/scaffold.rs"]
+//! mod scaffold;
+//! ```
+
+mod elevate;
+mod fixture;
+mod probe;
+pub mod random;
+mod report;
+mod sandbox;
+
+pub use report::{check_eq, Failure, Section};
+pub use sandbox::{Output, Run, Sandbox};
+
+#[doc(hidden)]
+pub use ctor;
+
+use std::sync::OnceLock;
+
+static BINARY: OnceLock<&'static str> = OnceLock::new();
+
+/// Declares which binary the tests of this crate run, and prepares the test process: it makes
+/// sure the tests run as root (re-running them through `sudo -n` for a normal user) and builds
+/// the probe before any test starts.
+#[macro_export]
+macro_rules! setup {
+    ($binary:literal) => {
+        #[$crate::ctor::ctor(unsafe, crate_path = $crate::ctor)]
+        fn minidock_harness_setup() {
+            $crate::start(env!(concat!("CARGO_BIN_EXE_", $binary)));
+        }
+    };
+}
+
+/// Runs once, before the test harness's own `main`: see [`setup!`].
+#[doc(hidden)]
+pub fn start(binary: &'static str) {
+    let _ = BINARY.set(binary);
+    let args: Vec<String> = std::env::args().collect();
+    // Listing the tests (as IDEs and `cargo test -- --list` do) needs neither root nor the probe.
+    if args.iter().any(|a| a == "--list") {
+        return;
+    }
+    // Built before elevating, so the build stays owned by whoever runs cargo.
+    probe::path();
+    elevate::ensure_root(&args);
+}
+
+/// The minidock binary under test.
+pub fn binary() -> &'static str {
+    BINARY
+        .get()
+        .expect("harness::setup!(...) missing from the test entry file")
+}

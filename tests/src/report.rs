@@ -1,0 +1,153 @@
+//! Failure messages that tell a learner what to do next: what was expected, what happened, and
+//! where in the book to read.
+
+use std::fmt::Debug;
+
+use crate::Output;
+
+/// A section of the book: a chapter and the title of a heading in it.
+///
+/// `cargo xtask verify` checks that every section a test names exists in the book.
+#[derive(Debug, Clone, Copy)]
+pub struct Section {
+    pub chapter: u32,
+    pub title: &'static str,
+}
+
+impl Section {
+    pub const fn new(chapter: u32, title: &'static str) -> Section {
+        Section { chapter, title }
+    }
+}
+
+/// A failed expectation, built up and then reported with [`Failure::fail`].
+#[must_use = "call .fail() to report it"]
+pub struct Failure {
+    what: String,
+    expected: Option<String>,
+    got: Option<String>,
+    hint: Option<String>,
+    output: Option<Output>,
+    section: Option<Section>,
+}
+
+impl Failure {
+    /// `what` says what was wrong, e.g. "the host name inside the container".
+    pub fn new(what: impl Into<String>) -> Failure {
+        Failure {
+            what: what.into(),
+            expected: None,
+            got: None,
+            hint: None,
+            output: None,
+            section: None,
+        }
+    }
+
+    pub fn expected(mut self, expected: impl Debug) -> Failure {
+        self.expected = Some(format!("{expected:?}"));
+        self
+    }
+
+    pub fn got(mut self, got: impl Debug) -> Failure {
+        self.got = Some(format!("{got:?}"));
+        self
+    }
+
+    /// Like [`Failure::expected`], for a description rather than a value (printed unquoted).
+    pub fn expected_text(mut self, expected: impl std::fmt::Display) -> Failure {
+        self.expected = Some(expected.to_string());
+        self
+    }
+
+    /// Like [`Failure::got`], for a description rather than a value (printed unquoted).
+    pub fn got_text(mut self, got: impl std::fmt::Display) -> Failure {
+        self.got = Some(got.to_string());
+        self
+    }
+
+    /// One sentence on the likely cause.
+    pub fn hint(mut self, hint: impl Into<String>) -> Failure {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// The command whose behaviour was wrong, shown in full.
+    pub fn output(mut self, output: &Output) -> Failure {
+        self.output = Some(output.clone());
+        self
+    }
+
+    pub fn section(mut self, section: Section) -> Failure {
+        self.section = Some(section);
+        self
+    }
+
+    /// The report, as the test prints it.
+    pub fn message(&self) -> String {
+        let mut text = format!("\n{}\n", self.what);
+        if let Some(expected) = &self.expected {
+            text += &format!("  expected: {expected}\n");
+        }
+        if let Some(got) = &self.got {
+            text += &format!("  got:      {got}\n");
+        }
+        if let Some(hint) = &self.hint {
+            text += &format!("  hint:     {hint}\n");
+        }
+        if let Some(output) = &self.output {
+            text += &output.describe();
+            text += "\n";
+        }
+        if let Some(section) = &self.section {
+            text += &format!(
+                "  read:     the book, chapter {}, \"{}\"\n",
+                section.chapter, section.title
+            );
+        }
+        text
+    }
+
+    /// Fails the test with the report.
+    #[track_caller]
+    pub fn fail(self) -> ! {
+        panic!("{}", self.message())
+    }
+}
+
+/// Fails the test unless `expected == got`.
+#[track_caller]
+pub fn check_eq<T: Debug + PartialEq>(
+    what: &str,
+    expected: T,
+    got: T,
+    output: &Output,
+    section: Section,
+) {
+    if expected != got {
+        Failure::new(what)
+            .expected(expected)
+            .got(got)
+            .output(output)
+            .section(section)
+            .fail();
+    }
+}
+
+impl Output {
+    /// Fails the test unless the command exited with `expected`.
+    #[track_caller]
+    pub fn expect_status(&self, expected: i32, section: Section) -> &Output {
+        if self.status != Some(expected) || self.timed_out {
+            Failure::new(format!(
+                "minidock should have exited with status {expected}"
+            ))
+            .expected_text(format!("exit status {expected}"))
+            .got_text(self.ending())
+            .output(self)
+            .section(section)
+            .fail();
+        }
+        self
+    }
+}

@@ -1,0 +1,151 @@
+//! Chapter 1, "A process in a box": the command runs in its own UTS namespace, under its own host
+//! name, with IMAGE as its root directory.
+
+use std::fs;
+
+use harness::{check_eq, random, Failure, Sandbox, Section};
+
+const UTS: Section = Section::new(1, "A new UTS namespace");
+const HOSTNAME: Section = Section::new(1, "Set the host name");
+const CHROOT: Section = Section::new(1, "Change the root directory");
+
+/// Fails unless the container's host name, as `probe hostname` printed it, is `expected`.
+fn expect_container_hostname(sb: &Sandbox, expected: &str, got: &str, out: &harness::Output) {
+    if got == expected {
+        return;
+    }
+    let mut failure = Failure::new("the host name inside the container")
+        .expected(expected)
+        .got(got)
+        .output(out)
+        .section(HOSTNAME);
+    if got == sb.original_hostname() {
+        failure = failure
+            .hint("that is the host's own name: the container's first process never set its own");
+    }
+    failure.fail();
+}
+
+#[test]
+fn hostname_option_names_the_container() {
+    let sb = Sandbox::new();
+    let name = random::name("box-");
+    let out = sb
+        .minidock([
+            "run",
+            "--hostname",
+            &name,
+            &sb.image(),
+            &sb.probe(),
+            "hostname",
+        ])
+        .output();
+    out.expect_status(0, HOSTNAME);
+    expect_container_hostname(&sb, &name, out.stdout_trimmed(), &out);
+}
+
+#[test]
+fn default_host_name_is_a_short_id() {
+    let sb = Sandbox::new();
+    // The host name as the kernel reports it, then as $HOSTNAME says: they must agree.
+    let script = r#""$0" hostname; echo "$HOSTNAME""#;
+    let out = sb
+        .minidock(["run", &sb.image(), "sh", "-c", script, &sb.probe()])
+        .output();
+    out.expect_status(0, HOSTNAME);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    let id = lines.get(1).copied().unwrap_or_default();
+    let is_short_id = id.len() == 12 && id.chars().all(|c| matches!(c, '0'..='9' | 'a'..='f'));
+    if !is_short_id {
+        Failure::new("$HOSTNAME should be a generated id: 12 lowercase hex digits, like docker's")
+            .got(id)
+            .output(&out)
+            .section(HOSTNAME)
+            .fail();
+    }
+    let reported = lines.first().copied().unwrap_or_default();
+    expect_container_hostname(&sb, id, reported, &out);
+}
+
+#[test]
+fn the_host_keeps_its_host_name() {
+    let sb = Sandbox::new();
+    let name = random::name("box-");
+    let out = sb
+        .minidock(["run", "-h", &name, &sb.image(), &sb.probe(), "hostname"])
+        .output();
+    out.expect_status(0, UTS);
+    // Only a container that did rename itself can show that the host was left alone.
+    expect_container_hostname(&sb, &name, out.stdout_trimmed(), &out);
+    let host = sb.current_hostname();
+    if host != sb.original_hostname() {
+        Failure::new("the host's own host name changed when the container set its own")
+            .expected(sb.original_hostname())
+            .got(&host)
+            .hint("sethostname(2) renames the UTS namespace of its caller: the container needs a new one")
+            .output(&out)
+            .section(UTS)
+            .fail();
+    }
+}
+
+#[test]
+fn the_command_sees_the_image_as_its_root() {
+    let sb = Sandbox::new();
+    let (file, content) = (random::name("only-in-the-image-"), random::word(16));
+    fs::write(sb.rootfs().join(&file), &content).unwrap();
+    let inside = format!("/{file}");
+    let out = sb
+        .minidock(["run", &sb.image(), &sb.probe(), "cat", &inside])
+        .output();
+    if out.status != Some(0) || out.stdout != content {
+        Failure::new(format!(
+            "the command should read the image's {inside} as its own"
+        ))
+        .expected(&content)
+        .got_text(format!("{:?} ({})", out.stdout, out.ending()))
+        .hint("IMAGE must become the command's `/`")
+        .output(&out)
+        .section(CHROOT)
+        .fail();
+    }
+}
+
+#[test]
+fn host_files_are_out_of_sight() {
+    let sb = Sandbox::new();
+    let secret = sb.host_path(&random::name("host-only-"));
+    fs::write(&secret, "the host's").unwrap();
+    let secret = secret.display().to_string();
+    let out = sb
+        .minidock(["run", &sb.image(), &sb.probe(), "exists", &secret])
+        .output();
+    out.expect_status(0, CHROOT);
+    if out.stdout_trimmed() != "no" {
+        Failure::new(format!("the container can see the host's file {secret}"))
+            .expected_text("no such file inside the container")
+            .got_text(format!("probe exists said {:?}", out.stdout_trimmed()))
+            .output(&out)
+            .section(CHROOT)
+            .fail();
+    }
+}
+
+#[test]
+fn a_relative_image_path_works_too() {
+    let sb = Sandbox::new();
+    let (file, content) = (random::name("marker-"), random::word(16));
+    fs::write(sb.rootfs().join(&file), &content).unwrap();
+    // minidock runs in the test's scratch directory, where the rootfs is `./rootfs`.
+    let out = sb
+        .minidock(["run", "./rootfs", &sb.probe(), "cat", &format!("/{file}")])
+        .output();
+    out.expect_status(0, CHROOT);
+    check_eq(
+        "the image's file, read through IMAGE given as ./rootfs",
+        content,
+        out.stdout.clone(),
+        &out,
+        CHROOT,
+    );
+}

@@ -1,0 +1,229 @@
+//! The scaffold: what minidock does from chapter 1 on without it being an exercise. Exit statuses,
+//! standard input and output, the command's environment and working directory, and errors on
+//! the command line. Every chapter's starter passes these; if one fails, something that used to
+//! work is broken.
+
+use harness::{check_eq, random, Failure, Sandbox, Section};
+
+const EXIT: Section = Section::new(1, "Exit statuses");
+const STDIO: Section = Section::new(1, "Standard input and output");
+const ENV: Section = Section::new(1, "The command's environment");
+const CLI: Section = Section::new(1, "The command line");
+
+#[test]
+fn the_commands_exit_status_is_minidocks() {
+    let sb = Sandbox::new();
+    let code = random::number(1, 124);
+    let out = sb
+        .minidock(["run", &sb.image(), "sh", "-c", &format!("exit {code}")])
+        .output();
+    out.expect_status(code as i32, EXIT);
+    let out = sb.minidock(["run", &sb.image(), "true"]).output();
+    out.expect_status(0, EXIT);
+}
+
+#[test]
+fn a_command_killed_by_signal_n_gives_128_plus_n() {
+    let sb = Sandbox::new();
+    // Faults the kernel signals itself: they kill even a pid 1 that has no handler for them.
+    let (kind, signal) = random::pick(&[("segv", libc::SIGSEGV), ("bus", libc::SIGBUS)]);
+    let out = sb
+        .minidock(["run", &sb.image(), &sb.probe(), "crash", kind])
+        .output();
+    out.expect_status(128 + signal, EXIT);
+}
+
+#[test]
+fn a_missing_command_gives_127() {
+    let sb = Sandbox::new();
+    for command in [
+        random::name("/no-such-file-"),
+        random::name("no-such-command-"),
+    ] {
+        let out = sb.minidock(["run", &sb.image(), &command]).output();
+        out.expect_status(127, EXIT);
+        if !out.stderr.contains(&command) {
+            Failure::new("the error message should name the missing command")
+                .expected_text(format!("a line on stderr naming {command:?}"))
+                .output(&out)
+                .section(EXIT)
+                .fail();
+        }
+    }
+}
+
+#[test]
+fn a_command_that_cannot_be_executed_gives_126() {
+    let sb = Sandbox::new();
+    // /etc/passwd exists in every root filesystem (and on the host) and is not executable.
+    let out = sb.minidock(["run", &sb.image(), "/etc/passwd"]).output();
+    out.expect_status(126, EXIT);
+}
+
+#[test]
+fn stdout_and_stderr_are_passed_through() {
+    let sb = Sandbox::new();
+    let (to_out, to_err) = (random::word(12), random::word(12));
+    let script = format!("echo {to_out}; echo {to_err} >&2");
+    let out = sb
+        .minidock(["run", &sb.image(), "sh", "-c", &script])
+        .output();
+    out.expect_status(0, STDIO);
+    check_eq(
+        "what the command wrote to stdout",
+        format!("{to_out}\n"),
+        out.stdout.clone(),
+        &out,
+        STDIO,
+    );
+    if !out.stderr.lines().any(|line| line == to_err) {
+        Failure::new("what the command wrote to stderr should reach minidock's stderr")
+            .expected(&to_err)
+            .output(&out)
+            .section(STDIO)
+            .fail();
+    }
+}
+
+#[test]
+fn stdin_is_passed_through() {
+    let sb = Sandbox::new();
+    let input = format!("{}\n{}\n", random::word(20), random::word(20));
+    let out = sb
+        .minidock(["run", &sb.image(), "cat"])
+        .stdin(input.clone())
+        .output();
+    out.expect_status(0, STDIO);
+    check_eq(
+        "what cat echoed from its stdin",
+        input,
+        out.stdout.clone(),
+        &out,
+        STDIO,
+    );
+}
+
+/// The environment variables `env` printed, in order.
+fn env_lines(stdout: &str) -> Vec<String> {
+    stdout.lines().map(str::to_string).collect()
+}
+
+#[test]
+fn env_options_set_variables() {
+    let sb = Sandbox::new();
+    let (key, value) = (random::name("VAR_").to_uppercase(), random::word(10));
+    let pair = format!("{key}={value}");
+    let out = sb
+        .minidock([
+            "run",
+            "-e",
+            &pair,
+            "--env",
+            "HOME=/somewhere",
+            &sb.image(),
+            "env",
+        ])
+        .output();
+    out.expect_status(0, ENV);
+    let vars = env_lines(&out.stdout);
+    for wanted in [pair.as_str(), "HOME=/somewhere"] {
+        if !vars.iter().any(|v| v == wanted) {
+            Failure::new("a variable set with -e is missing from the command's environment")
+                .expected(wanted)
+                .got(&vars)
+                .output(&out)
+                .section(ENV)
+                .fail();
+        }
+    }
+}
+
+#[test]
+fn the_environment_is_clean() {
+    let sb = Sandbox::new();
+    let leak = random::name("LEAK_").to_uppercase();
+    let out = sb
+        .minidock(["run", &sb.image(), "env"])
+        .env(&leak, "from-minidocks-own-environment")
+        .output();
+    out.expect_status(0, ENV);
+    let vars = env_lines(&out.stdout);
+    if vars.iter().any(|v| v.starts_with(&format!("{leak}="))) {
+        Failure::new("the command inherited a variable from minidock's own environment")
+            .expected_text("only PATH, HOSTNAME, HOME and what -e sets")
+            .got(&vars)
+            .output(&out)
+            .section(ENV)
+            .fail();
+    }
+    for prefix in ["PATH=", "HOSTNAME=", "HOME=/root"] {
+        if !vars.iter().any(|v| v.starts_with(prefix)) {
+            Failure::new(format!("the command's environment lacks {prefix}..."))
+                .got(&vars)
+                .output(&out)
+                .section(ENV)
+                .fail();
+        }
+    }
+}
+
+#[test]
+fn workdir_is_created_and_used() {
+    let sb = Sandbox::new();
+    // Under the test's scratch directory, so it is cleaned up wherever it is created.
+    let dir = sb.dir().join(random::name("work-")).join("sub");
+    let dir = dir.display().to_string();
+    let out = sb
+        .minidock(["run", "-w", &dir, &sb.image(), "pwd"])
+        .output();
+    out.expect_status(0, ENV);
+    check_eq(
+        "the command's working directory",
+        dir,
+        out.stdout_trimmed().to_string(),
+        &out,
+        ENV,
+    );
+}
+
+#[test]
+fn a_missing_image_directory_gives_125_and_changes_nothing() {
+    let sb = Sandbox::new();
+    let mounts = sb.mounts();
+    let image = sb
+        .host_path(&random::name("no-such-image-"))
+        .display()
+        .to_string();
+    let out = sb.minidock(["run", &image, "true"]).output();
+    out.expect_status(125, CLI);
+    if !out.stderr.contains(&image) || out.stderr.lines().count() != 1 {
+        Failure::new("the error should be one line naming the missing image directory")
+            .expected_text(format!("one line on stderr containing {image:?}"))
+            .output(&out)
+            .section(CLI)
+            .fail();
+    }
+    check_eq(
+        "files left in minidock's state directory",
+        Vec::<String>::new(),
+        sb.state_entries(),
+        &out,
+        CLI,
+    );
+    check_eq("the host's mount table", mounts, sb.mounts(), &out, CLI);
+}
+
+#[test]
+fn an_unknown_option_gives_125() {
+    let sb = Sandbox::new();
+    let flag = format!("--{}", random::name("no-such-option-"));
+    let out = sb.minidock(["run", &flag, &sb.image(), "true"]).output();
+    out.expect_status(125, CLI);
+    if !out.stderr.contains(&flag) {
+        Failure::new("the error should name the unknown option")
+            .expected_text(format!("stderr mentioning {flag}"))
+            .output(&out)
+            .section(CLI)
+            .fail();
+    }
+}
