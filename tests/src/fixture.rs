@@ -1,5 +1,15 @@
 //! The fixture root filesystem: the host's static busybox and its applets, a few files every
 //! Linux system has, and the probe.
+//!
+//! The executables are copied once, before any test runs, into a cache directory, and each test's
+//! root filesystem hard-links them from there. Never writing an executable while tests run
+//! matters: a test thread's fork can inherit the descriptor of a file being written by another,
+//! and executing that file then fails with ETXTBSY ("text file busy").
+//!
+//! The executables are copied once, before any test runs, into a cache directory, and each test's
+//! root filesystem hard-links them from there. Never writing an executable while tests run
+//! matters: a test thread's fork can inherit the descriptor of a file being written by another,
+//! and executing that file then fails with ETXTBSY ("text file busy").
 
 use std::fs;
 use std::os::unix::fs::{symlink, PermissionsExt};
@@ -55,17 +65,54 @@ fn has_interpreter(path: &Path) -> bool {
     })
 }
 
+/// The cache of executables, next to the tests' scratch directories (hard links need one
+/// filesystem). Made by [`prepare`].
+static CACHE: OnceLock<PathBuf> = OnceLock::new();
+
+/// Fills the cache. Runs once per test process, before any test starts (see `harness::start`).
+pub fn prepare(probe: &Path) {
+    let (busybox, _) = busybox();
+    let size = fs::metadata(busybox).map(|m| m.len()).unwrap_or(0);
+    let key = format!("{}-{size}", probe.file_name().unwrap().to_string_lossy());
+    let cache = std::env::temp_dir().join(format!("minidock-test-cache-{key}"));
+    if !cache.join("busybox").exists() {
+        // Build it under a private name, then rename: another test process may be doing the same.
+        let partial = std::env::temp_dir().join(format!(
+            "minidock-test-cache.partial-{}",
+            std::process::id()
+        ));
+        let _ = fs::remove_dir_all(&partial);
+        fs::create_dir_all(&partial).expect("creating the fixture cache");
+        fs::copy(probe, partial.join("probe")).expect("caching the probe");
+        fs::copy(busybox, partial.join("busybox")).expect("caching busybox");
+        if fs::rename(&partial, &cache).is_err() {
+            let _ = fs::remove_dir_all(&partial); // another process was first
+        }
+    }
+    let _ = CACHE.set(cache);
+}
+
+/// Places a cached executable at `to`: a hard link, or a copy across filesystems.
+pub fn place(name: &str, to: &Path) {
+    let cache = CACHE.get().expect("fixture::prepare ran before the tests");
+    let from = cache.join(name);
+    if fs::hard_link(&from, to).is_err() {
+        fs::copy(&from, to)
+            .unwrap_or_else(|e| panic!("copying {} to {}: {e}", from.display(), to.display()));
+    }
+}
+
 /// Builds a fresh root filesystem at `root`: `/bin/busybox` with one relative symlink per applet
 /// (absolute ones would point back into the host), the usual empty directories, and `/etc` files.
 pub fn busybox_rootfs(root: &Path) {
-    let (busybox, applets) = busybox();
+    let (_, applets) = busybox();
     for dir in [
         "bin", "dev", "etc", "proc", "root", "sys", "tmp", "usr/bin", "var",
     ] {
         fs::create_dir_all(root.join(dir)).expect("creating the fixture rootfs");
     }
     fs::set_permissions(root.join("tmp"), fs::Permissions::from_mode(0o1777)).unwrap();
-    fs::copy(busybox, root.join("bin/busybox")).expect("copying busybox into the fixture");
+    place("busybox", &root.join("bin/busybox"));
     for applet in applets {
         let _ = symlink("busybox", root.join("bin").join(applet));
     }

@@ -55,8 +55,10 @@ pub fn start(binary: &'static str) {
         return;
     }
     // Built before elevating, so the build stays owned by whoever runs cargo.
-    probe::path();
+    let probe = probe::path();
     elevate::ensure_root(&args);
+    // Now root, and still single-threaded: no test has started.
+    fixture::prepare(probe);
 }
 
 /// The minidock binary under test.

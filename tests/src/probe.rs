@@ -33,7 +33,19 @@ fn build() -> PathBuf {
         .and_then(Path::parent)
         .map(|profile| profile.join("minidock-test"))
         .expect("the test binary lives in a target directory");
-    let out = dir.join(format!("probe-{:016x}", hash(SOURCE)));
+    let flags = [
+        "--edition",
+        "2021",
+        "-O",
+        "-C",
+        "target-feature=+crt-static",
+        "-C",
+        "strip=symbols",
+    ];
+    let out = dir.join(format!(
+        "probe-{:016x}",
+        hash(&(SOURCE.to_string() + &flags.join(" ")))
+    ));
     if out.exists() {
         return out;
     }
@@ -44,13 +56,7 @@ fn build() -> PathBuf {
     // see half a file.
     let partial = dir.join(format!("probe.partial-{}", std::process::id()));
     let status = Command::new(&rustc)
-        .args([
-            "--edition",
-            "2021",
-            "-O",
-            "-C",
-            "target-feature=+crt-static",
-        ])
+        .args(flags)
         .args(["--target", &host, "--crate-name", "probe", "-o"])
         .arg(&partial)
         .arg(SOURCE_PATH)
@@ -58,6 +64,14 @@ fn build() -> PathBuf {
         .unwrap_or_else(|e| panic!("running {rustc} to build the probe: {e}"));
     assert!(status.success(), "building the probe with {rustc} failed");
     std::fs::rename(&partial, &out).expect("moving the built probe in place");
+    // Older builds are of no more use.
+    for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with("probe-") && path != out {
+            let _ = std::fs::remove_file(path);
+        }
+    }
     out
 }
 

@@ -47,6 +47,8 @@ impl Sandbox {
     /// A new sandbox with a fresh fixture root filesystem.
     pub fn new() -> Sandbox {
         let dir = std::env::temp_dir().join(random::name("minidock-test-"));
+        // Until the sandbox exists (and its Drop takes over), remove the directory on a panic.
+        let guard = RemoveOnDrop(dir.clone());
         for sub in ["rootfs", "state", "host"] {
             fs::create_dir_all(dir.join(sub))
                 .unwrap_or_else(|e| panic!("creating {}: {e}", dir.join(sub).display()));
@@ -58,16 +60,17 @@ impl Sandbox {
         let inside = dir.join("rootfs").join(probe.strip_prefix("/").unwrap());
         fs::create_dir_all(inside.parent().unwrap()).unwrap();
         for copy in [&probe, &inside] {
-            fs::copy(probe::path(), copy).expect("copying the probe");
+            fixture::place("probe", copy);
         }
 
         let hostname = random::name("host-");
-        let holder = spawn_holder(&probe, &hostname);
+        let holder = spawn_holder(probe::path(), &hostname);
         let ns = |kind: &str| {
             File::open(format!("/proc/{}/ns/{kind}", holder.id()))
                 .unwrap_or_else(|e| panic!("opening the sandbox's {kind} namespace: {e}"))
         };
         let (mount_ns, uts_ns) = (ns("mnt"), ns("uts"));
+        std::mem::forget(guard);
         Sandbox {
             dir,
             hostname,
@@ -198,6 +201,14 @@ impl Sandbox {
             stdin: Vec::new(),
             timeout: DEFAULT_TIMEOUT,
         }
+    }
+}
+
+struct RemoveOnDrop(PathBuf);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
     }
 }
 
