@@ -1,0 +1,11 @@
+/// Makes `rootfs` the root directory of the calling process, and moves it there.
+///
+/// Runs in the container's first process, before it executes the command, so the command and
+/// everything it starts find their files in `rootfs`.
+pub fn enter(rootfs: &Path) -> sys::Result<()> {
+    // TODO(chapter 1): Change the root directory
+    //   (the book: chapter 1, "Change the root directory")
+    // Make `rootfs` this process's `/` with `sys::chroot`, then `sys::chdir` into it.
+    let _ = rootfs;
+    Ok(())
+}

@@ -1,0 +1,11 @@
+/// Gives the container its host name.
+///
+/// Runs in the container's first process, inside its new UTS namespace: `sethostname(2)` changes
+/// the name of the namespace the caller is in, so the host keeps its own.
+pub fn set_hostname(hostname: &str) -> sys::Result<()> {
+    // TODO(chapter 1): Set the host name
+    //   (the book: chapter 1, "Set the host name")
+    // Set the host name with `sys::sethostname`.
+    let _ = hostname;
+    Ok(())
+}

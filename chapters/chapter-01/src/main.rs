@@ -1,0 +1,62 @@
+//! minidock: a small container runtime, written chapter by chapter in the workshop.
+//!
+//! This file only wires the parts together: parse the command line, run the command, and turn the
+//! outcome into an exit status. Everything else lives in a module named after the kernel concept
+//! it deals with.
+
+mod cli;
+mod config;
+mod exec;
+mod exit;
+mod handshake;
+mod init;
+mod namespaces;
+mod rootfs;
+mod run;
+mod sys;
+mod uts;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return ExitCode::from(usage_error(err)),
+    };
+    sys::set_explain(cli.explain);
+    let outcome = match &cli.command {
+        Command::Run(args) => run::run(args),
+    };
+    match outcome {
+        Ok(status) => ExitCode::from(status),
+        Err(err) => {
+            let status = err.exit_status();
+            eprintln!("minidock: {:#}", anyhow::Error::new(err));
+            ExitCode::from(status)
+        }
+    }
+}
+
+/// Prints a command-line error the way docker does, as one line and a pointer to `--help`, and
+/// returns docker's status for it. `--help` and `--version` are not errors: they print and exit 0.
+fn usage_error(err: clap::Error) -> u8 {
+    use clap::error::ErrorKind;
+    if matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = err.print();
+        return 0;
+    }
+    let rendered = err.render().to_string();
+    let first = rendered.lines().next().unwrap_or("invalid arguments");
+    let message = first.strip_prefix("error: ").unwrap_or(first);
+    eprintln!("minidock: {message}\nSee 'minidock --help'.");
+    exit::FAILED
+}

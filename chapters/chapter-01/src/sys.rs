@@ -1,0 +1,305 @@
+//! Thin wrappers over the system calls minidock makes.
+//!
+//! Every kernel operation in minidock goes through a function here. Each one does exactly one call
+//! and, when minidock runs with `--explain`, first prints that call together with the shell command
+//! that does the same thing, so you can replay the container's setup by hand:
+//!
+//! ```text
+//! + [container] sethostname("box")                     # like: hostname box
+//! ```
+//!
+//! The `[minidock]` / `[container]` tag says which process made the call: the minidock command
+//! you started, or the container's first process that it cloned.
+
+use std::convert::Infallible;
+use std::ffi::{CStr, CString};
+use std::os::fd::OwnedFd;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+
+use nix::errno::Errno;
+use nix::sched::CloneFlags;
+use nix::sys::socket::{AddressFamily, SockFlag, SockType};
+use nix::sys::wait::WaitStatus;
+use nix::unistd::Pid;
+
+/// A system call that failed: which call, on what, and the kernel's answer.
+#[derive(Debug, thiserror::Error)]
+#[error("{call}: {}", describe(*.errno))]
+pub struct Error {
+    /// The call as `--explain` would print it, e.g. `chroot("/srv/rootfs")`.
+    pub call: String,
+    pub errno: Errno,
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// The kernel's description of an error number, lowercase like the rest of minidock's messages.
+pub fn describe(errno: Errno) -> String {
+    let text = errno.desc();
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => text.to_string(),
+    }
+}
+
+static EXPLAIN: AtomicBool = AtomicBool::new(false);
+static ROLE: AtomicU8 = AtomicU8::new(Role::Minidock as u8);
+
+/// Which process is making calls: decides the tag `--explain` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Role {
+    Minidock = 0,
+    Container = 1,
+}
+
+/// Turns the narration of `--explain` on or off for this process (and the ones it clones).
+pub fn set_explain(on: bool) {
+    EXPLAIN.store(on, Ordering::Relaxed);
+}
+
+/// Called once by the cloned child, so its calls are tagged `[container]`.
+pub fn set_role(role: Role) {
+    ROLE.store(role as u8, Ordering::Relaxed);
+}
+
+fn explain(call: &str, shell: &str) {
+    if !EXPLAIN.load(Ordering::Relaxed) {
+        return;
+    }
+    let who = if ROLE.load(Ordering::Relaxed) == Role::Container as u8 {
+        "[container]"
+    } else {
+        "[minidock]"
+    };
+    let line = format!("+ {who} {call}");
+    if shell.is_empty() {
+        eprintln!("{line}");
+    } else {
+        eprintln!("{line:<56} # like: {shell}");
+    }
+}
+
+/// Runs one call: narrate it, make it, and name it in the error if it fails.
+fn call<T>(call: String, shell: &str, f: impl FnOnce() -> nix::Result<T>) -> Result<T> {
+    explain(&call, shell);
+    f().map_err(|errno| Error { call, errno })
+}
+
+/// Quotes a word for a POSIX shell only when it needs it, so the `# like:` column stays readable.
+pub fn shell_quote(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c));
+    if plain {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+/// `socketpair(2)`: two connected sockets, one for each side of the setup handshake.
+///
+/// `SOCK_SEQPACKET` keeps message boundaries, so one `send` is one `recv`. `SOCK_CLOEXEC` closes
+/// the container's end by itself when the container executes its command: minidock reads that
+/// end-of-file as "the command is running" (see `handshake`).
+pub fn socketpair() -> Result<(OwnedFd, OwnedFd)> {
+    call(
+        "socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC)".into(),
+        "",
+        || {
+            nix::sys::socket::socketpair(
+                AddressFamily::Unix,
+                SockType::SeqPacket,
+                None,
+                SockFlag::SOCK_CLOEXEC,
+            )
+        },
+    )
+}
+
+/// The `unshare(1)` option that asks for the same namespace as a `CLONE_NEW*` flag.
+fn unshare_option(flag: CloneFlags) -> Option<&'static str> {
+    Some(match flag {
+        CloneFlags::CLONE_NEWUTS => "--uts",
+        CloneFlags::CLONE_NEWPID => "--pid",
+        CloneFlags::CLONE_NEWNS => "--mount",
+        CloneFlags::CLONE_NEWIPC => "--ipc",
+        CloneFlags::CLONE_NEWNET => "--net",
+        CloneFlags::CLONE_NEWUSER => "--user",
+        CloneFlags::CLONE_NEWCGROUP => "--cgroup",
+        _ => return None,
+    })
+}
+
+/// `clone(2)`: starts a child process running `child`, in the new namespaces `flags` asks for.
+///
+/// Unlike `fork(2)`, clone lets the child be born inside new namespaces, which matters for the PID
+/// namespace: only a process created in it can be its pid 1. The child gets a copy of minidock's
+/// memory, like after fork, and runs `child` on `stack`; its return value is its exit status.
+/// `SIGCHLD` asks the kernel to notify minidock when the child ends, so `waitpid` works as usual.
+///
+/// # Safety
+/// minidock must be single-threaded when it calls this (it is: it never starts a thread), for the
+/// same reasons as with `fork(2)`: the child would inherit locks held by threads that do not exist
+/// in it.
+pub unsafe fn clone(
+    child: Box<dyn FnMut() -> isize + '_>,
+    stack: &mut [u8],
+    flags: CloneFlags,
+) -> Result<Pid> {
+    let names: Vec<&str> = flags
+        .iter_names()
+        .map(|(name, _)| name)
+        .chain(["SIGCHLD"])
+        .collect();
+    let options: Vec<&str> = flags.iter().filter_map(unshare_option).collect();
+    let shell = if options.is_empty() {
+        "a plain fork: ( COMMAND & )".to_string()
+    } else {
+        format!("unshare {} --fork", options.join(" "))
+    };
+    call(format!("clone({})", names.join(" | ")), &shell, || {
+        // SAFETY: the caller guarantees minidock is single-threaded; `stack` outlives the call
+        // because the child runs on a copy of it in its own address space.
+        unsafe { nix::sched::clone(child, stack, flags, Some(libc::SIGCHLD)) }
+    })
+}
+
+/// `sethostname(2)`: sets the host name of the calling process's UTS namespace.
+#[allow(dead_code)] // until your code calls it, in chapter 1
+pub fn sethostname(name: &str) -> Result<()> {
+    call(
+        format!("sethostname({name:?})"),
+        &format!("hostname {}", shell_quote(name)),
+        || nix::unistd::sethostname(name),
+    )
+}
+
+/// `chroot(2)`: makes `path` the root directory (`/`) of the calling process.
+#[allow(dead_code)] // until your code calls it, in chapter 1
+pub fn chroot(path: &Path) -> Result<()> {
+    call(
+        format!("chroot({path:?})"),
+        &format!("chroot {}", shell_quote(&path.to_string_lossy())),
+        || nix::unistd::chroot(path),
+    )
+}
+
+/// `chdir(2)`: changes the calling process's working directory.
+pub fn chdir(path: &Path) -> Result<()> {
+    call(
+        format!("chdir({path:?})"),
+        &format!("cd {}", shell_quote(&path.to_string_lossy())),
+        || nix::unistd::chdir(path),
+    )
+}
+
+/// `mkdir(2)` for `path` and each missing parent, like `mkdir -p`. Existing directories are fine.
+pub fn mkdir_all(path: &Path) -> Result<()> {
+    call(
+        format!("mkdir_all({path:?})"),
+        &format!("mkdir -p {}", shell_quote(&path.to_string_lossy())),
+        || {
+            std::fs::create_dir_all(path).map_err(|e| {
+                e.raw_os_error()
+                    .map(Errno::from_raw)
+                    .unwrap_or(Errno::EINVAL)
+            })
+        },
+    )
+}
+
+/// `close_range(2)` with `CLOSE_RANGE_CLOEXEC`: marks every descriptor from `first` on
+/// close-on-exec, so the command starts with only the ones below it (stdin, stdout, stderr).
+pub fn close_range_on_exec(first: u32) -> Result<()> {
+    call(
+        format!("close_range({first}, ~0, CLOSE_RANGE_CLOEXEC)"),
+        "",
+        || {
+            // SAFETY: close_range only changes flags of this process's descriptors.
+            let ret = unsafe {
+                libc::syscall(
+                    libc::SYS_close_range,
+                    first,
+                    u32::MAX,
+                    libc::CLOSE_RANGE_CLOEXEC,
+                )
+            };
+            Errno::result(ret).map(drop)
+        },
+    )
+}
+
+/// `execve(2)`: replaces the calling process with `path`, run with `argv` and `envp`.
+///
+/// It only returns if the kernel refused; the error number says why.
+pub fn execve(path: &CStr, argv: &[CString], envp: &[CString]) -> Result<Infallible> {
+    let words = |list: &[CString]| -> Vec<String> {
+        list.iter()
+            .map(|s| shell_quote(&s.to_string_lossy()))
+            .collect()
+    };
+    let mut shell = vec!["exec env -i".to_string()];
+    shell.extend(words(envp));
+    shell.push(shell_quote(&path.to_string_lossy()));
+    shell.extend(words(argv).into_iter().skip(1));
+    call(
+        format!("execve({path:?}, {argv:?}, {} variables)", envp.len()),
+        &shell.join(" "),
+        || nix::unistd::execve(path, argv, envp),
+    )
+}
+
+/// `waitpid(2)`: waits until process `pid` ends and returns how it ended.
+pub fn waitpid(pid: Pid) -> Result<WaitStatus> {
+    call("waitpid(child)".into(), "wait", || loop {
+        // A signal arriving while minidock waits interrupts the call; the child is still there.
+        match nix::sys::wait::waitpid(pid, None) {
+            Err(Errno::EINTR) => continue,
+            other => return other,
+        }
+    })
+}
+
+/// `kill(2)`: sends `signal` to process `pid`.
+pub fn kill(pid: Pid, signal: nix::sys::signal::Signal) -> Result<()> {
+    call(
+        format!("kill({pid}, {signal})"),
+        &format!("kill -{} {pid}", signal.as_str().trim_start_matches("SIG")),
+        || nix::sys::signal::kill(pid, signal),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shell_quote_leaves_plain_words_alone() {
+        assert_eq!(shell_quote("/bin/sh"), "/bin/sh");
+        assert_eq!(shell_quote("PATH=/bin:/usr/bin"), "PATH=/bin:/usr/bin");
+    }
+
+    #[test]
+    fn shell_quote_quotes_spaces_and_quotes() {
+        assert_eq!(shell_quote("echo hi"), "'echo hi'");
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+        assert_eq!(shell_quote(""), "''");
+    }
+
+    #[test]
+    fn errors_name_the_call_and_read_lowercase() {
+        let err = Error {
+            call: "chroot(\"/nope\")".into(),
+            errno: Errno::ENOENT,
+        };
+        assert_eq!(
+            err.to_string(),
+            "chroot(\"/nope\"): no such file or directory"
+        );
+    }
+}

@@ -1,0 +1,298 @@
+//! `cargo xtask verify`: the invariants of the workshop, checked for real.
+//!
+//! 1. Regenerating chapters, test entries and book listings changes nothing.
+//! 2. The reference state at the end of chapter N passes the scaffold tests and chapters 1..=N.
+//! 3. Starter N compiles without warnings and passes the scaffold tests and chapters 1..N.
+//! 4. Every test of chapter N fails on starter N.
+//! 5. The book builds; every include resolves to a non-empty region; relative links resolve;
+//!    every exercise and every section a test names is a heading of its chapter.
+//! 6. `cargo fmt --check`, `cargo clippy --workspace --all-targets -- -D warnings`.
+//! 7. The provisioning script parses and runs; the Vagrantfile validates.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::{bail, Context, Result};
+
+use crate::chapters::{Chapter, CHAPTERS};
+use crate::run::{self, Steps};
+use crate::{book, gen};
+
+pub fn run(root: &Path) -> Result<()> {
+    let mut steps = Steps::new();
+    let mut failed = Vec::new();
+    let mut step = |steps: &mut Steps, name: &str, f: &dyn Fn() -> Result<()>| {
+        if steps.step(name, f).is_err() {
+            failed.push(name.to_string());
+        }
+    };
+
+    step(
+        &mut steps,
+        "generated code is up to date (cargo xtask gen --check)",
+        &|| crate::gen_check(root),
+    );
+    step(
+        &mut steps,
+        "chapters, markers, tests and book agree",
+        &|| consistency(root),
+    );
+    step(&mut steps, "cargo fmt --check", &|| {
+        run::cmd(root, "cargo", &["fmt", "--all", "--check"])
+    });
+    step(
+        &mut steps,
+        "cargo clippy: no warnings anywhere, starters included",
+        &|| {
+            run::cmd(
+                root,
+                "cargo",
+                &[
+                    "clippy",
+                    "--workspace",
+                    "--all-targets",
+                    "--quiet",
+                    "--",
+                    "-D",
+                    "warnings",
+                ],
+            )
+        },
+    );
+    step(&mut steps, "build every test binary once", &|| {
+        run::cmd(
+            root,
+            "cargo",
+            &["test", "--workspace", "--no-run", "--quiet"],
+        )
+    });
+    step(
+        &mut steps,
+        "the reference passes every test (cargo test)",
+        &|| run::cmd(root, "cargo", &["test", "--quiet"]),
+    );
+    step(
+        &mut steps,
+        "each chapter's reference state passes its chapters' tests",
+        &|| reference_states(root),
+    );
+    for chapter in CHAPTERS {
+        let name = format!(
+            "starter {:02} passes the scaffold and earlier chapters, fails each chapter {} test",
+            chapter.number, chapter.number
+        );
+        step(&mut steps, &name, &|| starter(root, chapter));
+    }
+    step(
+        &mut steps,
+        "the book builds and every include and link resolves",
+        &|| {
+            book::build(root)?;
+            let n = book::check(root)?;
+            println!("{n} includes resolved, none empty");
+            Ok(())
+        },
+    );
+    step(&mut steps, "setup.sh parses and runs", &|| {
+        run::cmd(root, "bash", &["-n", "setup.sh"])?;
+        run::cmd(root, "bash", &["setup.sh", "--maintainer"])
+    });
+    step(
+        &mut steps,
+        "the Vagrantfile validates (vagrant validate -p)",
+        &|| run::cmd(root, "vagrant", &["validate", "-p"]),
+    );
+
+    steps.summary();
+    if failed.is_empty() {
+        println!("\nverify: all invariants hold");
+        Ok(())
+    } else {
+        bail!(
+            "{} step(s) failed:\n  {}",
+            failed.len(),
+            failed.join("\n  ")
+        )
+    }
+}
+
+/// Every chapter has exercises, a test file and a book page; every marker, exercise and test
+/// section names something that exists.
+fn consistency(root: &Path) -> Result<()> {
+    let reference = gen::Reference::load(root)?;
+    let mut problems = Vec::new();
+    let known: BTreeSet<u32> = CHAPTERS.iter().map(|c| c.number).collect();
+    for (path, source) in &reference.files {
+        for c in source.chapters() {
+            if !known.contains(&c) {
+                problems.push(format!("solutions/{path}: a marker names ch{c:02}, which is not in xtask/src/chapters.rs"));
+            }
+        }
+    }
+    let exercises = reference.exercises();
+    for chapter in CHAPTERS {
+        let ours: Vec<_> = exercises
+            .iter()
+            .filter(|(_, e)| e.chapter == chapter.number)
+            .collect();
+        if ours.is_empty() {
+            problems.push(format!(
+                "chapter {} has no exercise marker in solutions/",
+                chapter.number
+            ));
+        }
+        let mut ids = BTreeSet::new();
+        for (path, e) in &ours {
+            if !ids.insert(&e.id) {
+                problems.push(format!(
+                    "solutions/{path}: exercise id `{}` is used twice in chapter {}",
+                    e.id, chapter.number
+                ));
+            }
+        }
+        let test_file = root.join(format!("tests/suite/{}.rs", chapter.test_module()));
+        if !test_file.exists() {
+            problems.push(format!(
+                "chapter {} has no test file {}",
+                chapter.number,
+                test_file.display()
+            ));
+        }
+        if !root.join("book/src").join(chapter.page()).exists() {
+            problems.push(format!(
+                "chapter {} has no book page book/src/{}",
+                chapter.number,
+                chapter.page()
+            ));
+            continue;
+        }
+        let headings = book::chapter_headings(root, &chapter.page())?;
+        for (path, e) in &ours {
+            if !headings.contains(&e.title) {
+                problems.push(format!(
+                    "solutions/{path}: exercise `{}` is titled \"{}\", which is no heading of book/src/{}",
+                    e.id,
+                    e.title,
+                    chapter.page()
+                ));
+            }
+        }
+    }
+    // Each `Section::new(N, "Title")` in a test file must be a heading of chapter N's pages.
+    for entry in fs::read_dir(root.join("tests/suite"))? {
+        let path = entry?.path();
+        let text = fs::read_to_string(&path)?;
+        for (chapter, title) in sections(&text) {
+            let Some(c) = CHAPTERS.iter().find(|c| c.number == chapter) else {
+                problems.push(format!(
+                    "{}: Section::new({chapter}, ...) names no chapter",
+                    path.display()
+                ));
+                continue;
+            };
+            if !book::chapter_headings(root, &c.page())?.contains(&title) {
+                problems.push(format!(
+                    "{}: the section \"{title}\" is no heading of book/src/{}",
+                    path.strip_prefix(root).unwrap_or(&path).display(),
+                    c.page()
+                ));
+            }
+        }
+    }
+    if problems.is_empty() {
+        println!(
+            "{} chapter(s), {} exercise(s), all accounted for",
+            CHAPTERS.len(),
+            exercises.len()
+        );
+        Ok(())
+    } else {
+        bail!("{}", problems.join("\n"))
+    }
+}
+
+/// `Section::new(1, "Exit statuses")` → (1, "Exit statuses").
+fn sections(text: &str) -> Vec<(u32, String)> {
+    let mut found = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("Section::new(") {
+        rest = &rest[i + "Section::new(".len()..];
+        let Some((number, after)) = rest.split_once(',') else {
+            break;
+        };
+        let Some(open) = after.find('"') else { break };
+        let Some(len) = after[open + 1..].find('"') else {
+            break;
+        };
+        if let Ok(n) = number.trim().parse() {
+            found.push((n, after[open + 1..open + 1 + len].to_string()));
+        }
+    }
+    found
+}
+
+/// Invariant 2, for every chapter at once.
+fn reference_states(root: &Path) -> Result<()> {
+    let reference = gen::Reference::load(root)?;
+    let base = gen::reference_states(root, &reference)?;
+    let manifest = base.join("Cargo.toml");
+    let status = Command::new("cargo")
+        .args(["test", "--quiet", "--workspace", "--manifest-path"])
+        .arg(&manifest)
+        .env("CARGO_TARGET_DIR", gen::target_dir(root))
+        .current_dir(root)
+        .status()
+        .context("running cargo test on the reference states")?;
+    if !status.success() {
+        bail!("a reference state fails its tests (see above)");
+    }
+    Ok(())
+}
+
+/// Invariants 3 and 4 for one starter.
+fn starter(root: &Path, chapter: &Chapter) -> Result<()> {
+    let package = chapter.crate_name();
+    let module = format!("{}::", chapter.test_module());
+    // Everything but this chapter's own tests must pass, the crate's unit tests included.
+    run::cmd(
+        root,
+        "cargo",
+        &["test", "--quiet", "-p", &package, "--", "--skip", &module],
+    )?;
+    // Then each of this chapter's tests, alone: each must fail.
+    let (ok, listing) = run::capture(Command::new("cargo").current_dir(root).args([
+        "test", "--quiet", "-p", &package, "--test", "workshop", "--", "--list", &module,
+    ]))?;
+    if !ok {
+        bail!("listing the tests of {package} failed:\n{listing}");
+    }
+    let tests: Vec<&str> = listing
+        .lines()
+        .filter_map(|l| l.strip_suffix(": test"))
+        .filter(|name| name.starts_with(&module))
+        .collect();
+    if tests.is_empty() {
+        bail!("{package} has no {module} tests");
+    }
+    let mut passing = Vec::new();
+    for test in &tests {
+        let (ok, _) = run::capture(Command::new("cargo").current_dir(root).args([
+            "test", "--quiet", "-p", &package, "--test", "workshop", "--", "--exact", test,
+        ]))?;
+        if ok {
+            passing.push(*test);
+        } else {
+            println!("  fails on the starter, as it should: {test}");
+        }
+    }
+    if !passing.is_empty() {
+        bail!(
+            "these chapter {} tests pass on the starter, so they check nothing the learner writes:\n  {}",
+            chapter.number,
+            passing.join("\n  ")
+        );
+    }
+    Ok(())
+}
