@@ -25,7 +25,11 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
+if [ -t 1 ]; then
+  say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
+else
+  say() { printf 'setup: %s\n' "$*"; }
+fi
 
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi

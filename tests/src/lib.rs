@@ -46,10 +46,37 @@ macro_rules! setup {
 }
 
 /// Runs once, before the test harness's own `main`: see [`setup!`].
+///
+/// Whatever stops the tests from running at all (no busybox, no rustc, no root) is reported here
+/// in one line, instead of once per test.
 #[doc(hidden)]
 pub fn start(binary: &'static str) {
+    let quiet = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(|| prepare(binary));
+    std::panic::set_hook(quiet);
+    if let Err(payload) = result {
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("unknown error");
+        eprintln!("error: the tests cannot start: {message}");
+        std::process::exit(1);
+    }
+}
+
+fn prepare(binary: &'static str) {
     let _ = BINARY.set(binary);
-    let args: Vec<String> = std::env::args().collect();
+    // Read from the kernel: this runs before `main`, possibly before std has seen argv.
+    let args: Vec<String> = std::fs::read("/proc/self/cmdline")
+        .map(|raw| {
+            let raw = raw.strip_suffix(b"\0").unwrap_or(&raw);
+            raw.split(|&b| b == 0)
+                .map(|arg| String::from_utf8_lossy(arg).into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
     // Listing the tests (as IDEs and `cargo test -- --list` do) needs neither root nor the probe.
     if args.iter().any(|a| a == "--list") {
         return;

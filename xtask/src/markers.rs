@@ -233,7 +233,11 @@ impl Source {
     /// Every exercise in the file, outermost first.
     pub fn exercises(&self) -> Vec<Exercise> {
         let mut found = Vec::new();
-        collect_exercises(&self.nodes, &mut found);
+        visit(&self.nodes, &mut |node| {
+            if let Node::Exercise { exercise, .. } = node {
+                found.push(exercise.clone());
+            }
+        });
         found
     }
 
@@ -241,7 +245,17 @@ impl Source {
     pub fn chapters(&self) -> BTreeSet<u32> {
         let mut found = BTreeSet::new();
         found.extend(self.from_chapter);
-        collect_chapters(&self.nodes, &mut found);
+        visit(&self.nodes, &mut |node| match node {
+            Node::Exercise { exercise, .. } => {
+                found.insert(exercise.chapter);
+            }
+            Node::Added { chapter, .. }
+            | Node::Unsolved { chapter, .. }
+            | Node::LineFrom(chapter, _) => {
+                found.insert(*chapter);
+            }
+            Node::Listing { .. } | Node::Line(_) => {}
+        });
         found
     }
 
@@ -424,49 +438,21 @@ enum Closing {
     Listing,
 }
 
-fn collect_exercises(nodes: &[Node], found: &mut Vec<Exercise>) {
+/// Visits every node, depth first, the nested ones (solutions, before versions, bodies) included.
+fn visit(nodes: &[Node], f: &mut dyn FnMut(&Node)) {
     for node in nodes {
+        f(node);
         match node {
             Node::Exercise {
-                exercise,
-                solution,
-                before,
-                ..
+                solution, before, ..
             } => {
-                found.push(exercise.clone());
-                collect_exercises(solution, found);
-                collect_exercises(before, found);
+                visit(solution, f);
+                visit(before, f);
             }
             Node::Added { body, .. } | Node::Listing { body, .. } | Node::Unsolved { body, .. } => {
-                collect_exercises(body, found)
+                visit(body, f)
             }
             Node::Line(_) | Node::LineFrom(..) => {}
-        }
-    }
-}
-
-fn collect_chapters(nodes: &[Node], found: &mut BTreeSet<u32>) {
-    for node in nodes {
-        match node {
-            Node::Exercise {
-                exercise,
-                solution,
-                before,
-                ..
-            } => {
-                found.insert(exercise.chapter);
-                collect_chapters(solution, found);
-                collect_chapters(before, found);
-            }
-            Node::Added { chapter, body } | Node::Unsolved { chapter, body } => {
-                found.insert(*chapter);
-                collect_chapters(body, found);
-            }
-            Node::Listing { body, .. } => collect_chapters(body, found),
-            Node::LineFrom(chapter, _) => {
-                found.insert(*chapter);
-            }
-            Node::Line(_) => {}
         }
     }
 }
