@@ -6,23 +6,25 @@
 //! its root filesystem). And minidock must learn whether the command really started, so it can
 //! exit with docker's 125, 126 or 127 when it did not. They talk over a socket pair:
 //!
+// [listing handshake-ladder]
 //! ```text
 //!   minidock (parent)                               container (child)
 //!   ─────────────────                               ─────────────────
 //!   socketpair()
-//!   clone(CLONE_NEW*) ──────────────────────────────▶ born in its new namespaces
-//!   close the container's end                         close minidock's end
-//!   setup from outside                                 recv() ... waits
-//!   send(Continue) ─────────────────────────────────▶ recv() = Continue
-//!                                                      setup from inside:
-//!                                                        sethostname, chroot, chdir
-//!                                                      execve(command)
-//!        ┌─ exec succeeded: the kernel closes the container's end (close-on-exec),
-//!   recv() = end of file ◀──────────────────────────── so minidock reads end-of-file
-//!        └─ it failed: the child reports and exits
-//!   recv() = SetupFailed | ExecFailed ◀─────────────── send(failure); exit
+//!   clone(CLONE_NEW*) ────────────────────────────▶ starts, in its new namespaces
+//!   closes the container's end                      closes minidock's end
+//!   setup from outside (later chapters)             recv() ... waits
+//!   send(Continue) ───────────────────────────────▶ recv() = Continue
+//!                                                   setup from inside:
+//!                                                     sethostname, chroot, chdir
+//!                                                   execve(command)
+//!   if execve succeeds, it closes the container's end (close-on-exec):
+//!   recv() = end of file ◀───────────────────────── the command runs
+//!   if anything fails, the child says why and exits:
+//!   recv() = SetupFailed | ExecFailed ◀──────────── send(failure); exit(1)
 //!   waitpid(child) ─▶ exit status
 //! ```
+// [listing end]
 //!
 //! End-of-file is the success signal because it cannot lie: the socket closes at the very moment
 //! `execve(2)` succeeds, and not before.

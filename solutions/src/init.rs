@@ -8,6 +8,7 @@ use crate::config::Config;
 use crate::handshake::{ContainerEnd, ToContainer, ToMinidock};
 use crate::{exec, rootfs, sys, uts};
 
+// [listing init]
 /// The child's whole life. The return value is its exit status, seen only if something failed.
 pub fn main(config: &Config, channel: &ContainerEnd) -> isize {
     sys::set_role(sys::Role::Container);
@@ -46,3 +47,4 @@ fn setup(config: &Config) -> sys::Result<()> {
     // Descriptors minidock inherited from whoever started it are none of the command's business.
     sys::close_range_on_exec(3)
 }
+// [listing end]

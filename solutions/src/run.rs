@@ -45,6 +45,7 @@ pub type Result<T> = std::result::Result<T, Error>;
 /// room the child's setup code runs in until it executes the command.
 const STACK_SIZE: usize = 1 << 20;
 
+// [listing run]
 /// Runs a container to the end and returns the exit status `minidock run` should exit with.
 pub fn run(args: &RunArgs) -> Result<u8> {
     let config = Config::from_args(args, |key| std::env::var(key).ok())?;
@@ -88,6 +89,7 @@ pub fn run(args: &RunArgs) -> Result<u8> {
         }
     }
 }
+// [listing end]
 
 /// Waits for the command to end and turns how it ended into minidock's exit status.
 fn wait(child: Pid) -> Result<u8> {

@@ -169,6 +169,7 @@ pub unsafe fn clone(
     })
 }
 
+// [listing sys-sethostname]
 /// `sethostname(2)`: sets the host name of the calling process's UTS namespace.
 // [ch01 unsolved]
 //~ #[allow(dead_code)] // until your code calls it, in chapter 1
@@ -180,6 +181,7 @@ pub fn sethostname(name: &str) -> Result<()> {
         || nix::unistd::sethostname(name),
     )
 }
+// [listing end]
 
 /// `chroot(2)`: makes `path` the root directory (`/`) of the calling process.
 // [ch01 unsolved]

@@ -12,6 +12,7 @@ const KEEP: &[&str] = &[
     "RUST_TEST_TIME_UNIT",
     "NO_COLOR",
     "TERM",
+    "MINIDOCK_TEST_SEED",
 ];
 
 pub fn ensure_root(args: &[String]) {

@@ -369,8 +369,8 @@ pub fn plan(root: &Path, reference: &Reference) -> Result<Plan> {
                 exercise.listing.clone(),
             );
         }
-        for (name, text) in named_listings(reference, chapter)? {
-            plan.files.insert(listings.join(format!("{name}.rs")), text);
+        for (file, text) in named_listings(reference, chapter)? {
+            plan.files.insert(listings.join(file), text);
         }
     }
     plan.files.insert(
@@ -394,6 +394,27 @@ pub fn target_dir(root: &Path) -> PathBuf {
         .unwrap_or_else(|| root.join("target"))
 }
 
+/// A named listing as the book shows it: code as it is (NAME.rs), or, when the region is part of
+/// a doc comment, the text of that comment without its `//!`/`///` and code fences (NAME.txt).
+fn listing_text(name: &str, span: &[&str]) -> (String, String) {
+    let doc = |l: &str| {
+        let t = l.trim_start();
+        t.starts_with("//!") || t.starts_with("///")
+    };
+    if !span.iter().all(|l| doc(l)) {
+        return (format!("{name}.rs"), dedent(span));
+    }
+    let text: Vec<&str> = span
+        .iter()
+        .map(|l| {
+            let t = &l.trim_start()[3..];
+            t.strip_prefix(' ').unwrap_or(t)
+        })
+        .filter(|l| !l.starts_with("```"))
+        .collect();
+    (format!("{name}.txt"), dedent(&text))
+}
+
 /// The `[listing NAME]` regions as they stand at the end of `chapter`.
 fn named_listings(reference: &Reference, chapter: &Chapter) -> Result<Vec<(String, String)>> {
     let mut out = Vec::new();
@@ -404,7 +425,7 @@ fn named_listings(reference: &Reference, chapter: &Chapter) -> Result<Vec<(Strin
                     .iter()
                     .map(String::as_str)
                     .collect();
-                out.push((name.clone(), dedent(&span)));
+                out.push(listing_text(name, &span));
             }
         }
     }

@@ -4,6 +4,7 @@
 //! gen [--check]      generate the chapter starters, test entries and book listings from solutions/
 //! reference [N]      write the reference state at the end of each chapter to target/reference/
 //! try [-- CMD...]    build minidock and run it, explained, on a busybox root filesystem
+//! transcripts [--check]  run the book's console sessions and write them to book/transcripts/
 //! book [--serve]     build the book (or serve it on http://127.0.0.1:3000)
 //! verify             check every invariant of the workshop (what CI runs)
 //! ```
@@ -13,6 +14,7 @@ mod chapters;
 mod gen;
 mod markers;
 mod run;
+mod transcripts;
 mod try_it;
 mod verify;
 
@@ -28,7 +30,8 @@ fn main() {
 }
 
 fn usage() -> &'static str {
-    "usage: cargo xtask <gen [--check] | reference [N] | try [-- CMD...] | book [--serve] | verify>"
+    "usage: cargo xtask <gen [--check] | reference [N] | try [-- CMD...] | transcripts [--check] \
+     | book [--serve] | verify>"
 }
 
 fn dispatch() -> Result<()> {
@@ -81,6 +84,11 @@ fn dispatch() -> Result<()> {
             Ok(())
         }
         Some("try") => try_it::run(&root, &rest),
+        Some("transcripts") => match rest.as_slice() {
+            [] => transcripts::run(&root, false),
+            ["--check"] => transcripts::run(&root, true),
+            _ => bail!("{}", usage()),
+        },
         Some("book") => match rest.as_slice() {
             [] => book::build(&root).map(drop),
             ["--serve"] => book::serve(&root),

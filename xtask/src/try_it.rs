@@ -70,7 +70,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result<()> {
 }
 
 /// A word as a shell needs it written.
-fn quote(word: &str) -> String {
+pub fn quote(word: &str) -> String {
     let plain = !word.is_empty()
         && word
             .chars()
@@ -82,7 +82,7 @@ fn quote(word: &str) -> String {
     }
 }
 
-fn is_root() -> bool {
+pub fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
         .output()

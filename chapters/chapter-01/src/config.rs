@@ -40,7 +40,8 @@ pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bi
 /// Everything the container's first process needs, in the form the kernel wants it.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// The root filesystem directory, absolute.
+    /// The root filesystem directory, as given (relative paths are relative to where minidock
+    /// runs).
     pub rootfs: PathBuf,
     pub hostname: String,
     /// The command and its arguments; `argv[0]` is the command as written.
@@ -108,9 +109,7 @@ fn rootfs_dir(image: &str) -> Result<PathBuf> {
         reason,
     };
     match std::fs::metadata(path) {
-        Ok(meta) if meta.is_dir() => {
-            std::fs::canonicalize(path).map_err(|e| bad(e.to_string().to_lowercase()))
-        }
+        Ok(meta) if meta.is_dir() => Ok(path.to_path_buf()),
         Ok(_) => Err(bad("not a directory".into())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(bad("no such directory".into())),
         Err(e) => Err(bad(e.to_string().to_lowercase())),

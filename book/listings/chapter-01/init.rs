@@ -1,0 +1,38 @@
+/// The child's whole life. The return value is its exit status, seen only if something failed.
+pub fn main(config: &Config, channel: &ContainerEnd) -> isize {
+    sys::set_role(sys::Role::Container);
+    match channel.recv() {
+        Ok(Some(ToContainer::Continue)) => {}
+        // minidock is gone, or said something else: nobody is left to report to.
+        Ok(None) | Err(_) => return 1,
+    }
+    let failure = match setup(config) {
+        Ok(()) => {
+            let err = exec::exec(&config.argv, &config.env, &config.path);
+            ToMinidock::ExecFailed {
+                reason: err.reason,
+                detail: err.to_string(),
+            }
+        }
+        Err(err) => ToMinidock::SetupFailed {
+            detail: err.to_string(),
+        },
+    };
+    // If even this fails, minidock sees end-of-file and then this exit status.
+    let _ = channel.send(&failure);
+    1
+}
+
+/// Prepares the container from the inside, in the order the kernel needs: the host name first,
+/// then the root filesystem, then the working directory inside it.
+fn setup(config: &Config) -> sys::Result<()> {
+    uts::set_hostname(&config.hostname)?;
+    rootfs::enter(&config.rootfs)?;
+    if config.workdir != std::path::Path::new("/") {
+        // docker creates a missing working directory rather than failing.
+        sys::mkdir_all(&config.workdir)?;
+        sys::chdir(&config.workdir)?;
+    }
+    // Descriptors minidock inherited from whoever started it are none of the command's business.
+    sys::close_range_on_exec(3)
+}

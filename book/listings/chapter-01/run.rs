@@ -1,0 +1,43 @@
+/// Runs a container to the end and returns the exit status `minidock run` should exit with.
+pub fn run(args: &RunArgs) -> Result<u8> {
+    let config = Config::from_args(args, |key| std::env::var(key).ok())?;
+    let (minidock_end, container_end) = handshake::pair()?;
+    let mut stack = vec![0u8; STACK_SIZE];
+    let minidock_fd = minidock_end.as_raw_fd();
+    let child = {
+        let child_main = Box::new(|| {
+            // The child has copies of both ends. Close minidock's, or the child would hold it
+            // open and neither side could ever see the other hang up.
+            let _ = nix::unistd::close(minidock_fd);
+            init::main(&config, &container_end)
+        });
+        // SAFETY: minidock never starts a thread, so it is single-threaded here.
+        unsafe { sys::clone(child_main, &mut stack, namespaces::clone_flags())? }
+    };
+    // Likewise, minidock closes its copy of the container's end: from now on the only holder is
+    // the child, whose exec closes it (close-on-exec), and that is how minidock learns the
+    // command started.
+    drop(container_end);
+
+    // Setup from outside would go here, while the child waits for the go-ahead.
+    let report = minidock_end
+        .send(&ToContainer::Continue)
+        .and_then(|()| minidock_end.recv());
+    match report {
+        Ok(None) => wait(child),
+        Ok(Some(failure)) => {
+            // The child exits right after reporting; collect it so it is not left a zombie.
+            sys::waitpid(child)?;
+            Err(match failure {
+                ToMinidock::SetupFailed { detail } => Error::Setup(detail),
+                ToMinidock::ExecFailed { reason, detail } => Error::Exec { reason, detail },
+            })
+        }
+        Err(err) => {
+            // The child's state is unknown: make sure it is gone before reporting.
+            let _ = sys::kill(child, Signal::SIGKILL);
+            let _ = sys::waitpid(child);
+            Err(err.into())
+        }
+    }
+}

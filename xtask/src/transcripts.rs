@@ -1,0 +1,331 @@
+//! `cargo xtask transcripts`: the console sessions the book shows, made by really running them.
+//!
+//! A transcript is a test run (of a starter, or of a chapter's reference state) or a
+//! `minidock --explain` run, written to book/transcripts/chapter-NN/NAME.txt. They are
+//! deterministic, so `verify` can regenerate and compare them: tests run one at a time with
+//! seeded random values (MINIDOCK_TEST_SEED), and what varies from run to run anyway (timings,
+//! thread ids) is taken out.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use anyhow::{bail, Context, Result};
+
+use crate::chapters::{self, Chapter};
+use crate::gen;
+
+/// What a transcript shows.
+enum Kind {
+    /// `cargo test -p chapter-NN --test workshop -- FILTERS`, on the untouched starter or on the
+    /// chapter solved (its reference state). Of the failures, only `show_failure` is kept in full.
+    Tests {
+        solved: bool,
+        filters: &'static [&'static str],
+        show_failure: Option<&'static str>,
+    },
+    /// The chapter's solved runtime run with `--explain` and these arguments, in a directory
+    /// that has a busybox root filesystem at ./target/rootfs/busybox.
+    Explain { args: &'static [&'static str] },
+}
+
+struct Spec {
+    chapter: u32,
+    name: &'static str,
+    kind: Kind,
+}
+
+const SPECS: &[Spec] = &[
+    Spec {
+        chapter: 1,
+        name: "starter",
+        kind: Kind::Tests {
+            solved: false,
+            filters: &[],
+            show_failure: Some("chapter_01::hostname_option_names_the_container"),
+        },
+    },
+    Spec {
+        chapter: 1,
+        name: "hostname",
+        kind: Kind::Tests {
+            solved: true,
+            filters: &["hostname", "host_name"],
+            show_failure: None,
+        },
+    },
+    Spec {
+        chapter: 1,
+        name: "chroot",
+        kind: Kind::Tests {
+            solved: true,
+            filters: &["image_as", "relative_image", "host_files"],
+            show_failure: None,
+        },
+    },
+    Spec {
+        chapter: 1,
+        name: "solved",
+        kind: Kind::Tests {
+            solved: true,
+            filters: &[],
+            show_failure: None,
+        },
+    },
+    Spec {
+        chapter: 1,
+        name: "explain",
+        kind: Kind::Explain {
+            args: &[
+                "run",
+                "--hostname",
+                "box",
+                "./target/rootfs/busybox",
+                "sh",
+                "-c",
+                "hostname; ls /",
+            ],
+        },
+    },
+];
+
+/// The seed that makes test values repeatable.
+const SEED: &str = "the-book";
+
+/// Every transcript, path → text. Builds and runs what it needs.
+pub fn render(root: &Path) -> Result<BTreeMap<PathBuf, String>> {
+    let reference = gen::Reference::load(root)?;
+    let states = gen::reference_states(root, &reference)?;
+    let target = gen::target_dir(root);
+    let mut out = BTreeMap::new();
+    for spec in SPECS {
+        let chapter =
+            chapters::find(spec.chapter).context("a transcript names an unknown chapter")?;
+        let text = match &spec.kind {
+            Kind::Tests {
+                solved,
+                filters,
+                show_failure,
+            } => tests(
+                root,
+                &states,
+                &target,
+                chapter,
+                *solved,
+                filters,
+                *show_failure,
+            )?,
+            Kind::Explain { args } => explain(&states, &target, chapter, args)?,
+        };
+        let path = root
+            .join("book/transcripts")
+            .join(chapter.crate_name())
+            .join(format!("{}.txt", spec.name));
+        out.insert(path, text);
+    }
+    Ok(out)
+}
+
+/// Writes the transcripts, or with `check` compares them with what is committed.
+pub fn run(root: &Path, check: bool) -> Result<()> {
+    let transcripts = render(root)?;
+    let mut stale = Vec::new();
+    for (path, text) in &transcripts {
+        let current = fs::read_to_string(path).ok();
+        if current.as_deref() == Some(text.as_str()) {
+            continue;
+        }
+        let rel = path
+            .strip_prefix(root)
+            .unwrap_or(path)
+            .display()
+            .to_string();
+        if check {
+            stale.push(rel);
+        } else {
+            fs::create_dir_all(path.parent().unwrap())?;
+            fs::write(path, text)?;
+            println!("wrote {rel}");
+        }
+    }
+    if !stale.is_empty() {
+        bail!(
+            "the book's transcripts are out of date; run `cargo xtask transcripts` and commit:\n  {}",
+            stale.join("\n  ")
+        );
+    }
+    println!("{} transcript(s) up to date", transcripts.len());
+    Ok(())
+}
+
+fn tests(
+    root: &Path,
+    states: &Path,
+    target: &Path,
+    chapter: &Chapter,
+    solved: bool,
+    filters: &[&str],
+    show_failure: Option<&str>,
+) -> Result<String> {
+    let mut command = Command::new("cargo");
+    command.current_dir(root).env("CARGO_TARGET_DIR", target);
+    if solved {
+        command
+            .args(["test", "--manifest-path"])
+            .arg(states.join("Cargo.toml"))
+            .args(["-p", &format!("reference-{:02}", chapter.number)]);
+    } else {
+        command.args(["test", "-p", &chapter.crate_name()]);
+    }
+    command
+        .args(["--test", "workshop", "--", "--test-threads=1"])
+        .args(filters)
+        .env("MINIDOCK_TEST_SEED", SEED)
+        .env("RUST_BACKTRACE", "0")
+        .stdin(Stdio::null())
+        .stderr(Stdio::null());
+    let output = command
+        .output()
+        .context("running cargo test for a transcript")?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    if stdout.trim().is_empty() {
+        bail!(
+            "cargo test printed nothing for the {} transcript",
+            chapter.crate_name()
+        );
+    }
+    let mut shown = format!("$ cargo test -p {} --test workshop", chapter.crate_name());
+    if !filters.is_empty() {
+        shown += &format!(" -- {}", filters.join(" "));
+    }
+    Ok(format!(
+        "{shown}\n{}",
+        tidy_test_output(&stdout, show_failure)
+    ))
+}
+
+/// Takes out what changes from run to run, and all failure details but the one to show.
+fn tidy_test_output(stdout: &str, show_failure: Option<&str>) -> String {
+    let mut lines = Vec::new();
+    let mut keep_block = true;
+    for line in stdout.lines() {
+        if let Some(name) = line
+            .strip_prefix("---- ")
+            .and_then(|l| l.strip_suffix(" stdout ----"))
+        {
+            keep_block = Some(name) == show_failure;
+        } else if line == "failures:" {
+            keep_block = true;
+        }
+        if !keep_block || line.starts_with("note: run with `RUST_BACKTRACE=1`") {
+            continue;
+        }
+        lines.push(without_varying_parts(line));
+    }
+    let mut text = lines.join("\n").trim_start_matches('\n').to_string();
+    // Blocks that were dropped leave runs of blank lines behind.
+    while text.contains("\n\n\n") {
+        text = text.replace("\n\n\n", "\n\n");
+    }
+    text.trim_end().to_string() + "\n"
+}
+
+fn without_varying_parts(line: &str) -> String {
+    let mut line = line.to_string();
+    // "; finished in 0.61s"
+    if let Some(at) = line.find("; finished in ") {
+        line.truncate(at);
+    }
+    // "thread 'name' (12345) panicked at": the thread id.
+    if let (Some(start), Some(end)) = (line.find("' ("), line.find(") panicked at")) {
+        if start < end && line[start + 3..end].chars().all(|c| c.is_ascii_digit()) {
+            line.replace_range(start + 1..end + 1, "");
+        }
+    }
+    line
+}
+
+fn explain(states: &Path, target: &Path, chapter: &Chapter, args: &[&str]) -> Result<String> {
+    let built = Command::new("cargo")
+        .args(["build", "--quiet", "--manifest-path"])
+        .arg(states.join("Cargo.toml"))
+        .args(["-p", &format!("reference-{:02}", chapter.number)])
+        .env("CARGO_TARGET_DIR", target)
+        .status()?;
+    if !built.success() {
+        bail!(
+            "building the reference state of chapter {} failed",
+            chapter.number
+        );
+    }
+    let binary = target
+        .join("debug")
+        .join(format!("minidock-ref-{:02}", chapter.number));
+    // A directory laid out like the workshop, so the narrated paths are the learner's.
+    let scratch = target.join("transcript-scratch");
+    let _ = fs::remove_dir_all(&scratch);
+    crate::try_it::busybox_rootfs(&scratch.join("target"))?;
+    let log = scratch.join("output");
+    let file = fs::File::create(&log)?;
+    let mut command = if crate::try_it::is_root() {
+        Command::new(&binary)
+    } else {
+        let mut sudo = Command::new("sudo");
+        sudo.arg("-n").arg(&binary);
+        sudo
+    };
+    let status = command
+        .arg("--explain")
+        .args(args)
+        .current_dir(&scratch)
+        .env_clear()
+        .env(
+            "PATH",
+            "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        )
+        .stdin(Stdio::null())
+        // One file for both streams keeps the order in which they were written.
+        .stdout(file.try_clone()?)
+        .stderr(file)
+        .status()
+        .context("running minidock --explain")?;
+    let output = fs::read_to_string(&log)?;
+    let _ = fs::remove_dir_all(&scratch);
+    if !status.success() {
+        bail!("the explain transcript's run failed ({status}):\n{output}");
+    }
+    let shown: Vec<String> = args.iter().map(|a| crate::try_it::quote(a)).collect();
+    Ok(format!(
+        "$ sudo ./target/debug/{} --explain {}\n{output}",
+        chapter.binary(),
+        shown.join(" ")
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn varying_parts_are_removed() {
+        assert_eq!(
+            without_varying_parts("test result: ok. 3 passed; 0 failed; 0 ignored; 0 measured; 14 filtered out; finished in 0.35s"),
+            "test result: ok. 3 passed; 0 failed; 0 ignored; 0 measured; 14 filtered out"
+        );
+        assert_eq!(
+            without_varying_parts("thread 'chapter_01::x' (40512) panicked at a.rs:1:2:"),
+            "thread 'chapter_01::x' panicked at a.rs:1:2:"
+        );
+    }
+
+    #[test]
+    fn only_the_chosen_failure_is_kept() {
+        let out = "\nrunning 2 tests\ntest a ... FAILED\ntest b ... FAILED\n\nfailures:\n\n---- a stdout ----\nwhy a\n\n---- b stdout ----\nwhy b\n\nfailures:\n    a\n    b\n\ntest result: FAILED. 0 passed; 2 failed; finished in 1.00s\n";
+        let tidy = tidy_test_output(out, Some("b"));
+        assert!(tidy.contains("why b"));
+        assert!(!tidy.contains("why a"));
+        assert!(tidy.ends_with("2 failed\n"));
+        assert!(!tidy.contains("\n\n\n"));
+    }
+}
