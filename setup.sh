@@ -4,7 +4,8 @@
 # Linux machine, run it yourself:
 #
 #   ./setup.sh                 what a learner needs: build tools, busybox-static, Rust, mdBook
-#   ./setup.sh --maintainer    also what `cargo xtask verify` needs (vagrant, to check the Vagrantfile)
+#   ./setup.sh --maintainer    also what `cargo xtask verify` needs: vagrant (to check the
+#                              Vagrantfile), Chromium and Node.js (to check the book in a browser)
 #   ./setup.sh --user NAME     install Rust for NAME instead of the caller (used by the Vagrantfile)
 #
 # System packages are installed as root (through sudo when run as a normal user); Rust and mdBook
@@ -12,6 +13,7 @@
 set -euo pipefail
 
 MDBOOK_VERSION=0.5.4
+MDBOOK_MERMAID_VERSION=0.17.1
 
 maintainer=false
 user=${SUDO_USER:-$(id -un)}
@@ -47,7 +49,9 @@ packages=(
   iproute2 util-linux    # ip, unshare, nsenter, lsns: the book's experiments
 )
 if $maintainer; then
-  packages+=(vagrant)   # `vagrant validate` checks the Vagrantfile offline
+  packages+=(vagrant)    # `vagrant validate` checks the Vagrantfile offline
+  packages+=(chromium)   # the book's browser check drives it headless
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 fi
 
 missing=()
@@ -73,13 +77,17 @@ else
   as_user "curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal --component rustfmt,clippy"
 fi
 
-# --- mdBook, to read the book offline ------------------------------------------------------------
-if as_user "$cargo_path; mdbook --version" 2>/dev/null | grep -q "v$MDBOOK_VERSION"; then
-  say "mdbook: v$MDBOOK_VERSION"
-else
-  say "installing mdbook $MDBOOK_VERSION (a few minutes, once)"
-  as_user "$cargo_path; cargo install --quiet --locked mdbook --version $MDBOOK_VERSION"
-fi
+# --- mdBook and its diagram preprocessor, to read the book offline -------------------------------
+cargo_tool() { # NAME VERSION: installs the crate NAME at VERSION unless that version is there
+  if as_user "$cargo_path; $1 --version" 2>/dev/null | grep -q "$2"; then
+    say "$1: $2"
+  else
+    say "installing $1 $2 (a few minutes, once)"
+    as_user "$cargo_path; cargo install --quiet --locked $1 --version $2"
+  fi
+}
+cargo_tool mdbook "$MDBOOK_VERSION"
+cargo_tool mdbook-mermaid "$MDBOOK_MERMAID_VERSION"
 
 say "done"
 if ! command -v cargo >/dev/null 2>&1; then

@@ -15,6 +15,7 @@ use crate::run;
 /// Builds the book into target/book and returns that directory.
 pub fn build(root: &Path) -> Result<PathBuf> {
     which_mdbook()?;
+    mermaid_scripts(root)?;
     let out = crate::gen::target_dir(root).join("book");
     let status = std::process::Command::new("mdbook")
         .args(["build", "--dest-dir"])
@@ -31,12 +32,69 @@ pub fn build(root: &Path) -> Result<PathBuf> {
 
 pub fn serve(root: &Path) -> Result<()> {
     which_mdbook()?;
+    mermaid_scripts(root)?;
     println!("serving the book on http://127.0.0.1:3000 (Ctrl-C to stop)");
     run::cmd(
         &root.join("book"),
         "mdbook",
         &["serve", "--hostname", "127.0.0.1", "--port", "3000"],
     )
+}
+
+/// The scripts that draw the diagrams, as the installed mdbook-mermaid bundles them. They are
+/// written next to book.toml, where its `additional-js` expects them.
+fn mermaid_scripts(root: &Path) -> Result<()> {
+    const SCRIPTS: [&str; 2] = ["mermaid.min.js", "mermaid-init.js"];
+    let book = root.join("book");
+    // `mdbook-mermaid install DIR` writes the scripts into DIR and edits DIR/book.toml: run it
+    // on a scratch copy, and take only the scripts.
+    let scratch = crate::gen::target_dir(root).join("mermaid-install");
+    let _ = fs::remove_dir_all(&scratch);
+    fs::create_dir_all(&scratch)?;
+    fs::write(scratch.join("book.toml"), "[book]\n")?;
+    let ok = std::process::Command::new("mdbook-mermaid")
+        .arg("install")
+        .arg(&scratch)
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !ok {
+        bail!(
+            "mdbook-mermaid is not installed: run ./setup.sh (or `cargo install mdbook-mermaid`)"
+        );
+    }
+    for script in SCRIPTS {
+        let fresh = fs::read(scratch.join(script))?;
+        if fs::read(book.join(script)).ok().as_deref() != Some(fresh.as_slice()) {
+            fs::write(book.join(script), fresh)?;
+        }
+    }
+    let _ = fs::remove_dir_all(&scratch);
+    Ok(())
+}
+
+/// Opens every page of the built book in headless Chromium (book/tests/browser.mjs) and saves a
+/// screenshot of each under the target directory.
+pub fn browser_check(root: &Path, built: &Path) -> Result<()> {
+    let tests = root.join("book/tests");
+    let installed = tests
+        .join("node_modules/playwright-core/package.json")
+        .exists();
+    if !installed {
+        run::cmd(&tests, "npm", &["ci", "--no-audit", "--no-fund"])?;
+    }
+    let shots = crate::gen::target_dir(root).join("book-screenshots");
+    let status = std::process::Command::new("node")
+        .arg("browser.mjs")
+        .arg(built)
+        .arg(&shots)
+        .current_dir(&tests)
+        .status()
+        .context("running node (./setup.sh --maintainer installs it)")?;
+    if !status.success() {
+        bail!("the book failed its browser check (see above)");
+    }
+    Ok(())
 }
 
 fn which_mdbook() -> Result<()> {

@@ -5,7 +5,9 @@
 //! 3. Starter N compiles without warnings and passes the scaffold tests and chapters 1..N.
 //! 4. Every test of chapter N fails on starter N.
 //! 5. The book builds; every include resolves to a non-empty region; relative links resolve;
-//!    every exercise and every section a test names is a heading of its chapter.
+//!    every exercise and every section a test names is a heading of its chapter; its transcripts
+//!    are what really running them prints; in a real browser every page loads without errors,
+//!    draws its diagrams and finds chapter 1 when searched for "sethostname".
 //! 6. `cargo fmt --check`, `cargo clippy --workspace --all-targets -- -D warnings`.
 //! 7. The provisioning script parses and runs; the Vagrantfile validates.
 
@@ -87,6 +89,11 @@ pub fn run(root: &Path) -> Result<()> {
     }
     step(
         &mut steps,
+        "the book's transcripts are current (real runs)",
+        &|| crate::transcripts::run(root, true),
+    );
+    step(
+        &mut steps,
         "the book builds and every include and link resolves",
         &|| {
             book::build(root)?;
@@ -94,6 +101,11 @@ pub fn run(root: &Path) -> Result<()> {
             println!("{n} includes resolved, none empty");
             Ok(())
         },
+    );
+    step(
+        &mut steps,
+        "the book in headless Chromium: no errors, diagrams drawn, search works",
+        &|| book::browser_check(root, &gen::target_dir(root).join("book")),
     );
     step(&mut steps, "setup.sh parses and runs", &|| {
         run::cmd(root, "bash", &["-n", "setup.sh"])?;
