@@ -9,7 +9,12 @@ use clap::{ArgAction, Args, Parser, Subcommand};
 
 /// A small container runtime, written chapter by chapter.
 #[derive(Debug, Parser)]
-#[command(name = "minidock", version, about, max_term_width = 100)]
+#[command(
+    name = "minidock",
+    version,
+    about = "A small container runtime, written chapter by chapter",
+    max_term_width = 100
+)]
 pub struct Cli {
     /// Print every system call minidock makes, with the shell command that does the same
     #[arg(long)]
@@ -57,7 +62,8 @@ pub struct RunArgs {
     /// The image: a root filesystem directory, written as a path (/..., ./... or ../...)
     pub image: String,
 
-    /// The command to run in the container, and its arguments
+    /// The command to run in the container, and its arguments (required: a root filesystem
+    /// directory has no default command)
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     pub command: Vec<String>,
 }

@@ -18,14 +18,19 @@ mod uts;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 use cli::{Cli, Command};
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let program = program_name();
+    let parsed = Cli::command()
+        .bin_name(program.clone())
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
-        Err(err) => return ExitCode::from(usage_error(err)),
+        Err(err) => return ExitCode::from(usage_error(err, &program)),
     };
     sys::set_explain(cli.explain);
     let outcome = match &cli.command {
@@ -41,9 +46,18 @@ fn main() -> ExitCode {
     }
 }
 
+/// The name minidock was started as (`minidock`, `minidock-01`...), for help and usage lines.
+fn program_name() -> String {
+    std::env::args_os()
+        .next()
+        .map(std::path::PathBuf::from)
+        .and_then(|path| path.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "minidock".into())
+}
+
 /// Prints a command-line error the way docker does, as one line and a pointer to `--help`, and
 /// returns docker's status for it. `--help` and `--version` are not errors: they print and exit 0.
-fn usage_error(err: clap::Error) -> u8 {
+fn usage_error(err: clap::Error, program: &str) -> u8 {
     use clap::error::ErrorKind;
     if matches!(
         err.kind(),
@@ -57,6 +71,12 @@ fn usage_error(err: clap::Error) -> u8 {
     let rendered = err.render().to_string();
     let first = rendered.lines().next().unwrap_or("invalid arguments");
     let message = first.strip_prefix("error: ").unwrap_or(first);
-    eprintln!("minidock: {message}\nSee 'minidock --help'.");
+    // Point at the help of the subcommand the mistake was made in, as docker does.
+    let rendered_usage = rendered.lines().find(|l| l.starts_with("Usage: "));
+    let help = match rendered_usage {
+        Some(usage) if usage.contains(" run ") => format!("{program} run --help"),
+        _ => format!("{program} --help"),
+    };
+    eprintln!("minidock: {message}\nSee '{help}'.");
     exit::FAILED
 }

@@ -15,7 +15,8 @@ pub fn enter(rootfs: &Path) -> sys::Result<()> {
     sys::chroot(rootfs)?;
     sys::chdir(Path::new("/"))
     // [ch01 before]
-    //~ // Make `rootfs` this process's `/` with `sys::chroot`, then `sys::chdir` into it.
+    //~ // Make `rootfs` this process's `/` with `sys::chroot`, then `sys::chdir` to the new `/`:
+    //~ // chroot does not move the working directory, which would stay in the host's tree.
     //~ let _ = rootfs;
     //~ Ok(())
     // [ch01 end]

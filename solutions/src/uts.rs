@@ -10,7 +10,8 @@ pub fn set_hostname(hostname: &str) -> sys::Result<()> {
     // [ch01 exercise hostname: Set the host name]
     sys::sethostname(hostname)
     // [ch01 before]
-    //~ // Set the host name with `sys::sethostname`.
+    //~ // Set the host name with `sys::sethostname`. Do "A new UTS namespace" first: without
+    //~ // it, this renames the machine you run minidock on.
     //~ let _ = hostname;
     //~ Ok(())
     // [ch01 end]

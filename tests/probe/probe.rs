@@ -102,8 +102,11 @@ fn main() {
         // SAFETY: getpid(2) cannot fail.
         "pid" => out = format!("{}\n", unsafe { getpid() }),
         "cwd" => {
-            let cwd = std::env::current_dir().unwrap_or_else(|e| fail(&e.to_string()));
-            out = format!("{}\n", cwd.display());
+            // An unreachable working directory (outside the root) is an answer, not a failure.
+            out = match std::env::current_dir() {
+                Ok(cwd) => format!("{}\n", cwd.display()),
+                Err(e) => format!("(unreachable: {e})\n"),
+            };
         }
         "env" => {
             for (key, value) in std::env::vars_os() {
@@ -114,7 +117,10 @@ fn main() {
             let there = std::fs::symlink_metadata(arg(1)).is_ok();
             out = if there { "yes\n" } else { "no\n" }.to_string();
         }
-        "cat" => out = std::fs::read_to_string(arg(1)).unwrap_or_else(|e| fail(&e.to_string())),
+        "cat" => {
+            out = std::fs::read_to_string(arg(1))
+                .unwrap_or_else(|e| fail(&format!("cat {}: {e}", arg(1))))
+        }
         "crash" => crash(arg(1)),
         "hold" => {
             let mut sink = Vec::new();

@@ -20,6 +20,21 @@ impl Section {
     }
 }
 
+/// Where the book explains each call of the container's setup. A setup that fails makes many
+/// tests fail at once, whatever they were about; their reports then point here instead.
+const SETUP_CALLS: &[(&str, Section)] = &[
+    ("sethostname", Section::new(1, "Set the host name")),
+    ("chroot", Section::new(1, "Change the root directory")),
+    ("chdir", Section::new(1, "Change the root directory")),
+];
+
+/// The setup call that failed, if minidock said "setting up the container: CALL(...)".
+fn failed_setup_call(output: &Output) -> Option<(&'static str, Section)> {
+    let after = output.stderr.split("setting up the container: ").nth(1)?;
+    let call = after.split('(').next()?;
+    SETUP_CALLS.iter().find(|(name, _)| *name == call).copied()
+}
+
 /// A failed expectation, built up and then reported with [`Failure::fail`].
 #[must_use = "call .fail() to report it"]
 pub struct Failure {
@@ -95,11 +110,18 @@ impl Failure {
         if let Some(hint) = &self.hint {
             text += &format!("  hint:     {hint}\n");
         }
+        let mut section = self.section;
         if let Some(output) = &self.output {
             text += &output.describe();
             text += "\n";
+            if let Some((call, book)) = failed_setup_call(output) {
+                text += &format!(
+                    "  cause:    minidock could not set up the container: {call} failed (stderr)\n"
+                );
+                section = Some(book);
+            }
         }
-        if let Some(section) = &self.section {
+        if let Some(section) = &section {
             text += &format!(
                 "  read:     the book, chapter {}, \"{}\"\n",
                 section.chapter, section.title
@@ -109,9 +131,17 @@ impl Failure {
     }
 
     /// Fails the test with the report.
+    ///
+    /// The report is the whole story, so it is printed as it is, without the panic machinery's
+    /// "thread panicked at" and backtrace around it; the test's own line closes it.
     #[track_caller]
     pub fn fail(self) -> ! {
-        panic!("{}", self.message())
+        let at = std::panic::Location::caller();
+        // The test files are reached as ../../../tests/suite/...: show them from the repository.
+        let file = at.file().rsplit("../").next().unwrap_or(at.file());
+        let message = self.message();
+        eprintln!("{message}  test:     {file}:{}\n", at.line());
+        std::panic::resume_unwind(Box::new(message))
     }
 }
 

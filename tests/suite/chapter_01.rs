@@ -3,7 +3,7 @@
 
 use std::fs;
 
-use harness::{check_eq, random, Failure, Sandbox, Section};
+use harness::{random, Failure, Sandbox, Section};
 
 const UTS: Section = Section::new(1, "A new UTS namespace");
 const HOSTNAME: Section = Section::new(1, "Set the host name");
@@ -45,7 +45,7 @@ fn hostname_option_names_the_container() {
 }
 
 #[test]
-fn default_host_name_is_a_short_id() {
+fn default_hostname_is_a_short_id() {
     let sb = Sandbox::new();
     // The host name as the kernel reports it, then as $HOSTNAME says: they must agree.
     let script = r#""$0" hostname; echo "$HOSTNAME""#;
@@ -68,7 +68,7 @@ fn default_host_name_is_a_short_id() {
 }
 
 #[test]
-fn the_host_keeps_its_host_name() {
+fn the_host_keeps_its_hostname() {
     let sb = Sandbox::new();
     let name = random::name("box-");
     let out = sb
@@ -132,6 +132,25 @@ fn host_files_are_out_of_sight() {
 }
 
 #[test]
+fn the_command_starts_in_the_images_root() {
+    let sb = Sandbox::new();
+    // chroot(2) leaves the working directory where it was: in the host's tree, from where `..`
+    // climbs out of the image. The command must start at the image's `/`.
+    let out = sb
+        .minidock(["run", &sb.image(), &sb.probe(), "cwd"])
+        .output();
+    if out.status != Some(0) || out.stdout_trimmed() != "/" {
+        Failure::new("the command's working directory, with no -w, should be the image's /")
+            .expected("/")
+            .got_text(format!("{:?} ({})", out.stdout_trimmed(), out.ending()))
+            .hint("after chroot(2), the working directory is still the old one: chdir(\"/\") too")
+            .output(&out)
+            .section(CHROOT)
+            .fail();
+    }
+}
+
+#[test]
 fn a_relative_image_path_works_too() {
     let sb = Sandbox::new();
     let (file, content) = (random::name("marker-"), random::word(16));
@@ -140,12 +159,15 @@ fn a_relative_image_path_works_too() {
     let out = sb
         .minidock(["run", "./rootfs", &sb.probe(), "cat", &format!("/{file}")])
         .output();
-    out.expect_status(0, CHROOT);
-    check_eq(
-        "the image's file, read through IMAGE given as ./rootfs",
-        content,
-        out.stdout.clone(),
-        &out,
-        CHROOT,
-    );
+    if out.status != Some(0) || out.stdout != content {
+        Failure::new(format!(
+            "with IMAGE given as ./rootfs, the command should read the image's /{file}"
+        ))
+        .expected(&content)
+        .got_text(format!("{:?} ({})", out.stdout, out.ending()))
+        .hint("a relative IMAGE is relative to where minidock runs, and becomes the command's `/`")
+        .output(&out)
+        .section(CHROOT)
+        .fail();
+    }
 }

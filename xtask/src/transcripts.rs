@@ -25,9 +25,10 @@ enum Kind {
         filters: &'static [&'static str],
         show_failure: Option<&'static str>,
     },
-    /// The chapter's solved runtime run with `--explain` and these arguments, in a directory
-    /// that has a busybox root filesystem at ./target/rootfs/busybox.
-    Explain { args: &'static [&'static str] },
+    /// Shell commands, run one after the other with the chapter solved, in a directory laid out
+    /// like the workshop: the chapter's binary at ./target/debug/minidock-NN and a busybox root
+    /// filesystem at ./target/rootfs/busybox. `echo $?` shows the previous command's status.
+    Session { commands: &'static [&'static str] },
 }
 
 struct Spec {
@@ -48,10 +49,19 @@ const SPECS: &[Spec] = &[
     },
     Spec {
         chapter: 1,
+        name: "failure",
+        kind: Kind::Tests {
+            solved: false,
+            filters: &["hostname_option"],
+            show_failure: Some("chapter_01::hostname_option_names_the_container"),
+        },
+    },
+    Spec {
+        chapter: 1,
         name: "hostname",
         kind: Kind::Tests {
             solved: true,
-            filters: &["hostname", "host_name"],
+            filters: &["hostname"],
             show_failure: None,
         },
     },
@@ -60,7 +70,7 @@ const SPECS: &[Spec] = &[
         name: "chroot",
         kind: Kind::Tests {
             solved: true,
-            filters: &["image_as", "relative_image", "host_files"],
+            filters: &["root", "host_files", "relative_image"],
             show_failure: None,
         },
     },
@@ -76,15 +86,31 @@ const SPECS: &[Spec] = &[
     Spec {
         chapter: 1,
         name: "explain",
-        kind: Kind::Explain {
-            args: &[
-                "run",
-                "--hostname",
-                "box",
-                "./target/rootfs/busybox",
-                "sh",
-                "-c",
-                "hostname; ls /",
+        kind: Kind::Session {
+            commands: &[
+                "sudo ./target/debug/minidock-01 --explain run --hostname box \
+                         ./target/rootfs/busybox sh -c 'hostname; ls /'",
+            ],
+        },
+    },
+    Spec {
+        chapter: 1,
+        name: "errors",
+        kind: Kind::Session {
+            commands: &[
+                "sudo ./target/debug/minidock-01 run ./target/rootfs/no-such-dir true",
+                "sudo ./target/debug/minidock-01 run --detach-keys x ./target/rootfs/busybox true",
+                "echo $?",
+            ],
+        },
+    },
+    Spec {
+        chapter: 1,
+        name: "environment",
+        kind: Kind::Session {
+            commands: &[
+                "sudo ./target/debug/minidock-01 run -h box -e GREETING=hello \
+                 ./target/rootfs/busybox env",
             ],
         },
     },
@@ -116,7 +142,7 @@ pub fn render(root: &Path) -> Result<BTreeMap<PathBuf, String>> {
                 filters,
                 *show_failure,
             )?,
-            Kind::Explain { args } => explain(&states, &target, chapter, args)?,
+            Kind::Session { commands } => session(&states, &target, chapter, commands)?,
         };
         let path = root
             .join("book/transcripts")
@@ -209,14 +235,24 @@ fn tests(
 fn tidy_test_output(stdout: &str, show_failure: Option<&str>) -> String {
     let mut lines = Vec::new();
     let mut keep_block = true;
+    let (mut dropped, mut failures_headings) = (0, 0);
     for line in stdout.lines() {
         if let Some(name) = line
             .strip_prefix("---- ")
             .and_then(|l| l.strip_suffix(" stdout ----"))
         {
             keep_block = Some(name) == show_failure;
+            dropped += usize::from(!keep_block);
         } else if line == "failures:" {
             keep_block = true;
+            failures_headings += 1;
+            // The second "failures:" heads the list of names, after the reports.
+            if failures_headings == 2 && dropped > 0 {
+                lines.push(format!(
+                    "(... and {dropped} more reports like this one, left out here)"
+                ));
+                lines.push(String::new());
+            }
         }
         if !keep_block || line.starts_with("note: run with `RUST_BACKTRACE=1`") {
             continue;
@@ -246,7 +282,7 @@ fn without_varying_parts(line: &str) -> String {
     line
 }
 
-fn explain(states: &Path, target: &Path, chapter: &Chapter, args: &[&str]) -> Result<String> {
+fn session(states: &Path, target: &Path, chapter: &Chapter, commands: &[&str]) -> Result<String> {
     let built = Command::new("cargo")
         .args(["build", "--quiet", "--manifest-path"])
         .arg(states.join("Cargo.toml"))
@@ -259,48 +295,55 @@ fn explain(states: &Path, target: &Path, chapter: &Chapter, args: &[&str]) -> Re
             chapter.number
         );
     }
-    let binary = target
-        .join("debug")
-        .join(format!("minidock-ref-{:02}", chapter.number));
-    // A directory laid out like the workshop, so the narrated paths are the learner's.
+    // A directory laid out like the workshop, so the commands and the paths minidock narrates
+    // are the learner's.
     let scratch = target.join("transcript-scratch");
     let _ = fs::remove_dir_all(&scratch);
     crate::try_it::busybox_rootfs(&scratch.join("target"))?;
-    let log = scratch.join("output");
-    let file = fs::File::create(&log)?;
-    let mut command = if crate::try_it::is_root() {
-        Command::new(&binary)
-    } else {
-        let mut sudo = Command::new("sudo");
-        sudo.arg("-n").arg(&binary);
-        sudo
-    };
-    let status = command
-        .arg("--explain")
-        .args(args)
-        .current_dir(&scratch)
-        .env_clear()
-        .env(
-            "PATH",
-            "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-        )
-        .stdin(Stdio::null())
-        // One file for both streams keeps the order in which they were written.
-        .stdout(file.try_clone()?)
-        .stderr(file)
-        .status()
-        .context("running minidock --explain")?;
-    let output = fs::read_to_string(&log)?;
-    let _ = fs::remove_dir_all(&scratch);
-    if !status.success() {
-        bail!("the explain transcript's run failed ({status}):\n{output}");
+    fs::create_dir_all(scratch.join("target/debug"))?;
+    fs::copy(
+        target
+            .join("debug")
+            .join(format!("minidock-ref-{:02}", chapter.number)),
+        scratch.join("target/debug").join(chapter.binary()),
+    )?;
+    let mut text = String::new();
+    let mut last_status = 0;
+    for &shown in commands {
+        // The line is shown as written (with its line continuation joined up).
+        let shown = shown.split_whitespace().collect::<Vec<_>>().join(" ");
+        text += &format!("$ {shown}\n");
+        if shown == "echo $?" {
+            text += &format!("{last_status}\n");
+            continue;
+        }
+        // As root, sudo is not needed (and may not be installed); otherwise it must not ask.
+        let run = match shown.strip_prefix("sudo ") {
+            Some(rest) if crate::try_it::is_root() => rest.to_string(),
+            Some(rest) => format!("sudo -n {rest}"),
+            None => shown.clone(),
+        };
+        let log = scratch.join("output");
+        let file = fs::File::create(&log)?;
+        let status = Command::new("sh")
+            .args(["-c", &run])
+            .current_dir(&scratch)
+            .env_clear()
+            .env(
+                "PATH",
+                "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            )
+            .stdin(Stdio::null())
+            // One file for both streams keeps the order in which they were written.
+            .stdout(file.try_clone()?)
+            .stderr(file)
+            .status()
+            .context("running a transcript's command")?;
+        last_status = status.code().unwrap_or(-1);
+        text += &fs::read_to_string(&log)?;
     }
-    let shown: Vec<String> = args.iter().map(|a| crate::try_it::quote(a)).collect();
-    Ok(format!(
-        "$ sudo ./target/debug/{} --explain {}\n{output}",
-        chapter.binary(),
-        shown.join(" ")
-    ))
+    let _ = fs::remove_dir_all(&scratch);
+    Ok(text)
 }
 
 #[cfg(test)]
@@ -325,6 +368,7 @@ mod tests {
         let tidy = tidy_test_output(out, Some("b"));
         assert!(tidy.contains("why b"));
         assert!(!tidy.contains("why a"));
+        assert!(tidy.contains("(... and 1 more reports like this one, left out here)"));
         assert!(tidy.ends_with("2 failed\n"));
         assert!(!tidy.contains("\n\n\n"));
     }

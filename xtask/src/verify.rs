@@ -192,9 +192,14 @@ fn consistency(root: &Path) -> Result<()> {
             }
         }
     }
-    // Each `Section::new(N, "Title")` in a test file must be a heading of chapter N's pages.
-    for entry in fs::read_dir(root.join("tests/suite"))? {
-        let path = entry?.path();
+    // Each `Section::new(N, "Title")` in the tests or the harness must be a heading of chapter N.
+    let mut files = Vec::new();
+    for dir in ["tests/suite", "tests/src"] {
+        for entry in fs::read_dir(root.join(dir))? {
+            files.push(entry?.path());
+        }
+    }
+    for path in files {
         let text = fs::read_to_string(&path)?;
         for (chapter, title) in sections(&text) {
             let Some(c) = CHAPTERS.iter().find(|c| c.number == chapter) else {
