@@ -10,7 +10,11 @@
 //
 // The book is served from 127.0.0.1 by a small static server in this script; Chromium is the
 // system's (CHROMIUM, default /usr/bin/chromium), driven over the DevTools protocol by
-// playwright-core, which downloads no browser of its own.
+// playwright-core. Why that driver: it downloads no browser of its own (the system's Chromium is
+// used as it is), it is one package with no dependencies, and it reports exactly what this check
+// asserts on (console messages, page errors, failed requests, auto-waiting for the diagrams, full
+// page screenshots) without a WebDriver server in between. A Rust WebDriver client would need
+// chromedriver and an async runtime for the same result.
 
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
