@@ -59,11 +59,28 @@ pub struct RunArgs {
     #[arg(long, action = ArgAction::Help)]
     pub help: Option<bool>,
 
-    /// The image: a root filesystem directory, written as a path (/..., ./... or ../...)
-    pub image: String,
+    /// IMAGE: a root filesystem directory, written as a path (/..., ./... or ../...); then the
+    /// command to run in the container, and its arguments (required: a directory has no default
+    /// command)
+    //
+    // One list, as docker parses it: everything after IMAGE belongs to the command, even words
+    // that look like minidock's own options (`run ./rootfs ls --help` lists with --help).
+    #[arg(
+        required = true,
+        trailing_var_arg = true,
+        value_name = "IMAGE [COMMAND [ARG...]]"
+    )]
+    pub image_and_command: Vec<String>,
+}
 
-    /// The command to run in the container, and its arguments (required: a root filesystem
-    /// directory has no default command)
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-    pub command: Vec<String>,
+impl RunArgs {
+    /// IMAGE, as written.
+    pub fn image(&self) -> &str {
+        self.image_and_command.first().map_or("", String::as_str)
+    }
+
+    /// The command and its arguments (empty when only IMAGE was given).
+    pub fn command(&self) -> &[String] {
+        self.image_and_command.get(1..).unwrap_or_default()
+    }
 }

@@ -10,9 +10,8 @@
 //!
 //! A command may of course exit with 125..=255 itself; like docker, minidock passes that on as is.
 
-use nix::sys::wait::WaitStatus;
-
 use crate::handshake::ExecFailure;
+use crate::sys::Ended;
 
 /// minidock itself failed.
 pub const FAILED: u8 = 125;
@@ -27,33 +26,29 @@ pub fn for_exec_failure(reason: ExecFailure) -> u8 {
 
 /// The status for a command that ended: its own, or 128 + the signal that killed it, as a shell
 /// reports it.
-pub fn for_wait_status(status: WaitStatus) -> Option<u8> {
-    match status {
-        WaitStatus::Exited(_, code) => Some(code as u8),
-        WaitStatus::Signaled(_, signal, _) => Some(128u8.wrapping_add(signal as u8)),
-        _ => None,
+pub fn for_ended(ended: Ended) -> u8 {
+    match ended {
+        Ended::Exited(code) => code as u8,
+        Ended::Killed(signal) => 128u8.wrapping_add(signal as u8),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use nix::sys::signal::Signal;
-    use nix::unistd::Pid;
 
     #[test]
     fn exit_codes_pass_through() {
-        let pid = Pid::from_raw(1);
-        assert_eq!(for_wait_status(WaitStatus::Exited(pid, 42)), Some(42));
-        assert_eq!(for_wait_status(WaitStatus::Exited(pid, 0)), Some(0));
+        assert_eq!(for_ended(Ended::Exited(42)), 42);
+        assert_eq!(for_ended(Ended::Exited(0)), 0);
+        assert_eq!(for_ended(Ended::Exited(200)), 200);
     }
 
     #[test]
     fn signals_become_128_plus_n() {
-        let pid = Pid::from_raw(1);
-        let killed = WaitStatus::Signaled(pid, Signal::SIGKILL, false);
-        assert_eq!(for_wait_status(killed), Some(137));
-        let term = WaitStatus::Signaled(pid, Signal::SIGTERM, true);
-        assert_eq!(for_wait_status(term), Some(143));
+        assert_eq!(for_ended(Ended::Killed(libc::SIGKILL)), 137);
+        assert_eq!(for_ended(Ended::Killed(libc::SIGTERM)), 143);
+        // Real-time signals too: SIGRTMIN+3 is how systemd is told to stop.
+        assert_eq!(for_ended(Ended::Killed(libc::SIGRTMIN() + 3)), 128 + 37);
     }
 }

@@ -17,16 +17,17 @@ use crate::{exit, init, namespaces, sys};
 pub enum Error {
     #[error(transparent)]
     Config(#[from] config::Error),
-    #[error("starting the container: {0}")]
+    // Errors with a source say only what was being done: `main` prints the chain.
+    #[error("starting the container")]
     Sys(#[from] sys::Error),
-    #[error("starting the container: {0}")]
+    #[error("starting the container")]
     Handshake(#[from] handshake::Error),
     #[error("setting up the container: {0}")]
     Setup(String),
     #[error("{detail}")]
     Exec { reason: ExecFailure, detail: String },
-    #[error("waiting for the container: unexpected status {0:?}")]
-    Wait(nix::sys::wait::WaitStatus),
+    #[error("waiting for the container")]
+    Wait(#[source] sys::Error),
 }
 
 impl Error {
@@ -54,12 +55,13 @@ pub fn run(args: &RunArgs) -> Result<u8> {
     let minidock_fd = minidock_end.as_raw_fd();
     let child = {
         let child_main = Box::new(|| {
-            // The child has copies of both ends. Close minidock's, or the child would hold it
-            // open and neither side could ever see the other hang up.
+            // The child has copies of both ends. It closes minidock's: while it held it, its own
+            // recv() could never see end-of-file, and it would wait forever if minidock died.
             let _ = nix::unistd::close(minidock_fd);
             init::main(&config, &container_end)
         });
-        // SAFETY: minidock never starts a thread, so it is single-threaded here.
+        // SAFETY: minidock never starts a thread, so it is single-threaded here; STACK_SIZE is
+        // ample for the child's setup, which never recurses deeply.
         unsafe { sys::clone(child_main, &mut stack, namespaces::clone_flags())? }
     };
     // Likewise, minidock closes its copy of the container's end: from now on the only holder is
@@ -75,7 +77,7 @@ pub fn run(args: &RunArgs) -> Result<u8> {
         Ok(None) => wait(child),
         Ok(Some(failure)) => {
             // The child exits right after reporting; collect it so it is not left a zombie.
-            sys::waitpid(child)?;
+            sys::waitpid(child).map_err(Error::Wait)?;
             Err(match failure {
                 ToMinidock::SetupFailed { detail } => Error::Setup(detail),
                 ToMinidock::ExecFailed { reason, detail } => Error::Exec { reason, detail },
@@ -93,6 +95,6 @@ pub fn run(args: &RunArgs) -> Result<u8> {
 
 /// Waits for the command to end and turns how it ended into minidock's exit status.
 fn wait(child: Pid) -> Result<u8> {
-    let status = sys::waitpid(child)?;
-    exit::for_wait_status(status).ok_or(Error::Wait(status))
+    let ended = sys::waitpid(child).map_err(Error::Wait)?;
+    Ok(exit::for_ended(ended))
 }

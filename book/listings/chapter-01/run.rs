@@ -6,12 +6,13 @@ pub fn run(args: &RunArgs) -> Result<u8> {
     let minidock_fd = minidock_end.as_raw_fd();
     let child = {
         let child_main = Box::new(|| {
-            // The child has copies of both ends. Close minidock's, or the child would hold it
-            // open and neither side could ever see the other hang up.
+            // The child has copies of both ends. It closes minidock's: while it held it, its own
+            // recv() could never see end-of-file, and it would wait forever if minidock died.
             let _ = nix::unistd::close(minidock_fd);
             init::main(&config, &container_end)
         });
-        // SAFETY: minidock never starts a thread, so it is single-threaded here.
+        // SAFETY: minidock never starts a thread, so it is single-threaded here; STACK_SIZE is
+        // ample for the child's setup, which never recurses deeply.
         unsafe { sys::clone(child_main, &mut stack, namespaces::clone_flags())? }
     };
     // Likewise, minidock closes its copy of the container's end: from now on the only holder is
@@ -27,7 +28,7 @@ pub fn run(args: &RunArgs) -> Result<u8> {
         Ok(None) => wait(child),
         Ok(Some(failure)) => {
             // The child exits right after reporting; collect it so it is not left a zombie.
-            sys::waitpid(child)?;
+            sys::waitpid(child).map_err(Error::Wait)?;
             Err(match failure {
                 ToMinidock::SetupFailed { detail } => Error::Setup(detail),
                 ToMinidock::ExecFailed { reason, detail } => Error::Exec { reason, detail },

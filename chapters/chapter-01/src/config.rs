@@ -59,8 +59,8 @@ impl Config {
     ///
     /// `caller_env` looks up minidock's own environment, for `-e KEY` without a value.
     pub fn from_args(args: &RunArgs, caller_env: impl Fn(&str) -> Option<String>) -> Result<Self> {
-        let rootfs = rootfs_dir(&args.image)?;
-        if args.command.is_empty() {
+        let rootfs = rootfs_dir(args.image())?;
+        if args.command().is_empty() {
             return Err(Error::NoCommand);
         }
         let hostname = match &args.hostname {
@@ -82,7 +82,7 @@ impl Config {
             rootfs,
             hostname,
             argv: args
-                .command
+                .command()
                 .iter()
                 .map(|arg| cstring("the command", arg))
                 .collect::<Result<_>>()?,
@@ -148,6 +148,12 @@ fn environment(
         ("HOSTNAME".into(), hostname.into()),
     ];
     for option in options {
+        let key = option
+            .split_once('=')
+            .map_or(option.as_str(), |(key, _)| key);
+        if key.is_empty() || key.contains(char::is_whitespace) {
+            return Err(Error::BadEnv(option.clone()));
+        }
         let (key, value) = match option.split_once('=') {
             Some((key, value)) => (key.to_string(), value.to_string()),
             // `-e KEY` passes KEY through when minidock has it, and is dropped otherwise.
@@ -156,9 +162,6 @@ fn environment(
                 None => continue,
             },
         };
-        if key.is_empty() || key.contains(char::is_whitespace) {
-            return Err(Error::BadEnv(option.clone()));
-        }
         match vars.iter_mut().find(|(k, _)| *k == key) {
             Some(existing) => existing.1 = value,
             None => vars.push((key, value)),
@@ -220,9 +223,14 @@ mod tests {
     }
 
     #[test]
-    fn empty_env_name_is_refused() {
-        let caller = |_: &str| None;
-        assert!(environment("box", &["=x".to_string()], caller).is_err());
+    fn empty_env_names_are_refused() {
+        for bad in ["=x", "", " "] {
+            let caller = |_: &str| Some("from the caller".to_string());
+            assert!(
+                environment("box", &[bad.to_string()], caller).is_err(),
+                "{bad:?}"
+            );
+        }
     }
 
     #[test]

@@ -24,8 +24,9 @@
 //!   waitpid(child) ─▶ exit status
 //! ```
 //!
-//! End-of-file is the success signal because it cannot lie: the socket closes at the very moment
-//! `execve(2)` succeeds, and not before.
+//! End-of-file is the success signal because the socket closes at the very moment `execve(2)`
+//! succeeds, and not before. (A child that dies before it gets there closes it too; then
+//! `waitpid` tells minidock how it died.)
 
 use std::os::fd::{AsRawFd, OwnedFd};
 
@@ -34,7 +35,7 @@ use nix::sys::socket::{recv, send, MsgFlags};
 /// Errors of the handshake channel itself (not the failures it carries).
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("handshake: {0}")]
+    #[error("handshake")]
     Sys(#[from] crate::sys::Error),
     #[error("handshake: {what}: {}", crate::sys::describe(*.errno))]
     Io {
@@ -106,8 +107,14 @@ impl ToMinidock {
                 detail,
             } => (NOT_EXECUTABLE, detail),
         };
+        // A datagram longer than the receiver's buffer would be cut short: keep the detail within
+        // it (it holds a user-given command name), at a character boundary.
+        let mut end = detail.len().min(MAX_MESSAGE - 1);
+        while !detail.is_char_boundary(end) {
+            end -= 1;
+        }
         let mut bytes = vec![tag];
-        bytes.extend_from_slice(detail.as_bytes());
+        bytes.extend_from_slice(&detail.as_bytes()[..end]);
         bytes
     }
 
@@ -131,11 +138,13 @@ impl ToMinidock {
     }
 }
 
-/// One end of the socket pair. Messages are small, so one buffer of this size always holds one.
+/// The largest message: `encode` keeps every message within it, so one buffer of this size
+/// always holds one.
 const MAX_MESSAGE: usize = 4096;
 
 fn send_bytes(fd: &OwnedFd, bytes: &[u8]) -> Result<()> {
-    send(fd.as_raw_fd(), bytes, MsgFlags::empty())
+    // MSG_NOSIGNAL: if the other side is gone, an error rather than a SIGPIPE.
+    send(fd.as_raw_fd(), bytes, MsgFlags::MSG_NOSIGNAL)
         .map(drop)
         .map_err(|errno| Error::Io {
             what: "send",

@@ -6,7 +6,7 @@
 
 use crate::config::Config;
 use crate::handshake::{ContainerEnd, ToContainer, ToMinidock};
-use crate::{exec, rootfs, sys, uts};
+use crate::{exec, exit, rootfs, sys, uts};
 
 /// The child's whole life. The return value is its exit status, seen only if something failed.
 pub fn main(config: &Config, channel: &ContainerEnd) -> isize {
@@ -28,13 +28,15 @@ pub fn main(config: &Config, channel: &ContainerEnd) -> isize {
             detail: err.to_string(),
         },
     };
-    // If even this fails, minidock sees end-of-file and then this exit status.
+    // If even this fails, minidock sees end-of-file and then this exit status: docker's status
+    // for "the runtime failed", not one the command could have chosen.
     let _ = channel.send(&failure);
-    1
+    exit::FAILED.into()
 }
 
-/// Prepares the container from the inside, in the order the kernel needs: the host name first,
-/// then the root filesystem, then the working directory inside it.
+/// Prepares the container from the inside: the host name, then the root filesystem, then the
+/// working directory (which only exists once the root is in place), and last what the command
+/// inherits, its signals and descriptors.
 fn setup(config: &Config) -> sys::Result<()> {
     uts::set_hostname(&config.hostname)?;
     rootfs::enter(&config.rootfs)?;
@@ -43,6 +45,7 @@ fn setup(config: &Config) -> sys::Result<()> {
         sys::mkdir_all(&config.workdir)?;
         sys::chdir(&config.workdir)?;
     }
+    sys::reset_signals()?;
     // Descriptors minidock inherited from whoever started it are none of the command's business.
     sys::close_range_on_exec(3)
 }

@@ -16,6 +16,7 @@ mod run;
 mod sys;
 mod uts;
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
@@ -40,7 +41,8 @@ fn main() -> ExitCode {
         Ok(status) => ExitCode::from(status),
         Err(err) => {
             let status = err.exit_status();
-            eprintln!("minidock: {:#}", anyhow::Error::new(err));
+            // Not eprintln!, which would panic (status 101) if stderr is closed.
+            let _ = writeln!(std::io::stderr(), "minidock: {:#}", anyhow::Error::new(err));
             ExitCode::from(status)
         }
     }
@@ -68,14 +70,20 @@ fn usage_error(err: clap::Error, program: &str) -> u8 {
         let _ = err.print();
         return 0;
     }
+    // clap's message is its first line plus any indented lines after it (what was missing).
     let rendered = err.render().to_string();
-    let first = rendered.lines().next().unwrap_or("invalid arguments");
-    let message = first.strip_prefix("error: ").unwrap_or(first);
+    let mut lines = rendered.lines();
+    let first = lines.next().unwrap_or("invalid arguments");
+    let mut message = first.strip_prefix("error: ").unwrap_or(first).to_string();
+    for detail in lines.take_while(|l| l.starts_with(' ')) {
+        message = format!("{} {}", message.trim_end_matches(':'), detail.trim());
+    }
     // Point at the help of the subcommand the mistake was made in, as docker does.
-    let rendered_usage = rendered.lines().find(|l| l.starts_with("Usage: "));
-    let help = match rendered_usage {
-        Some(usage) if usage.contains(" run ") => format!("{program} run --help"),
-        _ => format!("{program} --help"),
+    let in_run = std::env::args().skip(1).any(|arg| arg == "run");
+    let help = if in_run {
+        format!("{program} run --help")
+    } else {
+        format!("{program} --help")
     };
     eprintln!("minidock: {message}\nSee '{help}'.");
     exit::FAILED

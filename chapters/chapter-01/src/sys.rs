@@ -1,8 +1,9 @@
 //! Thin wrappers over the system calls minidock makes.
 //!
-//! Every kernel operation in minidock goes through a function here. Each one does exactly one call
-//! and, when minidock runs with `--explain`, first prints that call together with the shell command
-//! that does the same thing, so you can replay the container's setup by hand:
+//! Every kernel operation that sets up the container goes through a function here (the handshake's
+//! own `send`/`recv` and closes are left out, to keep the story readable). Each wrapper makes its
+//! call and, when minidock runs with `--explain`, prints it together with the shell command that
+//! does the same thing, so you can replay the container's setup by hand:
 //!
 //! ```text
 //! + [container] sethostname("box")                     # like: hostname box
@@ -13,6 +14,7 @@
 
 use std::convert::Infallible;
 use std::ffi::{CStr, CString};
+use std::io::Write;
 use std::os::fd::OwnedFd;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
@@ -20,7 +22,6 @@ use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use nix::errno::Errno;
 use nix::sched::CloneFlags;
 use nix::sys::socket::{AddressFamily, SockFlag, SockType};
-use nix::sys::wait::WaitStatus;
 use nix::unistd::Pid;
 
 /// A system call that failed: which call, on what, and the kernel's answer.
@@ -75,11 +76,14 @@ fn explain(call: &str, shell: &str) {
         "[minidock]"
     };
     let line = format!("+ {who} {call}");
-    if shell.is_empty() {
-        eprintln!("{line}");
+    let line = if shell.is_empty() {
+        line
     } else {
-        eprintln!("{line:<56} # like: {shell}");
-    }
+        format!("{line:<56} # like: {shell}")
+    };
+    // Not eprintln!, which panics when stderr is gone (`minidock --explain ... 2>&1 | head`):
+    // narration must never change what minidock does.
+    let _ = writeln!(std::io::stderr(), "{line}");
 }
 
 /// Runs one call: narrate it, make it, and name it in the error if it fails.
@@ -143,9 +147,13 @@ fn unshare_option(flag: CloneFlags) -> Option<&'static str> {
 /// `SIGCHLD` asks the kernel to notify minidock when the child ends, so `waitpid` works as usual.
 ///
 /// # Safety
-/// minidock must be single-threaded when it calls this (it is: it never starts a thread), for the
-/// same reasons as with `fork(2)`: the child would inherit locks held by threads that do not exist
-/// in it.
+/// Two promises, as with `fork(2)` and more:
+/// - minidock is single-threaded when it calls this (it never starts a thread): the child gets
+///   only the calling thread, and would deadlock on any lock another thread held (the allocator's,
+///   stdout's).
+/// - `stack` is large enough for everything `child` does: it has no guard page, so overflowing it
+///   would silently corrupt the child's copy of the heap instead of crashing. The child's setup is
+///   short and never recurses deeply.
 pub unsafe fn clone(
     child: Box<dyn FnMut() -> isize + '_>,
     stack: &mut [u8],
@@ -163,8 +171,8 @@ pub unsafe fn clone(
         format!("unshare {} --fork", options.join(" "))
     };
     call(format!("clone({})", names.join(" | ")), &shell, || {
-        // SAFETY: the caller guarantees minidock is single-threaded; `stack` outlives the call
-        // because the child runs on a copy of it in its own address space.
+        // SAFETY: the caller keeps both promises above. `stack` need only be valid during the
+        // call: the child runs on its own copy of minidock's whole address space.
         unsafe { nix::sched::clone(child, stack, flags, Some(libc::SIGCHLD)) }
     })
 }
@@ -254,15 +262,63 @@ pub fn execve(path: &CStr, argv: &[CString], envp: &[CString]) -> Result<Infalli
     )
 }
 
-/// `waitpid(2)`: waits until process `pid` ends and returns how it ended.
-pub fn waitpid(pid: Pid) -> Result<WaitStatus> {
-    call("waitpid(child)".into(), "wait", || loop {
-        // A signal arriving while minidock waits interrupts the call; the child is still there.
-        match nix::sys::wait::waitpid(pid, None) {
+/// How a process ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// It exited with this status.
+    Exited(i32),
+    /// This signal killed it (any signal, real-time ones included).
+    Killed(i32),
+}
+
+/// `waitpid(2)`: waits until process `pid` ends and returns how it ended. It is narrated once it
+/// returns, with the answer, since the wait itself lasts as long as the command runs.
+pub fn waitpid(pid: Pid) -> Result<Ended> {
+    let call = "waitpid(child)".to_string();
+    let mut status = 0;
+    loop {
+        // SAFETY: waitpid(2) only writes the status we own.
+        let ret = unsafe { libc::waitpid(pid.as_raw(), &mut status, 0) };
+        match Errno::result(ret) {
+            Ok(_) => break,
+            // A signal that minidock handles (from chapter 2 on) interrupts the wait; the child
+            // is still there.
             Err(Errno::EINTR) => continue,
-            other => return other,
+            Err(errno) => return Err(Error { call, errno }),
         }
-    })
+    }
+    // Decoded by hand rather than with nix's WaitStatus, which has no name for real-time
+    // signals and would turn a command killed by one into an error.
+    let ended = if libc::WIFSIGNALED(status) {
+        Ended::Killed(libc::WTERMSIG(status))
+    } else {
+        Ended::Exited(libc::WEXITSTATUS(status))
+    };
+    let result = match ended {
+        Ended::Exited(code) => format!("exited with {code}"),
+        Ended::Killed(signal) => format!("killed by signal {signal}"),
+    };
+    explain(&format!("{call} = {result}"), "wait");
+    Ok(ended)
+}
+
+/// `signal(2)` and `sigprocmask(2)`: gives the command the signal state a program expects to
+/// start with: every signal at its default action and none blocked.
+///
+/// A process keeps ignored signals and its signal mask across `execve(2)`. Rust programs ignore
+/// SIGPIPE (so that writing to a closed pipe is an error, not death), and the command must not
+/// inherit that: `yes | head -1` relies on `yes` dying of SIGPIPE.
+pub fn reset_signals() -> Result<()> {
+    use nix::sys::signal::{signal, sigprocmask, SigHandler, SigSet, SigmaskHow, Signal};
+    call(
+        "signal(SIGPIPE, SIG_DFL); sigprocmask(SIG_SETMASK, {})".into(),
+        "",
+        || {
+            // SAFETY: restoring a default disposition installs no handler.
+            unsafe { signal(Signal::SIGPIPE, SigHandler::SigDfl) }?;
+            sigprocmask(SigmaskHow::SIG_SETMASK, Some(&SigSet::empty()), None)
+        },
+    )
 }
 
 /// `kill(2)`: sends `signal` to process `pid`.
