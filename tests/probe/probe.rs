@@ -32,7 +32,11 @@ extern "C" {
     fn uname(buf: *mut Utsname) -> i32;
     fn getpid() -> i32;
     fn mmap(addr: *mut u8, len: usize, prot: i32, flags: i32, fd: i32, off: i64) -> *mut u8;
+    fn memfd_create(name: *const u8, flags: u32) -> i32;
+    fn prctl(option: i32, arg2: u64, arg3: u64, arg4: u64, arg5: u64) -> i32;
 }
+
+const PR_SET_DUMPABLE: i32 = 4;
 
 const PROT_READ: i32 = 1;
 const MAP_SHARED: i32 = 1;
@@ -55,6 +59,9 @@ fn hostname() -> String {
 }
 
 fn crash(kind: &str) -> ! {
+    // No core dump: hosts that collect them (apport, systemd-coredump) need not see these.
+    // SAFETY: prctl(2) with PR_SET_DUMPABLE only changes a flag of this process.
+    unsafe { prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) };
     match kind {
         "segv" => {
             // A write to an address that is never mapped: the kernel answers with SIGSEGV, which
@@ -64,19 +71,15 @@ fn crash(kind: &str) -> ! {
             unsafe { std::ptr::write_volatile(bad, 1) };
         }
         "bus" => {
-            // Reading a page of a file mapping beyond the end of the file raises SIGBUS.
-            let path = std::env::temp_dir().join(format!("probe-bus-{}", std::process::id()));
-            let file = std::fs::OpenOptions::new()
-                .read(true)
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .open(&path)
-                .unwrap_or_else(|e| fail(&e.to_string()));
-            use std::os::fd::AsRawFd;
+            // Reading a page of a file mapping beyond the end of the file raises SIGBUS. The file
+            // is an empty one in memory (memfd_create(2)): no writable directory is needed.
+            // SAFETY: a NUL-terminated name, and no flags.
+            let fd = unsafe { memfd_create(b"probe-bus\0".as_ptr(), 0) };
+            if fd < 0 {
+                fail("memfd_create failed");
+            }
             // SAFETY: a fresh shared read-only mapping of our own empty file.
-            let page = unsafe { mmap(std::ptr::null_mut(), 4096, PROT_READ, MAP_SHARED, file.as_raw_fd(), 0) };
-            let _ = std::fs::remove_file(&path);
+            let page = unsafe { mmap(std::ptr::null_mut(), 4096, PROT_READ, MAP_SHARED, fd, 0) };
             if page as isize == -1 {
                 fail("mmap failed");
             }
@@ -95,7 +98,11 @@ fn fail(message: &str) -> ! {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or_else(|| fail("missing argument"));
+    let arg = |i: usize| {
+        args.get(i)
+            .map(String::as_str)
+            .unwrap_or_else(|| fail("missing argument"))
+    };
     let mut out = String::new();
     match arg(0) {
         "hostname" => out = hostname() + "\n",

@@ -6,10 +6,8 @@
 //! matters: a test thread's fork can inherit the descriptor of a file being written by another,
 //! and executing that file then fails with ETXTBSY ("text file busy").
 //!
-//! The executables are copied once, before any test runs, into a cache directory, and each test's
-//! root filesystem hard-links them from there. Never writing an executable while tests run
-//! matters: a test thread's fork can inherit the descriptor of a file being written by another,
-//! and executing that file then fails with ETXTBSY ("text file busy").
+//! The cache and every test's scratch directory live in /tmp/minidock-test, a directory only root
+//! can enter: what the tests execute as root is never a file another user could have put there.
 
 use std::fs;
 use std::os::unix::fs::{symlink, PermissionsExt};
@@ -65,26 +63,59 @@ fn has_interpreter(path: &Path) -> bool {
     })
 }
 
-/// The cache of executables, next to the tests' scratch directories (hard links need one
-/// filesystem). Made by [`prepare`].
+/// Where the tests keep their files. A fixed path (not $TMPDIR), so that seeded runs print the
+/// same paths everywhere.
+const BASE: &str = "/tmp/minidock-test";
+
+/// The cache of executables, inside [`BASE`]. Made by [`prepare`].
 static CACHE: OnceLock<PathBuf> = OnceLock::new();
 
-/// Fills the cache. Runs once per test process, before any test starts (see `harness::start`).
+/// The directory under which the tests keep their files: root's own, mode 0700.
+pub fn base() -> &'static Path {
+    Path::new(BASE)
+}
+
+/// Creates [`BASE`], or checks that the one there is root's alone.
+fn make_base() {
+    use std::os::unix::fs::{DirBuilderExt, MetadataExt};
+    let base = base();
+    match fs::DirBuilder::new().mode(0o700).create(base) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => panic!("creating {}: {e}", base.display()),
+    }
+    let meta = fs::symlink_metadata(base).expect("reading the test directory");
+    let private = meta.is_dir() && meta.uid() == 0 && meta.mode() & 0o077 == 0;
+    assert!(
+        private,
+        "{} must be a directory only root can use (owner root, mode 0700); remove it and run again",
+        base.display()
+    );
+}
+
+/// Fills the cache. Runs once per test process, as root, before any test starts (see
+/// `harness::start`).
 pub fn prepare(probe: &Path) {
+    make_base();
     let (busybox, _) = busybox();
-    let size = fs::metadata(busybox).map(|m| m.len()).unwrap_or(0);
-    let key = format!("{}-{size}", probe.file_name().unwrap().to_string_lossy());
-    let cache = std::env::temp_dir().join(format!("minidock-test-cache-{key}"));
-    if !cache.join("busybox").exists() {
+    let size = |p: &Path| fs::metadata(p).map(|m| m.len()).ok();
+    let key = format!(
+        "{}-{}",
+        probe.file_name().unwrap().to_string_lossy(),
+        size(busybox).unwrap_or(0)
+    );
+    let cache = base().join(format!("cache-{key}"));
+    // A cache is only trusted whole: same sizes as the files it copies.
+    let intact =
+        size(&cache.join("probe")) == size(probe) && size(&cache.join("busybox")) == size(busybox);
+    if !intact {
         // Build it under a private name, then rename: another test process may be doing the same.
-        let partial = std::env::temp_dir().join(format!(
-            "minidock-test-cache.partial-{}",
-            std::process::id()
-        ));
+        let partial = base().join(format!("cache.partial-{}", std::process::id()));
         let _ = fs::remove_dir_all(&partial);
-        fs::create_dir_all(&partial).expect("creating the fixture cache");
+        fs::create_dir(&partial).expect("creating the fixture cache");
         fs::copy(probe, partial.join("probe")).expect("caching the probe");
         fs::copy(busybox, partial.join("busybox")).expect("caching busybox");
+        let _ = fs::remove_dir_all(&cache);
         if fs::rename(&partial, &cache).is_err() {
             let _ = fs::remove_dir_all(&partial); // another process was first
         }
@@ -92,13 +123,20 @@ pub fn prepare(probe: &Path) {
     let _ = CACHE.set(cache);
 }
 
-/// Places a cached executable at `to`: a hard link, or a copy across filesystems.
+/// Places a cached executable at `to`, a path that must not exist yet: a hard link, or, across
+/// filesystems, a copy made under another name and renamed (never writing to the cache's file).
 pub fn place(name: &str, to: &Path) {
     let cache = CACHE.get().expect("fixture::prepare ran before the tests");
     let from = cache.join(name);
-    if fs::hard_link(&from, to).is_err() {
-        fs::copy(&from, to)
-            .unwrap_or_else(|e| panic!("copying {} to {}: {e}", from.display(), to.display()));
+    match fs::hard_link(&from, to) {
+        Ok(()) => {}
+        Err(e) if e.raw_os_error() == Some(libc::EXDEV) => {
+            let partial = to.with_extension("partial");
+            fs::copy(&from, &partial)
+                .and_then(|_| fs::rename(&partial, to))
+                .unwrap_or_else(|e| panic!("copying {} to {}: {e}", from.display(), to.display()));
+        }
+        Err(e) => panic!("linking {} to {}: {e}", from.display(), to.display()),
     }
 }
 

@@ -6,7 +6,7 @@
 //!       │                                 own UTS namespace (host name "host-xxxxxxxx")
 //!       └── every minidock command of the test joins these namespaces (setns(2))
 //!
-//!   /tmp/minidock-test-xxxxxxxxxx/        removed when the test ends
+//!   /tmp/minidock-test/sandbox-xxxxxxxx/  removed when the test ends
 //!   ├── rootfs/                           a fresh busybox root filesystem
 //!   ├── state/                            minidock's --root
 //!   ├── host/                             files that exist only on the host
@@ -39,18 +39,21 @@ pub struct Sandbox {
     dir: PathBuf,
     hostname: String,
     holder: Child,
-    mount_ns: File,
-    uts_ns: File,
+    /// The holder's mount and UTS namespaces, which every command of the test joins.
+    namespaces: Option<(File, File)>,
 }
 
 impl Sandbox {
     /// A new sandbox with a fresh fixture root filesystem.
     pub fn new() -> Sandbox {
-        let dir = std::env::temp_dir().join(random::name("minidock-test-"));
+        let dir = fixture::base().join(random::name("sandbox-"));
+        // Seeded runs repeat names: a directory left by an interrupted run is stale.
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir(&dir).unwrap_or_else(|e| panic!("creating {}: {e}", dir.display()));
         // Until the sandbox exists (and its Drop takes over), remove the directory on a panic.
         let guard = RemoveOnDrop(dir.clone());
         for sub in ["rootfs", "state", "host"] {
-            fs::create_dir_all(dir.join(sub))
+            fs::create_dir(dir.join(sub))
                 .unwrap_or_else(|e| panic!("creating {}: {e}", dir.join(sub).display()));
         }
         fixture::busybox_rootfs(&dir.join("rootfs"));
@@ -69,14 +72,13 @@ impl Sandbox {
             File::open(format!("/proc/{}/ns/{kind}", holder.id()))
                 .unwrap_or_else(|e| panic!("opening the sandbox's {kind} namespace: {e}"))
         };
-        let (mount_ns, uts_ns) = (ns("mnt"), ns("uts"));
+        let namespaces = Some((ns("mnt"), ns("uts")));
         std::mem::forget(guard);
         Sandbox {
             dir,
             hostname,
             holder,
-            mount_ns,
-            uts_ns,
+            namespaces,
         }
     }
 
@@ -175,7 +177,8 @@ impl Sandbox {
     {
         let mut command = Command::new(program);
         command.args(args).env_clear().env("PATH", HOST_PATH);
-        let (mount_fd, uts_fd) = (self.mount_ns.as_raw_fd(), self.uts_ns.as_raw_fd());
+        let (mount_ns, uts_ns) = self.namespaces.as_ref().expect("the sandbox is alive");
+        let (mount_fd, uts_fd) = (mount_ns.as_raw_fd(), uts_ns.as_raw_fd());
         let cwd = CString::new(self.dir.as_os_str().as_bytes()).unwrap();
         // SAFETY: only async-signal-safe calls between fork and exec.
         unsafe {
@@ -190,12 +193,12 @@ impl Sandbox {
                 if libc::chdir(cwd.as_ptr()) != 0 {
                     return Err(std::io::Error::last_os_error());
                 }
-                // Its own process group, so a timed-out command can be killed with everything
-                // it started.
-                libc::setpgid(0, 0);
                 Ok(())
             });
         }
+        // Its own process group, so that when it ends (or times out) whatever it left running
+        // can be killed with it. A process meant to outlive it must leave the group (setsid).
+        command.process_group(0);
         Run {
             command,
             stdin: Vec::new(),
@@ -276,6 +279,8 @@ impl Drop for Sandbox {
             let _ = self.holder.kill();
             let _ = self.holder.wait();
         }
+        // Nothing of the sandbox may be held while its directory goes.
+        drop(self.namespaces.take());
         let _ = fs::remove_dir_all(&self.dir);
     }
 }
@@ -325,18 +330,22 @@ impl Run {
 
         let deadline = Instant::now() + self.timeout;
         let mut timed_out = false;
-        let status = loop {
-            if let Some(status) = child.try_wait().expect("waiting for a command") {
-                break status;
+        let pid = child.id() as libc::pid_t;
+        loop {
+            if has_exited(pid) {
+                break;
             }
             if Instant::now() >= deadline {
                 timed_out = true;
-                // SAFETY: kill(2) on the process group of a child we started.
-                unsafe { libc::kill(-(child.id() as i32), libc::SIGKILL) };
-                break child.wait().expect("waiting for a killed command");
+                break;
             }
             std::thread::sleep(Duration::from_millis(2));
-        };
+        }
+        // The command has ended (or hangs): end what is left of its process group. It is not
+        // reaped yet, so its pid, which names the group, cannot have been reused.
+        // SAFETY: kill(2) on the process group of a child we started.
+        unsafe { libc::kill(-pid, libc::SIGKILL) };
+        let status = child.wait().expect("waiting for a command");
         // A process the command left behind may still hold its stdout open; do not wait forever.
         let grace = Duration::from_secs(2);
         let collect = |rx: mpsc::Receiver<Vec<u8>>| {
@@ -352,6 +361,17 @@ impl Run {
             stderr: collect(stderr),
             timed_out,
         }
+    }
+}
+
+/// Whether process `pid` (our child) has ended, without reaping it.
+fn has_exited(pid: libc::pid_t) -> bool {
+    // SAFETY: waitid(2) writes only into `info`, which we own.
+    unsafe {
+        let mut info: libc::siginfo_t = std::mem::zeroed();
+        let flags = libc::WEXITED | libc::WNOHANG | libc::WNOWAIT;
+        let ret = libc::waitid(libc::P_PID, pid as libc::id_t, &mut info, flags);
+        ret == 0 && info.si_pid() != 0
     }
 }
 

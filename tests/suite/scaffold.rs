@@ -23,14 +23,26 @@ fn the_commands_exit_status_is_minidocks() {
 }
 
 #[test]
+fn statuses_docker_uses_itself_pass_through_too() {
+    let sb = Sandbox::new();
+    // A command may exit with 125..=255 on its own; like docker, minidock passes that on.
+    let code = random::number(125, 255);
+    let out = sb
+        .minidock(["run", &sb.image(), "sh", "-c", &format!("exit {code}")])
+        .output();
+    out.expect_status(code as i32, EXIT);
+}
+
+#[test]
 fn a_command_killed_by_signal_n_gives_128_plus_n() {
     let sb = Sandbox::new();
     // Faults the kernel signals itself: they kill even a pid 1 that has no handler for them.
-    let (kind, signal) = random::pick(&[("segv", libc::SIGSEGV), ("bus", libc::SIGBUS)]);
-    let out = sb
-        .minidock(["run", &sb.image(), &sb.probe(), "crash", kind])
-        .output();
-    out.expect_status(128 + signal, EXIT);
+    for (kind, signal) in [("segv", libc::SIGSEGV), ("bus", libc::SIGBUS)] {
+        let out = sb
+            .minidock(["run", &sb.image(), &sb.probe(), "crash", kind])
+            .output();
+        out.expect_status(128 + signal, EXIT);
+    }
 }
 
 #[test]
@@ -211,6 +223,24 @@ fn a_missing_image_directory_gives_125_and_changes_nothing() {
         CLI,
     );
     check_eq("the host's mount table", mounts, sb.mounts(), &out, CLI);
+}
+
+#[test]
+fn a_failed_setup_gives_125_and_one_line() {
+    let sb = Sandbox::new();
+    // A working directory below a regular file cannot be created, in the image or on the host.
+    let workdir = format!("/etc/passwd/{}", random::word(8));
+    let out = sb
+        .minidock(["run", "-w", &workdir, &sb.image(), "true"])
+        .output();
+    out.expect_status(125, CLI);
+    if !out.stderr.contains(&workdir) || out.stderr.lines().count() != 1 {
+        Failure::new("a failed setup should be reported in one line naming what failed")
+            .expected_text(format!("one line on stderr containing {workdir:?}"))
+            .output(&out)
+            .section(CLI)
+            .fail();
+    }
 }
 
 #[test]
