@@ -203,19 +203,23 @@ fn enclosing_item(rendered: &Rendered, start: usize, end: usize, formatted: &str
     let lines = &rendered.lines;
     let indent_of = |l: &str| l.len() - l.trim_start().len();
     let inner = lines.get(start).map(|l| indent_of(l)).unwrap_or(0);
-    let signature = (0..start)
-        .rev()
-        .map(|i| &lines[i])
-        .find(|l| !l.trim().is_empty() && indent_of(l) < inner && l.contains("fn "));
-    let name = signature.and_then(|sig| {
-        let after = sig.split("fn ").nth(1)?;
-        Some(after.split(['(', '<']).next()?.trim().to_string())
+    let signature = (0..start).rev().find(|&i| {
+        let l = &lines[i];
+        !l.trim().is_empty() && indent_of(l) < inner && l.contains("fn ")
     });
-    let from_formatted = name.and_then(|name| {
+    let name = signature.and_then(|at| {
+        let after = lines[at].split("fn ").nth(1)?;
+        Some((at, after.split(['(', '<']).next()?.trim().to_string()))
+    });
+    let from_formatted = name.and_then(|(rendered_at, name)| {
         let f: Vec<&str> = formatted.lines().collect();
-        let at = f.iter().position(|l| {
-            l.contains(&format!("fn {name}(")) || l.contains(&format!("fn {name}<"))
-        })?;
+        // Several functions may share the name (`send` of two types): take the one nearest to
+        // where the exercise's function was rendered; formatting moves lines only a little.
+        let at = (0..f.len())
+            .filter(|&i| {
+                f[i].contains(&format!("fn {name}(")) || f[i].contains(&format!("fn {name}<"))
+            })
+            .min_by_key(|&i| i.abs_diff(rendered_at))?;
         let indent = indent_of(f[at]);
         let close = " ".repeat(indent) + "}";
         let last = (at..f.len()).find(|&i| f[i] == close)?;
@@ -316,8 +320,14 @@ pub fn test_entry(chapter: u32, binary: &str, up: &str) -> Result<String> {
 fn rustfmt_all(files: BTreeMap<String, String>) -> Result<BTreeMap<String, String>> {
     let mut out = BTreeMap::new();
     for (path, text) in files {
+        // Run from the workspace, so rustfmt takes the workspace's rustfmt.toml (and never a
+        // user's own configuration): the output must be the same on every machine.
+        let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("xtask lives in the workspace");
         let mut child = Command::new("rustfmt")
-            .args(["--edition", "2021", "--emit", "stdout", "--quiet"])
+            .current_dir(workspace)
+            .args(["--emit", "stdout", "--quiet"])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -370,13 +380,18 @@ pub fn plan(root: &Path, reference: &Reference) -> Result<Plan> {
             );
         }
         for (file, text) in named_listings(reference, chapter)? {
-            plan.files.insert(listings.join(file), text);
+            if plan.files.insert(listings.join(&file), text).is_some() {
+                bail!(
+                    "two regions of solutions/ are both `[listing {file}]`: names must be unique"
+                );
+            }
         }
     }
     plan.files.insert(
         root.join("solutions/tests/workshop.rs"),
         test_entry(chapters::last().number, "minidock", "../")?,
     );
+    add_manifest(root, &mut plan);
     Ok(plan)
 }
 
@@ -491,8 +506,85 @@ fn chapter_readme(
     text
 }
 
-/// Writes the plan: changed files are rewritten, stale generated files removed.
-pub fn write(plan: &Plan) -> Result<usize> {
+/// The record of what was generated into chapters/, so that `gen` can tell a learner's edits from
+/// its own output and refuse to overwrite them.
+const MANIFEST: &str = "chapters/.generated";
+
+/// FNV-1a: a stable fingerprint of a file's text.
+fn fingerprint(text: &str) -> u64 {
+    text.bytes().fold(0xcbf29ce484222325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100000001b3)
+    })
+}
+
+/// Adds the manifest of chapters/ to the plan: one line per generated file, its fingerprint and
+/// path.
+fn add_manifest(root: &Path, plan: &mut Plan) {
+    let chapters = root.join("chapters");
+    let mut text = String::from(
+        "# Written by `cargo xtask gen`: a fingerprint of each file it generated here, so that it\n\
+         # never overwrites a file you changed (see `cargo xtask gen --force`).\n",
+    );
+    for (path, content) in &plan.files {
+        if let Ok(rel) = path.strip_prefix(&chapters) {
+            text += &format!("{:016x} {}\n", fingerprint(content), rel.display());
+        }
+    }
+    plan.files.insert(root.join(MANIFEST), text);
+}
+
+/// Files under chapters/ that are neither what `gen` last wrote nor what it would write now, and
+/// files there that it never wrote: a learner's work.
+fn edited_by_hand(root: &Path, plan: &Plan) -> Result<Vec<PathBuf>> {
+    let recorded: BTreeMap<String, String> = fs::read_to_string(root.join(MANIFEST))
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_once(' '))
+        .map(|(hash, path)| (path.to_string(), hash.to_string()))
+        .collect();
+    let chapters = root.join("chapters");
+    let rel = |path: &Path| {
+        path.strip_prefix(&chapters)
+            .map(|r| r.display().to_string())
+            .ok()
+    };
+    let mut edited: Vec<PathBuf> = plan
+        .files
+        .iter()
+        .filter_map(|(path, planned)| {
+            let current = fs::read_to_string(path).ok()?;
+            let last = recorded.get(&rel(path)?)?;
+            let changed = current != *planned && format!("{:016x}", fingerprint(&current)) != *last;
+            changed.then(|| path.clone())
+        })
+        .collect();
+    // Stale files under chapters/ that gen never wrote are someone's new files.
+    let manifest_exists = root.join(MANIFEST).exists();
+    for stale in stale_files(plan)? {
+        let known = rel(&stale).is_some_and(|r| recorded.contains_key(&r));
+        if rel(&stale).is_some() && manifest_exists && !known {
+            edited.push(stale);
+        }
+    }
+    Ok(edited)
+}
+
+/// Writes the plan: changed files are rewritten, stale generated files removed. Files of
+/// chapters/ changed by hand are kept, unless `force`.
+pub fn write(root: &Path, plan: &Plan, force: bool) -> Result<usize> {
+    let edited = edited_by_hand(root, plan)?;
+    if !edited.is_empty() && !force {
+        let list: Vec<String> = edited
+            .iter()
+            .map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string())
+            .collect();
+        bail!(
+            "these generated files were changed by hand, and regenerating would overwrite them:\n  \
+             {}\nsave your work elsewhere (or commit it), then run `cargo xtask gen --force`",
+            list.join("\n  ")
+        );
+    }
     let mut changed = 0;
     for (path, text) in &plan.files {
         if fs::read_to_string(path).ok().as_deref() != Some(text.as_str()) {

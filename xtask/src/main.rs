@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! gen [--check]      generate the chapter starters, test entries and book listings from solutions/
+//!                    (--force: also overwrite files of chapters/ that were changed by hand)
 //! reference [N]      write the reference state at the end of each chapter to target/reference/
 //! try [-- CMD...]    build minidock and run it, explained, on a busybox root filesystem
 //! transcripts [--check]  run the book's console sessions and write them to book/transcripts/
@@ -30,7 +31,7 @@ fn main() {
 }
 
 fn usage() -> &'static str {
-    "usage: cargo xtask <gen [--check] | reference [N] | try [-- CMD...] | transcripts [--check] \
+    "usage: cargo xtask <gen [--check | --force] | reference [N] | try [-- CMD...] | transcripts [--check] \
      | book [--serve] | verify>"
 }
 
@@ -40,9 +41,10 @@ fn dispatch() -> Result<()> {
     let rest: Vec<&str> = args.iter().skip(1).map(String::as_str).collect();
     match args.first().map(String::as_str) {
         Some("gen") => match rest.as_slice() {
-            [] => {
+            [] | ["--force"] => {
                 let reference = gen::Reference::load(&root)?;
-                let changed = gen::write(&gen::plan(&root, &reference)?)?;
+                let plan = gen::plan(&root, &reference)?;
+                let changed = gen::write(&root, &plan, rest == ["--force"])?;
                 println!("xtask gen: {changed} file(s) written");
                 Ok(())
             }

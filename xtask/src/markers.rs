@@ -136,14 +136,23 @@ fn whole_line_marker(line: &str, syntax: Syntax) -> Option<Result<Marker, String
     let inner = rest.strip_prefix('[')?.strip_suffix(']')?;
     if let Some(name) = inner.strip_prefix("listing ") {
         let name = name.trim();
-        return Some(Ok(if name == "end" {
-            Marker::ListingEnd
-        } else {
-            Marker::Listing(name.to_string())
-        }));
+        return Some(match name {
+            "end" => Ok(Marker::ListingEnd),
+            _ if valid_id(name) => Ok(Marker::Listing(name.to_string())),
+            _ => Err(format!(
+                "a listing's name is lowercase letters, digits and dashes, not `{name}`"
+            )),
+        });
     }
     let chapter_word = inner.split_whitespace().next()?;
-    let chapter = parse_chapter(chapter_word)?;
+    if !looks_like_chapter(chapter_word) {
+        return None; // an ordinary comment that happens to start with `[`
+    }
+    let Some(chapter) = parse_chapter(chapter_word) else {
+        return Some(Err(format!(
+            "`{chapter_word}` is no chapter: markers name one as ch01, ch02, ..."
+        )));
+    };
     let after = inner[chapter_word.len()..].trim();
     Some(match after {
         "" => Ok(Marker::Added(chapter)),
@@ -163,6 +172,13 @@ fn whole_line_marker(line: &str, syntax: Syntax) -> Option<Result<Marker, String
             None => Err(format!("unknown marker `[{inner}]`")),
         },
     })
+}
+
+/// Whether a word was meant to name a chapter (`ch` and a digit), well written or not.
+fn looks_like_chapter(word: &str) -> bool {
+    word.strip_prefix("ch")
+        .and_then(|rest| rest.chars().next())
+        .is_some_and(|c| c.is_ascii_digit())
 }
 
 /// `chNN` → NN.
@@ -189,6 +205,28 @@ fn trailing_marker(line: &str, syntax: Syntax) -> Option<(u32, String)> {
     let before_bracket = body[..open].trim_end();
     let code = before_bracket.strip_suffix(syntax.comment)?.trim_end();
     (!code.trim().is_empty()).then(|| (chapter, code.to_string()))
+}
+
+/// A plain line that still carries something marker-like, which would otherwise reach every
+/// chapter as it is: a misspelt trailing marker, or a `//~` line outside a before version.
+fn stray_marker(line: &str, syntax: Syntax) -> Option<String> {
+    let tilde = format!("{}~", syntax.comment);
+    if line.trim_start().starts_with(&tilde) {
+        return Some(format!(
+            "a `{tilde}` line outside a before version (or an exercise's end marker is missing)"
+        ));
+    }
+    let opening = format!("{} [ch", syntax.comment);
+    let at = line.find(&opening)?;
+    let word = line[at + syntax.comment.len() + 2..]
+        .split([']', ' '])
+        .next()?;
+    looks_like_chapter(word).then(|| {
+        format!(
+            "a chapter marker that does not parse: `{}`",
+            line[at..].trim()
+        )
+    })
 }
 
 /// Strips one level of `//~` from a before-version line.
@@ -302,7 +340,12 @@ impl Parser<'_> {
                 None => {
                     nodes.push(match trailing_marker(line, self.syntax) {
                         Some((chapter, code)) => Node::LineFrom(chapter, code),
-                        None => Node::Line(line.to_string()),
+                        None => {
+                            if let Some(problem) = stray_marker(line, self.syntax) {
+                                return Err(self.error(at, problem));
+                            }
+                            Node::Line(line.to_string())
+                        }
                     });
                     continue;
                 }
@@ -654,6 +697,16 @@ fn root() {
         assert!(Source::parse("t.rs", no_before, RS).is_err());
         let unknown = "x\n// [ch01 frobnicate]\n";
         assert_eq!(Source::parse("t.rs", unknown, RS).unwrap_err().line, 2);
+        for misspelt in [
+            "// [ch1]\nx\n",
+            "x; // [ch4]\n",
+            "//~ stray\n",
+            "// [listing ../x]\n",
+        ] {
+            assert!(Source::parse("t.rs", misspelt, RS).is_err(), "{misspelt:?}");
+        }
+        // Ordinary comments in brackets are left alone.
+        assert!(Source::parse("t.rs", "// [chapter notes]\n// [1] see\n", RS).is_ok());
         let bare = "// [ch01 exercise a: A]\nx\n// [ch01 before]\nplain code\n// [ch01 end]\n";
         assert_eq!(Source::parse("t.rs", bare, RS).unwrap_err().line, 4);
     }

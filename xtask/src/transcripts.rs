@@ -215,6 +215,14 @@ fn tests(
         .output()
         .context("running cargo test for a transcript")?;
     let stdout = String::from_utf8_lossy(&output.stdout);
+    // A solved chapter's run must pass and a starter's must fail: a flaky run is no transcript.
+    if output.status.success() != solved {
+        bail!(
+            "the {} transcript's run {} unexpectedly:\n{stdout}",
+            chapter.crate_name(),
+            if solved { "failed" } else { "passed" }
+        );
+    }
     if stdout.trim().is_empty() {
         bail!(
             "cargo test printed nothing for the {} transcript",

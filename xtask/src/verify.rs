@@ -42,7 +42,9 @@ pub fn run(root: &Path) -> Result<()> {
         &|| consistency(root),
     );
     step(&mut steps, "cargo fmt --check", &|| {
-        run::cmd(root, "cargo", &["fmt", "--all", "--check"])
+        run::cmd(root, "cargo", &["fmt", "--all", "--check"])?;
+        // The probe is built by the harness with plain rustc, outside cargo's view.
+        run::cmd(root, "rustfmt", &["--check", "tests/probe/probe.rs"])
     });
     step(
         &mut steps,
@@ -160,6 +162,16 @@ fn consistency(root: &Path) -> Result<()> {
             if !ids.insert(&e.id) {
                 problems.push(format!(
                     "solutions/{path}: exercise id `{}` is used twice in chapter {}",
+                    e.id, chapter.number
+                ));
+            }
+        }
+        // Each must really be in the starter (not, say, inside a later chapter's region).
+        let (_, located) = gen::chapter_crate(&reference, chapter, gen::Place::Starter)?;
+        for (path, e) in &ours {
+            if !located.iter().any(|l| l.id == e.id) {
+                problems.push(format!(
+                    "solutions/{path}: exercise `{}` of chapter {} does not appear in its starter",
                     e.id, chapter.number
                 ));
             }
@@ -294,15 +306,29 @@ fn starter(root: &Path, chapter: &Chapter) -> Result<()> {
         bail!("{package} has no {module} tests");
     }
     let mut passing = Vec::new();
+    let mut unexplained = Vec::new();
+    // A failure counts only if it is a report for the learner (not a crash or a timeout).
+    let report = format!("read:     the book, chapter {}", chapter.number);
     for test in &tests {
-        let (ok, _) = run::capture(Command::new("cargo").current_dir(root).args([
+        let (ok, output) = run::capture(Command::new("cargo").current_dir(root).args([
             "test", "--quiet", "-p", &package, "--test", "workshop", "--", "--exact", test,
         ]))?;
         if ok {
             passing.push(*test);
+        } else if !output.contains(&report) {
+            unexplained.push(*test);
         } else {
             println!("  fails on the starter, as it should: {test}");
         }
+    }
+    if !unexplained.is_empty() {
+        bail!(
+            "these chapter {} tests fail on the starter without a report naming a section of \
+             chapter {}:\n  {}",
+            chapter.number,
+            chapter.number,
+            unexplained.join("\n  ")
+        );
     }
     if !passing.is_empty() {
         bail!(
