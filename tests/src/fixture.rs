@@ -120,7 +120,27 @@ pub fn prepare(probe: &Path) {
             let _ = fs::remove_dir_all(&partial); // another process was first
         }
     }
+    prune_old_caches(&cache);
     let _ = CACHE.set(cache);
+}
+
+/// Removes caches of other probe or busybox versions once they are a day old (a younger one may
+/// still serve a test run of another checkout).
+fn prune_old_caches(current: &Path) {
+    let day = std::time::Duration::from_secs(24 * 3600);
+    for entry in fs::read_dir(base()).into_iter().flatten().flatten() {
+        let path = entry.path();
+        let is_cache = entry.file_name().to_string_lossy().starts_with("cache-");
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > day);
+        if is_cache && old && path != current {
+            let _ = fs::remove_dir_all(&path);
+        }
+    }
 }
 
 /// Places a cached executable at `to`, a path that must not exist yet: a hard link, or, across

@@ -68,18 +68,21 @@ impl Sandbox {
 
         let hostname = random::name("host-");
         let holder = spawn_holder(probe::path(), &hostname);
-        let ns = |kind: &str| {
-            File::open(format!("/proc/{}/ns/{kind}", holder.id()))
-                .unwrap_or_else(|e| panic!("opening the sandbox's {kind} namespace: {e}"))
-        };
-        let namespaces = Some((ns("mnt"), ns("uts")));
+        // From here on the sandbox's own Drop cleans up, holder included, whatever fails next.
         std::mem::forget(guard);
-        Sandbox {
+        let pid = holder.id();
+        let mut sandbox = Sandbox {
             dir,
             hostname,
             holder,
-            namespaces,
-        }
+            namespaces: None,
+        };
+        let ns = |kind: &str| {
+            File::open(format!("/proc/{pid}/ns/{kind}"))
+                .unwrap_or_else(|e| panic!("opening the sandbox's {kind} namespace: {e}"))
+        };
+        sandbox.namespaces = Some((ns("mnt"), ns("uts")));
+        sandbox
     }
 
     /// The fixture root filesystem, ready to be passed as IMAGE.
