@@ -55,6 +55,11 @@ pub struct RunArgs {
     #[arg(short = 'w', long, value_name = "DIR")]
     pub workdir: Option<String>,
 
+    // [ch02]
+    /// Run an init inside the container that forwards signals and reaps processes
+    #[arg(long)]
+    pub init: bool,
+    // [ch02 end]
     /// Print help
     #[arg(long, action = ArgAction::Help)]
     pub help: Option<bool>,

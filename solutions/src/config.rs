@@ -52,6 +52,10 @@ pub struct Config {
     pub path: String,
     /// Absolute, inside the container.
     pub workdir: PathBuf,
+    // [ch02]
+    /// Whether minidock's own init is the container's pid 1, with the command as its child.
+    pub init: bool,
+    // [ch02 end]
 }
 
 impl Config {
@@ -92,6 +96,7 @@ impl Config {
                 .collect::<Result<_>>()?,
             path,
             workdir,
+            init: args.init, // [ch02]
         })
     }
 }

@@ -7,24 +7,33 @@
 use crate::config::Config;
 use crate::handshake::{ContainerEnd, ToContainer, ToMinidock};
 use crate::{exec, exit, rootfs, sys, uts};
+// [ch02]
+use crate::reaper;
+use nix::sys::signal::Signal;
+// [ch02 end]
 
 // [listing init]
 /// The child's whole life. The return value is its exit status, seen only if something failed.
-pub fn main(config: &Config, channel: &ContainerEnd) -> isize {
+pub fn main(config: &Config, channel: ContainerEnd) -> isize {
     sys::set_role(sys::Role::Container);
+    // [ch02]
+    // If minidock dies, the container dies with it, rather than run on with nobody to wait for
+    // it. Asked for before the go-ahead: if minidock is already gone, recv() sees it.
+    if sys::set_parent_death_signal(Signal::SIGKILL).is_err() {
+        return exit::FAILED.into();
+    }
+    // [ch02 end]
     match channel.recv() {
         Ok(Some(ToContainer::Continue)) => {}
         // minidock is gone, or said something else: nobody is left to report to.
         Ok(None) | Err(_) => return 1,
     }
     let failure = match setup(config) {
-        Ok(()) => {
-            let err = exec::exec(&config.argv, &config.env, &config.path);
-            ToMinidock::ExecFailed {
-                reason: err.reason,
-                detail: err.to_string(),
-            }
-        }
+        // [ch02]
+        // With --init, this process stays as the container's init, and the command is its child.
+        Ok(()) if config.init => return reaper::main(config, channel),
+        // [ch02 end]
+        Ok(()) => return start_command(config, &channel),
         Err(err) => ToMinidock::SetupFailed {
             detail: err.to_string(),
         },
@@ -36,8 +45,7 @@ pub fn main(config: &Config, channel: &ContainerEnd) -> isize {
 }
 
 /// Prepares the container from the inside: the host name, then the root filesystem, then the
-/// working directory (which only exists once the root is in place), and last what the command
-/// inherits, its signals and descriptors.
+/// working directory (which only exists once the root is in place).
 fn setup(config: &Config) -> sys::Result<()> {
     uts::set_hostname(&config.hostname)?;
     rootfs::enter(&config.rootfs)?;
@@ -46,6 +54,37 @@ fn setup(config: &Config) -> sys::Result<()> {
         sys::mkdir_all(&config.workdir)?;
         sys::chdir(&config.workdir)?;
     }
+    // [ch02 exercise session: A session of its own]
+    // A new session, without the terminal: a Ctrl-C typed there reaches minidock only, which
+    // passes it on once, rather than also reaching the container directly.
+    sys::setsid()?;
+    // [ch02 before]
+    //~ // Put the container in a new session of its own with `sys::setsid`. Until then it shares
+    //~ // minidock's session and process group, and a Ctrl-C typed in the terminal reaches both.
+    // [ch02 end]
+    Ok(())
+}
+
+/// Executes the command, with what it inherits cleaned up first: its signals and descriptors.
+/// Returns only if that failed, after telling minidock why; the value is the exit status.
+pub fn start_command(config: &Config, channel: &ContainerEnd) -> isize {
+    let failure = match prepare_exec() {
+        Ok(()) => {
+            let err = exec::exec(&config.argv, &config.env, &config.path);
+            ToMinidock::ExecFailed {
+                reason: err.reason,
+                detail: err.to_string(),
+            }
+        }
+        Err(err) => ToMinidock::SetupFailed {
+            detail: err.to_string(),
+        },
+    };
+    let _ = channel.send(&failure);
+    exit::FAILED.into()
+}
+
+fn prepare_exec() -> sys::Result<()> {
     sys::reset_signals()?;
     // Descriptors minidock inherited from whoever started it are none of the command's business.
     sys::close_range_on_exec(3)

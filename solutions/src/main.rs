@@ -11,8 +11,10 @@ mod exit;
 mod handshake;
 mod init;
 mod namespaces;
+mod reaper; // [ch02]
 mod rootfs;
 mod run;
+mod signals; // [ch02]
 mod sys;
 mod uts;
 

@@ -4,9 +4,13 @@
 //! instance of it. `clone(2)` creates the child inside new namespaces when asked with a
 //! `CLONE_NEW*` flag; each chapter adds one:
 //!
-//! | flag           | isolates                          | chapter |
-//! |----------------|-----------------------------------|---------|
-//! | CLONE_NEWUTS   | host name and NIS domain name     | 1       |
+//! | flag           | isolates                            | chapter |
+//! |----------------|-------------------------------------|---------|
+//! | CLONE_NEWUTS   | host name and NIS domain name       | 1       |
+// [ch02]
+//! | CLONE_NEWPID   | process ids                         | 2       |
+//! | CLONE_NEWIPC   | System V IPC, POSIX message queues  | 2       |
+// [ch02 end]
 //!
 //! See namespaces(7), and `ls -l /proc/self/ns` for the ones your shell is in.
 
@@ -16,6 +20,8 @@ use nix::sched::CloneFlags;
 pub fn clone_flags() -> CloneFlags {
     let mut flags = CloneFlags::empty();
     flags |= uts();
+    flags |= pid(); // [ch02]
+    flags |= ipc(); // [ch02]
     flags
 }
 
@@ -30,3 +36,26 @@ fn uts() -> CloneFlags {
     //~ CloneFlags::empty()
     // [ch01 end]
 }
+
+// [ch02]
+/// The PID namespace: the container's first process is its pid 1, and sees no process outside.
+fn pid() -> CloneFlags {
+    // [ch02 exercise pid-namespace: A new PID namespace]
+    CloneFlags::CLONE_NEWPID
+    // [ch02 before]
+    //~ // Return the clone(2) flag that creates the child in a new PID namespace, as its pid 1.
+    //~ CloneFlags::empty()
+    // [ch02 end]
+}
+
+/// The IPC namespace: System V message queues, semaphores and shared memory, and POSIX message
+/// queues, made inside the container stay inside it.
+fn ipc() -> CloneFlags {
+    // [ch02 exercise ipc-namespace: A new IPC namespace]
+    CloneFlags::CLONE_NEWIPC
+    // [ch02 before]
+    //~ // Return the clone(2) flag that gives the child its own System V IPC objects.
+    //~ CloneFlags::empty()
+    // [ch02 end]
+}
+// [ch02 end]

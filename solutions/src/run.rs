@@ -12,6 +12,9 @@ use crate::cli::RunArgs;
 use crate::config::{self, Config};
 use crate::handshake::{self, ExecFailure, ToContainer, ToMinidock};
 use crate::{exit, init, namespaces, sys};
+// [ch02]
+use crate::signals::{Event, Signals};
+// [ch02 end]
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -50,15 +53,21 @@ const STACK_SIZE: usize = 1 << 20;
 /// Runs a container to the end and returns the exit status `minidock run` should exit with.
 pub fn run(args: &RunArgs) -> Result<u8> {
     let config = Config::from_args(args, |key| std::env::var(key).ok())?;
+    // [ch02]
+    // Before the child exists: a signal sent from now on waits for the loop in `wait`.
+    let mut signals = Signals::catch()?;
+    // [ch02 end]
     let (minidock_end, container_end) = handshake::pair()?;
     let mut stack = vec![0u8; STACK_SIZE];
     let minidock_fd = minidock_end.as_raw_fd();
+    let mut container_end = Some(container_end);
     let child = {
         let child_main = Box::new(|| {
             // The child has copies of both ends. It closes minidock's: while it held it, its own
             // recv() could never see end-of-file, and it would wait forever if minidock died.
             let _ = nix::unistd::close(minidock_fd);
-            init::main(&config, &container_end)
+            let channel = container_end.take().expect("the child starts once");
+            init::main(&config, channel)
         });
         // SAFETY: minidock never starts a thread, so it is single-threaded here; STACK_SIZE is
         // ample for the child's setup, which never recurses deeply.
@@ -74,7 +83,11 @@ pub fn run(args: &RunArgs) -> Result<u8> {
         .send(&ToContainer::Continue)
         .and_then(|()| minidock_end.recv());
     match report {
-        Ok(None) => wait(child),
+        // [ch02]
+        Ok(None) => wait(child, &mut signals),
+        // [ch02 before]
+        //~ Ok(None) => wait(child),
+        // [ch02 end]
         Ok(Some(failure)) => {
             // The child exits right after reporting; collect it so it is not left a zombie.
             sys::waitpid(child).map_err(Error::Wait)?;
@@ -93,8 +106,39 @@ pub fn run(args: &RunArgs) -> Result<u8> {
 }
 // [listing end]
 
-/// Waits for the command to end and turns how it ended into minidock's exit status.
-fn wait(child: Pid) -> Result<u8> {
-    let ended = sys::waitpid(child).map_err(Error::Wait)?;
-    Ok(exit::for_ended(ended))
+// [ch02]
+// [listing wait]
+/// Waits for the container to end, passing on the signals minidock receives meanwhile, and turns
+/// how it ended into minidock's exit status.
+fn wait(child: Pid, signals: &mut Signals) -> Result<u8> {
+    loop {
+        match signals.next().map_err(Error::Wait)? {
+            Event::Signal(signal) => forward(child, signal),
+            Event::ChildEnded => {
+                if let Some(ended) = sys::try_waitpid(child).map_err(Error::Wait)? {
+                    return Ok(exit::for_ended(ended));
+                }
+            }
+        }
+    }
 }
+
+/// Passes `signal`, which minidock received, on to the container's first process.
+fn forward(child: Pid, signal: Signal) {
+    // [ch02 exercise forward: Forward signals]
+    // The child may be ending right now: a signal that finds no one is not an error.
+    let _ = sys::kill(child, signal);
+    // [ch02 before]
+    //~ // Send `signal` on to the container's first process with `sys::kill`. Until then minidock
+    //~ // swallows it: a `kill` of minidock stops nothing.
+    //~ let _ = (child, signal);
+    // [ch02 end]
+}
+// [listing end]
+// [ch02 before]
+//~ /// Waits for the command to end and turns how it ended into minidock's exit status.
+//~ fn wait(child: Pid) -> Result<u8> {
+//~     let ended = sys::waitpid(child).map_err(Error::Wait)?;
+//~     Ok(exit::for_ended(ended))
+//~ }
+// [ch02 end]

@@ -280,19 +280,54 @@ pub enum Ended {
 /// `waitpid(2)`: waits until process `pid` ends and returns how it ended. It is narrated once it
 /// returns, with the answer, since the wait itself lasts as long as the command runs.
 pub fn waitpid(pid: Pid) -> Result<Ended> {
-    let call = "waitpid(child)".to_string();
-    let mut status = 0;
-    loop {
-        // SAFETY: waitpid(2) only writes the status we own.
-        let ret = unsafe { libc::waitpid(pid.as_raw(), &mut status, 0) };
-        match Errno::result(ret) {
-            Ok(_) => break,
-            // A signal that minidock handles (from chapter 2 on) interrupts the wait; the child
-            // is still there.
-            Err(Errno::EINTR) => continue,
-            Err(errno) => return Err(Error { call, errno }),
-        }
+    match wait_for(pid.as_raw(), 0, "waitpid(child)")? {
+        Some((_, ended)) => Ok(ended),
+        None => unreachable!("a blocking waitpid returns only once the child has ended"),
     }
+}
+
+// [ch02]
+/// `waitpid(2)` with `WNOHANG`: how process `pid` ended, or `None` if it is still running.
+pub fn try_waitpid(pid: Pid) -> Result<Option<Ended>> {
+    Ok(wait_for(pid.as_raw(), libc::WNOHANG, "waitpid(child, WNOHANG)")?.map(|(_, ended)| ended))
+}
+
+/// `waitpid(-1, WNOHANG)`: collects any one child that has ended, whoever it is, or returns
+/// `None` if none has (still running, or no children at all).
+// [ch02 unsolved]
+//~ #[allow(dead_code)] // until your code calls it, in chapter 2
+// [ch02 end]
+pub fn reap_any() -> Result<Option<(Pid, Ended)>> {
+    match wait_for(-1, libc::WNOHANG, "waitpid(-1, WNOHANG)") {
+        // No children left at all: nothing to reap.
+        Err(Error {
+            errno: Errno::ECHILD,
+            ..
+        }) => Ok(None),
+        other => other,
+    }
+}
+// [ch02 end]
+
+/// The one `waitpid(2)` loop behind the wrappers above; `None` when `WNOHANG` found nothing.
+fn wait_for(pid: libc::pid_t, flags: libc::c_int, call: &str) -> Result<Option<(Pid, Ended)>> {
+    let mut status = 0;
+    let found = loop {
+        // SAFETY: waitpid(2) only writes the status we own.
+        let ret = unsafe { libc::waitpid(pid, &mut status, flags) };
+        match Errno::result(ret) {
+            Ok(0) => return Ok(None),
+            Ok(found) => break Pid::from_raw(found),
+            // A signal interrupted the wait; the child is still there.
+            Err(Errno::EINTR) => continue,
+            Err(errno) => {
+                return Err(Error {
+                    call: call.to_string(),
+                    errno,
+                })
+            }
+        }
+    };
     // Decoded by hand rather than with nix's WaitStatus, which has no name for real-time
     // signals and would turn a command killed by one into an error.
     let ended = if libc::WIFSIGNALED(status) {
@@ -304,8 +339,13 @@ pub fn waitpid(pid: Pid) -> Result<Ended> {
         Ended::Exited(code) => format!("exited with {code}"),
         Ended::Killed(signal) => format!("killed by signal {signal}"),
     };
-    explain(&format!("{call} = {result}"), "wait");
-    Ok(ended)
+    let who = if pid == -1 {
+        format!(" (pid {found})")
+    } else {
+        String::new()
+    };
+    explain(&format!("{call} = {result}{who}"), "wait");
+    Ok(Some((found, ended)))
 }
 
 /// `signal(2)` and `sigprocmask(2)`: gives the command the signal state a program expects to
@@ -335,6 +375,69 @@ pub fn kill(pid: Pid, signal: nix::sys::signal::Signal) -> Result<()> {
         || nix::sys::signal::kill(pid, signal),
     )
 }
+
+// [ch02]
+/// `setsid(2)`: makes the calling process the leader of a new session and of a new process group,
+/// with no controlling terminal.
+// [ch02 unsolved]
+//~ #[allow(dead_code)] // until your code calls it, in chapter 2
+// [ch02 end]
+pub fn setsid() -> Result<()> {
+    call("setsid()".into(), "setsid", || {
+        nix::unistd::setsid().map(drop)
+    })
+}
+
+/// `prctl(PR_SET_PDEATHSIG)`: asks the kernel to send `signal` to the calling process when its
+/// parent ends.
+pub fn set_parent_death_signal(signal: nix::sys::signal::Signal) -> Result<()> {
+    call(format!("prctl(PR_SET_PDEATHSIG, {signal})"), "", || {
+        nix::sys::prctl::set_pdeathsig(signal)
+    })
+}
+
+/// `sigprocmask(SIG_BLOCK)`: holds back `signals`, which stay pending until read from a signalfd
+/// or unblocked, instead of interrupting the process or killing it.
+pub fn block_signals(signals: &nix::sys::signal::SigSet) -> Result<()> {
+    let names: Vec<&str> = signals.iter().map(|s| s.as_str()).collect();
+    call(
+        format!("sigprocmask(SIG_BLOCK, {{{}}})", names.join(", ")),
+        "",
+        || {
+            nix::sys::signal::sigprocmask(
+                nix::sys::signal::SigmaskHow::SIG_BLOCK,
+                Some(signals),
+                None,
+            )
+        },
+    )
+}
+
+/// `signalfd(2)`: a descriptor from which the blocked `signals` are read one by one, like
+/// messages, instead of arriving in a handler at any moment.
+pub fn signalfd(signals: &nix::sys::signal::SigSet) -> Result<nix::sys::signalfd::SignalFd> {
+    use nix::sys::signalfd::{SfdFlags, SignalFd};
+    call("signalfd(SFD_CLOEXEC)".into(), "", || {
+        SignalFd::with_flags(signals, SfdFlags::SFD_CLOEXEC)
+    })
+}
+
+/// `fork(2)`: a copy of the calling process; returns the child's pid in the parent, and `None`
+/// in the child.
+///
+/// # Safety
+/// As for `clone`: the caller is single-threaded.
+pub unsafe fn fork() -> Result<Option<Pid>> {
+    use nix::unistd::ForkResult;
+    call("fork()".into(), "COMMAND &", || {
+        // SAFETY: the caller is single-threaded (see above).
+        match unsafe { nix::unistd::fork() }? {
+            ForkResult::Parent { child } => Ok(Some(child)),
+            ForkResult::Child => Ok(None),
+        }
+    })
+}
+// [ch02 end]
 
 #[cfg(test)]
 mod tests {

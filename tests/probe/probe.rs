@@ -13,6 +13,13 @@
 //! probe cat PATH        the file's contents
 //! probe crash KIND      dies of a fault the kernel signals: segv (SIGSEGV) or bus (SIGBUS)
 //! probe hold            reads stdin until it closes, then exits (keeps a namespace alive)
+//! probe session         its session id, process group id and pid, as `SID PGID PID`
+//! probe kill PID SIG    sends signal number SIG to PID: "ok", or the error's name (ESRCH...)
+//! probe trap SIG CODE   prints "ready", waits for signal number SIG, then exits with CODE
+//! probe orphan          leaves a child behind that ends as an orphan; prints "orphaned PID"
+//!                       once it has ended, then "ready", and waits for stdin to close
+//! probe msgget KEY MODE a System V message queue: MODE "create" makes it and prints
+//!                       "created", "find" prints "found" or the error's name (ENOENT)
 //! ```
 
 use std::io::{Read, Write};
@@ -34,6 +41,91 @@ extern "C" {
     fn mmap(addr: *mut u8, len: usize, prot: i32, flags: i32, fd: i32, off: i64) -> *mut u8;
     fn memfd_create(name: *const u8, flags: u32) -> i32;
     fn prctl(option: i32, arg2: u64, arg3: u64, arg4: u64, arg5: u64) -> i32;
+    fn getsid(pid: i32) -> i32;
+    fn getpgid(pid: i32) -> i32;
+    fn kill(pid: i32, sig: i32) -> i32;
+    fn signal(sig: i32, handler: extern "C" fn(i32)) -> usize;
+    fn pause() -> i32;
+    fn fork() -> i32;
+    fn pipe(fds: *mut i32) -> i32;
+    fn close(fd: i32) -> i32;
+    fn read(fd: i32, buf: *mut u8, len: usize) -> isize;
+    fn write(fd: i32, buf: *const u8, len: usize) -> isize;
+    fn waitpid(pid: i32, status: *mut i32, options: i32) -> i32;
+    fn usleep(usec: u32) -> i32;
+    fn _exit(code: i32) -> !;
+    fn msgget(key: i32, flags: i32) -> i32;
+}
+
+const IPC_CREAT: i32 = 0o1000;
+const IPC_EXCL: i32 = 0o2000;
+
+/// The exit status `probe trap` ends with, set before its handler is installed.
+static TRAP_CODE: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
+
+extern "C" fn on_trapped_signal(_: i32) {
+    // SAFETY: _exit(2) is async-signal-safe.
+    unsafe { _exit(TRAP_CODE.load(std::sync::atomic::Ordering::Relaxed)) }
+}
+
+/// The name of the last error number, for the few a probe reports.
+fn errno_name() -> String {
+    let errno = std::io::Error::last_os_error().raw_os_error().unwrap_or(0);
+    match errno {
+        1 => "EPERM".into(),
+        2 => "ENOENT".into(),
+        3 => "ESRCH".into(),
+        13 => "EACCES".into(),
+        17 => "EEXIST".into(),
+        22 => "EINVAL".into(),
+        n => format!("errno {n}"),
+    }
+}
+
+fn number(text: &str) -> i32 {
+    text.parse()
+        .unwrap_or_else(|_| fail(&format!("not a number: {text:?}")))
+}
+
+/// Leaves an orphan behind: a child forks a grandchild and exits at once, so the grandchild is
+/// re-parented (to pid 1 of its PID namespace), and then the grandchild exits. Returns the
+/// orphan's pid once it has exited: the end of the pipe it held says so.
+fn orphan() -> i32 {
+    let mut fds = [0i32; 2];
+    // SAFETY: pipe(2) fills the array we own.
+    if unsafe { pipe(fds.as_mut_ptr()) } != 0 {
+        fail("pipe failed");
+    }
+    // SAFETY: the probe is single-threaded; the children only make async-signal-safe calls.
+    let child = unsafe { fork() };
+    if child == 0 {
+        unsafe {
+            let grandchild = fork();
+            if grandchild == 0 {
+                // Outlive the child a little, so that this process really is an orphan when
+                // it ends.
+                usleep(50_000);
+                _exit(0);
+            }
+            let bytes = grandchild.to_ne_bytes();
+            write(fds[1], bytes.as_ptr(), bytes.len());
+            _exit(0);
+        }
+    }
+    // SAFETY: plain calls on descriptors and children of our own.
+    unsafe {
+        close(fds[1]);
+        let mut status = 0;
+        waitpid(child, &mut status, 0);
+        let mut bytes = [0u8; 4];
+        if read(fds[0], bytes.as_mut_ptr(), 4) != 4 {
+            fail("the child did not say who the orphan is");
+        }
+        // End of file: the orphan, the last holder of the pipe, has exited.
+        let mut rest = [0u8; 1];
+        while read(fds[0], rest.as_mut_ptr(), 1) > 0 {}
+        i32::from_ne_bytes(bytes)
+    }
 }
 
 const PR_SET_DUMPABLE: i32 = 4;
@@ -91,6 +183,18 @@ fn crash(kind: &str) -> ! {
     fail("still alive after the fault")
 }
 
+/// Prints at once: a test may be waiting for this line while the probe goes on running.
+fn say(text: &str) {
+    let mut stdout = std::io::stdout();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+}
+
+fn hold() {
+    let mut sink = Vec::new();
+    let _ = std::io::stdin().read_to_end(&mut sink);
+}
+
 fn fail(message: &str) -> ! {
     eprintln!("probe: {message}");
     exit(2)
@@ -129,9 +233,44 @@ fn main() {
                 .unwrap_or_else(|e| fail(&format!("cat {}: {e}", arg(1))))
         }
         "crash" => crash(arg(1)),
-        "hold" => {
-            let mut sink = Vec::new();
-            let _ = std::io::stdin().read_to_end(&mut sink);
+        "hold" => hold(),
+        "session" => {
+            // SAFETY: plain queries about this process.
+            out = unsafe { format!("{} {} {}\n", getsid(0), getpgid(0), getpid()) };
+        }
+        "kill" => {
+            // SAFETY: kill(2) sends a signal; nothing of ours is touched.
+            let ret = unsafe { kill(number(arg(1)), number(arg(2))) };
+            out = if ret == 0 { "ok".into() } else { errno_name() } + "\n";
+        }
+        "trap" => {
+            TRAP_CODE.store(number(arg(2)), std::sync::atomic::Ordering::Relaxed);
+            // SAFETY: the handler only calls _exit(2).
+            unsafe { signal(number(arg(1)), on_trapped_signal) };
+            say("ready\n");
+            loop {
+                // SAFETY: pause(2) waits for a signal.
+                unsafe { pause() };
+            }
+        }
+        "orphan" => {
+            say(&format!("orphaned {}\nready\n", orphan()));
+            hold();
+        }
+        "msgget" => {
+            let key = number(arg(1));
+            out = match arg(2) {
+                // SAFETY: msgget(2) only creates or looks up a queue.
+                "create" => match unsafe { msgget(key, IPC_CREAT | IPC_EXCL | 0o600) } {
+                    -1 => fail(&format!("msgget create: {}", errno_name())),
+                    _ => "created\n".into(),
+                },
+                "find" => match unsafe { msgget(key, 0) } {
+                    -1 => errno_name() + "\n",
+                    _ => "found\n".into(),
+                },
+                _ => fail("msgget: MODE is create or find"),
+            };
         }
         other => fail(&format!("unknown subcommand {other:?}")),
     }

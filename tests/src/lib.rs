@@ -18,12 +18,13 @@
 mod elevate;
 mod fixture;
 mod probe;
+pub mod procs;
 pub mod random;
 mod report;
 mod sandbox;
 
 pub use report::{check_eq, Failure, Section};
-pub use sandbox::{Output, Run, Sandbox};
+pub use sandbox::{Output, Run, Running, Sandbox};
 
 #[doc(hidden)]
 pub use ctor;

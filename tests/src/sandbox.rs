@@ -4,6 +4,7 @@
 //!   the real host
 //!   └── holder process (probe hold)       own mount namespace (rprivate, then rshared)
 //!       │                                 own UTS namespace (host name "host-xxxxxxxx")
+//!       │                                 own IPC namespace
 //!       └── every minidock command of the test joins these namespaces (setns(2))
 //!
 //!   /tmp/minidock-test/sandbox-xxxxxxxx/  removed when the test ends
@@ -39,8 +40,8 @@ pub struct Sandbox {
     dir: PathBuf,
     hostname: String,
     holder: Child,
-    /// The holder's mount and UTS namespaces, which every command of the test joins.
-    namespaces: Option<(File, File)>,
+    /// The holder's namespaces, which every command of the test joins, with their kinds.
+    namespaces: Vec<(File, libc::c_int)>,
 }
 
 impl Sandbox {
@@ -75,13 +76,13 @@ impl Sandbox {
             dir,
             hostname,
             holder,
-            namespaces: None,
+            namespaces: Vec::new(),
         };
-        let ns = |kind: &str| {
-            File::open(format!("/proc/{pid}/ns/{kind}"))
-                .unwrap_or_else(|e| panic!("opening the sandbox's {kind} namespace: {e}"))
-        };
-        sandbox.namespaces = Some((ns("mnt"), ns("uts")));
+        for (kind, flag) in HOST_NAMESPACES {
+            let file = File::open(format!("/proc/{pid}/ns/{kind}"))
+                .unwrap_or_else(|e| panic!("opening the sandbox's {kind} namespace: {e}"));
+            sandbox.namespaces.push((file, flag));
+        }
         sandbox
     }
 
@@ -113,6 +114,12 @@ impl Sandbox {
     /// The probe, as a path that works both on the host and inside the fixture rootfs.
     pub fn probe(&self) -> String {
         self.dir.join("probe").display().to_string()
+    }
+
+    /// The pid, on the host, of the process that keeps the sandbox's namespaces alive: a process
+    /// that is certainly running, outside any container of the test.
+    pub fn holder_pid(&self) -> u32 {
+        self.holder.id()
     }
 
     /// The host name the sandbox's host was given when it was made.
@@ -180,15 +187,19 @@ impl Sandbox {
     {
         let mut command = Command::new(program);
         command.args(args).env_clear().env("PATH", HOST_PATH);
-        let (mount_ns, uts_ns) = self.namespaces.as_ref().expect("the sandbox is alive");
-        let (mount_fd, uts_fd) = (mount_ns.as_raw_fd(), uts_ns.as_raw_fd());
+        assert!(!self.namespaces.is_empty(), "the sandbox is alive");
+        let joins: Vec<(libc::c_int, libc::c_int)> = self
+            .namespaces
+            .iter()
+            .map(|(file, flag)| (file.as_raw_fd(), *flag))
+            .collect();
         let cwd = CString::new(self.dir.as_os_str().as_bytes()).unwrap();
         // SAFETY: only async-signal-safe calls between fork and exec.
         unsafe {
             command.pre_exec(move || {
                 // Join the sandbox's host. Entering a mount namespace resets the working
                 // directory to its root, so move to the scratch directory afterwards.
-                for (fd, kind) in [(mount_fd, libc::CLONE_NEWNS), (uts_fd, libc::CLONE_NEWUTS)] {
+                for &(fd, kind) in &joins {
                     if libc::setns(fd, kind) != 0 {
                         return Err(std::io::Error::last_os_error());
                     }
@@ -209,6 +220,13 @@ impl Sandbox {
         }
     }
 }
+
+/// The namespaces of the sandbox's host: the holder makes them, every command joins them.
+const HOST_NAMESPACES: [(&str, libc::c_int); 3] = [
+    ("mnt", libc::CLONE_NEWNS),
+    ("uts", libc::CLONE_NEWUTS),
+    ("ipc", libc::CLONE_NEWIPC),
+];
 
 struct RemoveOnDrop(PathBuf);
 
@@ -241,7 +259,9 @@ fn spawn_holder(probe: &Path, hostname: &str) -> Child {
                     Err(std::io::Error::last_os_error())
                 }
             };
-            check(libc::unshare(libc::CLONE_NEWNS | libc::CLONE_NEWUTS))?;
+            check(libc::unshare(
+                libc::CLONE_NEWNS | libc::CLONE_NEWUTS | libc::CLONE_NEWIPC,
+            ))?;
             // First cut every propagation link to the real host (on a systemd host `/` is
             // shared, and the new namespace's mounts would still be peers of the host's), then
             // make everything shared again, but now only within the sandbox. That is what a
@@ -283,7 +303,7 @@ impl Drop for Sandbox {
             let _ = self.holder.wait();
         }
         // Nothing of the sandbox may be held while its directory goes.
-        drop(self.namespaces.take());
+        self.namespaces.clear();
         let _ = fs::remove_dir_all(&self.dir);
     }
 }
@@ -314,7 +334,19 @@ impl Run {
     }
 
     /// Runs the command to the end (or its timeout) and collects what it did.
-    pub fn output(mut self) -> Output {
+    pub fn output(self) -> Output {
+        let mut running = self.start();
+        running.close_stdin();
+        running.finish()
+    }
+
+    /// Starts the command and returns at once, to watch it and signal it while it runs; stdin
+    /// stays open until [`Running::close_stdin`] or the end.
+    pub fn spawn(self) -> Running {
+        self.start()
+    }
+
+    fn start(mut self) -> Running {
         let shown = describe_command(&self.command);
         let mut child = self
             .command
@@ -325,20 +357,106 @@ impl Run {
             .unwrap_or_else(|e| panic!("starting {shown}: {e}"));
         let mut stdin = child.stdin.take().unwrap();
         let input = std::mem::take(&mut self.stdin);
+        let (close_tx, close_rx) = mpsc::channel::<()>();
         std::thread::spawn(move || {
             let _ = stdin.write_all(&input);
+            // Held open until the test closes it or the command is collected.
+            let _ = close_rx.recv();
         });
-        let stdout = reader(child.stdout.take().unwrap());
-        let stderr = reader(child.stderr.take().unwrap());
+        Running {
+            shown,
+            deadline: Instant::now() + self.timeout,
+            stdout: Stream::new(child.stdout.take().unwrap()),
+            stderr: Stream::new(child.stderr.take().unwrap()),
+            child,
+            close_stdin: Some(close_tx),
+            collected: None,
+        }
+    }
+}
 
-        let deadline = Instant::now() + self.timeout;
+/// A command that is running: see [`Run::spawn`].
+pub struct Running {
+    shown: String,
+    child: Child,
+    deadline: Instant,
+    stdout: Stream,
+    stderr: Stream,
+    close_stdin: Option<mpsc::Sender<()>>,
+    collected: Option<Output>,
+}
+
+impl Running {
+    /// The command's pid (minidock's, for `sb.minidock(...)`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits until the command's stdout has a line `line`, and returns everything it printed so
+    /// far; `None` if it ended or `within` passed first.
+    pub fn wait_for_line(&mut self, line: &str, within: Duration) -> Option<String> {
+        let deadline = Instant::now() + within;
+        loop {
+            let text = self.stdout.text_so_far();
+            if text.lines().any(|l| l == line) {
+                return Some(text);
+            }
+            if Instant::now() >= deadline || self.stdout.closed() || has_exited(self.pid() as _) {
+                // One last look: the line may have come with the end.
+                let text = self.stdout.text_so_far();
+                return text.lines().any(|l| l == line).then_some(text);
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+
+    /// Sends `signal` to the command (not to its process group).
+    pub fn signal(&self, signal: libc::c_int) {
+        // SAFETY: kill(2) to a child we started and have not reaped, so its pid is still ours.
+        unsafe { libc::kill(self.pid() as libc::pid_t, signal) };
+    }
+
+    /// Closes the command's stdin.
+    pub fn close_stdin(&mut self) {
+        drop(self.close_stdin.take());
+    }
+
+    /// Like [`Running::finish`], but gives the command at most `within` from now to end; one
+    /// that takes longer is killed, and reported as `timed_out`.
+    pub fn finish_within(mut self, within: Duration) -> Output {
+        self.deadline = self.deadline.min(Instant::now() + within);
+        self.collect()
+    }
+
+    /// The command's children, as pids on the host. For minidock, that is the container's first
+    /// process.
+    pub fn children(&self) -> Vec<u32> {
+        crate::procs::children_of(self.pid())
+    }
+
+    /// Waits for the command to end (or its timeout), then collects what it did.
+    pub fn finish(mut self) -> Output {
+        self.collect()
+    }
+
+    /// Like [`Running::finish`], for a test that already knows something went wrong and wants
+    /// the report: the command is given no more time.
+    pub fn stop(&mut self) -> Output {
+        self.deadline = Instant::now();
+        self.collect()
+    }
+
+    fn collect(&mut self) -> Output {
+        if let Some(output) = &self.collected {
+            return output.clone();
+        }
+        let pid = self.child.id() as libc::pid_t;
         let mut timed_out = false;
-        let pid = child.id() as libc::pid_t;
         loop {
             if has_exited(pid) {
                 break;
             }
-            if Instant::now() >= deadline {
+            if Instant::now() >= self.deadline {
                 timed_out = true;
                 break;
             }
@@ -348,22 +466,72 @@ impl Run {
         // reaped yet, so its pid, which names the group, cannot have been reused.
         // SAFETY: kill(2) on the process group of a child we started.
         unsafe { libc::kill(-pid, libc::SIGKILL) };
-        let status = child.wait().expect("waiting for a command");
+        let status = self.child.wait().expect("waiting for a command");
+        self.close_stdin();
         // A process the command left behind may still hold its stdout open; do not wait forever.
         let grace = Duration::from_secs(2);
-        let collect = |rx: mpsc::Receiver<Vec<u8>>| {
-            rx.recv_timeout(grace)
-                .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-                .unwrap_or_else(|_| "(still open: a process left behind holds it)".into())
-        };
-        Output {
-            command: shown,
+        let output = Output {
+            command: self.shown.clone(),
             status: status.code(),
             signal: status.signal(),
-            stdout: collect(stdout),
-            stderr: collect(stderr),
+            stdout: self.stdout.all(grace),
+            stderr: self.stderr.all(grace),
             timed_out,
+        };
+        self.collected = Some(output.clone());
+        output
+    }
+}
+
+impl Drop for Running {
+    /// A test that fails while its command runs leaves nothing running.
+    fn drop(&mut self) {
+        if self.collected.is_none() {
+            self.stop();
         }
+    }
+}
+
+/// One of a command's output pipes, read by a thread as the command writes.
+struct Stream {
+    seen: std::sync::Arc<std::sync::Mutex<(Vec<u8>, bool)>>,
+}
+
+impl Stream {
+    fn new(mut pipe: impl Read + Send + 'static) -> Stream {
+        let seen = std::sync::Arc::new(std::sync::Mutex::new((Vec::new(), false)));
+        let writer = seen.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            loop {
+                match pipe.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => writer.lock().unwrap().0.extend_from_slice(&buf[..n]),
+                }
+            }
+            writer.lock().unwrap().1 = true;
+        });
+        Stream { seen }
+    }
+
+    fn text_so_far(&self) -> String {
+        String::from_utf8_lossy(&self.seen.lock().unwrap().0).into_owned()
+    }
+
+    fn closed(&self) -> bool {
+        self.seen.lock().unwrap().1
+    }
+
+    /// Everything, once the pipe is closed; if it stays open past `grace`, a note saying so.
+    fn all(&self, grace: Duration) -> String {
+        let deadline = Instant::now() + grace;
+        while !self.closed() {
+            if Instant::now() >= deadline {
+                return "(still open: a process left behind holds it)".into();
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        self.text_so_far()
     }
 }
 
@@ -376,16 +544,6 @@ fn has_exited(pid: libc::pid_t) -> bool {
         let ret = libc::waitid(libc::P_PID, pid as libc::id_t, &mut info, flags);
         ret == 0 && info.si_pid() != 0
     }
-}
-
-fn reader(mut pipe: impl Read + Send + 'static) -> mpsc::Receiver<Vec<u8>> {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = pipe.read_to_end(&mut bytes);
-        let _ = tx.send(bytes);
-    });
-    rx
 }
 
 fn describe_command(command: &Command) -> String {

@@ -7,10 +7,16 @@ pub struct Chapter {
     pub title: &'static str,
 }
 
-pub const CHAPTERS: &[Chapter] = &[Chapter {
-    number: 1,
-    title: "A process in a box",
-}];
+pub const CHAPTERS: &[Chapter] = &[
+    Chapter {
+        number: 1,
+        title: "A process in a box",
+    },
+    Chapter {
+        number: 2,
+        title: "PID and IPC namespaces",
+    },
+];
 
 impl Chapter {
     /// `chapter-01`: the crate's directory and package name.

@@ -16,6 +16,12 @@
 //!
 //! mod cgroups; // [ch04]                                   the same, for one line
 //!
+//! // [ch02]                                                code a chapter changes without it
+//! fn wait(child: Pid, signals: &mut Signals) {             being an exercise: the new version,
+//! // [ch02 before]                                         then the one it replaces, commented
+//! //~ fn wait(child: Pid) {                                 out with `//~`
+//! // [ch02 end]
+//!
 //! // [ch04 file]                                           first line: the whole file is chapter 4's
 //!
 //! // [ch01 unsolved]                                       code only for as long as chapter 1's
@@ -29,7 +35,7 @@
 //! For a target chapter T, an exercise of chapter C renders as its solution when C < T, as its
 //! before version when C > T, and when C = T as the before version with a `TODO(chapter T)`
 //! comment in the starter, and as the solution in the reference state. Added code appears from
-//! its chapter on; unsolved code is there while the chapter's exercises are not done (before its
+//! its chapter on (and changed code replaces its before version from its chapter on); unsolved code is there while the chapter's exercises are not done (before its
 //! chapter, and in its chapter's starter). Markers never reach the generated code.
 
 use std::collections::BTreeSet;
@@ -89,9 +95,11 @@ enum Node {
     Line(String),
     /// A line that exists from `chapter` on.
     LineFrom(u32, String),
+    /// Code from `chapter` on; `before`, if any, is what it replaced (shown before `chapter`).
     Added {
         chapter: u32,
         body: Vec<Node>,
+        before: Vec<Node>,
     },
     Exercise {
         exercise: Exercise,
@@ -370,8 +378,23 @@ impl Parser<'_> {
                 }
                 Marker::Added(chapter) => {
                     let body = self.nodes(Some(Closing::Chapter(chapter)))?;
+                    let before = match self
+                        .lines
+                        .get(self.pos)
+                        .map(|l| whole_line_marker(l, self.syntax))
+                    {
+                        Some(Some(Ok(Marker::Before(c)))) if c == chapter => {
+                            self.pos += 1;
+                            self.before_block(chapter, at)?
+                        }
+                        _ => Vec::new(),
+                    };
                     self.expect_end(chapter, at)?;
-                    nodes.push(Node::Added { chapter, body });
+                    nodes.push(Node::Added {
+                        chapter,
+                        body,
+                        before,
+                    });
                 }
                 Marker::Unsolved(chapter) => {
                     let body = self.before_block(chapter, at)?;
@@ -492,9 +515,11 @@ fn visit(nodes: &[Node], f: &mut dyn FnMut(&Node)) {
                 visit(solution, f);
                 visit(before, f);
             }
-            Node::Added { body, .. } | Node::Listing { body, .. } | Node::Unsolved { body, .. } => {
-                visit(body, f)
+            Node::Added { body, before, .. } => {
+                visit(body, f);
+                visit(before, f);
             }
+            Node::Listing { body, .. } | Node::Unsolved { body, .. } => visit(body, f),
             Node::Line(_) | Node::LineFrom(..) => {}
         }
     }
@@ -544,9 +569,12 @@ fn render(nodes: &[Node], chapter: u32, mode: Mode, comment: &str, out: &mut Ren
             Node::Added {
                 chapter: from,
                 body,
+                before,
             } => {
                 if *from <= chapter {
                     render(body, chapter, mode, comment, out);
+                } else {
+                    render(before, chapter, mode, comment, out);
                 }
             }
             Node::Unsolved { chapter: of, body } => {
@@ -726,6 +754,17 @@ fn root() {
         );
         assert_eq!(text(2, Mode::Reference), "fn tool() {}\n");
         assert_eq!(text(3, Mode::Starter), "fn tool() {}\n");
+    }
+
+    #[test]
+    fn changed_code_replaces_its_before_version_from_its_chapter_on() {
+        let source = "// [ch02]\nfn wait(signals: u8) {}\n// [ch02 before]\n//~ fn wait() {}\n// [ch02 end]\n";
+        let source = Source::parse("t.rs", source, RS).unwrap();
+        let text = |chapter, mode| source.render(chapter, mode).unwrap().text();
+        assert_eq!(text(1, Mode::Reference), "fn wait() {}\n");
+        assert_eq!(text(2, Mode::Starter), "fn wait(signals: u8) {}\n");
+        assert_eq!(text(3, Mode::Starter), "fn wait(signals: u8) {}\n");
+        assert_eq!(source.chapters().into_iter().collect::<Vec<_>>(), [2]);
     }
 
     #[test]

@@ -114,6 +114,109 @@ const SPECS: &[Spec] = &[
             ],
         },
     },
+    Spec {
+        chapter: 2,
+        name: "starter",
+        kind: Kind::Tests {
+            solved: false,
+            filters: &[],
+            show_failure: Some("chapter_02::pid_1_ignores_a_sigkill_from_inside"),
+        },
+    },
+    Spec {
+        chapter: 2,
+        name: "pid",
+        kind: Kind::Tests {
+            solved: true,
+            filters: &["pid", "host_processes"],
+            show_failure: None,
+        },
+    },
+    Spec {
+        chapter: 2,
+        name: "ipc",
+        kind: Kind::Tests {
+            solved: true,
+            filters: &["ipc"],
+            show_failure: None,
+        },
+    },
+    Spec {
+        chapter: 2,
+        name: "session",
+        kind: Kind::Tests {
+            solved: true,
+            filters: &["session"],
+            show_failure: None,
+        },
+    },
+    Spec {
+        chapter: 2,
+        name: "signals",
+        kind: Kind::Tests {
+            solved: true,
+            filters: &["signals_sent"],
+            show_failure: None,
+        },
+    },
+    Spec {
+        chapter: 2,
+        name: "init",
+        kind: Kind::Tests {
+            solved: true,
+            filters: &["init"],
+            show_failure: None,
+        },
+    },
+    Spec {
+        chapter: 2,
+        name: "solved",
+        kind: Kind::Tests {
+            solved: true,
+            filters: &[],
+            show_failure: None,
+        },
+    },
+    Spec {
+        chapter: 2,
+        name: "explain",
+        kind: Kind::Session {
+            commands: &[
+                "sudo ./target/debug/minidock-02 --explain run --init --hostname box \
+                 ./target/rootfs/busybox sh -c 'echo \"my pid: $$\"'",
+            ],
+        },
+    },
+    Spec {
+        chapter: 2,
+        name: "pid-1",
+        kind: Kind::Session {
+            commands: &[
+                "sudo ./target/debug/minidock-02 run ./target/rootfs/busybox \
+                 sh -c 'echo \"my pid: $$\"; kill -KILL $$; echo \"still here\"'",
+                "sudo ./target/debug/minidock-02 run --init ./target/rootfs/busybox \
+                 sh -c 'echo \"my pid: $$\"'",
+            ],
+        },
+    },
+    Spec {
+        chapter: 2,
+        name: "forward",
+        kind: Kind::Session {
+            commands: &[
+                "sudo timeout --preserve-status 1 ./target/debug/minidock-02 run \
+                 ./target/rootfs/busybox \
+                 sh -c 'trap \"echo got SIGTERM; exit 3\" TERM; echo waiting; while :; do sleep 0.2; done'",
+                "echo $?",
+                "sudo timeout --preserve-status 1 ./target/debug/minidock-02 run \
+                 ./target/rootfs/busybox sleep 3",
+                "echo $?",
+                "sudo timeout --preserve-status 1 ./target/debug/minidock-02 run --init \
+                 ./target/rootfs/busybox sleep 3",
+                "echo $?",
+            ],
+        },
+    },
 ];
 
 /// The seed that makes test values repeatable.

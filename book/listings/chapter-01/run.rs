@@ -4,12 +4,14 @@ pub fn run(args: &RunArgs) -> Result<u8> {
     let (minidock_end, container_end) = handshake::pair()?;
     let mut stack = vec![0u8; STACK_SIZE];
     let minidock_fd = minidock_end.as_raw_fd();
+    let mut container_end = Some(container_end);
     let child = {
         let child_main = Box::new(|| {
             // The child has copies of both ends. It closes minidock's: while it held it, its own
             // recv() could never see end-of-file, and it would wait forever if minidock died.
             let _ = nix::unistd::close(minidock_fd);
-            init::main(&config, &container_end)
+            let channel = container_end.take().expect("the child starts once");
+            init::main(&config, channel)
         });
         // SAFETY: minidock never starts a thread, so it is single-threaded here; STACK_SIZE is
         // ample for the child's setup, which never recurses deeply.

@@ -9,7 +9,7 @@ use crate::handshake::{ContainerEnd, ToContainer, ToMinidock};
 use crate::{exec, exit, rootfs, sys, uts};
 
 /// The child's whole life. The return value is its exit status, seen only if something failed.
-pub fn main(config: &Config, channel: &ContainerEnd) -> isize {
+pub fn main(config: &Config, channel: ContainerEnd) -> isize {
     sys::set_role(sys::Role::Container);
     match channel.recv() {
         Ok(Some(ToContainer::Continue)) => {}
@@ -17,13 +17,7 @@ pub fn main(config: &Config, channel: &ContainerEnd) -> isize {
         Ok(None) | Err(_) => return 1,
     }
     let failure = match setup(config) {
-        Ok(()) => {
-            let err = exec::exec(&config.argv, &config.env, &config.path);
-            ToMinidock::ExecFailed {
-                reason: err.reason,
-                detail: err.to_string(),
-            }
-        }
+        Ok(()) => return start_command(config, &channel),
         Err(err) => ToMinidock::SetupFailed {
             detail: err.to_string(),
         },
@@ -35,8 +29,7 @@ pub fn main(config: &Config, channel: &ContainerEnd) -> isize {
 }
 
 /// Prepares the container from the inside: the host name, then the root filesystem, then the
-/// working directory (which only exists once the root is in place), and last what the command
-/// inherits, its signals and descriptors.
+/// working directory (which only exists once the root is in place).
 fn setup(config: &Config) -> sys::Result<()> {
     uts::set_hostname(&config.hostname)?;
     rootfs::enter(&config.rootfs)?;
@@ -45,6 +38,31 @@ fn setup(config: &Config) -> sys::Result<()> {
         sys::mkdir_all(&config.workdir)?;
         sys::chdir(&config.workdir)?;
     }
+    // Put the container in a new session of its own with `sys::setsid`. Until then it shares
+    // minidock's session and process group, and a Ctrl-C typed in the terminal reaches both.
+    Ok(())
+}
+
+/// Executes the command, with what it inherits cleaned up first: its signals and descriptors.
+/// Returns only if that failed, after telling minidock why; the value is the exit status.
+pub fn start_command(config: &Config, channel: &ContainerEnd) -> isize {
+    let failure = match prepare_exec() {
+        Ok(()) => {
+            let err = exec::exec(&config.argv, &config.env, &config.path);
+            ToMinidock::ExecFailed {
+                reason: err.reason,
+                detail: err.to_string(),
+            }
+        }
+        Err(err) => ToMinidock::SetupFailed {
+            detail: err.to_string(),
+        },
+    };
+    let _ = channel.send(&failure);
+    exit::FAILED.into()
+}
+
+fn prepare_exec() -> sys::Result<()> {
     sys::reset_signals()?;
     // Descriptors minidock inherited from whoever started it are none of the command's business.
     sys::close_range_on_exec(3)

@@ -274,19 +274,31 @@ pub enum Ended {
 /// `waitpid(2)`: waits until process `pid` ends and returns how it ended. It is narrated once it
 /// returns, with the answer, since the wait itself lasts as long as the command runs.
 pub fn waitpid(pid: Pid) -> Result<Ended> {
-    let call = "waitpid(child)".to_string();
-    let mut status = 0;
-    loop {
-        // SAFETY: waitpid(2) only writes the status we own.
-        let ret = unsafe { libc::waitpid(pid.as_raw(), &mut status, 0) };
-        match Errno::result(ret) {
-            Ok(_) => break,
-            // A signal that minidock handles (from chapter 2 on) interrupts the wait; the child
-            // is still there.
-            Err(Errno::EINTR) => continue,
-            Err(errno) => return Err(Error { call, errno }),
-        }
+    match wait_for(pid.as_raw(), 0, "waitpid(child)")? {
+        Some((_, ended)) => Ok(ended),
+        None => unreachable!("a blocking waitpid returns only once the child has ended"),
     }
+}
+
+/// The one `waitpid(2)` loop behind the wrappers above; `None` when `WNOHANG` found nothing.
+fn wait_for(pid: libc::pid_t, flags: libc::c_int, call: &str) -> Result<Option<(Pid, Ended)>> {
+    let mut status = 0;
+    let found = loop {
+        // SAFETY: waitpid(2) only writes the status we own.
+        let ret = unsafe { libc::waitpid(pid, &mut status, flags) };
+        match Errno::result(ret) {
+            Ok(0) => return Ok(None),
+            Ok(found) => break Pid::from_raw(found),
+            // A signal interrupted the wait; the child is still there.
+            Err(Errno::EINTR) => continue,
+            Err(errno) => {
+                return Err(Error {
+                    call: call.to_string(),
+                    errno,
+                })
+            }
+        }
+    };
     // Decoded by hand rather than with nix's WaitStatus, which has no name for real-time
     // signals and would turn a command killed by one into an error.
     let ended = if libc::WIFSIGNALED(status) {
@@ -298,8 +310,13 @@ pub fn waitpid(pid: Pid) -> Result<Ended> {
         Ended::Exited(code) => format!("exited with {code}"),
         Ended::Killed(signal) => format!("killed by signal {signal}"),
     };
-    explain(&format!("{call} = {result}"), "wait");
-    Ok(ended)
+    let who = if pid == -1 {
+        format!(" (pid {found})")
+    } else {
+        String::new()
+    };
+    explain(&format!("{call} = {result}{who}"), "wait");
+    Ok(Some((found, ended)))
 }
 
 /// `signal(2)` and `sigprocmask(2)`: gives the command the signal state a program expects to

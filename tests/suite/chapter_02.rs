@@ -1,0 +1,328 @@
+//! Chapter 2, "PID and IPC namespaces": the command is pid 1 of its own PID namespace and has
+//! its own IPC objects; minidock passes signals on; `--init` reaps orphans.
+
+use std::time::Duration;
+
+use harness::{procs, random, Failure, Running, Sandbox, Section};
+
+const PID: Section = Section::new(2, "A new PID namespace");
+const PID_1: Section = Section::new(2, "Pid 1 is special");
+const IPC: Section = Section::new(2, "A new IPC namespace");
+const SESSION: Section = Section::new(2, "A session of its own");
+const FORWARD: Section = Section::new(2, "Forward signals");
+const REAP: Section = Section::new(2, "Reap orphans");
+
+/// How long a command that should be running by now may take to say so.
+const START: Duration = Duration::from_secs(10);
+/// How long a signalled container may take to end.
+const STOP: Duration = Duration::from_secs(5);
+
+/// The signals minidock passes on, with their names.
+const FORWARDED: [(libc::c_int, &str); 7] = [
+    (libc::SIGHUP, "SIGHUP"),
+    (libc::SIGINT, "SIGINT"),
+    (libc::SIGQUIT, "SIGQUIT"),
+    (libc::SIGUSR1, "SIGUSR1"),
+    (libc::SIGUSR2, "SIGUSR2"),
+    (libc::SIGTERM, "SIGTERM"),
+    (libc::SIGWINCH, "SIGWINCH"),
+];
+
+/// Waits for the command to print `line`, or fails the test saying it never did.
+fn wait_for(running: &mut Running, line: &str, section: Section) -> String {
+    match running.wait_for_line(line, START) {
+        Some(text) => text,
+        None => Failure::new(format!("the container's command never printed {line:?}"))
+            .output(&running.stop())
+            .section(section)
+            .fail(),
+    }
+}
+
+#[test]
+fn the_command_is_pid_1() {
+    let sb = Sandbox::new();
+    let out = sb
+        .minidock(["run", &sb.image(), &sb.probe(), "pid"])
+        .output();
+    out.expect_status(0, PID);
+    if out.stdout_trimmed() != "1" {
+        Failure::new("the command's own pid, as it sees it")
+            .expected("1")
+            .got(out.stdout_trimmed())
+            .hint("a process born in a new PID namespace is pid 1 there")
+            .output(&out)
+            .section(PID)
+            .fail();
+    }
+}
+
+#[test]
+fn host_processes_are_out_of_reach() {
+    let sb = Sandbox::new();
+    // A process of the host that is certainly alive: the sandbox's own holder.
+    let host_pid = sb.holder_pid().to_string();
+    let out = sb
+        .minidock(["run", &sb.image(), &sb.probe(), "kill", &host_pid, "0"])
+        .output();
+    out.expect_status(0, PID);
+    if out.stdout_trimmed() != "ESRCH" {
+        Failure::new(format!(
+            "kill({host_pid}, 0) inside the container, where {host_pid} is a process of the host"
+        ))
+        .expected_text("ESRCH: no such process, in the container's PID namespace")
+        .got(out.stdout_trimmed())
+        .hint("in a PID namespace of its own, the container sees none of the host's processes")
+        .output(&out)
+        .section(PID)
+        .fail();
+    }
+}
+
+#[test]
+fn pid_1_ignores_a_sigkill_from_inside() {
+    let sb = Sandbox::new();
+    let word = random::word(10);
+    let script = format!("kill -KILL $$; echo {word}");
+    let out = sb
+        .minidock(["run", &sb.image(), "sh", "-c", &script])
+        .output();
+    if out.status != Some(0) || out.stdout_trimmed() != word {
+        Failure::new("a shell that sends SIGKILL to itself, as pid 1, should survive it")
+            .expected_text(format!("it prints {word:?} and exits 0"))
+            .got_text(format!("{:?} ({})", out.stdout_trimmed(), out.ending()))
+            .hint("the kernel lets pid 1 of a PID namespace receive only the signals it handles, SIGKILL from inside included")
+            .output(&out)
+            .section(PID_1)
+            .fail();
+    }
+}
+
+#[test]
+fn the_host_can_kill_pid_1() {
+    let sb = Sandbox::new();
+    let script = r#"echo $$; echo ready; exec "$0" hold"#;
+    let mut running = sb
+        .minidock(["run", &sb.image(), "sh", "-c", script, &sb.probe()])
+        .spawn();
+    let printed = wait_for(&mut running, "ready", PID);
+    let first = running.children();
+    if let [pid] = first[..] {
+        // SAFETY: kill(2) to the container's first process, a child of our own minidock.
+        unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
+    }
+    let out = running.finish();
+    let own_pid = printed.lines().next().unwrap_or_default();
+    if own_pid != "1" {
+        Failure::new("the command's own pid, as it sees it")
+            .expected("1")
+            .got(own_pid)
+            .output(&out)
+            .section(PID)
+            .fail();
+    }
+    if first.len() != 1 || out.status != Some(137) {
+        Failure::new("SIGKILL sent from the host to the container's pid 1")
+            .expected_text("minidock exits with 137 (128 + SIGKILL)")
+            .got_text(format!(
+                "{} (minidock had {} child process(es))",
+                out.ending(),
+                first.len()
+            ))
+            .hint("from outside its namespace, pid 1 can be killed like any process")
+            .output(&out)
+            .section(PID_1)
+            .fail();
+    }
+}
+
+#[test]
+fn signals_sent_to_minidock_reach_the_command() {
+    let sb = Sandbox::new();
+    let (signal, name) = random::pick(&FORWARDED);
+    let code = random::number(1, 100).to_string();
+    let mut running = sb
+        .minidock([
+            "run",
+            &sb.image(),
+            &sb.probe(),
+            "trap",
+            &signal.to_string(),
+            &code,
+        ])
+        .spawn();
+    wait_for(&mut running, "ready", FORWARD);
+    running.signal(signal);
+    let out = running.finish_within(STOP);
+    if out.timed_out {
+        Failure::new(format!(
+            "minidock was sent {name}, and the command, which handles it, never got it"
+        ))
+        .expected_text(format!("the command ends, exit status {code}"))
+        .got_text(out.ending())
+        .hint("minidock must pass the signals it receives on to the container's first process")
+        .output(&out)
+        .section(FORWARD)
+        .fail();
+    }
+    if out.status != code.parse().ok() {
+        Failure::new(format!(
+            "minidock was sent {name}; the command exits with {code} when it gets it"
+        ))
+        .expected_text(format!("exit status {code}"))
+        .got_text(out.ending())
+        .hint("the signal must reach the command, and minidock must not die of it itself")
+        .output(&out)
+        .section(FORWARD)
+        .fail();
+    }
+}
+
+#[test]
+fn the_container_leads_its_own_session() {
+    let sb = Sandbox::new();
+    let out = sb
+        .minidock(["run", &sb.image(), &sb.probe(), "session"])
+        .output();
+    out.expect_status(0, SESSION);
+    let ids: Vec<&str> = out.stdout.split_whitespace().collect();
+    if let [sid, pgid, pid] = ids[..] {
+        if sid == pid && pgid == pid {
+            return;
+        }
+    }
+    Failure::new("the command's session id, process group id and pid (SID PGID PID)")
+        .expected_text("three times the same number: the command leads its own session and group")
+        .got(out.stdout_trimmed())
+        .hint("0 means a session led by a process outside the container's PID namespace")
+        .output(&out)
+        .section(SESSION)
+        .fail();
+}
+
+#[test]
+fn init_reaps_orphans() {
+    let sb = Sandbox::new();
+    let mut running = sb
+        .minidock(["run", "--init", &sb.image(), &sb.probe(), "orphan"])
+        .spawn();
+    let printed = wait_for(&mut running, "ready", REAP);
+    let init = running.children().first().copied();
+    let namespace = init.and_then(procs::pid_namespace);
+    if namespace.is_none() || namespace == procs::pid_namespace(running.pid()) {
+        let out = running.stop();
+        Failure::new("with --init, the container's init should be pid 1 of a new PID namespace")
+            .got_text("minidock's child is in minidock's own PID namespace")
+            .output(&out)
+            .section(PID)
+            .fail();
+    }
+    // The orphan has ended; its new parent, the init, has a moment to collect it.
+    let mut zombies = Vec::new();
+    for _ in 0..100 {
+        zombies = procs::in_pid_namespace_of(init.unwrap_or_default())
+            .into_iter()
+            .filter(|p| p.state == 'Z')
+            .collect();
+        if zombies.is_empty() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    running.close_stdin();
+    let out = running.finish();
+    if !zombies.is_empty() {
+        let list: Vec<String> = zombies
+            .iter()
+            .map(|p| format!("host pid {} ({})", p.pid, p.name))
+            .collect();
+        Failure::new("with --init, an orphan that ended should be collected by the init")
+            .expected_text("no zombie in the container")
+            .got_text(format!("zombies: {}", list.join(", ")))
+            .hint(format!(
+                "the command said: {}",
+                printed.lines().next().unwrap_or_default()
+            ))
+            .output(&out)
+            .section(REAP)
+            .fail();
+    }
+    out.expect_status(0, REAP);
+}
+
+#[test]
+fn with_init_a_command_without_handlers_still_stops() {
+    let sb = Sandbox::new();
+    // No SIGQUIT: its default action dumps a core.
+    let choices: Vec<_> = FORWARDED
+        .into_iter()
+        .filter(|(s, _)| ![libc::SIGQUIT, libc::SIGWINCH].contains(s))
+        .collect();
+    let (signal, name) = random::pick(&choices);
+    let script = r#"echo $$; echo ready; exec "$0" hold"#;
+    let mut running = sb
+        .minidock([
+            "run",
+            "--init",
+            &sb.image(),
+            "sh",
+            "-c",
+            script,
+            &sb.probe(),
+        ])
+        .spawn();
+    let printed = wait_for(&mut running, "ready", FORWARD);
+    running.signal(signal);
+    let out = running.finish_within(STOP);
+    let expected = 128 + signal;
+    if out.status != Some(expected) {
+        Failure::new(format!(
+            "with --init, minidock was sent {name}; the command has no handler for it"
+        ))
+        .expected_text(format!("exit status {expected} (128 + {name})"))
+        .got_text(out.ending())
+        .hint("minidock passes the signal to the init, the init to the command, which dies of it")
+        .output(&out)
+        .section(FORWARD)
+        .fail();
+    }
+    if printed.lines().next() == Some("1") {
+        Failure::new("with --init, the command should not be pid 1: the init is")
+            .got("1")
+            .output(&out)
+            .section(REAP)
+            .fail();
+    }
+}
+
+#[test]
+fn ipc_objects_stay_in_the_container() {
+    let sb = Sandbox::new();
+    let key = random::number(1, 1 << 30).to_string();
+    let script = r#""$0" msgget "$1" create && "$0" msgget "$1" find"#;
+    let out = sb
+        .minidock(["run", &sb.image(), "sh", "-c", script, &sb.probe(), &key])
+        .output();
+    out.expect_status(0, IPC);
+    harness::check_eq(
+        "a message queue made in the container, then looked up there",
+        "created\nfound",
+        out.stdout_trimmed(),
+        &out,
+        IPC,
+    );
+    let host = sb
+        .host_command(&sb.probe(), ["msgget", &key, "find"])
+        .output();
+    if host.stdout_trimmed() != "ENOENT" {
+        Failure::new(format!(
+            "the container made System V message queue {key}; the host looked it up"
+        ))
+        .expected_text("ENOENT: the host does not see it")
+        .got(host.stdout_trimmed())
+        .hint("System V IPC objects belong to an IPC namespace: the container needs its own")
+        .output(&out)
+        .section(IPC)
+        .fail();
+    }
+}
