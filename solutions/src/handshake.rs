@@ -16,7 +16,18 @@
 //!   setup from outside (later chapters)             recv() ... waits
 //!   send(Continue) ───────────────────────────────▶ recv() = Continue
 //!                                                   setup from inside:
-//!                                                     sethostname, chroot, chdir
+// [ch03]
+//!                                                     sethostname, mount private,
+//!                                                     pivot_root, /proc, /dev...,
+//!                                                     setsid
+// [ch03 before]
+//~ // [ch02]
+//~ //!                                                     sethostname, chroot, chdir,
+//~ //!                                                     setsid
+//~ // [ch02 before]
+//~ //~ //!                                                     sethostname, chroot, chdir
+//~ // [ch02 end]
+// [ch03 end]
 //!                                                   execve(command)
 //!   if execve succeeds, it closes the container's end (close-on-exec):
 //!   recv() = end of file ◀───────────────────────── the command runs
@@ -214,6 +225,23 @@ impl ContainerEnd {
             .map(|bytes| ToContainer::decode(&bytes))
             .transpose()
     }
+
+    // [ch02]
+    /// Whether minidock's end is closed (minidock has died), without waiting: `poll(2)` reports
+    /// a hang-up on the socket.
+    pub fn peer_is_gone(&self) -> bool {
+        use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+        use std::os::fd::AsFd;
+        let mut fds = [PollFd::new(self.0.as_fd(), PollFlags::POLLIN)];
+        match poll(&mut fds, PollTimeout::ZERO) {
+            Ok(_) => fds[0]
+                .revents()
+                .is_some_and(|r| r.intersects(PollFlags::POLLHUP | PollFlags::POLLERR)),
+            // Unable to tell: carry on, as before this check existed.
+            Err(_) => false,
+        }
+    }
+    // [ch02 end]
 }
 
 #[cfg(test)]

@@ -10,6 +10,12 @@ mod exec;
 mod exit;
 mod handshake;
 mod init;
+// [ch03]
+// [ch03 unsolved]
+//~ #[allow(dead_code)] // until your code calls it, in chapter 3
+// [ch03 end]
+mod mounts;
+// [ch03 end]
 mod namespaces;
 mod reaper; // [ch02]
 mod rootfs;

@@ -11,6 +11,9 @@
 //! | CLONE_NEWPID   | process ids                         | 2       |
 //! | CLONE_NEWIPC   | System V IPC, POSIX message queues  | 2       |
 // [ch02 end]
+// [ch03]
+//! | CLONE_NEWNS    | mount points                        | 3       |
+// [ch03 end]
 //!
 //! See namespaces(7), and `ls -l /proc/self/ns` for the ones your shell is in.
 
@@ -22,6 +25,7 @@ pub fn clone_flags() -> CloneFlags {
     flags |= uts();
     flags |= pid(); // [ch02]
     flags |= ipc(); // [ch02]
+    flags |= mount(); // [ch03]
     flags
 }
 
@@ -59,3 +63,10 @@ fn ipc() -> CloneFlags {
     // [ch02 end]
 }
 // [ch02 end]
+
+// [ch03]
+/// The mount namespace: the container's mounts, from its root filesystem down, are its own.
+fn mount() -> CloneFlags {
+    CloneFlags::CLONE_NEWNS
+}
+// [ch03 end]

@@ -51,6 +51,8 @@ fn supervise(config: &Config, channel: ContainerEnd) -> sys::Result<Ended> {
         None => std::process::exit(init::start_command(config, &channel) as i32),
         Some(pid) => pid,
     };
+    // From here on, the calls --explain shows are the init's own.
+    sys::set_role(sys::Role::Init);
     // From now on only the command holds the container's end of the handshake, so minidock sees
     // end-of-file exactly when the command's execve succeeds.
     drop(channel);

@@ -54,6 +54,10 @@ static ROLE: AtomicU8 = AtomicU8::new(Role::Minidock as u8);
 pub enum Role {
     Minidock = 0,
     Container = 1,
+    // [ch02]
+    /// The container's first process when it stays on as `--init`.
+    Init = 2,
+    // [ch02 end]
 }
 
 /// Turns the narration of `--explain` on or off for this process (and the ones it clones).
@@ -70,10 +74,10 @@ fn explain(call: &str, shell: &str) {
     if !EXPLAIN.load(Ordering::Relaxed) {
         return;
     }
-    let who = if ROLE.load(Ordering::Relaxed) == Role::Container as u8 {
-        "[container]"
-    } else {
-        "[minidock]"
+    let who = match ROLE.load(Ordering::Relaxed) {
+        r if r == Role::Container as u8 => "[container]",
+        r if r == Role::Init as u8 => "[init]", // [ch02]
+        _ => "[minidock]",
     };
     let line = format!("+ {who} {call}");
     let line = if shell.is_empty() {
@@ -191,17 +195,19 @@ pub fn sethostname(name: &str) -> Result<()> {
 }
 // [listing end]
 
-/// `chroot(2)`: makes `path` the root directory (`/`) of the calling process.
-// [ch01 unsolved]
-//~ #[allow(dead_code)] // until your code calls it, in chapter 1
-// [ch01 end]
-pub fn chroot(path: &Path) -> Result<()> {
-    call(
-        format!("chroot({path:?})"),
-        &format!("chroot {}", shell_quote(&path.to_string_lossy())),
-        || nix::unistd::chroot(path),
-    )
-}
+// [ch03 unsolved]
+//~ /// `chroot(2)`: makes `path` the root directory (`/`) of the calling process.
+//~ // [ch01 unsolved]
+//~ //~ #[allow(dead_code)] // until your code calls it, in chapter 1
+//~ // [ch01 end]
+//~ pub fn chroot(path: &Path) -> Result<()> {
+//~     call(
+//~         format!("chroot({path:?})"),
+//~         &format!("chroot {}", shell_quote(&path.to_string_lossy())),
+//~         || nix::unistd::chroot(path),
+//~     )
+//~ }
+// [ch03 end]
 
 /// `chdir(2)`: changes the calling process's working directory.
 pub fn chdir(path: &Path) -> Result<()> {
@@ -352,16 +358,22 @@ fn wait_for(pid: libc::pid_t, flags: libc::c_int, call: &str) -> Result<Option<(
 /// start with: every signal at its default action and none blocked.
 ///
 /// A process keeps ignored signals and its signal mask across `execve(2)`. Rust programs ignore
-/// SIGPIPE (so that writing to a closed pipe is an error, not death), and the command must not
-/// inherit that: `yes | head -1` relies on `yes` dying of SIGPIPE.
+/// SIGPIPE (so that writing to a closed pipe is an error, not death), and whoever started
+/// minidock may have ignored others (`nohup` ignores SIGHUP): the command must inherit none of
+/// that. `yes | head -1` relies on `yes` dying of SIGPIPE.
 pub fn reset_signals() -> Result<()> {
     use nix::sys::signal::{signal, sigprocmask, SigHandler, SigSet, SigmaskHow, Signal};
     call(
-        "signal(SIGPIPE, SIG_DFL); sigprocmask(SIG_SETMASK, {})".into(),
+        "signal(every signal, SIG_DFL); sigprocmask(SIG_SETMASK, {})".into(),
         "",
         || {
-            // SAFETY: restoring a default disposition installs no handler.
-            unsafe { signal(Signal::SIGPIPE, SigHandler::SigDfl) }?;
+            for sig in Signal::iterator() {
+                if matches!(sig, Signal::SIGKILL | Signal::SIGSTOP) {
+                    continue; // their action cannot be changed
+                }
+                // SAFETY: restoring a default disposition installs no handler.
+                unsafe { signal(sig, SigHandler::SigDfl) }?;
+            }
             sigprocmask(SigmaskHow::SIG_SETMASK, Some(&SigSet::empty()), None)
         },
     )
@@ -438,6 +450,192 @@ pub unsafe fn fork() -> Result<Option<Pid>> {
     })
 }
 // [ch02 end]
+
+// [ch03]
+/// `mount(2)`: attaches a filesystem (`fstype` from `source`) at `target`, or, with only flags,
+/// changes how an existing mount behaves (its propagation, read-only...).
+pub fn mount(
+    source: Option<&str>,
+    target: &Path,
+    fstype: Option<&str>,
+    flags: nix::mount::MsFlags,
+    data: Option<&str>,
+) -> Result<()> {
+    let names: Vec<&str> = flags.iter_names().map(|(name, _)| name).collect();
+    let flag_text = if names.is_empty() {
+        "0".to_string()
+    } else {
+        names.join(" | ")
+    };
+    call(
+        format!(
+            "mount({:?}, {target:?}, {:?}, {flag_text}, {:?})",
+            source.unwrap_or(""),
+            fstype.unwrap_or(""),
+            data.unwrap_or("")
+        ),
+        &mount_command(source, target, fstype, flags, data),
+        || nix::mount::mount(source, target, fstype, flags, data),
+    )
+}
+
+/// The `mount(8)` command that does what a `mount(2)` call does, for `--explain`.
+fn mount_command(
+    source: Option<&str>,
+    target: &Path,
+    fstype: Option<&str>,
+    flags: nix::mount::MsFlags,
+    data: Option<&str>,
+) -> String {
+    use nix::mount::MsFlags as F;
+    let target = shell_quote(&target.to_string_lossy());
+    let recursive = if flags.contains(F::MS_REC) { "r" } else { "" };
+    for (flag, word) in [
+        (F::MS_PRIVATE, "private"),
+        (F::MS_SHARED, "shared"),
+        (F::MS_SLAVE, "slave"),
+    ] {
+        if flags.contains(flag) {
+            return format!("mount --make-{recursive}{word} {target}");
+        }
+    }
+    let mut options: Vec<String> = Vec::new();
+    if flags.contains(F::MS_REMOUNT) {
+        options.push("remount".into());
+    }
+    for (flag, word) in [
+        (F::MS_RDONLY, "ro"),
+        (F::MS_NOSUID, "nosuid"),
+        (F::MS_NODEV, "nodev"),
+        (F::MS_NOEXEC, "noexec"),
+        (F::MS_STRICTATIME, "strictatime"),
+    ] {
+        if flags.contains(flag) {
+            options.push(word.into());
+        }
+    }
+    options.extend(data.map(str::to_string));
+    let options = if options.is_empty() {
+        String::new()
+    } else {
+        format!(" -o {}", shell_quote(&options.join(",")))
+    };
+    let source = shell_quote(source.unwrap_or("none"));
+    if flags.contains(F::MS_BIND) {
+        let bind = if recursive.is_empty() {
+            "--bind"
+        } else {
+            "--rbind"
+        };
+        return format!("mount {bind}{options} {source} {target}");
+    }
+    let kind = fstype.map(|t| format!(" -t {t}")).unwrap_or_default();
+    format!("mount{kind}{options} {source} {target}")
+}
+
+/// `umount2(2)` with `MNT_DETACH`: detaches the mount at `target` now, and lets the kernel free
+/// it once nothing uses it any more.
+// [ch03 unsolved]
+//~ #[allow(dead_code)] // until your code calls it, in chapter 3
+// [ch03 end]
+pub fn umount_detach(target: &Path) -> Result<()> {
+    call(
+        format!("umount2({target:?}, MNT_DETACH)"),
+        &format!("umount -l {}", shell_quote(&target.to_string_lossy())),
+        || nix::mount::umount2(target, nix::mount::MntFlags::MNT_DETACH),
+    )
+}
+
+/// `pivot_root(2)`: makes the mount at `new_root` the root of the calling process's mount
+/// namespace, and moves the old root to `put_old`, a directory under `new_root`.
+// [ch03 unsolved]
+//~ #[allow(dead_code)] // until your code calls it, in chapter 3
+// [ch03 end]
+pub fn pivot_root(new_root: &Path, put_old: &Path) -> Result<()> {
+    call(
+        format!("pivot_root({new_root:?}, {put_old:?})"),
+        &format!(
+            "pivot_root {} {}",
+            shell_quote(&new_root.to_string_lossy()),
+            shell_quote(&put_old.to_string_lossy())
+        ),
+        || nix::unistd::pivot_root(new_root, put_old),
+    )
+}
+
+/// `rmdir(2)`: removes an empty directory.
+// [ch03 unsolved]
+//~ #[allow(dead_code)] // until your code calls it, in chapter 3
+// [ch03 end]
+pub fn rmdir(path: &Path) -> Result<()> {
+    call(
+        format!("rmdir({path:?})"),
+        &format!("rmdir {}", shell_quote(&path.to_string_lossy())),
+        || {
+            std::fs::remove_dir(path).map_err(|e| {
+                e.raw_os_error()
+                    .map(Errno::from_raw)
+                    .unwrap_or(Errno::EINVAL)
+            })
+        },
+    )
+}
+
+/// `mknod(2)` for a character device: a file that stands for the driver numbered
+/// `major`:`minor`.
+// [ch03 unsolved]
+//~ #[allow(dead_code)] // until your code calls it, in chapter 3
+// [ch03 end]
+pub fn mknod_char(path: &Path, major: u64, minor: u64) -> Result<()> {
+    use nix::sys::stat::{makedev, Mode, SFlag};
+    call(
+        format!("mknod({path:?}, S_IFCHR, makedev({major}, {minor}))"),
+        &format!(
+            "mknod {} c {major} {minor}",
+            shell_quote(&path.to_string_lossy())
+        ),
+        || nix::sys::stat::mknod(path, SFlag::S_IFCHR, Mode::empty(), makedev(major, minor)),
+    )
+}
+
+/// `chmod(2)`: sets the permission bits of `path` to exactly `mode`.
+// [ch03 unsolved]
+//~ #[allow(dead_code)] // until your code calls it, in chapter 3
+// [ch03 end]
+pub fn chmod(path: &Path, mode: u32) -> Result<()> {
+    call(
+        format!("chmod({path:?}, {mode:#o})"),
+        &format!("chmod {mode:o} {}", shell_quote(&path.to_string_lossy())),
+        || {
+            nix::sys::stat::fchmodat(
+                nix::fcntl::AT_FDCWD,
+                path,
+                nix::sys::stat::Mode::from_bits_truncate(mode),
+                nix::sys::stat::FchmodatFlags::FollowSymlink,
+            )
+        },
+    )
+}
+
+/// `symlink(2)`: makes `link` a symbolic link to `target`.
+pub fn symlink(target: &str, link: &Path) -> Result<()> {
+    call(
+        format!("symlink({target:?}, {link:?})"),
+        &format!(
+            "ln -s {} {}",
+            shell_quote(target),
+            shell_quote(&link.to_string_lossy())
+        ),
+        || {
+            std::os::unix::fs::symlink(target, link).map_err(|e| {
+                e.raw_os_error()
+                    .map(Errno::from_raw)
+                    .unwrap_or(Errno::EINVAL)
+            })
+        },
+    )
+}
+// [ch03 end]
 
 #[cfg(test)]
 mod tests {

@@ -20,6 +20,13 @@
 //!                       once it has ended, then "ready", and waits for stdin to close
 //! probe msgget KEY MODE a System V message queue: MODE "create" makes it and prints
 //!                       "created", "find" prints "found" or the error's name (ENOENT)
+//! probe pids            the numeric entries of /proc, sorted, on one line
+//! probe devices         the device files of /dev, one per line: `c MAJOR:MINOR MODE NAME`
+//!                       (b for block devices), sorted by name
+//! probe write PATH      creates PATH and writes to it: "ok", or the error's name (EROFS...)
+//! probe escape PATH     tries the classic way out of a chroot (chroot into a subdirectory,
+//!                       climb with `cd ..`, chroot to where it ends), then says whether PATH
+//!                       exists from there: "yes" or "no"
 //! ```
 
 use std::io::{Read, Write};
@@ -55,6 +62,7 @@ extern "C" {
     fn usleep(usec: u32) -> i32;
     fn _exit(code: i32) -> !;
     fn msgget(key: i32, flags: i32) -> i32;
+    fn chroot(path: *const u8) -> i32;
 }
 
 const IPC_CREAT: i32 = 0o1000;
@@ -70,14 +78,21 @@ extern "C" fn on_trapped_signal(_: i32) {
 
 /// The name of the last error number, for the few a probe reports.
 fn errno_name() -> String {
-    let errno = std::io::Error::last_os_error().raw_os_error().unwrap_or(0);
+    errno_text(std::io::Error::last_os_error().raw_os_error().unwrap_or(0))
+}
+
+fn errno_text(errno: i32) -> String {
     match errno {
         1 => "EPERM".into(),
         2 => "ENOENT".into(),
         3 => "ESRCH".into(),
         13 => "EACCES".into(),
         17 => "EEXIST".into(),
+        20 => "ENOTDIR".into(),
+        21 => "EISDIR".into(),
         22 => "EINVAL".into(),
+        28 => "ENOSPC".into(),
+        30 => "EROFS".into(),
         n => format!("errno {n}"),
     }
 }
@@ -85,6 +100,65 @@ fn errno_name() -> String {
 fn number(text: &str) -> i32 {
     text.parse()
         .unwrap_or_else(|_| fail(&format!("not a number: {text:?}")))
+}
+
+/// The major and minor numbers of a device number, as the kernel splits them.
+fn major_minor(rdev: u64) -> (u64, u64) {
+    let major = ((rdev >> 8) & 0xfff) | ((rdev >> 32) & !0xfff);
+    let minor = (rdev & 0xff) | ((rdev >> 12) & !0xff);
+    (major, minor)
+}
+
+fn devices() -> String {
+    use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
+    let mut lines = Vec::new();
+    for entry in std::fs::read_dir("/dev").into_iter().flatten().flatten() {
+        let Ok(meta) = entry.path().symlink_metadata() else {
+            continue;
+        };
+        let kind = meta.file_type();
+        let letter = if kind.is_char_device() {
+            "c"
+        } else if kind.is_block_device() {
+            "b"
+        } else {
+            continue;
+        };
+        let (major, minor) = major_minor(meta.rdev());
+        lines.push(format!(
+            "{letter} {major}:{minor} {:04o} {}",
+            meta.permissions().mode() & 0o7777,
+            entry.file_name().to_string_lossy()
+        ));
+    }
+    lines.sort_by(|a, b| a.rsplit(' ').next().cmp(&b.rsplit(' ').next()));
+    lines.iter().map(|l| format!("{l}\n")).collect()
+}
+
+/// The classic chroot escape. A chroot only changes where `/` points; a process whose working
+/// directory lies outside its root can climb from there. Root can always make that happen:
+/// chroot into a subdirectory while staying where it is, then `..` leads up and out.
+fn escape(path: &str) -> String {
+    let dir = format!("/tmp/probe-escape-{}", unsafe { getpid() });
+    if std::fs::create_dir_all(&dir).is_err() {
+        fail("escape: cannot make a directory in /tmp");
+    }
+    let c_dir = format!("{dir}\0");
+    // SAFETY: NUL-terminated paths.
+    unsafe {
+        if chroot(c_dir.as_ptr()) != 0 {
+            fail(&format!("escape: chroot: {}", errno_name()));
+        }
+        for _ in 0..256 {
+            let _ = std::env::set_current_dir("..");
+        }
+        if chroot(b".\0".as_ptr()) != 0 {
+            fail(&format!("escape: chroot .: {}", errno_name()));
+        }
+    }
+    let _ = std::env::set_current_dir("/");
+    let there = std::fs::symlink_metadata(path).is_ok();
+    if there { "yes\n" } else { "no\n" }.to_string()
 }
 
 /// Leaves an orphan behind: a child forks a grandchild and exits at once, so the grandchild is
@@ -257,6 +331,25 @@ fn main() {
             say(&format!("orphaned {}\nready\n", orphan()));
             hold();
         }
+        "pids" => {
+            let mut pids: Vec<u64> = std::fs::read_dir("/proc")
+                .into_iter()
+                .flatten()
+                .flatten()
+                .filter_map(|e| e.file_name().to_str()?.parse().ok())
+                .collect();
+            pids.sort_unstable();
+            let words: Vec<String> = pids.iter().map(u64::to_string).collect();
+            out = words.join(" ") + "\n";
+        }
+        "devices" => out = devices(),
+        "write" => {
+            out = match std::fs::write(arg(1), "written by the probe\n") {
+                Ok(()) => "ok\n".into(),
+                Err(e) => errno_text(e.raw_os_error().unwrap_or(0)) + "\n",
+            }
+        }
+        "escape" => out = escape(arg(1)),
         "msgget" => {
             let key = number(arg(1));
             out = match arg(2) {

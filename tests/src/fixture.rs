@@ -6,7 +6,7 @@
 //! matters: a test thread's fork can inherit the descriptor of a file being written by another,
 //! and executing that file then fails with ETXTBSY ("text file busy").
 //!
-//! The cache and every test's scratch directory live in /tmp/minidock-test, a directory only root
+//! The cache and every test's scratch directory live in /var/tmp/minidock-test, a directory only root
 //! can enter: what the tests execute as root is never a file another user could have put there.
 
 use std::fs;
@@ -64,8 +64,9 @@ fn has_interpreter(path: &Path) -> bool {
 }
 
 /// Where the tests keep their files. A fixed path (not $TMPDIR), so that seeded runs print the
-/// same paths everywhere.
-const BASE: &str = "/tmp/minidock-test";
+/// same paths everywhere. Not under /tmp: the probe sits at the same path inside each test's root
+/// filesystem, and from chapter 3 on a container's /tmp is a fresh tmpfs that would hide it.
+const BASE: &str = "/var/tmp/minidock-test";
 
 /// The cache of executables, inside [`BASE`]. Made by [`prepare`].
 static CACHE: OnceLock<PathBuf> = OnceLock::new();

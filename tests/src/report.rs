@@ -26,6 +26,10 @@ const SETUP_CALLS: &[(&str, Section)] = &[
     ("sethostname", Section::new(1, "Set the host name")),
     ("chroot", Section::new(1, "Change the root directory")),
     ("chdir", Section::new(1, "Change the root directory")),
+    ("pivot_root", Section::new(3, "Pivot to the new root")),
+    ("umount2", Section::new(3, "Pivot to the new root")),
+    ("rmdir", Section::new(3, "Pivot to the new root")),
+    ("mknod", Section::new(3, "Create the device nodes")),
 ];
 
 /// The setup call that failed, if minidock said "setting up the container: CALL(...)".

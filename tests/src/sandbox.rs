@@ -7,7 +7,7 @@
 //!       │                                 own IPC namespace
 //!       └── every minidock command of the test joins these namespaces (setns(2))
 //!
-//!   /tmp/minidock-test/sandbox-xxxxxxxx/  removed when the test ends
+//!   /var/tmp/minidock-test/sandbox-xxxxxxxx/  removed when the test ends
 //!   ├── rootfs/                           a fresh busybox root filesystem
 //!   ├── state/                            minidock's --root
 //!   ├── host/                             files that exist only on the host

@@ -16,6 +16,10 @@ pub const CHAPTERS: &[Chapter] = &[
         number: 2,
         title: "PID and IPC namespaces",
     },
+    Chapter {
+        number: 3,
+        title: "The mount namespace and the root filesystem",
+    },
 ];
 
 impl Chapter {

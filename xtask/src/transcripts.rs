@@ -217,6 +217,83 @@ const SPECS: &[Spec] = &[
             ],
         },
     },
+    Spec {
+        chapter: 3,
+        name: "starter",
+        kind: Kind::Tests {
+            solved: false,
+            filters: &[],
+            show_failure: Some("chapter_03::mounts_made_inside_stay_inside"),
+        },
+    },
+    Spec {
+        chapter: 3,
+        name: "private",
+        kind: Kind::Tests {
+            solved: true,
+            filters: &["mounts_made"],
+            show_failure: None,
+        },
+    },
+    Spec {
+        chapter: 3,
+        name: "pivot",
+        kind: Kind::Tests {
+            solved: true,
+            filters: &["chroot_escape", "sys_is", "tmp_is"],
+            show_failure: None,
+        },
+    },
+    Spec {
+        chapter: 3,
+        name: "proc",
+        kind: Kind::Tests {
+            solved: true,
+            filters: &["proc_shows"],
+            show_failure: None,
+        },
+    },
+    Spec {
+        chapter: 3,
+        name: "dev",
+        kind: Kind::Tests {
+            solved: true,
+            filters: &["dev_has"],
+            show_failure: None,
+        },
+    },
+    Spec {
+        chapter: 3,
+        name: "solved",
+        kind: Kind::Tests {
+            solved: true,
+            filters: &[],
+            show_failure: None,
+        },
+    },
+    Spec {
+        chapter: 3,
+        name: "explain",
+        kind: Kind::Session {
+            commands: &[
+                "sudo ./target/debug/minidock-03 --explain run --hostname box \
+                 ./target/rootfs/busybox true",
+            ],
+        },
+    },
+    Spec {
+        chapter: 3,
+        name: "inside",
+        kind: Kind::Session {
+            commands: &[
+                "sudo ./target/debug/minidock-03 run ./target/rootfs/busybox ps",
+                "sudo ./target/debug/minidock-03 run ./target/rootfs/busybox ls /dev",
+                "sudo ./target/debug/minidock-03 run ./target/rootfs/busybox \
+                 sh -c 'mount | grep -v \" / \"'",
+                "sudo ./target/debug/minidock-03 run ./target/rootfs/busybox touch /sys/x",
+            ],
+        },
+    },
 ];
 
 /// The seed that makes test values repeatable.

@@ -2,7 +2,7 @@
 pub fn main(config: &Config, channel: ContainerEnd) -> isize {
     sys::set_role(sys::Role::Container);
     // If minidock dies, the container dies with it, rather than run on with nobody to wait for
-    // it. Asked for before the go-ahead: if minidock is already gone, recv() sees it.
+    // it.
     if sys::set_parent_death_signal(Signal::SIGKILL).is_err() {
         return exit::FAILED.into();
     }
@@ -10,6 +10,11 @@ pub fn main(config: &Config, channel: ContainerEnd) -> isize {
         Ok(Some(ToContainer::Continue)) => {}
         // minidock is gone, or said something else: nobody is left to report to.
         Ok(None) | Err(_) => return 1,
+    }
+    // minidock may have died after its go-ahead but before the prctl above took effect, when
+    // the kernel had no death signal to send yet. Its end of the channel is closed then.
+    if channel.peer_is_gone() {
+        return 1;
     }
     let failure = match setup(config) {
         // With --init, this process stays as the container's init, and the command is its child.

@@ -70,10 +70,9 @@ fn explain(call: &str, shell: &str) {
     if !EXPLAIN.load(Ordering::Relaxed) {
         return;
     }
-    let who = if ROLE.load(Ordering::Relaxed) == Role::Container as u8 {
-        "[container]"
-    } else {
-        "[minidock]"
+    let who = match ROLE.load(Ordering::Relaxed) {
+        r if r == Role::Container as u8 => "[container]",
+        _ => "[minidock]",
     };
     let line = format!("+ {who} {call}");
     let line = if shell.is_empty() {
@@ -323,16 +322,22 @@ fn wait_for(pid: libc::pid_t, flags: libc::c_int, call: &str) -> Result<Option<(
 /// start with: every signal at its default action and none blocked.
 ///
 /// A process keeps ignored signals and its signal mask across `execve(2)`. Rust programs ignore
-/// SIGPIPE (so that writing to a closed pipe is an error, not death), and the command must not
-/// inherit that: `yes | head -1` relies on `yes` dying of SIGPIPE.
+/// SIGPIPE (so that writing to a closed pipe is an error, not death), and whoever started
+/// minidock may have ignored others (`nohup` ignores SIGHUP): the command must inherit none of
+/// that. `yes | head -1` relies on `yes` dying of SIGPIPE.
 pub fn reset_signals() -> Result<()> {
     use nix::sys::signal::{signal, sigprocmask, SigHandler, SigSet, SigmaskHow, Signal};
     call(
-        "signal(SIGPIPE, SIG_DFL); sigprocmask(SIG_SETMASK, {})".into(),
+        "signal(every signal, SIG_DFL); sigprocmask(SIG_SETMASK, {})".into(),
         "",
         || {
-            // SAFETY: restoring a default disposition installs no handler.
-            unsafe { signal(Signal::SIGPIPE, SigHandler::SigDfl) }?;
+            for sig in Signal::iterator() {
+                if matches!(sig, Signal::SIGKILL | Signal::SIGSTOP) {
+                    continue; // their action cannot be changed
+                }
+                // SAFETY: restoring a default disposition installs no handler.
+                unsafe { signal(sig, SigHandler::SigDfl) }?;
+            }
             sigprocmask(SigmaskHow::SIG_SETMASK, Some(&SigSet::empty()), None)
         },
     )

@@ -15,7 +15,8 @@
 //!   setup from outside (later chapters)             recv() ... waits
 //!   send(Continue) ───────────────────────────────▶ recv() = Continue
 //!                                                   setup from inside:
-//!                                                     sethostname, chroot, chdir
+//!                                                     sethostname, chroot, chdir,
+//!                                                     setsid
 //!                                                   execve(command)
 //!   if execve succeeds, it closes the container's end (close-on-exec):
 //!   recv() = end of file ◀───────────────────────── the command runs
@@ -211,6 +212,21 @@ impl ContainerEnd {
         recv_bytes(&self.0)?
             .map(|bytes| ToContainer::decode(&bytes))
             .transpose()
+    }
+
+    /// Whether minidock's end is closed (minidock has died), without waiting: `poll(2)` reports
+    /// a hang-up on the socket.
+    pub fn peer_is_gone(&self) -> bool {
+        use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+        use std::os::fd::AsFd;
+        let mut fds = [PollFd::new(self.0.as_fd(), PollFlags::POLLIN)];
+        match poll(&mut fds, PollTimeout::ZERO) {
+            Ok(_) => fds[0]
+                .revents()
+                .is_some_and(|r| r.intersects(PollFlags::POLLHUP | PollFlags::POLLERR)),
+            // Unable to tell: carry on, as before this check existed.
+            Err(_) => false,
+        }
     }
 }
 
