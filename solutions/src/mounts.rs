@@ -155,7 +155,7 @@ fn make_device(dev: &Path, device: &Device) -> sys::Result<()> {
     sys::chmod(&path, device.mode)
     // [ch03 before]
     //~ // Create the character device `device` in `dev` with `sys::mknod_char`, then give it
-    //~ // `device.mode` with `sys::chmod`. Until then /dev is an empty tmpfs.
+    //~ // `device.mode` with `sys::chmod`. Until then /dev has no device in it.
     //~ let _ = (dev, device);
     //~ Ok(())
     // [ch03 end]

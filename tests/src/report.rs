@@ -30,13 +30,35 @@ const SETUP_CALLS: &[(&str, Section)] = &[
     ("umount2", Section::new(3, "Pivot to the new root")),
     ("rmdir", Section::new(3, "Pivot to the new root")),
     ("mknod", Section::new(3, "Create the device nodes")),
+    ("chmod", Section::new(3, "Create the device nodes")),
 ];
 
-/// The setup call that failed, if minidock said "setting up the container: CALL(...)".
-fn failed_setup_call(output: &Output) -> Option<(&'static str, Section)> {
+/// `mount(2)` serves many steps: which one failed is told by its arguments.
+const MOUNTS: &[(&str, Section)] = &[
+    ("MS_PRIVATE", Section::new(3, "Make every mount private")),
+    ("MS_BIND", Section::new(3, "Pivot to the new root")),
+    ("\"/proc\"", Section::new(3, "Mount /proc")),
+];
+
+/// The setup call that failed, if minidock said "setting up the container: CALL(...)", where
+/// the book explains it, and a word on the likely cause when one is known.
+fn failed_setup_call(output: &Output) -> Option<(String, Section, Option<&'static str>)> {
     let after = output.stderr.split("setting up the container: ").nth(1)?;
-    let call = after.split('(').next()?;
-    SETUP_CALLS.iter().find(|(name, _)| *name == call).copied()
+    let line = after.lines().next().unwrap_or(after);
+    let call = line.split('(').next()?;
+    let section = if call == "mount" {
+        MOUNTS
+            .iter()
+            .find(|(mark, _)| line.contains(mark))
+            .map(|(_, section)| *section)
+            .unwrap_or(Section::new(3, "Pivot to the new root"))
+    } else {
+        SETUP_CALLS.iter().find(|(name, _)| *name == call)?.1
+    };
+    let cause = (call == "pivot_root" && line.ends_with("invalid argument")).then_some(
+        "pivot_root(2) refuses (EINVAL) while the mounts are shared: \"Make every mount private\" comes first",
+    );
+    Some((call.to_string(), section, cause))
 }
 
 /// A failed expectation, built up and then reported with [`Failure::fail`].
@@ -118,10 +140,13 @@ impl Failure {
         if let Some(output) = &self.output {
             text += &output.describe();
             text += "\n";
-            if let Some((call, book)) = failed_setup_call(output) {
+            if let Some((call, book, why)) = failed_setup_call(output) {
                 text += &format!(
                     "  cause:    minidock could not set up the container: {call} failed (stderr)\n"
                 );
+                if let Some(why) = why {
+                    text += &format!("            {why}\n");
+                }
                 section = Some(book);
             }
         }
@@ -183,5 +208,46 @@ impl Output {
             .fail();
         }
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failed(stderr: &str) -> Option<(String, Section, Option<&'static str>)> {
+        let output = Output {
+            command: String::new(),
+            status: Some(125),
+            signal: None,
+            stdout: String::new(),
+            stderr: stderr.to_string(),
+            timed_out: false,
+        };
+        failed_setup_call(&output)
+    }
+
+    #[test]
+    fn mount_failures_point_where_their_step_is_explained() {
+        let (_, section, _) = failed(
+            "minidock: setting up the container: mount(\"proc\", \"/proc\", \"procfs\", MS_NOSUID, \"\"): no such device\n",
+        )
+        .unwrap();
+        assert_eq!(section.title, "Mount /proc");
+        let (_, section, _) =
+            failed("minidock: setting up the container: mount(\"\", \"/\", \"\", MS_REC | MS_PRIVATE, \"\"): x\n")
+                .unwrap();
+        assert_eq!(section.title, "Make every mount private");
+    }
+
+    #[test]
+    fn a_refused_pivot_says_why() {
+        let (call, _, why) = failed(
+            "minidock: setting up the container: pivot_root(\"r\", \"r/.old-root\"): invalid argument\n",
+        )
+        .unwrap();
+        assert_eq!(call, "pivot_root");
+        assert!(why.unwrap().contains("private"));
+        assert!(failed("minidock: image \"x\": no such directory\n").is_none());
     }
 }

@@ -2,7 +2,6 @@
 //! its root is the image for good (pivot_root, not chroot), and it gets its own /proc, /dev, /sys
 //! and /tmp.
 
-use std::collections::BTreeSet;
 use std::fs;
 
 use harness::{random, Failure, Sandbox, Section};
@@ -11,14 +10,33 @@ const PRIVATE: Section = Section::new(3, "Make every mount private");
 const PIVOT: Section = Section::new(3, "Pivot to the new root");
 const PROC: Section = Section::new(3, "Mount /proc");
 const DEV: Section = Section::new(3, "Create the device nodes");
-const FILESYSTEMS: Section = Section::new(3, "The container's filesystems");
+/// The filesystems come with the pivot: `mounts::prepare` runs once the root is the image.
+const FILESYSTEMS: Section = PIVOT;
 
-/// The mount points of a mount table (the fifth field of each line of a mountinfo file).
-fn mount_points(mountinfo: &str) -> BTreeSet<String> {
-    mountinfo
+/// The mount points of a mount table (the fifth field of each line of a mountinfo file), sorted,
+/// a point mounted twice listed twice.
+fn mount_points(mountinfo: &str) -> Vec<String> {
+    let mut points: Vec<String> = mountinfo
         .lines()
         .filter_map(|line| line.split_whitespace().nth(4))
         .map(str::to_string)
+        .collect();
+    points.sort();
+    points
+}
+
+/// What is in `a` and not in `b`, counting repeats.
+fn minus(a: &[String], b: &[String]) -> Vec<String> {
+    let mut rest = b.to_vec();
+    a.iter()
+        .filter(|point| match rest.iter().position(|p| p == *point) {
+            Some(at) => {
+                rest.remove(at);
+                false
+            }
+            None => true,
+        })
+        .cloned()
         .collect()
 }
 
@@ -33,17 +51,25 @@ fn mounts_made_inside_stay_inside() {
         .output();
     out.expect_status(0, PRIVATE);
     let after = mount_points(&sb.mounts());
-    let appeared: Vec<&String> = after.difference(&before).collect();
-    if !appeared.is_empty() {
+    let appeared = minus(&after, &before);
+    let vanished = minus(&before, &after);
+    if !appeared.is_empty() || !vanished.is_empty() {
+        let hint = if vanished.is_empty() {
+            "this test's host shares its mounts, as a systemd host does: the container's copy of them must be made private first"
+        } else {
+            "mounts vanished from the host: unmounting the old root spread to it. Making `/` private is not enough: every mount below it must be, too (MS_REC)"
+        };
         Failure::new(format!(
             "the host's mount table, after a container ran and mounted a tmpfs at {dir}"
         ))
-            .expected_text("unchanged: what the container mounts is its own business")
-            .got_text(format!("new mount points on the host: {appeared:?}"))
-            .hint("this test's host shares its mounts, as a systemd host does: the container's copy of them must be made private first")
-            .output(&out)
-            .section(PRIVATE)
-            .fail();
+        .expected_text("unchanged: what the container mounts or unmounts is its own business")
+        .got_text(format!(
+            "new mount points on the host: {appeared:?}; gone from it: {vanished:?}"
+        ))
+        .hint(hint)
+        .output(&out)
+        .section(PRIVATE)
+        .fail();
     }
 }
 
@@ -189,6 +215,7 @@ fn tmp_is_scratch_space_outside_the_image() {
         ))
         .expected_text("/tmp is a tmpfs of the container's own, gone when it ends")
         .got_text(format!("{} exists", in_image.display()))
+        .hint("a tmpfs is mounted at /tmp once the root is pivoted (`mounts::prepare`)")
         .output(&out)
         .section(FILESYSTEMS)
         .fail();

@@ -364,7 +364,17 @@ pub fn reset_signals() -> Result<()> {
 }
 
 /// `kill(2)`: sends `signal` to process `pid`.
+///
+/// minidock only ever signals processes of its own containers, whose pids are above 1. Pid 1 is
+/// the init of the PID namespace minidock runs in (your machine's, usually), and 0 or less names
+/// process groups, even every process there is: those are refused.
 pub fn kill(pid: Pid, signal: nix::sys::signal::Signal) -> Result<()> {
+    if pid.as_raw() <= 1 {
+        return Err(Error {
+            call: format!("kill({pid}, {signal}) refused: minidock signals no pid below 2"),
+            errno: Errno::EPERM,
+        });
+    }
     call(
         format!("kill({pid}, {signal})"),
         &format!("kill -{} {pid}", signal.as_str().trim_start_matches("SIG")),
