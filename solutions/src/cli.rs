@@ -60,6 +60,40 @@ pub struct RunArgs {
     #[arg(long)]
     pub init: bool,
     // [ch02 end]
+    // [ch04]
+    /// Memory limit (e.g. 64m; units b, k, m, g)
+    #[arg(short = 'm', long, value_name = "BYTES")]
+    pub memory: Option<String>,
+
+    /// Memory plus swap limit: a size, or -1 for unlimited swap
+    #[arg(long, value_name = "BYTES", allow_hyphen_values = true)]
+    pub memory_swap: Option<String>,
+
+    /// Number of CPUs the container may use (e.g. 0.5)
+    #[arg(long, value_name = "DECIMAL", allow_hyphen_values = true)]
+    pub cpus: Option<String>,
+
+    /// CPU shares: relative weight under contention (default 1024)
+    #[arg(short = 'c', long, value_name = "INT", allow_hyphen_values = true)]
+    pub cpu_shares: Option<String>,
+
+    /// At most this many processes in the container (0 or -1: unlimited)
+    #[arg(long, value_name = "INT", allow_hyphen_values = true)]
+    pub pids_limit: Option<String>,
+
+    /// CPUs the container may run on (e.g. 0-1, 0,2)
+    #[arg(long, value_name = "LIST")]
+    pub cpuset_cpus: Option<String>,
+
+    /// The cgroup the container's cgroup is made in: absolute, or relative to minidock's own
+    #[arg(
+        long,
+        value_name = "PATH",
+        env = "MINIDOCK_CGROUP_PARENT",
+        default_value = "/minidock"
+    )]
+    pub cgroup_parent: String,
+    // [ch04 end]
     /// Print help
     #[arg(long, action = ArgAction::Help)]
     pub help: Option<bool>,

@@ -30,6 +30,14 @@ pub enum Error {
     Nul { what: &'static str, value: String },
     #[error("generating a container id: {0}")]
     Random(std::io::Error),
+    // [ch04]
+    #[error(transparent)]
+    Resources(#[from] crate::cgroups::limits::Error),
+    #[error("reading the host's online CPUs: {0}")]
+    OnlineCpus(std::io::Error),
+    #[error("invalid cgroup parent {0:?}: a path of names, without '.' or '..'")]
+    CgroupParent(String),
+    // [ch04 end]
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -56,6 +64,16 @@ pub struct Config {
     /// Whether minidock's own init is the container's pid 1, with the command as its child.
     pub init: bool,
     // [ch02 end]
+    // [ch04]
+    /// The limits its cgroup enforces.
+    pub resources: crate::cgroups::Resources,
+    /// Where its cgroup is made, as `--cgroup-parent` says.
+    pub cgroup_parent: String,
+    /// A name for its cgroup, unique on the host.
+    pub id: String,
+    /// How the container sees its cgroups: set by minidock once the cgroup exists.
+    pub cgroup_view: Option<crate::cgroups::View>,
+    // [ch04 end]
 }
 
 impl Config {
@@ -97,6 +115,12 @@ impl Config {
             path,
             workdir,
             init: args.init, // [ch02]
+            // [ch04]
+            resources: resources(args)?,
+            cgroup_parent: cgroup_parent(&args.cgroup_parent)?,
+            id: format!("minidock-{}", short_id()?),
+            cgroup_view: None,
+            // [ch04 end]
         })
     }
 }
@@ -120,6 +144,38 @@ fn rootfs_dir(image: &str) -> Result<PathBuf> {
         Err(e) => Err(bad(e.to_string().to_lowercase())),
     }
 }
+
+// [ch04]
+/// The resource options, checked against each other and against the host's CPUs.
+fn resources(args: &RunArgs) -> Result<crate::cgroups::Resources> {
+    use crate::cgroups::limits;
+    let online =
+        std::fs::read_to_string("/sys/devices/system/cpu/online").map_err(Error::OnlineCpus)?;
+    let options = limits::Options {
+        memory: args.memory.as_deref(),
+        memory_swap: args.memory_swap.as_deref(),
+        cpus: args.cpus.as_deref(),
+        cpu_shares: args.cpu_shares.as_deref(),
+        pids_limit: args.pids_limit.as_deref(),
+        cpuset_cpus: args.cpuset_cpus.as_deref(),
+    };
+    Ok(limits::parse(&options, &online)?)
+}
+
+/// `--cgroup-parent`: names separated by `/`, absolute or relative, never climbing up.
+fn cgroup_parent(parent: &str) -> Result<String> {
+    let ok = !parent.is_empty()
+        && parent
+            .split('/')
+            .filter(|part| !part.is_empty())
+            .all(|part| part != "." && part != ".." && !part.contains('\0'));
+    if ok {
+        Ok(parent.to_string())
+    } else {
+        Err(Error::CgroupParent(parent.to_string()))
+    }
+}
+// [ch04 end]
 
 fn valid_hostname(name: &str) -> Result<String> {
     // sethostname(2) takes at most 64 bytes (HOST_NAME_MAX).

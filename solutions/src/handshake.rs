@@ -13,7 +13,12 @@
 //!   socketpair()
 //!   clone(CLONE_NEW*) ────────────────────────────▶ starts, in its new namespaces
 //!   closes the container's end                      closes minidock's end
-//!   setup from outside (later chapters)             recv() ... waits
+// [ch04]
+//!   setup from outside:                             recv() ... waits
+//!     the child joins its cgroup
+// [ch04 before]
+//~ //!   setup from outside (later chapters)             recv() ... waits
+// [ch04 end]
 //!   send(Continue) ───────────────────────────────▶ recv() = Continue
 //!                                                   setup from inside:
 // [ch03]

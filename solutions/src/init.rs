@@ -7,6 +7,9 @@
 use crate::config::Config;
 use crate::handshake::{ContainerEnd, ToContainer, ToMinidock};
 use crate::{exec, exit, rootfs, sys, uts};
+// [ch04]
+use crate::{cgroups, namespaces};
+// [ch04 end]
 // [ch02]
 use crate::reaper;
 use nix::sys::signal::Signal;
@@ -54,8 +57,18 @@ pub fn main(config: &Config, channel: ContainerEnd) -> isize {
 /// Prepares the container from the inside: the host name, then the root filesystem, then the
 /// working directory (which only exists once the root is in place).
 fn setup(config: &Config) -> sys::Result<()> {
+    // [ch04]
+    // minidock has put this process in its cgroup by now: that cgroup becomes the root of the
+    // new cgroup namespace.
+    namespaces::enter_cgroup_namespace()?;
+    // [ch04 end]
     uts::set_hostname(&config.hostname)?;
     rootfs::enter(&config.rootfs)?;
+    // [ch04]
+    if let Some(view) = &config.cgroup_view {
+        cgroups::mount_view(view)?;
+    }
+    // [ch04 end]
     if config.workdir != std::path::Path::new("/") {
         // docker creates a missing working directory rather than failing.
         sys::mkdir_all(&config.workdir)?;

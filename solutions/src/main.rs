@@ -4,6 +4,9 @@
 //! outcome into an exit status. Everything else lives in a module named after the kernel concept
 //! it deals with.
 
+// [ch04]
+mod cgroups;
+// [ch04 end]
 mod cli;
 mod config;
 mod exec;
@@ -43,7 +46,11 @@ fn main() -> ExitCode {
     };
     sys::set_explain(cli.explain);
     let outcome = match &cli.command {
-        Command::Run(args) => run::run(args),
+        // [ch04]
+        Command::Run(args) => run::run(args, &cli.root),
+        // [ch04 before]
+        //~ Command::Run(args) => run::run(args),
+        // [ch04 end]
     };
     match outcome {
         Ok(status) => ExitCode::from(status),

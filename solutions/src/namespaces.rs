@@ -4,20 +4,25 @@
 //! instance of it. `clone(2)` creates the child inside new namespaces when asked with a
 //! `CLONE_NEW*` flag; each chapter adds one:
 //!
-//! | flag           | isolates                            | chapter |
-//! |----------------|-------------------------------------|---------|
-//! | CLONE_NEWUTS   | host name and NIS domain name       | 1       |
+//! | flag            | isolates                            | chapter |
+//! |-----------------|-------------------------------------|---------|
+//! | CLONE_NEWUTS    | host name and NIS domain name       | 1       |
 // [ch02]
-//! | CLONE_NEWPID   | process ids                         | 2       |
-//! | CLONE_NEWIPC   | System V IPC, POSIX message queues  | 2       |
+//! | CLONE_NEWPID    | process ids                         | 2       |
+//! | CLONE_NEWIPC    | System V IPC, POSIX message queues  | 2       |
 // [ch02 end]
 // [ch03]
-//! | CLONE_NEWNS    | mount points                        | 3       |
+//! | CLONE_NEWNS     | mount points                        | 3       |
 // [ch03 end]
+// [ch04]
+//! | CLONE_NEWCGROUP | the cgroup tree (by unshare, later) | 4       |
+// [ch04 end]
 //!
 //! See namespaces(7), and `ls -l /proc/self/ns` for the ones your shell is in.
 
 use nix::sched::CloneFlags;
+
+use crate::sys; // [ch04]
 
 /// The namespaces the container's first process is born in, as flags for `clone(2)`.
 pub fn clone_flags() -> CloneFlags {
@@ -70,3 +75,21 @@ fn mount() -> CloneFlags {
     CloneFlags::CLONE_NEWNS
 }
 // [ch03 end]
+
+// [ch04]
+/// The cgroup namespace: the container sees its own cgroup as the root of the tree, in
+/// `/proc/self/cgroup` and in what it mounts, and nothing of the host's cgroups above it.
+///
+/// Not a `clone(2)` flag: the root of a new cgroup namespace is the cgroup its creator is in at
+/// that moment, and at `clone` time the child is still in minidock's. The child unshares it once
+/// minidock has moved it into the container's cgroup.
+pub fn enter_cgroup_namespace() -> sys::Result<()> {
+    // [ch04 exercise cgroup-namespace: A cgroup namespace]
+    sys::unshare(CloneFlags::CLONE_NEWCGROUP)
+    // [ch04 before]
+    //~ // Move this process into a new cgroup namespace with `sys::unshare`. Until then the
+    //~ // container sees the host's whole cgroup tree, and its own place in it.
+    //~ Ok(())
+    // [ch04 end]
+}
+// [ch04 end]

@@ -4,6 +4,9 @@
 //! keep in step.
 
 use std::os::fd::AsRawFd;
+// [ch04]
+use std::io::Write;
+// [ch04 end]
 
 use nix::sys::signal::Signal;
 use nix::unistd::Pid;
@@ -12,6 +15,9 @@ use crate::cli::RunArgs;
 use crate::config::{self, Config};
 use crate::handshake::{self, ExecFailure, ToContainer, ToMinidock};
 use crate::{exit, init, namespaces, sys};
+// [ch04]
+use crate::cgroups::{self, Cgroup};
+// [ch04 end]
 // [ch02]
 use crate::signals::{Event, Signals};
 // [ch02 end]
@@ -31,6 +37,12 @@ pub enum Error {
     Exec { reason: ExecFailure, detail: String },
     #[error("waiting for the container")]
     Wait(#[source] sys::Error),
+    // [ch04]
+    #[error("setting up the container's cgroup")]
+    Cgroup(#[from] cgroups::Error),
+    #[error("recording the container's cgroup in the state directory")]
+    Ledger(#[source] std::io::Error),
+    // [ch04 end]
 }
 
 impl Error {
@@ -51,8 +63,27 @@ const STACK_SIZE: usize = 1 << 20;
 
 // [listing run]
 /// Runs a container to the end and returns the exit status `minidock run` should exit with.
-pub fn run(args: &RunArgs) -> Result<u8> {
-    let config = Config::from_args(args, |key| std::env::var(key).ok())?;
+// [ch04]
+pub fn run(args: &RunArgs, root: &std::path::Path) -> Result<u8> {
+    // [ch04 before]
+    //~ pub fn run(args: &RunArgs) -> Result<u8> {
+    // [ch04 end]
+    // [ch04]
+    let mut config = Config::from_args(args, |key| std::env::var(key).ok())?;
+    // What a killed minidock left behind goes first; then this run's entry in the ledger.
+    cgroups::ledger::sweep(root, cgroups::remove_leftover);
+    let entry = cgroups::ledger::Entry::hold(root, &config.cgroup_parent, &config.id)
+        .map_err(Error::Ledger)?;
+    // The cgroup, with its limits written, exists before the child does; it goes away with
+    // `cgroup` when `run` returns, however it returns.
+    let cgroup = ContainerCgroup {
+        cgroup: cgroups::create(&config.cgroup_parent, &config.id, &config.resources)?,
+        _entry: entry,
+    };
+    config.cgroup_view = Some(cgroup.cgroup.view());
+    // [ch04 before]
+    //~ let config = Config::from_args(args, |key| std::env::var(key).ok())?;
+    // [ch04 end]
     // [ch02]
     // Before the child exists: a signal sent from now on waits for the loop in `wait`.
     let mut signals = Signals::catch()?;
@@ -78,16 +109,33 @@ pub fn run(args: &RunArgs) -> Result<u8> {
     // command started.
     drop(container_end);
 
-    // Setup from outside would go here, while the child waits for the go-ahead.
+    // [ch04]
+    // Setup from outside, while the child waits for the go-ahead.
+    if let Err(err) = join_cgroup(&*cgroup.cgroup, child) {
+        let _ = sys::kill(child, Signal::SIGKILL);
+        let _ = sys::waitpid(child);
+        return Err(err.into());
+    }
+    // [ch04 before]
+    //~ // Setup from outside would go here, while the child waits for the go-ahead.
+    // [ch04 end]
     let report = minidock_end
         .send(&ToContainer::Continue)
         .and_then(|()| minidock_end.recv());
     match report {
-        // [ch02]
-        Ok(None) => wait(child, &mut signals),
-        // [ch02 before]
-        //~ Ok(None) => wait(child),
-        // [ch02 end]
+        // [ch04]
+        Ok(None) => {
+            let status = wait(child, &mut signals)?;
+            report_oom(&*cgroup.cgroup, &config);
+            Ok(status)
+        }
+        // [ch04 before]
+        //~ // [ch02]
+        //~ Ok(None) => wait(child, &mut signals),
+        //~ // [ch02 before]
+        //~ //~ Ok(None) => wait(child),
+        //~ // [ch02 end]
+        // [ch04 end]
         Ok(Some(failure)) => {
             // The child exits right after reporting; collect it so it is not left a zombie.
             sys::waitpid(child).map_err(Error::Wait)?;
@@ -142,3 +190,58 @@ fn forward(child: Pid, signal: Signal) {
 //~     Ok(exit::for_ended(ended))
 //~ }
 // [ch02 end]
+
+// [ch04]
+/// The container's cgroup, removed when `run` is done with it, on every path out of `run`; then
+/// its entry in the ledger goes too.
+struct ContainerCgroup {
+    cgroup: Box<dyn Cgroup>,
+    /// Held, not read: dropped after the cgroup is removed.
+    _entry: cgroups::ledger::Entry,
+}
+
+impl Drop for ContainerCgroup {
+    fn drop(&mut self) {
+        // [ch04 exercise remove: Remove the cgroup]
+        // By now the container's processes are gone: its pid 1 has ended, and the kernel kills
+        // the rest of its PID namespace with it. An empty cgroup is removed with rmdir(2).
+        if let Err(err) = self.cgroup.remove() {
+            let _ = writeln!(std::io::stderr(), "minidock: {:#}", anyhow::Error::new(err));
+        }
+        // [ch04 before]
+        //~ // Remove the container's cgroup with its `remove` method. Until then, every run
+        //~ // leaves an empty cgroup behind.
+        // [ch04 end]
+    }
+}
+
+/// Moves the container's first process into its cgroup, before it runs any of the command:
+/// everything it starts from then on is born inside, and counted.
+fn join_cgroup(cgroup: &dyn Cgroup, child: Pid) -> cgroups::Result<()> {
+    // [ch04 exercise join: Put the container in its cgroup]
+    cgroup.add(child)
+    // [ch04 before]
+    //~ // Add `child` to `cgroup`. Until then the cgroup exists, with its limits, and nothing in
+    //~ // it: the container runs without limits.
+    //~ let _ = (cgroup, child);
+    //~ Ok(())
+    // [ch04 end]
+}
+
+/// Says so when the kernel killed a process of the container for want of memory, as `docker
+/// inspect` says OOMKilled.
+fn report_oom(cgroup: &dyn Cgroup, config: &Config) {
+    let Ok(stats) = cgroup.stats() else {
+        return;
+    };
+    if stats.oom_kills > 0 {
+        let limit = config.resources.memory.map_or(String::new(), |m| {
+            format!(" (memory limit {})", cgroups::limits::human(m))
+        });
+        let _ = writeln!(
+            std::io::stderr(),
+            "minidock: out of memory: the kernel killed a process of the container{limit}"
+        );
+    }
+}
+// [ch04 end]

@@ -650,6 +650,54 @@ pub fn symlink(target: &str, link: &Path) -> Result<()> {
 }
 // [ch03 end]
 
+// [ch04]
+/// `mkdir(2)`: makes one directory (its parent must exist).
+pub fn mkdir(path: &Path) -> Result<()> {
+    call(
+        format!("mkdir({path:?})"),
+        &format!("mkdir {}", shell_quote(&path.to_string_lossy())),
+        || nix::unistd::mkdir(path, nix::sys::stat::Mode::from_bits_truncate(0o755)),
+    )
+}
+
+/// `open(2)` and `write(2)`: writes `value` to the existing file `path` in one call, as cgroup
+/// files want it (each write is one command to the kernel).
+pub fn write_file(path: &Path, value: &str) -> Result<()> {
+    use std::io::Write as _;
+    call(
+        format!("write({path:?}, {value:?})"),
+        &format!(
+            "echo {} > {}",
+            shell_quote(value),
+            shell_quote(&path.to_string_lossy())
+        ),
+        || {
+            let errno =
+                |e: std::io::Error| e.raw_os_error().map(Errno::from_raw).unwrap_or(Errno::EIO);
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(errno)?;
+            file.write_all(value.as_bytes()).map_err(errno)
+        },
+    )
+}
+
+/// `unshare(2)`: moves the calling process into new namespaces of the kinds `flags` names.
+// [ch04 unsolved]
+//~ #[allow(dead_code)] // until your code calls it, in chapter 4
+// [ch04 end]
+pub fn unshare(flags: CloneFlags) -> Result<()> {
+    let names: Vec<&str> = flags.iter_names().map(|(name, _)| name).collect();
+    let options: Vec<&str> = flags.iter().filter_map(unshare_option).collect();
+    call(
+        format!("unshare({})", names.join(" | ")),
+        &format!("unshare {}", options.join(" ")),
+        || nix::sched::unshare(flags),
+    )
+}
+// [ch04 end]
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,6 +24,12 @@
 //! probe devices         the device files of /dev, one per line: `c MAJOR:MINOR MODE NAME`
 //!                       (b for block devices), sorted by name
 //! probe write PATH      creates PATH and writes to it: "ok", or the error's name (EROFS...)
+//! probe forks N        tries to start N children that wait forever; prints "started S
+//!                       failed F", then "ready", and waits for stdin to close
+//! probe hog MB          allocates MB mebibytes and writes to every page, then prints
+//!                       "survived" (unless the kernel kills it first)
+//! probe spin MS         prints "ready", keeps a CPU busy for MS milliseconds of wall time,
+//!                       prints "done", then waits for stdin to close
 //! probe escape PATH     tries the classic way out of a chroot (chroot into a subdirectory,
 //!                       climb with `cd ..`, chroot to where it ends), then says whether PATH
 //!                       exists from there: "yes" or "no"
@@ -350,6 +356,45 @@ fn main() {
             }
         }
         "escape" => out = escape(arg(1)),
+        "forks" => {
+            let (mut started, mut failed) = (0, 0);
+            for _ in 0..number(arg(1)) {
+                // SAFETY: the child only waits for signals.
+                match unsafe { fork() } {
+                    0 => loop {
+                        // SAFETY: pause(2) waits for a signal.
+                        unsafe { pause() };
+                    },
+                    -1 => failed += 1,
+                    _ => started += 1,
+                }
+            }
+            say(&format!("started {started} failed {failed}\nready\n"));
+            hold();
+        }
+        "hog" => {
+            let mebibytes = number(arg(1)) as usize;
+            let mut kept: Vec<Vec<u8>> = Vec::new();
+            for _ in 0..mebibytes {
+                // Every page written, so the memory is really used, not just reserved.
+                let chunk = vec![1u8; 1 << 20];
+                kept.push(std::hint::black_box(chunk));
+            }
+            out = "survived\n".into();
+        }
+        "spin" => {
+            let until =
+                std::time::Instant::now() + std::time::Duration::from_millis(number(arg(1)) as u64);
+            say("ready\n");
+            let mut x = 0u64;
+            while std::time::Instant::now() < until {
+                for _ in 0..10_000 {
+                    x = std::hint::black_box(x.wrapping_mul(6364136223846793005).wrapping_add(1));
+                }
+            }
+            say("done\n");
+            hold();
+        }
         "msgget" => {
             let key = number(arg(1));
             out = match arg(2) {

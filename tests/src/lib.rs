@@ -15,6 +15,7 @@
 //! mod scaffold;
 //! ```
 
+pub mod cgroups;
 mod elevate;
 mod fixture;
 mod probe;

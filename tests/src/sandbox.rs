@@ -7,6 +7,9 @@
 //!       │                                 own IPC namespace
 //!       └── every minidock command of the test joins these namespaces (setns(2))
 //!
+//!   cgroup /minidock-test/sandbox-xxxxxxxx, in every cgroup tree: the parent of the test's
+//!   containers' cgroups (MINIDOCK_CGROUP_PARENT), removed when the test ends
+//!
 //!   /var/tmp/minidock-test/sandbox-xxxxxxxx/  removed when the test ends
 //!   ├── rootfs/                           a fresh busybox root filesystem
 //!   ├── state/                            minidock's --root
@@ -38,6 +41,11 @@ const HOST_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin
 
 pub struct Sandbox {
     dir: PathBuf,
+    /// The cgroup under which the test's containers make theirs.
+    cgroup_parent: String,
+    /// Held while the sandbox lives: shared by ordinary tests, exclusive for one that must run
+    /// alone.
+    _turn: Turn,
     hostname: String,
     holder: Child,
     /// The holder's namespaces, which every command of the test joins, with their kinds.
@@ -47,6 +55,16 @@ pub struct Sandbox {
 impl Sandbox {
     /// A new sandbox with a fresh fixture root filesystem.
     pub fn new() -> Sandbox {
+        Sandbox::with_turn(Turn::shared())
+    }
+
+    /// A sandbox for a test that measures something other tests would disturb (CPU time): it
+    /// waits until no other sandbox exists, and no other starts while it lives.
+    pub fn alone() -> Sandbox {
+        Sandbox::with_turn(Turn::exclusive())
+    }
+
+    fn with_turn(turn: Turn) -> Sandbox {
         let dir = fixture::base().join(random::name("sandbox-"));
         // Seeded runs repeat names: a directory left by an interrupted run is stale.
         let _ = fs::remove_dir_all(&dir);
@@ -72,8 +90,14 @@ impl Sandbox {
         // From here on the sandbox's own Drop cleans up, holder included, whatever fails next.
         std::mem::forget(guard);
         let pid = holder.id();
+        let cgroup_parent = format!(
+            "/minidock-test/{}",
+            dir.file_name().unwrap().to_string_lossy()
+        );
         let mut sandbox = Sandbox {
             dir,
+            cgroup_parent,
+            _turn: turn,
             hostname,
             holder,
             namespaces: Vec::new(),
@@ -84,6 +108,25 @@ impl Sandbox {
             sandbox.namespaces.push((file, flag));
         }
         sandbox
+    }
+
+    /// The cgroup (an absolute path, the same in every cgroup tree) under which the test's
+    /// containers make theirs: minidock gets it as MINIDOCK_CGROUP_PARENT.
+    pub fn cgroup_parent(&self) -> &str {
+        &self.cgroup_parent
+    }
+
+    /// The cgroups the test's containers have now, in the tree of `controller`.
+    pub fn container_cgroups(&self, controller: &str) -> Vec<PathBuf> {
+        crate::cgroups::children(controller, &self.cgroup_parent)
+    }
+
+    /// Every cgroup below the sandbox's parent, in every tree: what containers left behind.
+    pub fn leftover_cgroups(&self) -> Vec<PathBuf> {
+        crate::cgroups::all_below(&self.cgroup_parent)
+            .into_iter()
+            .filter(|dir| !dir.ends_with(self.cgroup_parent.trim_start_matches('/')))
+            .collect()
     }
 
     /// The fixture root filesystem, ready to be passed as IMAGE.
@@ -176,6 +219,9 @@ impl Sandbox {
         let binary = crate::binary();
         let mut run = self.host_command(binary, ["--root".as_ref(), self.state_dir().as_os_str()]);
         run.command.args(args);
+        // Read from chapter 4 on; earlier chapters ignore it.
+        run.command
+            .env("MINIDOCK_CGROUP_PARENT", &self.cgroup_parent);
         run
     }
 
@@ -218,6 +264,25 @@ impl Sandbox {
             stdin: Vec::new(),
             timeout: DEFAULT_TIMEOUT,
         }
+    }
+}
+
+/// Whose turn it is: ordinary sandboxes share it, one that must run alone takes it whole.
+static TURNS: std::sync::RwLock<()> = std::sync::RwLock::new(());
+
+enum Turn {
+    Shared(#[allow(dead_code)] std::sync::RwLockReadGuard<'static, ()>),
+    Exclusive(#[allow(dead_code)] std::sync::RwLockWriteGuard<'static, ()>),
+}
+
+impl Turn {
+    fn shared() -> Turn {
+        // A test that failed while holding its turn poisons the lock; the turn is still good.
+        Turn::Shared(TURNS.read().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    fn exclusive() -> Turn {
+        Turn::Exclusive(TURNS.write().unwrap_or_else(|e| e.into_inner()))
     }
 }
 
@@ -305,6 +370,11 @@ impl Drop for Sandbox {
         // Nothing of the sandbox may be held while its directory goes.
         self.namespaces.clear();
         let _ = fs::remove_dir_all(&self.dir);
+        crate::cgroups::remove_tree(&self.cgroup_parent);
+        // The shared level goes too once no sandbox uses it (another may, then it stays).
+        for tree in crate::cgroups::trees() {
+            let _ = fs::remove_dir(tree.join("minidock-test"));
+        }
     }
 }
 

@@ -20,6 +20,10 @@ pub const CHAPTERS: &[Chapter] = &[
         number: 3,
         title: "The mount namespace and the root filesystem",
     },
+    Chapter {
+        number: 4,
+        title: "cgroups",
+    },
 ];
 
 impl Chapter {

@@ -18,6 +18,7 @@ mod run;
 mod transcripts;
 mod try_it;
 mod verify;
+mod vm;
 
 use std::path::PathBuf;
 
@@ -32,7 +33,7 @@ fn main() {
 
 fn usage() -> &'static str {
     "usage: cargo xtask <gen [--check | --force] | reference [N] | try [-- CMD...] | transcripts [--check] \
-     | book [--serve] | verify>"
+     | book [--serve] | verify | cgroup-v2 [TEST FILTERS...]>"
 }
 
 fn dispatch() -> Result<()> {
@@ -97,6 +98,7 @@ fn dispatch() -> Result<()> {
             _ => bail!("{}", usage()),
         },
         Some("verify") => verify::run(&root),
+        Some("cgroup-v2") => vm::run(&root, &rest),
         Some("-h" | "--help" | "help") | None => {
             println!("{}", usage());
             Ok(())

@@ -294,7 +294,66 @@ const SPECS: &[Spec] = &[
             ],
         },
     },
+    Spec {
+        chapter: 4,
+        name: "starter",
+        kind: Kind::Tests {
+            solved: false,
+            filters: &[],
+            show_failure: Some("chapter_04::a_fork_bomb_stops_at_the_pids_limit"),
+        },
+    },
+    Spec {
+        chapter: 4,
+        name: "solved",
+        kind: Kind::Tests {
+            solved: true,
+            filters: &[],
+            show_failure: None,
+        },
+    },
+    Spec {
+        chapter: 4,
+        name: "explain",
+        kind: Kind::Session {
+            commands: &[
+                "sudo ./target/debug/minidock-04 --explain run --hostname box -m 64m --cpus 0.5 \
+                 --pids-limit 100 --cgroup-parent /minidock-book ./target/rootfs/busybox true",
+                CLEAN_BOOK_CGROUP,
+            ],
+        },
+    },
+    Spec {
+        chapter: 4,
+        name: "oom",
+        kind: Kind::Session {
+            commands: &[
+                "sudo ./target/debug/minidock-04 run -m 16m --cgroup-parent /minidock-book \
+                 ./target/rootfs/busybox sh -c 'x=a; while :; do x=$x$x; done'",
+                "echo $?",
+                CLEAN_BOOK_CGROUP,
+            ],
+        },
+    },
+    Spec {
+        chapter: 4,
+        name: "errors",
+        kind: Kind::Session {
+            commands: &[
+                "sudo ./target/debug/minidock-04 run --memory 10q ./target/rootfs/busybox true",
+                "sudo ./target/debug/minidock-04 run --memory 1k ./target/rootfs/busybox true",
+                "sudo ./target/debug/minidock-04 run --cpus 0.001 ./target/rootfs/busybox true",
+                "sudo ./target/debug/minidock-04 run --cpuset-cpus 99 ./target/rootfs/busybox true",
+                "echo $?",
+            ],
+        },
+    },
 ];
+
+/// The cgroup parent the chapter 4 sessions use stays after them, as docker's /docker does:
+/// they remove it (in every v1 hierarchy, or from the v2 tree).
+const CLEAN_BOOK_CGROUP: &str = "sudo sh -c 'rmdir /sys/fs/cgroup/*/minidock-book 2>/dev/null \
+                                 || rmdir /sys/fs/cgroup/minidock-book'";
 
 /// The seed that makes test values repeatable.
 const SEED: &str = "the-book";
@@ -324,6 +383,7 @@ pub fn render(root: &Path) -> Result<BTreeMap<PathBuf, String>> {
             )?,
             Kind::Session { commands } => session(&states, &target, chapter, commands)?,
         };
+        let text = steady_pids(&steady_ids(&text));
         let path = root
             .join("book/transcripts")
             .join(chapter.crate_name())
@@ -534,8 +594,69 @@ fn session(states: &Path, target: &Path, chapter: &Chapter, commands: &[&str]) -
     Ok(text)
 }
 
+/// The pid minidock writes to a cgroup's `cgroup.procs` (under `--explain`) is the container's,
+/// on the host: it becomes an example pid too.
+fn steady_pids(text: &str) -> String {
+    const EXAMPLE: &str = "4321";
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let pid = line
+            .split_once("cgroup.procs\", \"")
+            .and_then(|(_, rest)| rest.split('"').next())
+            .filter(|pid| !pid.is_empty() && pid.chars().all(|c| c.is_ascii_digit()));
+        match pid {
+            Some(pid) => {
+                out += &line
+                    .replace(&format!("\"{pid}\""), &format!("\"{EXAMPLE}\""))
+                    .replace(&format!("echo {pid} "), &format!("echo {EXAMPLE} "))
+            }
+            None => out += line,
+        }
+    }
+    out
+}
+
+/// The one value of a session that is random by design: the id minidock gives each container's
+/// cgroup (`minidock-` and 12 hex digits). Every id becomes the same example id.
+fn steady_ids(text: &str) -> String {
+    const PREFIX: &str = "minidock-";
+    const EXAMPLE: &str = "4f1c0e2a9b3d";
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(PREFIX) {
+        let (before, after) = rest.split_at(at + PREFIX.len());
+        out += before;
+        let id: String = after.chars().take(12).collect();
+        let is_id = id.len() == 12 && id.chars().all(|c| matches!(c, '0'..='9' | 'a'..='f'));
+        let ends = !after[id.len()..].starts_with(|c: char| c.is_ascii_alphanumeric());
+        if is_id && ends {
+            out += EXAMPLE;
+            rest = &after[12..];
+        } else {
+            rest = after;
+        }
+    }
+    out + rest
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn container_pids_are_steadied() {
+        assert_eq!(
+            super::steady_pids("+ write(\"/c/cgroup.procs\", \"5056\") # like: echo 5056 > /c/cgroup.procs\nx 5056\n"),
+            "+ write(\"/c/cgroup.procs\", \"4321\") # like: echo 4321 > /c/cgroup.procs\nx 5056\n"
+        );
+    }
+
+    #[test]
+    fn container_ids_are_steadied() {
+        assert_eq!(
+            super::steady_ids("at /m/minidock-0a1b2c3d4e5f/cpu and minidock-04 and minidock-xyz"),
+            "at /m/minidock-4f1c0e2a9b3d/cpu and minidock-04 and minidock-xyz"
+        );
+    }
+
     use super::*;
 
     #[test]

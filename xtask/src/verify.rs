@@ -79,6 +79,11 @@ pub fn run(root: &Path) -> Result<()> {
     );
     step(
         &mut steps,
+        "the reference passes every test in a pure cgroup v2 kernel (QEMU)",
+        &|| crate::vm::run(root, &[]),
+    );
+    step(
+        &mut steps,
         "each chapter's reference state passes its chapters' tests",
         &|| reference_states(root),
     );

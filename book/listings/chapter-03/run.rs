@@ -1,5 +1,5 @@
 /// Runs a container to the end and returns the exit status `minidock run` should exit with.
-pub fn run(args: &RunArgs) -> Result<u8> {
+    pub fn run(args: &RunArgs) -> Result<u8> {
     let config = Config::from_args(args, |key| std::env::var(key).ok())?;
     // Before the child exists: a signal sent from now on waits for the loop in `wait`.
     let mut signals = Signals::catch()?;

@@ -4,9 +4,9 @@
 //! instance of it. `clone(2)` creates the child inside new namespaces when asked with a
 //! `CLONE_NEW*` flag; each chapter adds one:
 //!
-//! | flag           | isolates                            | chapter |
-//! |----------------|-------------------------------------|---------|
-//! | CLONE_NEWUTS   | host name and NIS domain name       | 1       |
+//! | flag            | isolates                            | chapter |
+//! |-----------------|-------------------------------------|---------|
+//! | CLONE_NEWUTS    | host name and NIS domain name       | 1       |
 //!
 //! See namespaces(7), and `ls -l /proc/self/ns` for the ones your shell is in.
 

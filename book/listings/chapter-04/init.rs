@@ -1,0 +1,78 @@
+/// The child's whole life. The return value is its exit status, seen only if something failed.
+pub fn main(config: &Config, channel: ContainerEnd) -> isize {
+    sys::set_role(sys::Role::Container);
+    // If minidock dies, the container dies with it, rather than run on with nobody to wait for
+    // it.
+    if sys::set_parent_death_signal(Signal::SIGKILL).is_err() {
+        return exit::FAILED.into();
+    }
+    match channel.recv() {
+        Ok(Some(ToContainer::Continue)) => {}
+        // minidock is gone, or said something else: nobody is left to report to.
+        Ok(None) | Err(_) => return 1,
+    }
+    // minidock may have died after its go-ahead but before the prctl above took effect, when
+    // the kernel had no death signal to send yet. Its end of the channel is closed then.
+    if channel.peer_is_gone() {
+        return 1;
+    }
+    let failure = match setup(config) {
+        // With --init, this process stays as the container's init, and the command is its child.
+        Ok(()) if config.init => return reaper::main(config, channel),
+        Ok(()) => return start_command(config, &channel),
+        Err(err) => ToMinidock::SetupFailed {
+            detail: err.to_string(),
+        },
+    };
+    // If even this fails, minidock sees end-of-file and then this exit status: docker's status
+    // for "the runtime failed", not one the command could have chosen.
+    let _ = channel.send(&failure);
+    exit::FAILED.into()
+}
+
+/// Prepares the container from the inside: the host name, then the root filesystem, then the
+/// working directory (which only exists once the root is in place).
+fn setup(config: &Config) -> sys::Result<()> {
+    // minidock has put this process in its cgroup by now: that cgroup becomes the root of the
+    // new cgroup namespace.
+    namespaces::enter_cgroup_namespace()?;
+    uts::set_hostname(&config.hostname)?;
+    rootfs::enter(&config.rootfs)?;
+    if let Some(view) = &config.cgroup_view {
+        cgroups::mount_view(view)?;
+    }
+    if config.workdir != std::path::Path::new("/") {
+        // docker creates a missing working directory rather than failing.
+        sys::mkdir_all(&config.workdir)?;
+        sys::chdir(&config.workdir)?;
+    }
+    // A new session, without the terminal: a Ctrl-C typed there reaches minidock only, which
+    // passes it on once, rather than also reaching the container directly.
+    sys::setsid()?;
+    Ok(())
+}
+
+/// Executes the command, with what it inherits cleaned up first: its signals and descriptors.
+/// Returns only if that failed, after telling minidock why; the value is the exit status.
+pub fn start_command(config: &Config, channel: &ContainerEnd) -> isize {
+    let failure = match prepare_exec() {
+        Ok(()) => {
+            let err = exec::exec(&config.argv, &config.env, &config.path);
+            ToMinidock::ExecFailed {
+                reason: err.reason,
+                detail: err.to_string(),
+            }
+        }
+        Err(err) => ToMinidock::SetupFailed {
+            detail: err.to_string(),
+        },
+    };
+    let _ = channel.send(&failure);
+    exit::FAILED.into()
+}
+
+fn prepare_exec() -> sys::Result<()> {
+    sys::reset_signals()?;
+    // Descriptors minidock inherited from whoever started it are none of the command's business.
+    sys::close_range_on_exec(3)
+}

@@ -1,0 +1,287 @@
+//! Control groups: how much memory, CPU time and processes the container may use.
+//!
+//! A cgroup is a directory in a cgroup filesystem. A process is put in it by writing its pid to
+//! the directory's `cgroup.procs`, and the kernel enforces the limits written to the directory's
+//! other files on every process in it, its future children included. Two versions exist side by
+//! side, and minidock speaks both through one trait:
+//!
+//! ```text
+//!   cgroup v1: one tree per controller        cgroup v2: one tree for all
+//!   /sys/fs/cgroup/memory/minidock/ID/         /sys/fs/cgroup/minidock/ID/
+//!       memory.limit_in_bytes                      memory.max
+//!   /sys/fs/cgroup/cpu/minidock/ID/                cpu.max
+//!       cpu.cfs_quota_us, cpu.cfs_period_us        pids.max
+//!   /sys/fs/cgroup/pids/minidock/ID/               cgroup.procs
+//!       pids.max
+//!   ... and a cgroup.procs in each tree
+//! ```
+
+mod layout;
+pub mod ledger;
+pub mod limits;
+mod v1;
+mod v2;
+
+use std::path::{Path, PathBuf};
+
+use nix::unistd::Pid;
+
+pub use limits::Resources;
+
+use crate::sys;
+
+/// Something went wrong with the container's cgroup.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cgroup")]
+    Sys(#[from] sys::Error),
+    #[error("cgroup: {0}")]
+    Layout(String),
+    #[error("cgroup parent {parent:?}: {reason}")]
+    Parent { parent: String, reason: String },
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// What the kernel counts for a cgroup.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Processes killed for want of memory.
+    pub oom_kills: u64,
+    /// Processes and threads in the cgroup now.
+    pub pids: u64,
+    /// CPU time used, in microseconds.
+    pub cpu_usage_us: u64,
+    /// Periods in which the CPU quota ran out and the cgroup had to wait.
+    pub cpu_throttled: u64,
+}
+
+/// A filesystem the container mounts at /sys/fs/cgroup, to see its own cgroup.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum View {
+    /// cgroup v2: the one tree, at /sys/fs/cgroup itself.
+    Unified,
+    /// cgroup v1: a tmpfs at /sys/fs/cgroup, and in it each hierarchy, at `name`, with the
+    /// controllers (mount options) `options`.
+    Hierarchies(Vec<(String, String)>),
+}
+
+/// One container's cgroup, in whichever version the host runs.
+pub trait Cgroup {
+    /// Writes the limits, each to its file, once.
+    fn apply(&self, resources: &Resources) -> Result<()>;
+    /// Moves process `pid` into the cgroup.
+    #[allow(dead_code)] // until your code calls it, in chapter 4
+    fn add(&self, pid: Pid) -> Result<()>;
+    /// What the kernel counts for it now.
+    fn stats(&self) -> Result<Stats>;
+    /// Stops (or restarts) every process in it at once.
+    #[allow(dead_code)] // `pause` and `unpause` use it, once containers outlive `run`
+    fn freeze(&self, frozen: bool) -> Result<()>;
+    /// Removes the cgroup, once its processes are gone.
+    fn remove(&self) -> Result<()>;
+    /// How the container sees its cgroups, under /sys/fs/cgroup.
+    fn view(&self) -> View;
+}
+
+/// Where cgroups live: the one fixed place of the whole cgroup story.
+const CGROUP_ROOT: &str = "/sys/fs/cgroup";
+
+/// Which cgroup version the host uses for its controllers, asked once of the kernel: the type of
+/// the filesystem at /sys/fs/cgroup. A cgroup2 filesystem there means a v2 host; a tmpfs means
+/// v1 hierarchies are mounted in it (a "hybrid" host may also have a v2 tree at
+/// /sys/fs/cgroup/unified, with no controllers: the controllers are v1's, as runc decides too).
+pub fn host_uses_v2() -> Result<bool> {
+    let root = Path::new(CGROUP_ROOT);
+    let stat = nix::sys::statfs::statfs(root).map_err(|errno| sys::Error {
+        call: format!("statfs({root:?})"),
+        errno,
+    })?;
+    Ok(stat.filesystem_type() == nix::sys::statfs::CGROUP2_SUPER_MAGIC)
+}
+
+/// Mounts, in the container, its view of its own cgroups at /sys/fs/cgroup, read-only. Runs after
+/// the container entered its cgroup namespace, so each mount shows the container's cgroup as its
+/// root, and nothing above or beside it.
+pub fn mount_view(view: &View) -> sys::Result<()> {
+    use nix::mount::MsFlags;
+    let target = Path::new(CGROUP_ROOT);
+    let flags = MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOEXEC;
+    match view {
+        View::Unified => sys::mount(
+            Some("cgroup"),
+            target,
+            Some("cgroup2"),
+            flags | MsFlags::MS_RDONLY,
+            None,
+        ),
+        View::Hierarchies(hierarchies) => {
+            // A small tmpfs to hold one directory per hierarchy, read-only once they are made.
+            sys::mount(
+                Some("tmpfs"),
+                target,
+                Some("tmpfs"),
+                flags,
+                Some("mode=755"),
+            )?;
+            for (name, controllers) in hierarchies {
+                let dir = target.join(name);
+                sys::mkdir(&dir)?;
+                sys::mount(
+                    Some("cgroup"),
+                    &dir,
+                    Some("cgroup"),
+                    flags | MsFlags::MS_RDONLY,
+                    Some(controllers),
+                )?;
+                // Controllers mounted together (`cpu,cpuacct`) are also found under each one's
+                // own name, as on the host: /sys/fs/cgroup/cpu -> cpu,cpuacct.
+                if controllers.contains(',') {
+                    for controller in controllers.split(',').filter(|c| !c.contains('=')) {
+                        if controller != name {
+                            sys::symlink(name, &target.join(controller))?;
+                        }
+                    }
+                }
+            }
+            sys::mount(
+                None,
+                target,
+                None,
+                MsFlags::MS_REMOUNT | MsFlags::MS_RDONLY | flags,
+                Some("mode=755"),
+            )
+        }
+    }
+}
+
+/// The host's cgroup trees: the one v2 tree, or the v1 hierarchies.
+fn trees() -> Result<(bool, Vec<layout::Hierarchy>)> {
+    let read = |path: &str| {
+        std::fs::read_to_string(path).map_err(|e| Error::Layout(format!("reading {path}: {e}")))
+    };
+    let mountinfo = read("/proc/self/mountinfo")?;
+    let own = read("/proc/self/cgroup")?;
+    if host_uses_v2()? {
+        let tree = layout::v2_hierarchy(&mountinfo, &own, Path::new(CGROUP_ROOT))
+            .ok_or_else(|| Error::Layout(format!("no cgroup2 filesystem at {CGROUP_ROOT}")))?;
+        Ok((true, vec![tree]))
+    } else {
+        let hierarchies = layout::v1_hierarchies(&mountinfo, &own);
+        if hierarchies.is_empty() {
+            return Err(Error::Layout(format!(
+                "no cgroup v1 hierarchy mounted under {CGROUP_ROOT}"
+            )));
+        }
+        Ok((false, hierarchies))
+    }
+}
+
+/// Removes what is left of cgroup `parent/name`, in every tree, after its minidock died; true if
+/// nothing of it is left.
+pub fn remove_leftover(parent: &str, name: &str) -> bool {
+    let Ok((_, trees)) = trees() else {
+        return false;
+    };
+    let path = format!("{}/{name}", parent.trim_end_matches('/'));
+    trees
+        .iter()
+        .filter_map(|tree| tree.dir(&path))
+        .all(|dir| remove_dir(&dir).is_ok())
+}
+
+/// Creates the cgroup `parent/name` with `resources` applied, in the host's version.
+pub fn create(parent: &str, name: &str, resources: &Resources) -> Result<Box<dyn Cgroup>> {
+    let path = format!("{}/{name}", parent.trim_end_matches('/'));
+    let (v2, trees) = trees()?;
+    let cgroup: Box<dyn Cgroup> = if v2 {
+        Box::new(v2::Cgroup::create(&trees[0], &path, parent)?)
+    } else {
+        Box::new(v1::Cgroup::create(&trees, &path, parent)?)
+    };
+    // A cgroup that is half made is removed again: nothing of a failed run is left behind.
+    if let Err(err) = cgroup.apply(resources) {
+        let _ = cgroup.remove();
+        return Err(err);
+    }
+    Ok(cgroup)
+}
+
+/// Reads a cgroup file whose whole content is one number ("max" reads as `u64::MAX`).
+fn read_number(path: &Path) -> Result<u64> {
+    let text = read(path)?;
+    let text = text.trim();
+    if text == "max" {
+        return Ok(u64::MAX);
+    }
+    text.parse()
+        .map_err(|_| Error::Layout(format!("{}: not a number: {text:?}", path.display())))
+}
+
+/// Reads `key value` lines (memory.events, cpu.stat...) and returns `key`'s value, 0 if absent.
+fn read_keyed(path: &Path, key: &str) -> Result<u64> {
+    Ok(read(path)?
+        .lines()
+        .find_map(|line| {
+            let (k, v) = line.split_once(' ')?;
+            (k == key).then(|| v.trim().parse().ok()).flatten()
+        })
+        .unwrap_or(0))
+}
+
+fn read(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|e| {
+        Error::Sys(sys::Error {
+            call: format!("read({path:?})"),
+            errno: e
+                .raw_os_error()
+                .map(nix::errno::Errno::from_raw)
+                .unwrap_or(nix::errno::Errno::EIO),
+        })
+    })
+}
+
+/// Removes directory `dir` of a cgroup whose processes have just been killed: the kernel may
+/// need a moment to see them gone, so `rmdir` is retried while it says the cgroup is busy.
+fn remove_dir(dir: &Path) -> Result<()> {
+    let mut wait = std::time::Duration::from_micros(100);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    loop {
+        match sys::rmdir(dir) {
+            Ok(()) => return Ok(()),
+            Err(err) if err.errno == nix::errno::Errno::ENOENT => return Ok(()),
+            Err(err) if err.errno == nix::errno::Errno::EBUSY => {
+                if std::time::Instant::now() >= deadline {
+                    return Err(err.into());
+                }
+                std::thread::sleep(wait);
+                wait = (wait * 2).min(std::time::Duration::from_millis(20));
+            }
+            Err(err) => return Err(err.into()),
+        }
+    }
+}
+
+/// Creates every missing directory from the hierarchy's root down to `dir`; returns the ones it
+/// created, top first (v1's cpuset must fill each in).
+fn make_dirs(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut missing = Vec::new();
+    let mut at = Some(dir);
+    while let Some(path) = at {
+        if path.exists() {
+            break;
+        }
+        missing.push(path.to_path_buf());
+        at = path.parent();
+    }
+    missing.reverse();
+    for path in &missing {
+        match sys::mkdir(path) {
+            Ok(()) => {}
+            // Another minidock made it meanwhile: fine.
+            Err(err) if err.errno == nix::errno::Errno::EEXIST => {}
+            Err(err) => return Err(err.into()),
+        }
+    }
+    Ok(missing)
+}

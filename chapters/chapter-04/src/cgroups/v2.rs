@@ -1,0 +1,135 @@
+//! The cgroup v2 driver: one tree, controllers handed down level by level.
+//!
+//! In v2 a controller works in a cgroup only if its parent lists it in `cgroup.subtree_control`,
+//! and so on up to the root: minidock enables the controllers it needs on every level above the
+//! container's cgroup. And a cgroup that hands controllers down may hold no processes itself
+//! (the "no internal processes" rule): the container's parent is a directory of cgroups only.
+
+use std::path::{Path, PathBuf};
+
+use nix::unistd::Pid;
+
+use super::layout::Hierarchy;
+use super::limits::shares_to_weight;
+#[allow(unused_imports)] // until your code uses it, in chapter 4
+use super::limits::CPU_PERIOD_US;
+use super::{read_keyed, read_number, Error, Resources, Result, Stats, View};
+use crate::sys;
+
+/// The controllers minidock uses.
+const CONTROLLERS: [&str; 4] = ["cpu", "cpuset", "memory", "pids"];
+
+pub struct Cgroup {
+    dir: PathBuf,
+}
+
+impl Cgroup {
+    /// Creates cgroup `path` in `tree`, with the controllers enabled down to it.
+    pub fn create(tree: &Hierarchy, path: &str, parent: &str) -> Result<Cgroup> {
+        let bad_parent = |reason: &str| Error::Parent {
+            parent: parent.to_string(),
+            reason: reason.to_string(),
+        };
+        let dir = tree
+            .dir(path)
+            .ok_or_else(|| bad_parent("it is outside the cgroup tree minidock can see"))?;
+        let parent_dir = dir.parent().unwrap_or(&tree.mount_point).to_path_buf();
+        super::make_dirs(&parent_dir)?;
+        // From the root down to the container's parent, each level hands the controllers on.
+        let mut levels: Vec<&Path> = parent_dir
+            .ancestors()
+            .take_while(|p| p.starts_with(&tree.mount_point))
+            .collect();
+        levels.reverse();
+        for level in levels {
+            enable_controllers(level).map_err(|err| match err {
+                Error::Sys(e) if e.errno == nix::errno::Errno::EBUSY => bad_parent(&format!(
+                    "{} holds processes, so it cannot hand controllers down to child cgroups \
+                     (cgroup v2's \"no internal processes\" rule): choose another parent",
+                    level.display()
+                )),
+                other => other,
+            })?;
+        }
+        sys::mkdir(&dir)?;
+        Ok(Cgroup { dir })
+    }
+
+    fn write(&self, file: &str, value: &str) -> Result<()> {
+        Ok(sys::write_file(&self.dir.join(file), value)?)
+    }
+}
+
+/// Enables in `dir`'s `cgroup.subtree_control` every controller of [`CONTROLLERS`] that `dir`
+/// itself has and has not enabled for its children yet.
+fn enable_controllers(dir: &Path) -> Result<()> {
+    let available = super::read(&dir.join("cgroup.controllers"))?;
+    let enabled = super::read(&dir.join("cgroup.subtree_control"))?;
+    let missing: Vec<String> = CONTROLLERS
+        .iter()
+        .filter(|c| available.split_whitespace().any(|a| a == **c))
+        .filter(|c| !enabled.split_whitespace().any(|e| e == **c))
+        .map(|c| format!("+{c}"))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Ok(sys::write_file(
+        &dir.join("cgroup.subtree_control"),
+        &missing.join(" "),
+    )?)
+}
+
+impl super::Cgroup for Cgroup {
+    fn apply(&self, r: &Resources) -> Result<()> {
+        // TODO(chapter 4): Write the limits: cgroup v2
+        //   (the book: chapter 4, "Write the limits: cgroup v2")
+        // Write the memory limit (`r.memory`, bytes), the CPU quota (`r.cpu_quota_us` per
+        // `CPU_PERIOD_US`) and the process limit (`r.pids`) to their files, each only if it
+        // was asked for. The other limits below show how.
+        // v2 counts swap on its own; docker's --memory-swap is memory and swap together. The
+        // file exists only where the kernel accounts swap; without it, as without swap, the
+        // memory limit alone is the limit.
+        if self.dir.join("memory.swap.max").exists() {
+            match (r.memory, r.memory_swap) {
+                (Some(memory), Some(Some(total))) => {
+                    self.write("memory.swap.max", &(total - memory).to_string())?
+                }
+                (_, Some(None)) => self.write("memory.swap.max", "max")?,
+                _ => {}
+            }
+        }
+        if let Some(shares) = r.cpu_shares {
+            self.write("cpu.weight", &shares_to_weight(shares).to_string())?;
+        }
+        if let Some(cpus) = &r.cpuset_cpus {
+            self.write("cpuset.cpus", cpus)?;
+        }
+        Ok(())
+    }
+
+    fn add(&self, pid: Pid) -> Result<()> {
+        self.write("cgroup.procs", &pid.to_string())
+    }
+
+    fn stats(&self) -> Result<Stats> {
+        Ok(Stats {
+            oom_kills: read_keyed(&self.dir.join("memory.events"), "oom_kill")?,
+            pids: read_number(&self.dir.join("pids.current"))?,
+            cpu_usage_us: read_keyed(&self.dir.join("cpu.stat"), "usage_usec")?,
+            cpu_throttled: read_keyed(&self.dir.join("cpu.stat"), "nr_throttled")?,
+        })
+    }
+
+    fn freeze(&self, frozen: bool) -> Result<()> {
+        self.write("cgroup.freeze", if frozen { "1" } else { "0" })
+    }
+
+    fn remove(&self) -> Result<()> {
+        super::remove_dir(&self.dir)
+    }
+
+    fn view(&self) -> View {
+        View::Unified
+    }
+}

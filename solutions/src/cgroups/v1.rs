@@ -1,0 +1,174 @@
+// [ch04 file]
+//! The cgroup v1 driver: one directory per hierarchy, each with its own controller's files.
+//!
+//! The container gets a cgroup of the same path in every hierarchy the host mounts, so it is
+//! apart everywhere (as docker does), even where minidock sets no limit.
+
+use std::path::{Path, PathBuf};
+
+use nix::unistd::Pid;
+
+use super::layout::Hierarchy;
+// [ch04 unsolved]
+//~ #[allow(unused_imports)] // until your code uses it, in chapter 4
+// [ch04 end]
+use super::limits::CPU_PERIOD_US;
+use super::{read_keyed, read_number, Error, Resources, Result, Stats, View};
+use crate::sys;
+
+pub struct Cgroup {
+    /// Each hierarchy, with the container's directory in it.
+    dirs: Vec<(Hierarchy, PathBuf)>,
+}
+
+impl Cgroup {
+    /// Creates cgroup `path` in every hierarchy.
+    pub fn create(hierarchies: &[Hierarchy], path: &str, parent: &str) -> Result<Cgroup> {
+        let mut cgroup = Cgroup { dirs: Vec::new() };
+        for hierarchy in hierarchies {
+            let dir = hierarchy.dir(path).ok_or_else(|| Error::Parent {
+                parent: parent.to_string(),
+                reason: format!(
+                    "it is outside what {} shows",
+                    hierarchy.mount_point.display()
+                ),
+            })?;
+            let made = match super::make_dirs(&dir) {
+                Ok(made) => made,
+                Err(err) => {
+                    let _ = super::Cgroup::remove(&cgroup);
+                    return Err(err);
+                }
+            };
+            cgroup.dirs.push((hierarchy.clone(), dir));
+            if hierarchy.has("cpuset") {
+                // A new cpuset cgroup starts with no CPUs and no memory nodes unless the
+                // hierarchy copies its parent's (cgroup.clone_children), and no process can
+                // join it then: give each new level its parent's.
+                for new in made {
+                    if let Err(err) = inherit_cpuset(&new) {
+                        let _ = super::Cgroup::remove(&cgroup);
+                        return Err(err);
+                    }
+                }
+            }
+        }
+        Ok(cgroup)
+    }
+
+    /// The container's directory in the hierarchy of `controller`, if the host mounts one.
+    fn dir(&self, controller: &str) -> Option<&Path> {
+        self.dirs
+            .iter()
+            .find(|(h, _)| h.has(controller))
+            .map(|(_, dir)| dir.as_path())
+    }
+
+    /// Writes `value` to `file` in the hierarchy of `controller`; a controller the host does not
+    /// mount is an error only if a limit needs it.
+    fn write(&self, controller: &str, file: &str, value: &str) -> Result<()> {
+        let dir = self
+            .dir(controller)
+            .ok_or_else(|| Error::Layout(format!("the host mounts no {controller} hierarchy")))?;
+        Ok(sys::write_file(&dir.join(file), value)?)
+    }
+}
+
+fn inherit_cpuset(dir: &Path) -> Result<()> {
+    let parent = dir.parent().unwrap_or(dir);
+    for file in ["cpuset.cpus", "cpuset.mems"] {
+        let value = super::read(&parent.join(file))?;
+        sys::write_file(&dir.join(file), value.trim())?;
+    }
+    Ok(())
+}
+
+impl super::Cgroup for Cgroup {
+    fn apply(&self, r: &Resources) -> Result<()> {
+        // [ch04 exercise limits-v1: Write the limits: cgroup v1]
+        if let Some(memory) = r.memory {
+            self.write("memory", "memory.limit_in_bytes", &memory.to_string())?;
+        }
+        if let Some(quota) = r.cpu_quota_us {
+            self.write("cpu", "cpu.cfs_period_us", &CPU_PERIOD_US.to_string())?;
+            self.write("cpu", "cpu.cfs_quota_us", &quota.to_string())?;
+        }
+        if let Some(pids) = r.pids {
+            self.write("pids", "pids.max", &pids.to_string())?;
+        }
+        // Memory and swap together, after the memory limit: the kernel refuses a memsw limit
+        // below the memory limit. memory.memsw.* exist only where the kernel accounts swap;
+        // without them, as without swap, the memory limit alone is the limit.
+        let memsw = self
+            .dir("memory")
+            .map(|d| d.join("memory.memsw.limit_in_bytes"))
+            .filter(|path| path.exists());
+        if let (Some(path), Some(total)) = (memsw, r.memory_swap) {
+            let value = total.map_or("-1".to_string(), |t| t.to_string());
+            sys::write_file(&path, &value)?;
+        }
+        // [ch04 before]
+        //~ // Write the memory limit (`r.memory`, bytes), the CPU quota (`r.cpu_quota_us` per
+        //~ // `CPU_PERIOD_US`, two files) and the process limit (`r.pids`) to their files in
+        //~ // their hierarchies, each only if it was asked for. The other limits below show how.
+        //~ // Then memory and swap together (`r.memory_swap`) in memory.memsw.limit_in_bytes,
+        //~ // where the host has that file: after the memory limit, which it may not be below.
+        // [ch04 end]
+        if let Some(shares) = r.cpu_shares {
+            self.write("cpu", "cpu.shares", &shares.to_string())?;
+        }
+        if let Some(cpus) = &r.cpuset_cpus {
+            self.write("cpuset", "cpuset.cpus", cpus)?;
+        }
+        Ok(())
+    }
+
+    fn add(&self, pid: Pid) -> Result<()> {
+        for (_, dir) in &self.dirs {
+            sys::write_file(&dir.join("cgroup.procs"), &pid.to_string())?;
+        }
+        Ok(())
+    }
+
+    fn stats(&self) -> Result<Stats> {
+        let file = |controller: &str, name: &str| self.dir(controller).map(|d| d.join(name));
+        let mut stats = Stats::default();
+        if let Some(path) = file("memory", "memory.oom_control") {
+            stats.oom_kills = read_keyed(&path, "oom_kill")?;
+        }
+        if let Some(path) = file("pids", "pids.current") {
+            stats.pids = read_number(&path)?;
+        }
+        if let Some(path) = file("cpuacct", "cpuacct.usage") {
+            stats.cpu_usage_us = read_number(&path)? / 1000;
+        }
+        if let Some(path) = file("cpu", "cpu.stat") {
+            stats.cpu_throttled = read_keyed(&path, "nr_throttled")?;
+        }
+        Ok(stats)
+    }
+
+    fn freeze(&self, frozen: bool) -> Result<()> {
+        let state = if frozen { "FROZEN" } else { "THAWED" };
+        self.write("freezer", "freezer.state", state)
+    }
+
+    fn remove(&self) -> Result<()> {
+        let mut first_error = None;
+        for (_, dir) in &self.dirs {
+            if let Err(err) = super::remove_dir(dir) {
+                first_error.get_or_insert(err);
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+
+    fn view(&self) -> View {
+        View::Hierarchies(
+            self.dirs
+                .iter()
+                .map(|(h, _)| (h.name(), h.controllers.join(",")))
+                .collect(),
+        )
+    }
+}

@@ -1,0 +1,123 @@
+//! The host's cgroups, as a test sees them from outside: where a container's cgroup files are,
+//! and removing what a sandbox's containers left.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+const ROOT: &str = "/sys/fs/cgroup";
+
+/// Whether the host runs cgroup v2 (a cgroup2 filesystem at /sys/fs/cgroup) rather than v1.
+pub fn is_v2() -> bool {
+    let path = std::ffi::CString::new(ROOT).unwrap();
+    // SAFETY: statfs(2) fills the struct we own.
+    unsafe {
+        let mut stat: libc::statfs = std::mem::zeroed();
+        libc::statfs(path.as_ptr(), &mut stat) == 0 && stat.f_type == libc::CGROUP2_SUPER_MAGIC
+    }
+}
+
+/// The directory of the absolute cgroup `path` in the tree that carries `controller`: the one
+/// tree on v2, that controller's hierarchy on v1. `None` if the host has no such hierarchy.
+pub fn dir(controller: &str, path: &str) -> Option<PathBuf> {
+    let base = if is_v2() {
+        PathBuf::from(ROOT)
+    } else {
+        hierarchies()
+            .into_iter()
+            .find(|(_, options)| options.iter().any(|o| o == controller))?
+            .0
+    };
+    Some(base.join(path.trim_start_matches('/')))
+}
+
+/// Every cgroup tree's mount point (one on v2, one per hierarchy on v1).
+pub fn trees() -> Vec<PathBuf> {
+    if is_v2() {
+        vec![PathBuf::from(ROOT)]
+    } else {
+        hierarchies().into_iter().map(|(dir, _)| dir).collect()
+    }
+}
+
+/// The v1 hierarchies: mount point and super options, from /proc/self/mountinfo.
+fn hierarchies() -> Vec<(PathBuf, Vec<String>)> {
+    let mountinfo = fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
+    mountinfo
+        .lines()
+        .filter_map(|line| {
+            let (before, after) = line.split_once(" - ")?;
+            let mut after = after.split(' ');
+            if after.next()? != "cgroup" {
+                return None;
+            }
+            let options = after.nth(1)?.split(',').map(str::to_string).collect();
+            Some((PathBuf::from(before.split(' ').nth(4)?), options))
+        })
+        .collect()
+}
+
+/// The child cgroups of the absolute cgroup `path`, in the tree that carries `controller`.
+pub fn children(controller: &str, path: &str) -> Vec<PathBuf> {
+    let Some(dir) = dir(controller, path) else {
+        return Vec::new();
+    };
+    let mut found: Vec<PathBuf> = fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_type().map(|t| t.is_dir()).unwrap_or(false))
+        .map(|e| e.path())
+        .collect();
+    found.sort();
+    found
+}
+
+/// Every cgroup at or below the absolute cgroup `path`, in every tree.
+pub fn all_below(path: &str) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for tree in trees() {
+        let top = tree.join(path.trim_start_matches('/'));
+        let mut stack = vec![top];
+        while let Some(dir) = stack.pop() {
+            if !dir.is_dir() {
+                continue;
+            }
+            for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
+                if entry.file_type().map(|t| t.is_dir()).unwrap_or(false) {
+                    stack.push(entry.path());
+                }
+            }
+            found.push(dir);
+        }
+    }
+    found.sort();
+    found
+}
+
+/// Removes the absolute cgroup `path` and everything below it, in every tree, deepest first; a
+/// cgroup whose processes are still dying is retried for a moment.
+pub fn remove_tree(path: &str) {
+    let mut dirs = all_below(path);
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+    for dir in dirs {
+        for _ in 0..100 {
+            if fs::remove_dir(&dir).is_ok() || !dir.exists() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+}
+
+/// Reads `key value` lines (cpu.stat, memory.events) and returns `key`'s value.
+pub fn keyed(file: &Path, key: &str) -> Option<u64> {
+    fs::read_to_string(file).ok()?.lines().find_map(|line| {
+        let (k, v) = line.split_once(' ')?;
+        (k == key).then(|| v.trim().parse().ok()).flatten()
+    })
+}
+
+/// Reads a file holding one number.
+pub fn number(file: &Path) -> Option<u64> {
+    fs::read_to_string(file).ok()?.trim().parse().ok()
+}

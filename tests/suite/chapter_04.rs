@@ -1,0 +1,410 @@
+//! Chapter 4, "cgroups": the container's processes are counted and limited by a cgroup of its
+//! own (memory, CPU time, processes), see only their own cgroup, and leave no cgroup behind.
+//!
+//! The host runs cgroup v1 or v2; the tests read the files of whichever it has.
+
+use std::time::{Duration, Instant};
+
+use harness::{cgroups, random, Failure, Output, Sandbox, Section};
+
+const JOIN: Section = Section::new(4, "Put the container in its cgroup");
+const LIMITS_V2: Section = Section::new(4, "Write the limits: cgroup v2");
+const LIMITS_V1: Section = Section::new(4, "Write the limits: cgroup v1");
+const NAMESPACE: Section = Section::new(4, "A cgroup namespace");
+const REMOVE: Section = Section::new(4, "Remove the cgroup");
+
+/// The section that writes limits on this host's cgroup version.
+fn limits() -> Section {
+    if cgroups::is_v2() {
+        LIMITS_V2
+    } else {
+        LIMITS_V1
+    }
+}
+
+/// Fails unless the run left no cgroup behind.
+#[track_caller]
+fn expect_no_leftover(sb: &Sandbox, after: &str, out: &Output) {
+    let left = sb.leftover_cgroups();
+    if !left.is_empty() {
+        Failure::new(format!("cgroups left behind {after}"))
+            .expected_text("none: the container's cgroup is removed when it ends")
+            .got_text(format!("{left:?}"))
+            .output(out)
+            .section(REMOVE)
+            .fail();
+    }
+}
+
+#[test]
+fn a_fork_bomb_stops_at_the_pids_limit() {
+    let sb = Sandbox::new();
+    let limit = random::number(12, 30);
+    // Far more processes than the limit allows.
+    let mut running = sb
+        .minidock([
+            "run",
+            "--init",
+            "--pids-limit",
+            &limit.to_string(),
+            &sb.image(),
+            &sb.probe(),
+            "forks",
+            "80",
+        ])
+        .spawn();
+    let printed = running.wait_for_line("ready", Duration::from_secs(20));
+    let cgroup = sb.container_cgroups("pids").first().cloned();
+    let current = cgroup
+        .as_ref()
+        .and_then(|dir| cgroups::number(&dir.join("pids.current")));
+    // The container can still be stopped: the init passes SIGTERM on to the probe.
+    running.signal(libc::SIGTERM);
+    let out = running.finish_within(Duration::from_secs(10));
+    if printed.is_none() {
+        Failure::new("the fork bomb never finished forking")
+            .output(&out)
+            .section(JOIN)
+            .fail();
+    }
+    match current {
+        Some(n) if n > 0 && n <= limit => {}
+        Some(0) | None => Failure::new("the container's processes, as its cgroup counts them (pids.current)")
+            .expected_text(format!("between 1 and the limit, {limit}"))
+            .got_text(match &cgroup {
+                Some(dir) => format!("0: its cgroup, {}, holds none of them", dir.display()),
+                None => "no cgroup at all under the test's cgroup parent".to_string(),
+            })
+            .hint("minidock makes the container's cgroup, but the container's first process must be moved into it")
+            .output(&out)
+            .section(JOIN)
+            .fail(),
+        Some(n) => Failure::new("the container's processes, as its cgroup counts them (pids.current)")
+            .expected_text(format!("at most the limit, {limit}"))
+            .got(n)
+            .hint("pids.max is not written, or not where the kernel reads it")
+            .output(&out)
+            .section(limits())
+            .fail(),
+    }
+    if out.status != Some(128 + libc::SIGTERM) {
+        Failure::new("a container at its pids limit, sent SIGTERM through minidock (with --init)")
+            .expected_text("exit status 143")
+            .got_text(out.ending())
+            .output(&out)
+            .section(JOIN)
+            .fail();
+    }
+}
+
+#[test]
+fn a_memory_hog_is_killed_and_minidock_says_so() {
+    let sb = Sandbox::new();
+    let limit = random::number(24, 48);
+    let memory = format!("{limit}m");
+    // Within the limit: nothing happens.
+    let small = sb
+        .minidock(["run", "-m", &memory, &sb.image(), &sb.probe(), "hog", "4"])
+        .output();
+    small.expect_status(0, limits());
+    // Far beyond it, swap included (docker allows as much swap as memory): the kernel's OOM
+    // killer ends the command.
+    let hog = (limit * 4).to_string();
+    let out = sb
+        .minidock(["run", "-m", &memory, &sb.image(), &sb.probe(), "hog", &hog])
+        .timeout(Duration::from_secs(60))
+        .output();
+    if out.status != Some(137) {
+        Failure::new(format!(
+            "a command that fills {hog} MiB of memory in a container limited to {memory}"
+        ))
+        .expected_text("exit status 137: the kernel's OOM killer ends it")
+        .got_text(out.ending())
+        .hint("the memory limit is not written, or the container is not in its cgroup")
+        .output(&out)
+        .section(limits())
+        .fail();
+    }
+    if !out.stderr.contains("out of memory") {
+        Failure::new("minidock's report of an OOM kill")
+            .expected_text("a line on stderr that says \"out of memory\"")
+            .got(&out.stderr)
+            .output(&out)
+            .section(limits())
+            .fail();
+    }
+    expect_no_leftover(&sb, "after an OOM kill", &out);
+}
+
+#[test]
+fn cpus_throttle_a_busy_loop() {
+    // Measures CPU time: nothing else may run meanwhile.
+    let sb = Sandbox::alone();
+    let wall_ms = 1500;
+    let mut running = sb
+        .minidock([
+            "run",
+            "--cpus",
+            "0.5",
+            &sb.image(),
+            &sb.probe(),
+            "spin",
+            &wall_ms.to_string(),
+        ])
+        .spawn();
+    let started = running.wait_for_line("ready", Duration::from_secs(10));
+    let t0 = Instant::now();
+    let dir_cpu = sb.container_cgroups("cpu").first().cloned();
+    let dir_usage = sb
+        .container_cgroups("cpuacct")
+        .first()
+        .cloned()
+        .or(dir_cpu.clone());
+    let usage = |dir: &Option<std::path::PathBuf>| -> Option<u64> {
+        let dir = dir.as_ref()?;
+        if cgroups::is_v2() {
+            cgroups::keyed(&dir.join("cpu.stat"), "usage_usec")
+        } else {
+            cgroups::number(&dir.join("cpuacct.usage")).map(|ns| ns / 1000)
+        }
+    };
+    let before = usage(&dir_usage);
+    let done = running.wait_for_line("done", Duration::from_secs(20));
+    let wall = t0.elapsed();
+    let after = usage(&dir_usage);
+    let throttled = dir_cpu
+        .as_ref()
+        .and_then(|dir| cgroups::keyed(&dir.join("cpu.stat"), "nr_throttled"));
+    running.close_stdin();
+    let out = running.finish();
+    if started.is_none() || done.is_none() {
+        Failure::new("the busy loop never started or never finished")
+            .output(&out)
+            .section(JOIN)
+            .fail();
+    }
+    let (Some(before), Some(after)) = (before, after) else {
+        Failure::new("the container's CPU usage, as its cgroup counts it")
+            .got_text(format!("no cgroup with a usage counter: {dir_usage:?}"))
+            .output(&out)
+            .section(JOIN)
+            .fail()
+    };
+    let share = (after - before) as f64 / wall.as_micros() as f64;
+    // Shown with `cargo test -- --show-output`: the measurement itself, pass or fail.
+    println!(
+        "--cpus 0.5: {share:.3} of {} ms of wall time on CPU, throttled {} times",
+        wall.as_millis(),
+        throttled.unwrap_or(0)
+    );
+    if after == before {
+        Failure::new("the container's CPU usage, as its cgroup counts it")
+            .expected_text("time spent by the busy loop")
+            .got_text("nothing: the busy loop ran outside the container's cgroup")
+            .output(&out)
+            .section(JOIN)
+            .fail();
+    }
+    if share > 0.6 || throttled.unwrap_or(0) == 0 {
+        Failure::new("the CPU time of a busy loop in a container run with --cpus 0.5")
+            .expected_text("at most 0.6 of the wall time, throttled by the kernel")
+            .got_text(format!(
+                "{share:.2} of {} ms, throttled {} times",
+                wall.as_millis(),
+                throttled.unwrap_or(0)
+            ))
+            .hint("the CPU quota is not written (cpu.max on v2, cpu.cfs_quota_us on v1)")
+            .output(&out)
+            .section(limits())
+            .fail();
+    }
+    if share < 0.2 {
+        Failure::new("the CPU time of a busy loop in a container run with --cpus 0.5")
+            .expected_text("about half of the wall time")
+            .got_text(format!("{share:.2} of {} ms", wall.as_millis()))
+            .hint("a quota far below what was asked for")
+            .output(&out)
+            .section(limits())
+            .fail();
+    }
+}
+
+#[test]
+fn the_container_sees_its_limits_and_its_own_cgroup_root() {
+    let sb = Sandbox::new();
+    let memory_mb = random::number(16, 256);
+    let pids = random::number(10, 500);
+    let cpus_hundredths = random::number(10, 100);
+    let cpus = format!("{}.{:02}", cpus_hundredths / 100, cpus_hundredths % 100);
+    let (memory_file, pids_file, cpu_file) = if cgroups::is_v2() {
+        ("memory.max", "pids.max", "cpu.max")
+    } else {
+        (
+            "memory/memory.limit_in_bytes",
+            "pids/pids.max",
+            "cpu/cpu.cfs_quota_us",
+        )
+    };
+    let script = format!(
+        "cat /sys/fs/cgroup/{memory_file} /sys/fs/cgroup/{pids_file} /sys/fs/cgroup/{cpu_file}; \
+         cat /proc/self/cgroup"
+    );
+    let out = sb
+        .minidock([
+            "run",
+            "-m",
+            &format!("{memory_mb}m"),
+            "--pids-limit",
+            &pids.to_string(),
+            "--cpus",
+            &cpus,
+            &sb.image(),
+            "sh",
+            "-c",
+            &script,
+        ])
+        .output();
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    let quota = cpus_hundredths * 1000;
+    let expected_limits = if cgroups::is_v2() {
+        [
+            (memory_mb << 20).to_string(),
+            pids.to_string(),
+            format!("{quota} 100000"),
+        ]
+    } else {
+        [
+            (memory_mb << 20).to_string(),
+            pids.to_string(),
+            quota.to_string(),
+        ]
+    };
+    let got_limits: Vec<String> = lines.iter().take(3).map(|l| l.to_string()).collect();
+    if out.status != Some(0) || got_limits != expected_limits {
+        Failure::new(format!(
+            "the limits (-m {memory_mb}m --pids-limit {pids} --cpus {cpus}) as the container reads them in /sys/fs/cgroup"
+        ))
+        .expected(&expected_limits)
+        .got(&got_limits)
+        .hint("each limit is written to its own file of the container's cgroup, which the container sees as its cgroup root")
+        .output(&out)
+        .section(NAMESPACE)
+        .fail();
+    }
+    // In its own cgroup namespace, every line of /proc/self/cgroup ends in "/": the container's
+    // cgroup is the root of what it sees.
+    let paths: Vec<&str> = lines[3.min(lines.len())..]
+        .iter()
+        .filter_map(|l| l.splitn(3, ':').nth(2))
+        .collect();
+    if paths.is_empty() || paths.iter().any(|p| *p != "/") {
+        Failure::new("/proc/self/cgroup in the container")
+            .expected_text(
+                "every cgroup path is \"/\": the container's cgroup is its namespace's root",
+            )
+            .got_text(lines[3.min(lines.len())..].join(" | "))
+            .output(&out)
+            .section(NAMESPACE)
+            .fail();
+    }
+}
+
+#[test]
+fn no_cgroup_is_left_behind() {
+    let sb = Sandbox::new();
+    let out = sb
+        .minidock(["run", "-m", "64m", &sb.image(), "true"])
+        .output();
+    out.expect_status(0, REMOVE);
+    expect_no_leftover(&sb, "after a container ended", &out);
+    let out = sb
+        .minidock(["run", "--pids-limit", "50", &sb.image(), "/no/such/command"])
+        .output();
+    out.expect_status(127, REMOVE);
+    expect_no_leftover(&sb, "after a command that could not start", &out);
+}
+
+#[test]
+fn bad_limits_are_refused_before_anything_exists() {
+    let sb = Sandbox::new();
+    let cases: [(&[&str], &str); 5] = [
+        (&["--memory", "10q"], "10q"),
+        (&["--memory", "1k"], "6MB"),
+        (&["--cpus", "-1"], "range of CPUs"),
+        (&["--cpus", "999"], "range of CPUs"),
+        (&["--memory-swap", "1g"], "memory limit"),
+    ];
+    for (options, says) in cases {
+        let mut args: Vec<String> = vec!["run".into()];
+        args.extend(options.iter().map(|o| o.to_string()));
+        args.extend([sb.image(), "true".into()]);
+        let out = sb.minidock(&args).output();
+        if out.status != Some(125) || !out.stderr.contains(says) {
+            Failure::new(format!("minidock run {}", options.join(" ")))
+                .expected_text(format!(
+                    "exit status 125 and an error that mentions {says:?}"
+                ))
+                .got_text(format!(
+                    "{}, stderr {:?}",
+                    out.ending(),
+                    out.stderr.trim_end()
+                ))
+                .output(&out)
+                .section(limits())
+                .fail();
+        }
+        expect_no_leftover(
+            &sb,
+            &format!("after `run {}` was refused", options.join(" ")),
+            &out,
+        );
+    }
+    // And a good value is taken: the container's memory limit is there, in its cgroup.
+    let mut running = sb
+        .minidock(["run", "-m", "50m", &sb.image(), &sb.probe(), "hold"])
+        .spawn();
+    std::thread::sleep(Duration::from_millis(300));
+    let file = if cgroups::is_v2() {
+        "memory.max"
+    } else {
+        "memory.limit_in_bytes"
+    };
+    let limit = sb
+        .container_cgroups("memory")
+        .first()
+        .and_then(|dir| cgroups::number(&dir.join(file)));
+    running.close_stdin();
+    let out = running.finish();
+    if limit != Some(50 << 20) {
+        Failure::new(format!(
+            "the memory limit of a container run with -m 50m ({file})"
+        ))
+        .expected(50u64 << 20)
+        .got_text(format!("{limit:?}"))
+        .output(&out)
+        .section(limits())
+        .fail();
+    }
+}
+
+#[test]
+fn the_next_run_cleans_up_after_a_killed_minidock() {
+    let sb = Sandbox::new();
+    let mut running = sb
+        .minidock(["run", "-m", "64m", &sb.image(), &sb.probe(), "orphan"])
+        .spawn();
+    let started = running.wait_for_line("ready", Duration::from_secs(10));
+    // SIGKILL cannot be caught: minidock gets no chance to remove anything. Its container dies
+    // with it (chapter 2), and its empty cgroup stays.
+    running.signal(libc::SIGKILL);
+    let killed = running.finish_within(Duration::from_secs(5));
+    if started.is_none() {
+        Failure::new("the container never started")
+            .output(&killed)
+            .section(JOIN)
+            .fail();
+    }
+    let out = sb.minidock(["run", &sb.image(), "true"]).output();
+    out.expect_status(0, REMOVE);
+    expect_no_leftover(&sb, "by a killed minidock, once the next run is done", &out);
+}
