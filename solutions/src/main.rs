@@ -35,6 +35,7 @@ use clap::{CommandFactory, FromArgMatches};
 use cli::{Cli, Command};
 
 fn main() -> ExitCode {
+    let started = std::time::Instant::now();
     let program = program_name();
     let parsed = Cli::command()
         .bin_name(program.clone())
@@ -45,6 +46,9 @@ fn main() -> ExitCode {
         Err(err) => return ExitCode::from(usage_error(err, &program)),
     };
     sys::set_explain(cli.explain);
+    if std::env::var_os("MINIDOCK_EXPLAIN_CLOCK").is_some() {
+        sys::set_explain_clock(started);
+    }
     let outcome = match &cli.command {
         // [ch04]
         Command::Run(args) => run::run(args, &cli.root),

@@ -26,6 +26,8 @@
 //! probe write PATH      creates PATH and writes to it: "ok", or the error's name (EROFS...)
 //! probe forks N        tries to start N children that wait forever; prints "started S
 //!                       failed F", then "ready", and waits for stdin to close
+//! probe sees           what a container sees of itself: pid, host name, mounts, cgroups and
+//!                       the memory limit, a few lines (to compare runtimes)
 //! probe hog MB          allocates MB mebibytes and writes to every page, then prints
 //!                       "survived" (unless the kernel kills it first)
 //! probe spin MS         prints "ready", keeps a CPU busy for MS milliseconds of wall time,
@@ -356,6 +358,30 @@ fn main() {
             }
         }
         "escape" => out = escape(arg(1)),
+        "sees" => {
+            // SAFETY: getpid(2) cannot fail.
+            out = format!("pid {}\nhostname {}\n", unsafe { getpid() }, hostname());
+            let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
+            let mounts: Vec<String> = mountinfo
+                .lines()
+                .filter_map(|l| {
+                    let point = l.split(' ').nth(4)?;
+                    let kind = l.split(" - ").nth(1)?.split(' ').next()?;
+                    Some(format!("{point}({kind})"))
+                })
+                .collect();
+            out += &format!("mounts {}\n", mounts.join(" "));
+            let cgroup = std::fs::read_to_string("/proc/self/cgroup").unwrap_or_default();
+            out += &format!("cgroup {}\n", cgroup.trim().replace('\n', " "));
+            for file in [
+                "/sys/fs/cgroup/memory.max",
+                "/sys/fs/cgroup/memory/memory.limit_in_bytes",
+            ] {
+                if let Ok(limit) = std::fs::read_to_string(file) {
+                    out += &format!("memory limit {}\n", limit.trim());
+                }
+            }
+        }
         "forks" => {
             let (mut started, mut failed) = (0, 0);
             for _ in 0..number(arg(1)) {

@@ -245,9 +245,12 @@ fn the_container_sees_its_limits_and_its_own_cgroup_root() {
             "cpu/cpu.cfs_quota_us",
         )
     };
+    // Each file's name, then its content (or the error), one per line; then /proc/self/cgroup.
+    let files = [memory_file, pids_file, cpu_file];
     let script = format!(
-        "cat /sys/fs/cgroup/{memory_file} /sys/fs/cgroup/{pids_file} /sys/fs/cgroup/{cpu_file}; \
-         cat /proc/self/cgroup"
+        "for f in {}; do printf '%s: ' $f; cat /sys/fs/cgroup/$f 2>&1; done; \
+         cat /proc/self/cgroup",
+        files.join(" ")
     );
     let out = sb
         .minidock([
@@ -264,48 +267,55 @@ fn the_container_sees_its_limits_and_its_own_cgroup_root() {
             &script,
         ])
         .output();
+    out.expect_status(0, NAMESPACE);
     let lines: Vec<&str> = out.stdout.lines().collect();
-    let quota = cpus_hundredths * 1000;
-    let expected_limits = if cgroups::is_v2() {
-        [
-            (memory_mb << 20).to_string(),
-            pids.to_string(),
-            format!("{quota} 100000"),
-        ]
-    } else {
-        [
-            (memory_mb << 20).to_string(),
-            pids.to_string(),
-            quota.to_string(),
-        ]
-    };
-    let got_limits: Vec<String> = lines.iter().take(3).map(|l| l.to_string()).collect();
-    if out.status != Some(0) || got_limits != expected_limits {
-        Failure::new(format!(
-            "the limits (-m {memory_mb}m --pids-limit {pids} --cpus {cpus}) as the container reads them in /sys/fs/cgroup"
-        ))
-        .expected(&expected_limits)
-        .got(&got_limits)
-        .hint("each limit is written to its own file of the container's cgroup, which the container sees as its cgroup root")
-        .output(&out)
-        .section(NAMESPACE)
-        .fail();
-    }
-    // In its own cgroup namespace, every line of /proc/self/cgroup ends in "/": the container's
-    // cgroup is the root of what it sees.
-    let paths: Vec<&str> = lines[3.min(lines.len())..]
+    let (limit_lines, cgroup_lines) = lines.split_at(files.len().min(lines.len()));
+    // First the namespace: in its own, every line of /proc/self/cgroup ends in "/", the
+    // container's cgroup being the root of what it sees.
+    let paths: Vec<&str> = cgroup_lines
         .iter()
         .filter_map(|l| l.splitn(3, ':').nth(2))
         .collect();
     if paths.is_empty() || paths.iter().any(|p| *p != "/") {
+        let hint = if paths
+            .iter()
+            .any(|p| p.contains("minidock-") || p.starts_with("/.."))
+        {
+            "the container's own cgroup shows below the root: the namespace was made before minidock moved the child into its cgroup"
+        } else {
+            "without a cgroup namespace of its own, the container sees where it is in the host's tree"
+        };
         Failure::new("/proc/self/cgroup in the container")
             .expected_text(
                 "every cgroup path is \"/\": the container's cgroup is its namespace's root",
             )
-            .got_text(lines[3.min(lines.len())..].join(" | "))
+            .got_text(cgroup_lines.join(" | "))
+            .hint(hint)
             .output(&out)
             .section(NAMESPACE)
             .fail();
+    }
+    let quota = cpus_hundredths * 1000;
+    let cpu_value = if cgroups::is_v2() {
+        format!("{quota} 100000")
+    } else {
+        quota.to_string()
+    };
+    let expected: Vec<String> = files
+        .iter()
+        .zip([(memory_mb << 20).to_string(), pids.to_string(), cpu_value])
+        .map(|(file, value)| format!("{file}: {value}"))
+        .collect();
+    if limit_lines != expected {
+        Failure::new(format!(
+            "the limits (-m {memory_mb}m --pids-limit {pids} --cpus {cpus}) as the container reads them in /sys/fs/cgroup"
+        ))
+        .expected(&expected)
+        .got(limit_lines)
+        .hint("each limit is written to its own file of the container's cgroup, which the container sees as its cgroup root")
+        .output(&out)
+        .section(limits())
+        .fail();
     }
 }
 
@@ -360,10 +370,20 @@ fn bad_limits_are_refused_before_anything_exists() {
         );
     }
     // And a good value is taken: the container's memory limit is there, in its cgroup.
+    let script = r#"echo ready; exec "$0" hold"#;
     let mut running = sb
-        .minidock(["run", "-m", "50m", &sb.image(), &sb.probe(), "hold"])
+        .minidock([
+            "run",
+            "-m",
+            "50m",
+            &sb.image(),
+            "sh",
+            "-c",
+            script,
+            &sb.probe(),
+        ])
         .spawn();
-    std::thread::sleep(Duration::from_millis(300));
+    let started = running.wait_for_line("ready", Duration::from_secs(20));
     let file = if cgroups::is_v2() {
         "memory.max"
     } else {
@@ -375,12 +395,21 @@ fn bad_limits_are_refused_before_anything_exists() {
         .and_then(|dir| cgroups::number(&dir.join(file)));
     running.close_stdin();
     let out = running.finish();
+    if started.is_none() {
+        Failure::new("a container run with -m 50m never started")
+            .output(&out)
+            .section(JOIN)
+            .fail();
+    }
     if limit != Some(50 << 20) {
         Failure::new(format!(
             "the memory limit of a container run with -m 50m ({file})"
         ))
         .expected(50u64 << 20)
-        .got_text(format!("{limit:?}"))
+        .got_text(match limit {
+            Some(n) => n.to_string(),
+            None => "no container cgroup with that file under the test's parent".into(),
+        })
         .output(&out)
         .section(limits())
         .fail();

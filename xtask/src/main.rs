@@ -10,6 +10,7 @@
 //! verify             check every invariant of the workshop (what CI runs)
 //! ```
 
+mod bench;
 mod book;
 mod chapters;
 mod gen;
@@ -33,7 +34,8 @@ fn main() {
 
 fn usage() -> &'static str {
     "usage: cargo xtask <gen [--check | --force] | reference [N] | try [-- CMD...] | transcripts [--check] \
-     | book [--serve] | verify | cgroup-v2 [TEST FILTERS...]>"
+     | book [--serve] | verify | cgroup-v2 [TEST FILTERS...] \
+     | bench [--quick]>"
 }
 
 fn dispatch() -> Result<()> {
@@ -99,6 +101,7 @@ fn dispatch() -> Result<()> {
         },
         Some("verify") => verify::run(&root),
         Some("cgroup-v2") => vm::run(&root, &rest),
+        Some("bench") => bench::run(&root, &rest),
         Some("-h" | "--help" | "help") | None => {
             println!("{}", usage());
             Ok(())

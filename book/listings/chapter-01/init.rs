@@ -18,8 +18,9 @@ pub fn main(config: &Config, channel: ContainerEnd) -> isize {
     exit::FAILED.into()
 }
 
-/// Prepares the container from the inside: the host name, then the root filesystem, then the
-/// working directory (which only exists once the root is in place).
+/// Prepares the container from the inside: its namespaces and host name, then the root
+/// filesystem (with its view of its cgroups, from chapter 4), then the working directory (which
+/// only exists once the root is in place).
 fn setup(config: &Config) -> sys::Result<()> {
     uts::set_hostname(&config.hostname)?;
     rootfs::enter(&config.rootfs)?;

@@ -46,6 +46,9 @@ pub fn describe(errno: Errno) -> String {
 }
 
 static EXPLAIN: AtomicBool = AtomicBool::new(false);
+/// When set, each narrated line starts with the time since minidock started: how the benchmark
+/// (`cargo xtask bench`) sees where a container start spends its time.
+static CLOCK: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
 static ROLE: AtomicU8 = AtomicU8::new(Role::Minidock as u8);
 
 /// Which process is making calls: decides the tag `--explain` prints.
@@ -63,6 +66,12 @@ pub fn set_explain(on: bool) {
     EXPLAIN.store(on, Ordering::Relaxed);
 }
 
+/// Stamps every narrated line with the time since `started` (the `MINIDOCK_EXPLAIN_CLOCK`
+/// environment variable asks for it).
+pub fn set_explain_clock(started: std::time::Instant) {
+    let _ = CLOCK.set(started);
+}
+
 /// Called once by the cloned child, so its calls are tagged `[container]`.
 pub fn set_role(role: Role) {
     ROLE.store(role as u8, Ordering::Relaxed);
@@ -77,7 +86,13 @@ fn explain(call: &str, shell: &str) {
         r if r == Role::Init as u8 => "[init]",
         _ => "[minidock]",
     };
-    let line = format!("+ {who} {call}");
+    let line = match CLOCK.get() {
+        Some(started) => format!(
+            "+ {:>8.3} ms {who} {call}",
+            started.elapsed().as_secs_f64() * 1000.0
+        ),
+        None => format!("+ {who} {call}"),
+    };
     let line = if shell.is_empty() {
         line
     } else {

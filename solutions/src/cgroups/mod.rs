@@ -197,10 +197,20 @@ pub fn remove_leftover(parent: &str, name: &str) -> bool {
 pub fn create(parent: &str, name: &str, resources: &Resources) -> Result<Box<dyn Cgroup>> {
     let path = format!("{}/{name}", parent.trim_end_matches('/'));
     let (v2, trees) = trees()?;
-    let cgroup: Box<dyn Cgroup> = if v2 {
-        Box::new(v2::Cgroup::create(&trees[0], &path, parent)?)
-    } else {
-        Box::new(v1::Cgroup::create(&trees, &path, parent)?)
+    let mut attempt = 0;
+    let cgroup: Box<dyn Cgroup> = loop {
+        attempt += 1;
+        let made: Result<Box<dyn Cgroup>> = if v2 {
+            v2::Cgroup::create(&trees[0], &path, parent).map(|c| Box::new(c) as _)
+        } else {
+            v1::Cgroup::create(&trees, &path, parent).map(|c| Box::new(c) as _)
+        };
+        match made {
+            // A parent level vanished between its mkdir and ours: another process removed it
+            // while it was empty (the last container under it ended). Make it again.
+            Err(Error::Sys(err)) if err.errno == nix::errno::Errno::ENOENT && attempt < 5 => {}
+            other => break other?,
+        }
     };
     // A cgroup that is half made is removed again: nothing of a failed run is left behind.
     if let Err(err) = cgroup.apply(resources) {
