@@ -85,14 +85,39 @@ pub fn run(root: &Path, args: &[&str]) -> Result<()> {
     }
     runtimes.push(Runtime::floor());
 
-    println!("bench: what each runtime's container sees (probe sees)");
+    let measured = measure(&runtimes, &minidock, &rootfs, &work, quick, rounds);
+    // Whatever happened, nothing of the benchmark stays: state directories, cgroups.
     for runtime in &runtimes {
+        runtime.clean_up();
+    }
+    remove_cgroup_parent();
+    let report = measured?;
+    println!("{report}");
+    if !quick {
+        let path = root.join("book/bench/results.md");
+        fs::create_dir_all(path.parent().unwrap())?;
+        fs::write(&path, &report)?;
+        println!("bench: wrote {}", path.display());
+    }
+    Ok(())
+}
+
+/// Shows what each runtime's container sees, then times them; returns the report.
+fn measure(
+    runtimes: &[Runtime],
+    minidock: &Path,
+    rootfs: &Path,
+    work: &Path,
+    quick: bool,
+    rounds: usize,
+) -> Result<String> {
+    println!("bench: what each runtime's container sees (probe sees)");
+    for runtime in runtimes {
         let out = runtime.sees()?;
         println!("--- {}\n{}", runtime.name, out.trim_end());
     }
-
     // Warm up the page cache and the runtimes' own caches.
-    for runtime in &runtimes {
+    for runtime in runtimes {
         for _ in 0..3 {
             runtime.start(0)?;
         }
@@ -104,20 +129,8 @@ pub fn run(root: &Path, args: &[&str]) -> Result<()> {
             samples[i].push(runtimes[i].start(round + 1)?);
         }
     }
-    let phases = phases(&minidock, &rootfs, &work, if quick { 5 } else { 50 })?;
-    let report = report(&runtimes, &samples, &phases, rounds);
-    println!("{report}");
-    for runtime in &runtimes {
-        runtime.clean_up();
-    }
-    remove_cgroup_parent();
-    if !quick {
-        let path = root.join("book/bench/results.md");
-        fs::create_dir_all(path.parent().unwrap())?;
-        fs::write(&path, &report)?;
-        println!("bench: wrote {}", path.display());
-    }
-    Ok(())
+    let phases = phases(minidock, rootfs, work, if quick { 5 } else { 50 })?;
+    Ok(report(runtimes, &samples, &phases, rounds))
 }
 
 #[derive(Clone, Copy)]
