@@ -34,7 +34,7 @@ fn main() {
 
 fn usage() -> &'static str {
     "usage: cargo xtask <gen [--check | --force] | reference [N] | try [-- CMD...] | transcripts [--check] \
-     | book [--serve] | verify | cgroup-v2 [TEST FILTERS...] \
+     | book [--serve] | verify | cgroup-v2 [-p PACKAGE] [TEST FILTERS...] \
      | bench [--quick]>"
 }
 

@@ -35,14 +35,20 @@ const MODULES: &[&str] = &["virtio_pci", "9pnet_virtio", "9p"];
 /// How long the whole guest run may take.
 const TIMEOUT: Duration = Duration::from_secs(30 * 60);
 
-pub fn run(root: &Path, filters: &[&str]) -> Result<()> {
+/// `args`: test filters and options for the test binary; `-p PACKAGE` first picks another
+/// crate's tests (a chapter's starter, say) instead of the reference's.
+pub fn run(root: &Path, args: &[&str]) -> Result<()> {
+    let (package, filters) = match args {
+        ["-p", package, rest @ ..] => (*package, rest),
+        _ => ("minidock", args),
+    };
     let target = gen::target_dir(root);
     let work = target.join("cgroup-v2");
     fs::create_dir_all(&work)?;
     let started = Instant::now();
 
     let kernel = kernel(&work)?;
-    let tests = test_binary(root, &target)?;
+    let tests = test_binary(root, &target, package)?;
     // The guest sees the repository, and the target directory if it lies elsewhere, at the same
     // paths as the host: the test binary has them compiled in.
     let mut shares = vec![root.to_path_buf()];
@@ -66,6 +72,68 @@ pub fn run(root: &Path, filters: &[&str]) -> Result<()> {
     if status != 0 {
         bail!("the tests failed in the cgroup v2 guest (status {status}); its console is above");
     }
+    Ok(())
+}
+
+/// Runs a chapter's starter suite in the guest and checks it there as verify does on the host:
+/// every test of earlier chapters and the scaffold passes, every test of this chapter fails.
+pub fn check_starter(root: &Path, package: &str, module: &str) -> Result<()> {
+    // The suite is expected to fail (this chapter's tests): read the results from the console.
+    let log = gen::target_dir(root).join("cgroup-v2/console.log");
+    let _ = fs::remove_file(&log);
+    let outcome = run(root, &["-p", package]);
+    let console = fs::read_to_string(&log).unwrap_or_default();
+    let lines: Vec<&str> = console.lines().map(|l| l.trim_end_matches('\r')).collect();
+    if !lines.iter().any(|l| l.starts_with("test result: ")) {
+        outcome?;
+        bail!("the guest reported no test results for {package}");
+    }
+    // libtest ends with the names of the failed tests, indented, after a last "failures:".
+    let failed: Vec<&str> = match lines.iter().rposition(|l| *l == "failures:") {
+        Some(at) => lines[at + 1..]
+            .iter()
+            .take_while(|l| l.starts_with("    "))
+            .map(|l| l.trim())
+            .collect(),
+        None => Vec::new(),
+    };
+    // This chapter's tests, by name, from the same test binary built for the host.
+    let listing = Command::new("cargo")
+        .args([
+            "test", "--quiet", "-p", package, "--test", "workshop", "--", "--list",
+        ])
+        .current_dir(root)
+        .output()?;
+    let listing = String::from_utf8_lossy(&listing.stdout);
+    let own: Vec<&str> = listing
+        .lines()
+        .filter_map(|l| l.strip_suffix(": test"))
+        .filter(|name| name.starts_with(module))
+        .collect();
+    if own.is_empty() {
+        bail!("{package} has no {module} tests");
+    }
+    let mut wrong: Vec<String> = own
+        .iter()
+        .filter(|name| !failed.contains(name))
+        .map(|name| format!("{name} passed"))
+        .collect();
+    wrong.extend(
+        failed
+            .iter()
+            .filter(|name| !name.starts_with(module))
+            .map(|name| format!("{name} failed")),
+    );
+    if !wrong.is_empty() {
+        bail!(
+            "in the cgroup v2 guest, {package}'s {module} tests must fail and all others pass:\n  {}",
+            wrong.join("\n  ")
+        );
+    }
+    println!(
+        "cgroup-v2: {package}: its {} {module} tests fail, all others pass",
+        own.len()
+    );
     Ok(())
 }
 
@@ -194,7 +262,7 @@ fn depends(module: &[u8]) -> Vec<String> {
 
 /// Builds the reference's workshop test binary statically, so it runs on the guest's bare
 /// busybox system, and builds the probe beside it on the host (the guest has no rustc).
-fn test_binary(root: &Path, target: &Path) -> Result<PathBuf> {
+fn test_binary(root: &Path, target: &Path, package: &str) -> Result<PathBuf> {
     let triple = "x86_64-unknown-linux-gnu";
     let out = Command::new("cargo")
         .args([
@@ -203,7 +271,7 @@ fn test_binary(root: &Path, target: &Path) -> Result<PathBuf> {
             "--no-run",
             "--message-format=json",
             "-p",
-            "minidock",
+            package,
             "--test",
             "workshop",
             "--target",
