@@ -222,18 +222,17 @@ pub fn chdir(path: &Path) -> Result<()> {
     )
 }
 
+/// The error number behind an error of Rust's standard library, for the calls made through it.
+pub fn errno_of(err: std::io::Error) -> Errno {
+    err.raw_os_error().map_or(Errno::EIO, Errno::from_raw)
+}
+
 /// `mkdir(2)` for `path` and each missing parent, like `mkdir -p`. Existing directories are fine.
 pub fn mkdir_all(path: &Path) -> Result<()> {
     call(
         format!("mkdir_all({path:?})"),
         &format!("mkdir -p {}", shell_quote(&path.to_string_lossy())),
-        || {
-            std::fs::create_dir_all(path).map_err(|e| {
-                e.raw_os_error()
-                    .map(Errno::from_raw)
-                    .unwrap_or(Errno::EINVAL)
-            })
-        },
+        || std::fs::create_dir_all(path).map_err(errno_of),
     )
 }
 
@@ -568,13 +567,7 @@ pub fn rmdir(path: &Path) -> Result<()> {
     call(
         format!("rmdir({path:?})"),
         &format!("rmdir {}", shell_quote(&path.to_string_lossy())),
-        || {
-            std::fs::remove_dir(path).map_err(|e| {
-                e.raw_os_error()
-                    .map(Errno::from_raw)
-                    .unwrap_or(Errno::EINVAL)
-            })
-        },
+        || std::fs::remove_dir(path).map_err(errno_of),
     )
 }
 
@@ -619,13 +612,7 @@ pub fn symlink(target: &str, link: &Path) -> Result<()> {
             shell_quote(target),
             shell_quote(&link.to_string_lossy())
         ),
-        || {
-            std::os::unix::fs::symlink(target, link).map_err(|e| {
-                e.raw_os_error()
-                    .map(Errno::from_raw)
-                    .unwrap_or(Errno::EINVAL)
-            })
-        },
+        || std::os::unix::fs::symlink(target, link).map_err(errno_of),
     )
 }
 

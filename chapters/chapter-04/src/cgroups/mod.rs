@@ -243,10 +243,7 @@ fn read(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).map_err(|e| {
         Error::Sys(sys::Error {
             call: format!("read({path:?})"),
-            errno: e
-                .raw_os_error()
-                .map(nix::errno::Errno::from_raw)
-                .unwrap_or(nix::errno::Errno::EIO),
+            errno: sys::errno_of(e),
         })
     })
 }
