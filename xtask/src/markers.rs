@@ -5,28 +5,36 @@
 //!
 //! ```text
 //! // [ch01 exercise uts-namespace: A new UTS namespace]    an exercise point of chapter 1: the
-//! CloneFlags::CLONE_NEWUTS                                 solution comes first,
-//! // [ch01 before]                                         then the "before" version, commented
-//! //~ CloneFlags::empty()                                   out with `//~` (it may hold markers
-//! // [ch01 end]                                            of earlier chapters itself)
+//! CloneFlags::CLONE_NEWUTS                                 solution comes first, then the
+//! // [ch01 before]                                         "before" version, commented out
+//! //~ CloneFlags::empty()                                   with `//~`
+//! // [ch01 end]
 //!
-//! // [ch04]                                                code a chapter adds without it being
-//! mod cgroups;                                             an exercise (the scaffolding that
-//! // [ch04 end]                                            chapter gives)
+//! // [ch04]                                                code a chapter adds (the scaffolding
+//! mod cgroups;                                             that chapter gives)
+//! // [ch04 end]
 //!
 //! mod cgroups; // [ch04]                                   the same, for one line
 //!
-//! // [ch02]                                                code a chapter changes without it
-//! fn wait(child: Pid, signals: &mut Signals) {             being an exercise: the new version,
-//! // [ch02 before]                                         then the one it replaces, commented
-//! //~ fn wait(child: Pid) {                                 out with `//~`
-//! // [ch02 end]
+//! // [ch01..ch02]                                          code of chapter 1 up to (not
+//! //~ let ended = sys::waitpid(child)?;                     including) chapter 2, which replaces
+//! // [ch01..ch02 end]                                      it: commented out with `//~`, as the
+//!                                                          finished runtime has it no more
+//! // [ch01..ch03 exercise chroot: Change the root]         an exercise of such code: solution and
+//! //~ sys::chroot(rootfs)?;                                 before version are both commented
+//! // [ch01..ch03 before]
+//! //~ Ok(())
+//! // [ch01..ch03 end]
 //!
 //! // [ch04 file]                                           first line: the whole file is chapter 4's
 //!
-//! // [ch01 unsolved]                                       code only for as long as chapter 1's
-//! //~ #[allow(dead_code)] // chapter 1 calls it             exercises are not done (commented out
-//! // [ch01 end]                                            with `//~`, like a before version)
+//! // [ch03 unsolved]                                       code only for as long as chapter 3's
+//! //~ pub fn chroot(path: &Path) -> Result<()> { ... }      exercises are not done (commented out
+//! // [ch03 end]                                            with `//~`)
+//!
+//! // [ch02 unsolved allow(dead_code)]                      the same for the one line
+//!                                                          `#[allow(dead_code)] // until your code
+//!                                                          uses it, in chapter 2`
 //!
 //! // [listing handshake-ladder]                            a region the book shows as it stands
 //! // [listing end]                                         at the end of each chapter
@@ -35,8 +43,14 @@
 //! For a target chapter T, an exercise of chapter C renders as its solution when C < T, as its
 //! before version when C > T, and when C = T as the before version with a `TODO(chapter T)`
 //! comment in the starter, and as the solution in the reference state. Added code appears from
-//! its chapter on (and changed code replaces its before version from its chapter on); unsolved code is there while the chapter's exercises are not done (before its
-//! chapter, and in its chapter's starter). Markers never reach the generated code.
+//! its chapter on, and code of an interval `chA..chB` in chapters A to B-1 only; unsolved code is
+//! there while the chapter's exercises are not done (before its chapter, and in its chapter's
+//! starter). Markers never reach the generated code.
+//!
+//! Markers are flat: nothing is ever commented out twice. A before version holds code only; code
+//! a later chapter replaces is an interval beside its replacement, not a before version holding
+//! markers of its own. A commented region (an interval, unsolved code) may hold markers, written
+//! as plain lines among its `//~` lines.
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -90,19 +104,56 @@ pub struct Exercise {
     pub title: String,
 }
 
+/// The chapters a region exists in: from `from` on, and before `until` if it has an end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub from: u32,
+    pub until: Option<u32>,
+}
+
+impl Span {
+    const fn from(chapter: u32) -> Span {
+        Span {
+            from: chapter,
+            until: None,
+        }
+    }
+
+    /// Whether the region's code is there in `chapter`.
+    fn contains(self, chapter: u32) -> bool {
+        self.from <= chapter && self.until.is_none_or(|until| chapter < until)
+    }
+
+    /// Its code is commented out in the source: the finished runtime does not have it.
+    fn commented(self) -> bool {
+        self.until.is_some()
+    }
+}
+
+impl fmt::Display for Span {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.until {
+            Some(until) => write!(f, "ch{:02}..ch{until:02}", self.from),
+            None => write!(f, "ch{:02}", self.from),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 enum Node {
     Line(String),
     /// A line that exists from `chapter` on.
     LineFrom(u32, String),
-    /// Code from `chapter` on; `before`, if any, is what it replaced (shown before `chapter`).
+    /// Code of `span`; `before`, if any, is what it replaced (shown before its chapter).
     Added {
-        chapter: u32,
+        span: Span,
         body: Vec<Node>,
         before: Vec<Node>,
     },
     Exercise {
         exercise: Exercise,
+        /// Exercises of code a later chapter replaces end with it.
+        until: Option<u32>,
         indent: String,
         solution: Vec<Node>,
         before: Vec<Node>,
@@ -128,11 +179,13 @@ pub struct Source {
 
 #[derive(Debug)]
 enum Marker {
-    Exercise(u32, String, String),
-    Before(u32),
-    End(u32),
-    Added(u32),
+    Exercise(Span, String, String),
+    Before(Span),
+    End(Span),
+    Added(Span),
     Unsolved(u32),
+    /// `[chNN unsolved allow(LINT)]`: one `#[allow(LINT)]` line while chapter NN is unsolved.
+    UnsolvedAllow(u32, String),
     File(u32),
     Listing(String),
     ListingEnd,
@@ -156,29 +209,55 @@ fn whole_line_marker(line: &str, syntax: Syntax) -> Option<Result<Marker, String
     if !looks_like_chapter(chapter_word) {
         return None; // an ordinary comment that happens to start with `[`
     }
-    let Some(chapter) = parse_chapter(chapter_word) else {
-        return Some(Err(format!(
-            "`{chapter_word}` is no chapter: markers name one as ch01, ch02, ..."
-        )));
+    let span = match parse_span(chapter_word) {
+        Ok(span) => span,
+        Err(message) => return Some(Err(message)),
     };
     let after = inner[chapter_word.len()..].trim();
+    let single = |marker: fn(u32) -> Marker| match span.until {
+        None => Ok(marker(span.from)),
+        Some(_) => Err(format!(
+            "`[{inner}]`: only code regions and exercises take an interval"
+        )),
+    };
     Some(match after {
-        "" => Ok(Marker::Added(chapter)),
-        "before" => Ok(Marker::Before(chapter)),
-        "end" => Ok(Marker::End(chapter)),
-        "file" => Ok(Marker::File(chapter)),
-        "unsolved" => Ok(Marker::Unsolved(chapter)),
-        _ => match after.strip_prefix("exercise ") {
-            Some(spec) => match spec.split_once(':') {
-                Some((id, title)) if valid_id(id.trim()) && !title.trim().is_empty() => Ok(
-                    Marker::Exercise(chapter, id.trim().to_string(), title.trim().to_string()),
-                ),
-                _ => Err(format!(
-                    "an exercise marker reads `[ch{chapter:02} exercise some-id: Its title]`, not `[{inner}]`"
-                )),
-            },
-            None => Err(format!("unknown marker `[{inner}]`")),
-        },
+        "" => Ok(Marker::Added(span)),
+        "before" => Ok(Marker::Before(span)),
+        "end" => Ok(Marker::End(span)),
+        "file" => single(Marker::File),
+        "unsolved" => single(Marker::Unsolved),
+        _ => {
+            if let Some(lint) = after
+                .strip_prefix("unsolved allow(")
+                .and_then(|l| l.strip_suffix(')'))
+            {
+                return Some(match span.until {
+                    None if valid_lint(lint) => {
+                        Ok(Marker::UnsolvedAllow(span.from, lint.to_string()))
+                    }
+                    _ => Err(format!(
+                        "an unsolved allow reads `[ch{:02} unsolved allow(dead_code)]`, not `[{inner}]`",
+                        span.from
+                    )),
+                });
+            }
+            match after.strip_prefix("exercise ") {
+                Some(spec) => match spec.split_once(':') {
+                    Some((id, title)) if valid_id(id.trim()) && !title.trim().is_empty() => {
+                        Ok(Marker::Exercise(
+                            span,
+                            id.trim().to_string(),
+                            title.trim().to_string(),
+                        ))
+                    }
+                    _ => Err(format!(
+                        "an exercise marker reads `[ch{:02} exercise some-id: Its title]`, not `[{inner}]`",
+                        span.from
+                    )),
+                },
+                None => Err(format!("unknown marker `[{inner}]`")),
+            }
+        }
     })
 }
 
@@ -197,11 +276,37 @@ fn parse_chapter(word: &str) -> Option<u32> {
         .flatten()
 }
 
+/// `chNN` or `chAA..chBB`.
+fn parse_span(word: &str) -> Result<Span, String> {
+    let bad = || format!("`{word}` is no chapter: markers name one as ch01, ch02, ..., or an interval as ch01..ch03");
+    match word.split_once("..") {
+        None => parse_chapter(word).map(Span::from).ok_or_else(bad),
+        Some((from, until)) => {
+            let (Some(from), Some(until)) = (parse_chapter(from), parse_chapter(until)) else {
+                return Err(bad());
+            };
+            if until <= from {
+                return Err(format!(
+                    "`{word}`: an interval ends after it starts (ch01..ch03 is chapters 1 and 2)"
+                ));
+            }
+            Ok(Span {
+                from,
+                until: Some(until),
+            })
+        }
+    }
+}
+
 fn valid_id(id: &str) -> bool {
     !id.is_empty()
         && id
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+fn valid_lint(lint: &str) -> bool {
+    !lint.is_empty() && lint.chars().all(|c| c.is_ascii_lowercase() || c == '_')
 }
 
 /// Recognises a one-line marker at the end of code: `mod cgroups; // [ch04]`.
@@ -216,12 +321,13 @@ fn trailing_marker(line: &str, syntax: Syntax) -> Option<(u32, String)> {
 }
 
 /// A plain line that still carries something marker-like, which would otherwise reach every
-/// chapter as it is: a misspelt trailing marker, or a `//~` line outside a before version.
+/// chapter as it is: a misspelt trailing marker, or a `//~` line outside a commented region.
 fn stray_marker(line: &str, syntax: Syntax) -> Option<String> {
     let tilde = format!("{}~", syntax.comment);
     if line.trim_start().starts_with(&tilde) {
         return Some(format!(
-            "a `{tilde}` line outside a before version (or an exercise's end marker is missing)"
+            "a `{tilde}` line outside a before version or interval (or its end marker is missing, \
+             or it is commented out twice: markers are flat)"
         ));
     }
     let opening = format!("{} [ch", syntax.comment);
@@ -237,7 +343,7 @@ fn stray_marker(line: &str, syntax: Syntax) -> Option<String> {
     })
 }
 
-/// Strips one level of `//~` from a before-version line.
+/// Strips one level of `//~` from a commented line.
 fn uncomment(line: &str, syntax: Syntax) -> Option<String> {
     let indent_len = line.len() - line.trim_start().len();
     let (indent, rest) = line.split_at(indent_len);
@@ -248,6 +354,41 @@ fn uncomment(line: &str, syntax: Syntax) -> Option<String> {
     } else {
         format!("{indent}{}", rest.strip_prefix(' ').unwrap_or(rest))
     })
+}
+
+/// How many lines of a source are markers, and how many are code commented out with `//~`: what
+/// the chapters cost the reader of the reference.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct MarkerLines {
+    pub total: usize,
+    pub markers: usize,
+    pub commented: usize,
+}
+
+impl MarkerLines {
+    pub fn count(text: &str, syntax: Syntax) -> MarkerLines {
+        let tilde = format!("{}~", syntax.comment);
+        let mut lines = MarkerLines::default();
+        for line in text.lines() {
+            lines.total += 1;
+            if line.trim_start().starts_with(&tilde) {
+                lines.commented += 1;
+            } else if whole_line_marker(line, syntax).is_some()
+                || trailing_marker(line, syntax).is_some()
+            {
+                lines.markers += 1;
+            }
+        }
+        lines
+    }
+
+    /// The share of lines that are markers or commented-out code, in percent.
+    pub fn share(&self) -> f64 {
+        if self.total == 0 {
+            return 0.0;
+        }
+        100.0 * (self.markers + self.commented) as f64 / self.total as f64
+    }
 }
 
 impl Source {
@@ -292,12 +433,17 @@ impl Source {
         let mut found = BTreeSet::new();
         found.extend(self.from_chapter);
         visit(&self.nodes, &mut |node| match node {
-            Node::Exercise { exercise, .. } => {
+            Node::Exercise {
+                exercise, until, ..
+            } => {
                 found.insert(exercise.chapter);
+                found.extend(*until);
             }
-            Node::Added { chapter, .. }
-            | Node::Unsolved { chapter, .. }
-            | Node::LineFrom(chapter, _) => {
+            Node::Added { span, .. } => {
+                found.insert(span.from);
+                found.extend(span.until);
+            }
+            Node::Unsolved { chapter, .. } | Node::LineFrom(chapter, _) => {
                 found.insert(*chapter);
             }
             Node::Listing { .. } | Node::Line(_) => {}
@@ -325,6 +471,15 @@ struct Parser<'a> {
     pos: usize,
 }
 
+/// What a commented block may hold besides its `//~` lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Inside {
+    /// A before version: code only.
+    CodeOnly,
+    /// An interval or unsolved code: markers too, as plain lines.
+    Markers,
+}
+
 impl Parser<'_> {
     fn error(&self, at: usize, message: impl Into<String>) -> Error {
         Error {
@@ -332,6 +487,14 @@ impl Parser<'_> {
             line: self.offsets.get(at).copied().unwrap_or(0),
             message: message.into(),
         }
+    }
+
+    /// The marker on the line at `at`, if it is one that closes a region of `span`.
+    fn closes(&self, at: usize, span: Span) -> bool {
+        matches!(
+            self.lines.get(at).map(|l| whole_line_marker(l, self.syntax)),
+            Some(Some(Ok(Marker::End(s) | Marker::Before(s)))) if s == span
+        )
     }
 
     /// Parses nodes until the end marker of `closing` (a chapter region or a listing), or EOF.
@@ -359,15 +522,15 @@ impl Parser<'_> {
                 }
             };
             match marker {
-                Marker::End(c) | Marker::Before(c) if closing == Some(Closing::Chapter(c)) => {
+                Marker::End(s) | Marker::Before(s) if closing == Some(Closing::Region(s)) => {
                     self.pos -= 1; // the caller looks at it
                     return Ok(nodes);
                 }
                 Marker::ListingEnd if closing == Some(Closing::Listing) => return Ok(nodes),
-                Marker::End(c) | Marker::Before(c) => {
+                Marker::End(s) | Marker::Before(s) => {
                     return Err(self.error(
                         at,
-                        format!("`[ch{c:02} ...]` closes a region that is not open here"),
+                        format!("`[{s} ...]` closes a region that is not open here"),
                     ))
                 }
                 Marker::ListingEnd => {
@@ -376,51 +539,55 @@ impl Parser<'_> {
                 Marker::File(_) => {
                     return Err(self.error(at, "`[chNN file]` must be the first line of the file"))
                 }
-                Marker::Added(chapter) => {
-                    let body = self.nodes(Some(Closing::Chapter(chapter)))?;
-                    let before = match self
-                        .lines
-                        .get(self.pos)
-                        .map(|l| whole_line_marker(l, self.syntax))
-                    {
-                        Some(Some(Ok(Marker::Before(c)))) if c == chapter => {
-                            self.pos += 1;
-                            self.before_block(chapter, at)?
-                        }
-                        _ => Vec::new(),
+                Marker::Added(span) => {
+                    let body = self.region_body(span, at)?;
+                    let before = if self.at_before(span) {
+                        self.pos += 1;
+                        self.commented_block(span, at, Inside::CodeOnly)?
+                    } else {
+                        Vec::new()
                     };
-                    self.expect_end(chapter, at)?;
-                    nodes.push(Node::Added {
-                        chapter,
-                        body,
-                        before,
-                    });
+                    self.expect_end(span, at)?;
+                    nodes.push(Node::Added { span, body, before });
                 }
                 Marker::Unsolved(chapter) => {
-                    let body = self.before_block(chapter, at)?;
-                    self.expect_end(chapter, at)?;
+                    let span = Span::from(chapter);
+                    let body = self.commented_block(span, at, Inside::Markers)?;
+                    self.expect_end(span, at)?;
                     nodes.push(Node::Unsolved { chapter, body });
+                }
+                Marker::UnsolvedAllow(chapter, lint) => {
+                    let indent = &line[..line.len() - line.trim_start().len()];
+                    nodes.push(Node::Unsolved {
+                        chapter,
+                        body: vec![Node::Line(format!(
+                            "{indent}#[allow({lint})] // until your code uses it, in chapter {chapter}"
+                        ))],
+                    });
                 }
                 Marker::Listing(name) => {
                     let body = self.nodes(Some(Closing::Listing))?;
                     nodes.push(Node::Listing { name, body });
                 }
-                Marker::Exercise(chapter, id, title) => {
+                Marker::Exercise(span, id, title) => {
                     let indent = line[..line.len() - line.trim_start().len()].to_string();
-                    let solution = self.nodes(Some(Closing::Chapter(chapter)))?;
-                    match self.lines.get(self.pos).map(|l| whole_line_marker(l, self.syntax)) {
-                        Some(Some(Ok(Marker::Before(c)))) if c == chapter => self.pos += 1,
-                        _ => {
-                            return Err(self.error(
-                                at,
-                                format!("exercise `{id}` needs a `[ch{chapter:02} before]` line before its end"),
-                            ))
-                        }
+                    let solution = self.region_body(span, at)?;
+                    if !self.at_before(span) {
+                        return Err(self.error(
+                            at,
+                            format!("exercise `{id}` needs a `[{span} before]` line before its end"),
+                        ));
                     }
-                    let before = self.before_block(chapter, at)?;
-                    self.expect_end(chapter, at)?;
+                    self.pos += 1;
+                    let before = self.commented_block(span, at, Inside::CodeOnly)?;
+                    self.expect_end(span, at)?;
                     nodes.push(Node::Exercise {
-                        exercise: Exercise { chapter, id, title },
+                        exercise: Exercise {
+                            chapter: span.from,
+                            id,
+                            title,
+                        },
+                        until: span.until,
                         indent,
                         solution,
                         before,
@@ -430,9 +597,9 @@ impl Parser<'_> {
         }
         match closing {
             None => Ok(nodes),
-            Some(Closing::Chapter(c)) => Err(self.error(
+            Some(Closing::Region(s)) => Err(self.error(
                 start,
-                format!("region of ch{c:02} is never closed with `[ch{c:02} end]`"),
+                format!("region of {s} is never closed with `[{s} end]`"),
             )),
             Some(Closing::Listing) => {
                 Err(self.error(start, "listing is never closed with `[listing end]`"))
@@ -440,34 +607,72 @@ impl Parser<'_> {
         }
     }
 
-    /// The commented-out before version: every line up to the end marker starts with `//~`.
-    fn before_block(&mut self, chapter: u32, at: usize) -> Result<Vec<Node>, Error> {
+    /// The code of a region up to its `before` or `end` line: plain code, or, for an interval,
+    /// commented code (the finished runtime does not have it).
+    fn region_body(&mut self, span: Span, at: usize) -> Result<Vec<Node>, Error> {
+        if span.commented() {
+            self.commented_block(span, at, Inside::Markers)
+        } else {
+            self.nodes(Some(Closing::Region(span)))
+        }
+    }
+
+    fn at_before(&self, span: Span) -> bool {
+        matches!(
+            self.lines.get(self.pos).map(|l| whole_line_marker(l, self.syntax)),
+            Some(Some(Ok(Marker::Before(s)))) if s == span
+        )
+    }
+
+    /// Lines commented out with `//~`, up to the region's `before` or `end` line, parsed as the
+    /// code they hold. Markers in it are plain lines, never commented ones.
+    fn commented_block(&mut self, span: Span, at: usize, inside: Inside) -> Result<Vec<Node>, Error> {
         let mut text = Vec::new();
         let mut offsets = Vec::new();
         while let Some(line) = self.lines.get(self.pos) {
-            if let Some(Ok(Marker::End(c))) = whole_line_marker(line, self.syntax) {
-                if c == chapter {
-                    break;
-                }
+            if self.closes(self.pos, span) {
+                break;
             }
-            match uncomment(line, self.syntax) {
-                Some(inner) => text.push(inner),
-                None if line.trim().is_empty() => text.push(String::new()),
-                None => {
+            let kept = if whole_line_marker(line, self.syntax).is_some() {
+                if inside == Inside::CodeOnly {
                     return Err(self.error(
                         self.pos,
-                        format!(
-                            "lines of a before version start with `{}~`",
-                            self.syntax.comment
-                        ),
-                    ))
+                        "a marker inside a before version: a before version holds code only \
+                         (code a later chapter replaces is an interval, `[chAA..chBB]`)",
+                    ));
                 }
-            }
+                line.to_string()
+            } else if let Some(code) = uncomment(line, self.syntax) {
+                let tilde = format!("{}~", self.syntax.comment);
+                let nested = code.trim_start().starts_with(&tilde)
+                    || whole_line_marker(&code, self.syntax).is_some()
+                    || trailing_marker(&code, self.syntax).is_some();
+                if nested {
+                    return Err(self.error(
+                        self.pos,
+                        "a marker commented out inside another region: markers are flat \
+                         (write a region's markers as plain lines, and code a later chapter \
+                         replaces as an interval, `[chAA..chBB]`)",
+                    ));
+                }
+                code
+            } else if line.trim().is_empty() {
+                String::new()
+            } else {
+                return Err(self.error(
+                    self.pos,
+                    format!(
+                        "lines of a before version or an interval start with `{}~`",
+                        self.syntax.comment
+                    ),
+                ));
+            };
+            text.push(kept);
             offsets.push(self.offsets[self.pos]);
             self.pos += 1;
         }
         if self.pos >= self.lines.len() {
-            return Err(self.error(at, format!("exercise of ch{chapter:02} is never closed")));
+            return Err(self.error(at, format!("region of {span} is never closed")));
         }
         let refs: Vec<&str> = text.iter().map(String::as_str).collect();
         let mut inner = Parser {
@@ -480,19 +685,19 @@ impl Parser<'_> {
         inner.nodes(None)
     }
 
-    fn expect_end(&mut self, chapter: u32, at: usize) -> Result<(), Error> {
+    fn expect_end(&mut self, span: Span, at: usize) -> Result<(), Error> {
         match self
             .lines
             .get(self.pos)
             .map(|l| whole_line_marker(l, self.syntax))
         {
-            Some(Some(Ok(Marker::End(c)))) if c == chapter => {
+            Some(Some(Ok(Marker::End(s)))) if s == span => {
                 self.pos += 1;
                 Ok(())
             }
             _ => Err(self.error(
                 at,
-                format!("region of ch{chapter:02} is never closed with `[ch{chapter:02} end]`"),
+                format!("region of {span} is never closed with `[{span} end]`"),
             )),
         }
     }
@@ -500,7 +705,7 @@ impl Parser<'_> {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Closing {
-    Chapter(u32),
+    Region(Span),
     Listing,
 }
 
@@ -566,14 +771,10 @@ fn render(nodes: &[Node], chapter: u32, mode: Mode, comment: &str, out: &mut Ren
                     out.lines.push(line.clone());
                 }
             }
-            Node::Added {
-                chapter: from,
-                body,
-                before,
-            } => {
-                if *from <= chapter {
+            Node::Added { span, body, before } => {
+                if span.contains(chapter) {
                     render(body, chapter, mode, comment, out);
-                } else {
+                } else if chapter < span.from {
                     render(before, chapter, mode, comment, out);
                 }
             }
@@ -589,10 +790,14 @@ fn render(nodes: &[Node], chapter: u32, mode: Mode, comment: &str, out: &mut Ren
             }
             Node::Exercise {
                 exercise,
+                until,
                 indent,
                 solution,
                 before,
             } => {
+                if until.is_some_and(|until| chapter >= until) {
+                    continue;
+                }
                 let start = out.lines.len();
                 let current = exercise.chapter == chapter;
                 if exercise.chapter < chapter || (current && mode == Mode::Reference) {
@@ -632,14 +837,17 @@ mod cgroups; // [ch04]
 fn mounts() {}
 // [ch03 end]
 fn root() {
+    // [ch01..ch03 exercise chroot: Change the root directory]
+    //~ chroot();
+    // [ch01..ch03 before]
+    //~ nothing();
+    // [ch01..ch03 end]
+    // [ch03]
     // [ch03 exercise pivot: Pivot the root]
     pivot_root();
     // [ch03 before]
-    //~ // [ch01 exercise chroot: Change the root directory]
     //~ chroot();
-    //~ // [ch01 before]
-    //~ //~ nothing();
-    //~ // [ch01 end]
+    // [ch03 end]
     // [ch03 end]
 }
 ";
@@ -691,7 +899,7 @@ fn root() {
     fn exercises_and_chapters_are_listed() {
         let source = Source::parse("t.rs", SOURCE, RS).unwrap();
         let ids: Vec<String> = source.exercises().into_iter().map(|e| e.id).collect();
-        assert_eq!(ids, ["uts", "pivot", "chroot"]);
+        assert_eq!(ids, ["uts", "chroot", "pivot"]);
         assert_eq!(source.chapters().into_iter().collect::<Vec<_>>(), [1, 3, 4]);
     }
 
@@ -737,6 +945,54 @@ fn root() {
         assert!(Source::parse("t.rs", "// [chapter notes]\n// [1] see\n", RS).is_ok());
         let bare = "// [ch01 exercise a: A]\nx\n// [ch01 before]\nplain code\n// [ch01 end]\n";
         assert_eq!(Source::parse("t.rs", bare, RS).unwrap_err().line, 4);
+        for backwards in ["// [ch03..ch01]\n//~ x\n// [ch03..ch01 end]\n", "// [ch01..ch02 file]\n"] {
+            assert!(Source::parse("t.rs", backwards, RS).is_err(), "{backwards:?}");
+        }
+    }
+
+    #[test]
+    fn markers_are_flat() {
+        // A marker inside a before version, commented out or not, is an error where it is.
+        let nested = "// [ch03]\nnew();\n// [ch03 before]\n//~ // [ch02]\n//~ old();\n//~ // [ch02 end]\n// [ch03 end]\n";
+        let err = Source::parse("t.rs", nested, RS).unwrap_err();
+        assert_eq!(err.line, 4);
+        assert!(err.message.contains("flat"), "{}", err.message);
+        let plain = "// [ch03]\nnew();\n// [ch03 before]\n// [ch02 unsolved allow(dead_code)]\n//~ old();\n// [ch03 end]\n";
+        let err = Source::parse("t.rs", plain, RS).unwrap_err();
+        assert_eq!(err.line, 4);
+        assert!(err.message.contains("before version holds code only"), "{}", err.message);
+        let twice = "// [ch01..ch02]\n//~ //~ x\n// [ch01..ch02 end]\n";
+        assert_eq!(Source::parse("t.rs", twice, RS).unwrap_err().line, 2);
+        // In an interval, markers are plain lines.
+        let inside = "// [ch01..ch03]\n//~ fn old() {}\n// [ch02 unsolved allow(dead_code)]\n//~ fn tool() {}\n// [ch01..ch03 end]\n";
+        let source = Source::parse("t.rs", inside, RS).unwrap();
+        let text = |c, m| source.render(c, m).unwrap().text();
+        assert_eq!(
+            text(2, Mode::Starter),
+            "fn old() {}\n#[allow(dead_code)] // until your code uses it, in chapter 2\nfn tool() {}\n"
+        );
+        assert_eq!(text(2, Mode::Reference), "fn old() {}\nfn tool() {}\n");
+        assert_eq!(text(3, Mode::Starter), "\n");
+    }
+
+    #[test]
+    fn intervals_last_until_the_chapter_that_replaces_them() {
+        let source = "// [ch01..ch02]\n//~ wait(child);\n// [ch01..ch02 end]\n// [ch02]\nloop_on_signals();\n// [ch02 end]\n";
+        let source = Source::parse("t.rs", source, RS).unwrap();
+        let text = |chapter, mode| source.render(chapter, mode).unwrap().text();
+        assert_eq!(text(1, Mode::Starter), "wait(child);\n");
+        assert_eq!(text(1, Mode::Reference), "wait(child);\n");
+        assert_eq!(text(2, Mode::Starter), "loop_on_signals();\n");
+        assert_eq!(text(5, Mode::Reference), "loop_on_signals();\n");
+        assert_eq!(source.chapters().into_iter().collect::<Vec<_>>(), [1, 2]);
+    }
+
+    #[test]
+    fn marker_lines_are_counted() {
+        let lines = MarkerLines::count(SOURCE, RS);
+        assert_eq!(lines.total, SOURCE.lines().count());
+        assert_eq!(lines.markers, 14);
+        assert_eq!(lines.commented, 5);
     }
 
     #[test]

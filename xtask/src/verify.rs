@@ -213,7 +213,21 @@ fn consistency(root: &Path) -> Result<()> {
             continue;
         }
         let headings = book::chapter_headings(root, &chapter.page())?;
+        let page = fs::read_to_string(root.join("book/src").join(chapter.page()))?;
         for (path, e) in &ours {
+            // The book's section says where the TODO is: a learner opens the file it names.
+            let named = files_named(&section_text(&page, &e.title));
+            let wanted = located.iter().find(|l| l.id == e.id).map(|l| l.path.as_str());
+            if let Some(wanted) = wanted {
+                if !named.iter().any(|n| n == wanted) {
+                    problems.push(format!(
+                        "book/src/{}: the section \"{}\" should name `{wanted}`, where its TODO is (it names {:?})",
+                        chapter.page(),
+                        e.title,
+                        named
+                    ));
+                }
+            }
             if !headings.contains(&e.title) {
                 problems.push(format!(
                     "solutions/{path}: exercise `{}` is titled \"{}\", which is no heading of book/src/{}",
@@ -256,10 +270,78 @@ fn consistency(root: &Path) -> Result<()> {
             CHAPTERS.len(),
             exercises.len()
         );
+        marker_shares(root, &reference)?;
         Ok(())
     } else {
         bail!("{}", problems.join("\n"))
     }
+}
+
+/// The text of the section headed `title` in a page, up to the next heading of its level or above.
+fn section_text(page: &str, title: &str) -> String {
+    let mut level = None;
+    let mut text = String::new();
+    for line in page.lines() {
+        let hashes = line.chars().take_while(|&c| c == '#').count();
+        let heading = hashes > 0 && line[hashes..].starts_with(' ');
+        match level {
+            None if heading && line[hashes..].trim() == title => level = Some(hashes),
+            Some(l) if heading && hashes <= l => break,
+            Some(_) => {
+                text.push_str(line);
+                text.push('\n');
+            }
+            None => {}
+        }
+    }
+    text
+}
+
+/// The source files a text names as `` `src/...rs` ``.
+fn files_named(text: &str) -> Vec<String> {
+    text.split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|quoted| quoted.starts_with("src/") && quoted.ends_with(".rs"))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Prints, per file of the reference, the share of its lines that are markers or code commented
+/// out for earlier chapters: where the chapters make the reference harder to read.
+fn marker_shares(root: &Path, reference: &gen::Reference) -> Result<()> {
+    let mut rows = Vec::new();
+    let mut all = crate::markers::MarkerLines::default();
+    for path in reference.files.keys() {
+        let text = fs::read_to_string(root.join("solutions").join(path))?;
+        let Some(syntax) = crate::markers::Syntax::for_path(path) else {
+            continue;
+        };
+        let lines = crate::markers::MarkerLines::count(&text, syntax);
+        all.total += lines.total;
+        all.markers += lines.markers;
+        all.commented += lines.commented;
+        rows.push((path.clone(), lines));
+    }
+    rows.sort_by(|a, b| b.1.share().total_cmp(&a.1.share()));
+    println!("marker lines per file (markers + commented-out code, of all lines):");
+    for (path, lines) in rows.iter().filter(|(_, l)| l.markers + l.commented > 0) {
+        println!(
+            "  {:>5.1} %  {:>3} + {:>3} of {:>4}  solutions/{path}",
+            lines.share(),
+            lines.markers,
+            lines.commented,
+            lines.total
+        );
+    }
+    println!(
+        "  {:>5.1} %  {:>3} + {:>3} of {:>4}  in all",
+        all.share(),
+        all.markers,
+        all.commented,
+        all.total
+    );
+    Ok(())
 }
 
 /// `Section::new(1, "Exit statuses")` → (1, "Exit statuses").

@@ -1,7 +1,7 @@
-/// Makes `rootfs` the root directory of the calling process, and moves it there.
+/// Makes `rootfs` the root directory of the container: the directory the command and everything
+/// it starts see as `/`.
 ///
-/// Runs in the container's first process, before it executes the command, so the command and
-/// everything it starts find their files in `rootfs`.
+/// Runs in the container's first process, before it executes the command.
 pub fn enter(rootfs: &Path) -> sys::Result<()> {
     // TODO(chapter 1): Change the root directory
     //   (the book: chapter 1, "Change the root directory")

@@ -1,12 +1,12 @@
-/// Waits for the container to end, passing on the signals minidock receives meanwhile, and turns
-/// how it ended into minidock's exit status.
-fn wait(child: Pid, signals: &mut Signals) -> Result<u8> {
+/// Waits for the container's first process to end, passing on the signals minidock receives
+/// meanwhile, and returns how it ended.
+fn wait_passing_signals(child: Pid, signals: &mut Signals) -> Result<sys::Ended> {
     loop {
         match signals.next().map_err(Error::Wait)? {
             Event::Signal(signal) => forward(child, signal),
             Event::ChildEnded => {
                 if let Some(ended) = sys::try_waitpid(child).map_err(Error::Wait)? {
-                    return Ok(exit::for_ended(ended));
+                    return Ok(ended);
                 }
             }
         }

@@ -19,5 +19,5 @@ fn pivot(rootfs: &Path) -> sys::Result<()> {
     sys::umount_detach(&old_root)?;
     sys::rmdir(&old_root)?;
     // Now that `/` is the container's own, it gets its own filesystems.
-    crate::mounts::prepare()
+    mounts::prepare()
 }

@@ -4,7 +4,7 @@ fn pivot(rootfs: &Path) -> sys::Result<()> {
     //   (the book: chapter 3, "Pivot to the new root")
     // Bind `rootfs` onto itself, pivot_root(2) into it with the old root put in `OLD_ROOT`,
     // then detach and remove the old root, and mount the container's own filesystems with
-    // `crate::mounts::prepare`. Until then the container is chrooted, as in chapter 1.
+    // `mounts::prepare`. Until then the container is chrooted, as in chapter 1.
     sys::chroot(rootfs)?;
     sys::chdir(Path::new("/"))
 }

@@ -1,31 +1,42 @@
 //! minidock: a small container runtime, written chapter by chapter in the workshop.
 //!
 //! This file only wires the parts together: parse the command line, run the command, and turn the
-//! outcome into an exit status. Everything else lives in a module named after the kernel concept
-//! it deals with.
+//! outcome into an exit status. The rest is one folder per concept, in layers: each uses only
+//! what is below it, never what is above.
+//!
+//! ```text
+//!   main         parse, execute, print the error, exit
+//!    │
+//!   cli          the command line: clap's structs, nothing else
+//!   commands     one file per command (`run`): options → config, then the container's phases
+//!    │
+//!   container    the container from outside: prepare, spawn, set up, release, wait, clean up
+//!    │
+//!   process      the container's first process, --init, exec, the handshake, signals, exit
+//!    │           statuses
+//!    │
+//!   namespaces   rootfs                     what the kernel isolates, one each
+//!    │
+//!   config       what a container is made of, shaped after the OCI runtime spec
+//!    │
+//!   sys          the narrating wrappers of the system calls: uses nothing of minidock's
+//! ```
 
 mod cli;
+mod commands;
 mod config;
-mod exec;
-mod exit;
-mod handshake;
-mod init;
-#[allow(dead_code)] // until your code calls it, in chapter 3
-mod mounts;
+mod container;
 mod namespaces;
-mod reaper;
+mod process;
 mod rootfs;
-mod run;
-mod signals;
 mod sys;
-mod uts;
 
 use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
 
-use cli::{Cli, Command};
+use cli::Cli;
 
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
@@ -42,10 +53,7 @@ fn main() -> ExitCode {
     if std::env::var_os("MINIDOCK_EXPLAIN_CLOCK").is_some() {
         sys::set_explain_clock(started);
     }
-    let outcome = match &cli.command {
-        Command::Run(args) => run::run(args),
-    };
-    match outcome {
+    match commands::execute(&cli.command, &cli.root) {
         Ok(status) => ExitCode::from(status),
         Err(err) => {
             let status = err.exit_status();
@@ -94,5 +102,5 @@ fn usage_error(err: clap::Error, program: &str) -> u8 {
         format!("{program} --help")
     };
     eprintln!("minidock: {message}\nSee '{help}'.");
-    exit::FAILED
+    process::exit::FAILED
 }

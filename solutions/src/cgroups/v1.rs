@@ -9,11 +9,10 @@ use std::path::{Path, PathBuf};
 use nix::unistd::Pid;
 
 use super::layout::Hierarchy;
-// [ch04 unsolved]
-//~ #[allow(unused_imports)] // until your code uses it, in chapter 4
-// [ch04 end]
-use super::limits::CPU_PERIOD_US;
-use super::{read_keyed, read_number, Error, Resources, Result, Stats, View};
+// [ch04 unsolved allow(unused_imports)]
+use crate::config::resources::CPU_PERIOD_US;
+use super::{read_keyed, read_number, Error, Result, Stats, View};
+use crate::config::Resources;
 use crate::sys;
 
 pub struct Cgroup {

@@ -18,7 +18,6 @@
 
 mod layout;
 pub mod ledger;
-pub mod limits;
 mod v1;
 mod v2;
 
@@ -26,8 +25,7 @@ use std::path::{Path, PathBuf};
 
 use nix::unistd::Pid;
 
-pub use limits::Resources;
-
+use crate::config::Resources;
 use crate::sys;
 
 /// Something went wrong with the container's cgroup.
@@ -71,7 +69,7 @@ pub trait Cgroup {
     /// Writes the limits, each to its file, once.
     fn apply(&self, resources: &Resources) -> Result<()>;
     /// Moves process `pid` into the cgroup.
-    #[allow(dead_code)] // until your code calls it, in chapter 4
+    #[allow(dead_code)] // until your code uses it, in chapter 4
     fn add(&self, pid: Pid) -> Result<()>;
     /// What the kernel counts for it now.
     fn stats(&self) -> Result<Stats>;

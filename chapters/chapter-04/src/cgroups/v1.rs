@@ -8,9 +8,10 @@ use std::path::{Path, PathBuf};
 use nix::unistd::Pid;
 
 use super::layout::Hierarchy;
+use super::{read_keyed, read_number, Error, Result, Stats, View};
 #[allow(unused_imports)] // until your code uses it, in chapter 4
-use super::limits::CPU_PERIOD_US;
-use super::{read_keyed, read_number, Error, Resources, Result, Stats, View};
+use crate::config::resources::CPU_PERIOD_US;
+use crate::config::Resources;
 use crate::sys;
 
 pub struct Cgroup {

@@ -1,0 +1,18 @@
+//! The container's root filesystem: the directory it sees as `/`.
+
+use std::path::Path;
+
+use crate::sys;
+
+/// Makes `rootfs` the root directory of the container: the directory the command and everything
+/// it starts see as `/`.
+///
+/// Runs in the container's first process, before it executes the command.
+pub fn enter(rootfs: &Path) -> sys::Result<()> {
+    // TODO(chapter 1): Change the root directory
+    //   (the book: chapter 1, "Change the root directory")
+    // Make `rootfs` this process's `/` with `sys::chroot`, then `sys::chdir` to the new `/`:
+    // chroot does not move the working directory, which would stay in the host's tree.
+    let _ = rootfs;
+    Ok(())
+}

@@ -1,0 +1,28 @@
+//! Namespaces, and what lives in them.
+
+use nix::sched::CloneFlags;
+
+use super::{call, shell_quote, Result};
+
+/// The `unshare(1)` option that asks for the same namespace as a `CLONE_NEW*` flag.
+pub(super) fn unshare_option(flag: CloneFlags) -> Option<&'static str> {
+    Some(match flag {
+        CloneFlags::CLONE_NEWUTS => "--uts",
+        CloneFlags::CLONE_NEWPID => "--pid",
+        CloneFlags::CLONE_NEWNS => "--mount",
+        CloneFlags::CLONE_NEWIPC => "--ipc",
+        CloneFlags::CLONE_NEWNET => "--net",
+        CloneFlags::CLONE_NEWUSER => "--user",
+        CloneFlags::CLONE_NEWCGROUP => "--cgroup",
+        _ => return None,
+    })
+}
+
+/// `sethostname(2)`: sets the host name of the calling process's UTS namespace.
+pub fn sethostname(name: &str) -> Result<()> {
+    call(
+        format!("sethostname({name:?})"),
+        &format!("hostname {}", shell_quote(name)),
+        || nix::unistd::sethostname(name),
+    )
+}

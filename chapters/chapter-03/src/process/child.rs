@@ -1,0 +1,71 @@
+//! The container's first process, from `clone(2)` to `execve(2)`.
+//!
+//! This code runs in the child that minidock cloned, already inside its new namespaces. It waits
+//! for minidock's go-ahead, prepares the container from the inside, and then becomes the command
+//! (or, with `--init`, the init that starts it). It never returns on success; on failure it tells
+//! minidock why (see `handshake`) and exits.
+
+use crate::config::Config;
+use crate::namespaces::uts;
+use crate::process::exec;
+use crate::process::exit;
+use crate::process::handshake::{ContainerEnd, ToContainer, ToMinidock};
+use crate::process::init;
+use crate::{rootfs, sys};
+use nix::sys::signal::Signal;
+
+/// What the container's first process is handed when it is cloned: the configuration, and what
+/// minidock prepared for it from outside. Chapters add fields.
+pub struct ChildArgs<'a> {
+    pub config: &'a Config,
+}
+
+/// The child's whole life. The return value is its exit status, seen only if something failed.
+pub fn main(args: &ChildArgs, channel: ContainerEnd) -> isize {
+    sys::set_role(sys::Role::Container);
+    // If minidock dies, the container dies with it, rather than run on with nobody to wait for
+    // it.
+    if sys::set_parent_death_signal(Signal::SIGKILL).is_err() {
+        return exit::FAILED.into();
+    }
+    match channel.recv() {
+        Ok(Some(ToContainer::Continue)) => {}
+        // minidock is gone, or said something else: nobody is left to report to.
+        Ok(None) | Err(_) => return 1,
+    }
+    // minidock may have died after its go-ahead but before the prctl above took effect, when
+    // the kernel had no death signal to send yet. Its end of the channel is closed then.
+    if channel.peer_is_gone() {
+        return 1;
+    }
+    let failure = match setup(args) {
+        // With --init, this process stays as the container's init, and the command is its child.
+        Ok(()) if args.config.init => return init::main(args.config, channel),
+        Ok(()) => return exec::start(args.config, &channel),
+        Err(err) => ToMinidock::SetupFailed {
+            detail: err.to_string(),
+        },
+    };
+    // If even this fails, minidock sees end-of-file and then this exit status: docker's status
+    // for "the runtime failed", not one the command could have chosen.
+    let _ = channel.send(&failure);
+    exit::FAILED.into()
+}
+
+/// Prepares the container from the inside: its namespaces and host name, then the root
+/// filesystem (with its view of its cgroups, from chapter 4), then the working directory (which
+/// only exists once the root is in place).
+fn setup(args: &ChildArgs) -> sys::Result<()> {
+    let config = args.config;
+    uts::set_hostname(&config.hostname)?;
+    rootfs::enter(&config.root.path)?;
+    if config.process.cwd != std::path::Path::new("/") {
+        // docker creates a missing working directory rather than failing.
+        sys::mkdir_all(&config.process.cwd)?;
+        sys::chdir(&config.process.cwd)?;
+    }
+    // A new session, without the terminal: a Ctrl-C typed there reaches minidock only, which
+    // passes it on once, rather than also reaching the container directly.
+    sys::setsid()?;
+    Ok(())
+}

@@ -1,0 +1,197 @@
+//! Files, directories and mounts.
+
+use std::path::Path;
+
+use super::{call, errno_of, shell_quote, Result};
+
+/// `chroot(2)`: makes `path` the root directory (`/`) of the calling process.
+///
+/// The container's root until chapter 3, whose `pivot_root` replaces it.
+#[allow(dead_code)] // unused until your chapter 1 code calls it, and once chapter 3's replaces it
+pub fn chroot(path: &Path) -> Result<()> {
+    call(
+        format!("chroot({path:?})"),
+        &format!("chroot {}", shell_quote(&path.to_string_lossy())),
+        || nix::unistd::chroot(path),
+    )
+}
+
+/// `chdir(2)`: changes the calling process's working directory.
+pub fn chdir(path: &Path) -> Result<()> {
+    call(
+        format!("chdir({path:?})"),
+        &format!("cd {}", shell_quote(&path.to_string_lossy())),
+        || nix::unistd::chdir(path),
+    )
+}
+
+/// `mkdir(2)` for `path` and each missing parent, like `mkdir -p`. Existing directories are fine.
+pub fn mkdir_all(path: &Path) -> Result<()> {
+    call(
+        format!("mkdir_all({path:?})"),
+        &format!("mkdir -p {}", shell_quote(&path.to_string_lossy())),
+        || std::fs::create_dir_all(path).map_err(errno_of),
+    )
+}
+
+/// `mount(2)`: attaches a filesystem (`fstype` from `source`) at `target`, or, with only flags,
+/// changes how an existing mount behaves (its propagation, read-only...).
+pub fn mount(
+    source: Option<&str>,
+    target: &Path,
+    fstype: Option<&str>,
+    flags: nix::mount::MsFlags,
+    data: Option<&str>,
+) -> Result<()> {
+    let names: Vec<&str> = flags.iter_names().map(|(name, _)| name).collect();
+    let flag_text = if names.is_empty() {
+        "0".to_string()
+    } else {
+        names.join(" | ")
+    };
+    call(
+        format!(
+            "mount({:?}, {target:?}, {:?}, {flag_text}, {:?})",
+            source.unwrap_or(""),
+            fstype.unwrap_or(""),
+            data.unwrap_or("")
+        ),
+        &mount_command(source, target, fstype, flags, data),
+        || nix::mount::mount(source, target, fstype, flags, data),
+    )
+}
+
+/// The `mount(8)` command that does what a `mount(2)` call does, for `--explain`.
+fn mount_command(
+    source: Option<&str>,
+    target: &Path,
+    fstype: Option<&str>,
+    flags: nix::mount::MsFlags,
+    data: Option<&str>,
+) -> String {
+    use nix::mount::MsFlags as F;
+    let target = shell_quote(&target.to_string_lossy());
+    let recursive = if flags.contains(F::MS_REC) { "r" } else { "" };
+    for (flag, word) in [
+        (F::MS_PRIVATE, "private"),
+        (F::MS_SHARED, "shared"),
+        (F::MS_SLAVE, "slave"),
+    ] {
+        if flags.contains(flag) {
+            return format!("mount --make-{recursive}{word} {target}");
+        }
+    }
+    let mut options: Vec<String> = Vec::new();
+    if flags.contains(F::MS_REMOUNT) {
+        options.push("remount".into());
+    }
+    for (flag, word) in [
+        (F::MS_RDONLY, "ro"),
+        (F::MS_NOSUID, "nosuid"),
+        (F::MS_NODEV, "nodev"),
+        (F::MS_NOEXEC, "noexec"),
+        (F::MS_STRICTATIME, "strictatime"),
+    ] {
+        if flags.contains(flag) {
+            options.push(word.into());
+        }
+    }
+    options.extend(data.map(str::to_string));
+    let options = if options.is_empty() {
+        String::new()
+    } else {
+        format!(" -o {}", shell_quote(&options.join(",")))
+    };
+    let source = shell_quote(source.unwrap_or("none"));
+    if flags.contains(F::MS_BIND) {
+        let bind = if recursive.is_empty() {
+            "--bind"
+        } else {
+            "--rbind"
+        };
+        return format!("mount {bind}{options} {source} {target}");
+    }
+    let kind = fstype.map(|t| format!(" -t {t}")).unwrap_or_default();
+    format!("mount{kind}{options} {source} {target}")
+}
+
+/// `umount2(2)` with `MNT_DETACH`: detaches the mount at `target` now, and lets the kernel free
+/// it once nothing uses it any more.
+#[allow(dead_code)] // until your code uses it, in chapter 3
+pub fn umount_detach(target: &Path) -> Result<()> {
+    call(
+        format!("umount2({target:?}, MNT_DETACH)"),
+        &format!("umount -l {}", shell_quote(&target.to_string_lossy())),
+        || nix::mount::umount2(target, nix::mount::MntFlags::MNT_DETACH),
+    )
+}
+
+/// `pivot_root(2)`: makes the mount at `new_root` the root of the calling process's mount
+/// namespace, and moves the old root to `put_old`, a directory under `new_root`.
+#[allow(dead_code)] // until your code uses it, in chapter 3
+pub fn pivot_root(new_root: &Path, put_old: &Path) -> Result<()> {
+    call(
+        format!("pivot_root({new_root:?}, {put_old:?})"),
+        &format!(
+            "pivot_root {} {}",
+            shell_quote(&new_root.to_string_lossy()),
+            shell_quote(&put_old.to_string_lossy())
+        ),
+        || nix::unistd::pivot_root(new_root, put_old),
+    )
+}
+
+/// `rmdir(2)`: removes an empty directory.
+#[allow(dead_code)] // until your code uses it, in chapter 3
+pub fn rmdir(path: &Path) -> Result<()> {
+    call(
+        format!("rmdir({path:?})"),
+        &format!("rmdir {}", shell_quote(&path.to_string_lossy())),
+        || std::fs::remove_dir(path).map_err(errno_of),
+    )
+}
+
+/// `mknod(2)` for a character device: a file that stands for the driver numbered
+/// `major`:`minor`.
+#[allow(dead_code)] // until your code uses it, in chapter 3
+pub fn mknod_char(path: &Path, major: u64, minor: u64) -> Result<()> {
+    use nix::sys::stat::{makedev, Mode, SFlag};
+    call(
+        format!("mknod({path:?}, S_IFCHR, makedev({major}, {minor}))"),
+        &format!(
+            "mknod {} c {major} {minor}",
+            shell_quote(&path.to_string_lossy())
+        ),
+        || nix::sys::stat::mknod(path, SFlag::S_IFCHR, Mode::empty(), makedev(major, minor)),
+    )
+}
+
+/// `chmod(2)`: sets the permission bits of `path` to exactly `mode`.
+#[allow(dead_code)] // until your code uses it, in chapter 3
+pub fn chmod(path: &Path, mode: u32) -> Result<()> {
+    call(
+        format!("chmod({path:?}, {mode:#o})"),
+        &format!("chmod {mode:o} {}", shell_quote(&path.to_string_lossy())),
+        || {
+            nix::sys::stat::fchmodat(
+                nix::fcntl::AT_FDCWD,
+                path,
+                nix::sys::stat::Mode::from_bits_truncate(mode),
+                nix::sys::stat::FchmodatFlags::FollowSymlink,
+            )
+        },
+    )
+}
+
+/// `symlink(2)`: makes `link` a symbolic link to `target`.
+pub fn symlink(target: &str, link: &Path) -> Result<()> {
+    call(
+        format!("symlink({target:?}, {link:?})"),
+        &format!(
+            "ln -s {} {}",
+            shell_quote(target),
+            shell_quote(&link.to_string_lossy())
+        ),
+        || std::os::unix::fs::symlink(target, link).map_err(errno_of),
+    )
+}

@@ -1,0 +1,289 @@
+//! Processes and signals: starting the container's processes, waiting for them, signalling them.
+
+use std::convert::Infallible;
+use std::ffi::{CStr, CString};
+use std::os::fd::OwnedFd;
+
+use nix::errno::Errno;
+use nix::sched::CloneFlags;
+use nix::sys::socket::{AddressFamily, SockFlag, SockType};
+use nix::unistd::Pid;
+
+use super::namespaces::unshare_option;
+use super::{call, explain, shell_quote, Error, Result};
+
+/// `socketpair(2)`: two connected sockets, one for each side of the setup handshake.
+///
+/// `SOCK_SEQPACKET` keeps message boundaries, so one `send` is one `recv`. `SOCK_CLOEXEC` closes
+/// the container's end by itself when the container executes its command: minidock reads that
+/// end-of-file as "the command is running" (see `handshake`).
+pub fn socketpair() -> Result<(OwnedFd, OwnedFd)> {
+    call(
+        "socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC)".into(),
+        "",
+        || {
+            nix::sys::socket::socketpair(
+                AddressFamily::Unix,
+                SockType::SeqPacket,
+                None,
+                SockFlag::SOCK_CLOEXEC,
+            )
+        },
+    )
+}
+
+/// `clone(2)`: starts a child process running `child`, in the new namespaces `flags` asks for.
+///
+/// Unlike `fork(2)`, clone lets the child be born inside new namespaces, which matters for the PID
+/// namespace: only a process created in it can be its pid 1. The child gets a copy of minidock's
+/// memory, like after fork, and runs `child` on `stack`; its return value is its exit status.
+/// `SIGCHLD` asks the kernel to notify minidock when the child ends, so `waitpid` works as usual.
+///
+/// # Safety
+/// Two promises, as with `fork(2)` and more:
+/// - minidock is single-threaded when it calls this (it never starts a thread): the child gets
+///   only the calling thread, and would deadlock on any lock another thread held (the allocator's,
+///   stdout's).
+/// - `stack` is large enough for everything `child` does: it has no guard page, so overflowing it
+///   would silently corrupt the child's copy of the heap instead of crashing. The child's setup is
+///   short and never recurses deeply.
+pub unsafe fn clone(
+    child: Box<dyn FnMut() -> isize + '_>,
+    stack: &mut [u8],
+    flags: CloneFlags,
+) -> Result<Pid> {
+    let names: Vec<&str> = flags
+        .iter_names()
+        .map(|(name, _)| name)
+        .chain(["SIGCHLD"])
+        .collect();
+    let options: Vec<&str> = flags.iter().filter_map(unshare_option).collect();
+    let shell = if options.is_empty() {
+        "a plain fork: ( COMMAND & )".to_string()
+    } else {
+        format!("unshare {} --fork", options.join(" "))
+    };
+    call(format!("clone({})", names.join(" | ")), &shell, || {
+        // SAFETY: the caller keeps both promises above. `stack` need only be valid during the
+        // call: the child runs on its own copy of minidock's whole address space.
+        unsafe { nix::sched::clone(child, stack, flags, Some(libc::SIGCHLD)) }
+    })
+}
+
+/// `close_range(2)` with `CLOSE_RANGE_CLOEXEC`: marks every descriptor from `first` on
+/// close-on-exec, so the command starts with only the ones below it (stdin, stdout, stderr).
+pub fn close_range_on_exec(first: u32) -> Result<()> {
+    call(
+        format!("close_range({first}, ~0, CLOSE_RANGE_CLOEXEC)"),
+        "",
+        || {
+            // SAFETY: close_range only changes flags of this process's descriptors.
+            let ret = unsafe {
+                libc::syscall(
+                    libc::SYS_close_range,
+                    first,
+                    u32::MAX,
+                    libc::CLOSE_RANGE_CLOEXEC,
+                )
+            };
+            Errno::result(ret).map(drop)
+        },
+    )
+}
+
+/// `execve(2)`: replaces the calling process with `path`, run with `argv` and `envp`.
+///
+/// It only returns if the kernel refused; the error number says why.
+pub fn execve(path: &CStr, argv: &[CString], envp: &[CString]) -> Result<Infallible> {
+    let words = |list: &[CString]| -> Vec<String> {
+        list.iter()
+            .map(|s| shell_quote(&s.to_string_lossy()))
+            .collect()
+    };
+    let mut shell = vec!["exec env -i".to_string()];
+    shell.extend(words(envp));
+    shell.push(shell_quote(&path.to_string_lossy()));
+    shell.extend(words(argv).into_iter().skip(1));
+    call(
+        format!("execve({path:?}, {argv:?}, {} variables)", envp.len()),
+        &shell.join(" "),
+        || nix::unistd::execve(path, argv, envp),
+    )
+}
+
+/// How a process ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// It exited with this status.
+    Exited(i32),
+    /// This signal killed it (any signal, real-time ones included).
+    Killed(i32),
+}
+
+/// `waitpid(2)`: waits until process `pid` ends and returns how it ended. It is narrated once it
+/// returns, with the answer, since the wait itself lasts as long as the command runs.
+pub fn waitpid(pid: Pid) -> Result<Ended> {
+    match wait_for(pid.as_raw(), 0, "waitpid(child)")? {
+        Some((_, ended)) => Ok(ended),
+        None => unreachable!("a blocking waitpid returns only once the child has ended"),
+    }
+}
+
+/// `waitpid(2)` with `WNOHANG`: how process `pid` ended, or `None` if it is still running.
+pub fn try_waitpid(pid: Pid) -> Result<Option<Ended>> {
+    Ok(wait_for(pid.as_raw(), libc::WNOHANG, "waitpid(child, WNOHANG)")?.map(|(_, ended)| ended))
+}
+
+/// `waitpid(-1, WNOHANG)`: collects any one child that has ended, whoever it is, or returns
+/// `None` if none has (still running, or no children at all).
+pub fn reap_any() -> Result<Option<(Pid, Ended)>> {
+    match wait_for(-1, libc::WNOHANG, "waitpid(-1, WNOHANG)") {
+        // No children left at all: nothing to reap.
+        Err(Error {
+            errno: Errno::ECHILD,
+            ..
+        }) => Ok(None),
+        other => other,
+    }
+}
+
+/// The one `waitpid(2)` loop behind the wrappers above; `None` when `WNOHANG` found nothing.
+fn wait_for(pid: libc::pid_t, flags: libc::c_int, call: &str) -> Result<Option<(Pid, Ended)>> {
+    let mut status = 0;
+    let found = loop {
+        // SAFETY: waitpid(2) only writes the status we own.
+        let ret = unsafe { libc::waitpid(pid, &mut status, flags) };
+        match Errno::result(ret) {
+            Ok(0) => return Ok(None),
+            Ok(found) => break Pid::from_raw(found),
+            // A signal interrupted the wait; the child is still there.
+            Err(Errno::EINTR) => continue,
+            Err(errno) => {
+                return Err(Error {
+                    call: call.to_string(),
+                    errno,
+                })
+            }
+        }
+    };
+    // Decoded by hand rather than with nix's WaitStatus, which has no name for real-time
+    // signals and would turn a command killed by one into an error.
+    let ended = if libc::WIFSIGNALED(status) {
+        Ended::Killed(libc::WTERMSIG(status))
+    } else {
+        Ended::Exited(libc::WEXITSTATUS(status))
+    };
+    let result = match ended {
+        Ended::Exited(code) => format!("exited with {code}"),
+        Ended::Killed(signal) => format!("killed by signal {signal}"),
+    };
+    let who = if pid == -1 {
+        format!(" (pid {found})")
+    } else {
+        String::new()
+    };
+    explain(&format!("{call} = {result}{who}"), "wait");
+    Ok(Some((found, ended)))
+}
+
+/// `signal(2)` and `sigprocmask(2)`: gives the command the signal state a program expects to
+/// start with: every signal at its default action and none blocked.
+///
+/// A process keeps ignored signals and its signal mask across `execve(2)`. Rust programs ignore
+/// SIGPIPE (so that writing to a closed pipe is an error, not death), and whoever started
+/// minidock may have ignored others (`nohup` ignores SIGHUP): the command must inherit none of
+/// that. `yes | head -1` relies on `yes` dying of SIGPIPE.
+pub fn reset_signals() -> Result<()> {
+    use nix::sys::signal::{signal, sigprocmask, SigHandler, SigSet, SigmaskHow, Signal};
+    call(
+        "signal(every signal, SIG_DFL); sigprocmask(SIG_SETMASK, {})".into(),
+        "",
+        || {
+            for sig in Signal::iterator() {
+                if matches!(sig, Signal::SIGKILL | Signal::SIGSTOP) {
+                    continue; // their action cannot be changed
+                }
+                // SAFETY: restoring a default disposition installs no handler.
+                unsafe { signal(sig, SigHandler::SigDfl) }?;
+            }
+            sigprocmask(SigmaskHow::SIG_SETMASK, Some(&SigSet::empty()), None)
+        },
+    )
+}
+
+/// `kill(2)`: sends `signal` to process `pid`.
+///
+/// minidock only ever signals processes of its own containers, whose pids are above 1. Pid 1 is
+/// the init of the PID namespace minidock runs in (your machine's, usually), and 0 or less names
+/// process groups, even every process there is: those are refused.
+pub fn kill(pid: Pid, signal: nix::sys::signal::Signal) -> Result<()> {
+    if pid.as_raw() <= 1 {
+        return Err(Error {
+            call: format!("kill({pid}, {signal}) refused: minidock signals no pid below 2"),
+            errno: Errno::EPERM,
+        });
+    }
+    call(
+        format!("kill({pid}, {signal})"),
+        &format!("kill -{} {pid}", signal.as_str().trim_start_matches("SIG")),
+        || nix::sys::signal::kill(pid, signal),
+    )
+}
+
+/// `setsid(2)`: makes the calling process the leader of a new session and of a new process group,
+/// with no controlling terminal.
+pub fn setsid() -> Result<()> {
+    call("setsid()".into(), "setsid", || {
+        nix::unistd::setsid().map(drop)
+    })
+}
+
+/// `prctl(PR_SET_PDEATHSIG)`: asks the kernel to send `signal` to the calling process when its
+/// parent ends.
+pub fn set_parent_death_signal(signal: nix::sys::signal::Signal) -> Result<()> {
+    call(format!("prctl(PR_SET_PDEATHSIG, {signal})"), "", || {
+        nix::sys::prctl::set_pdeathsig(signal)
+    })
+}
+
+/// `sigprocmask(SIG_BLOCK)`: holds back `signals`, which stay pending until read from a signalfd
+/// or unblocked, instead of interrupting the process or killing it.
+pub fn block_signals(signals: &nix::sys::signal::SigSet) -> Result<()> {
+    let names: Vec<&str> = signals.iter().map(|s| s.as_str()).collect();
+    call(
+        format!("sigprocmask(SIG_BLOCK, {{{}}})", names.join(", ")),
+        "",
+        || {
+            nix::sys::signal::sigprocmask(
+                nix::sys::signal::SigmaskHow::SIG_BLOCK,
+                Some(signals),
+                None,
+            )
+        },
+    )
+}
+
+/// `signalfd(2)`: a descriptor from which the blocked `signals` are read one by one, like
+/// messages, instead of arriving in a handler at any moment.
+pub fn signalfd(signals: &nix::sys::signal::SigSet) -> Result<nix::sys::signalfd::SignalFd> {
+    use nix::sys::signalfd::{SfdFlags, SignalFd};
+    call("signalfd(SFD_CLOEXEC)".into(), "", || {
+        SignalFd::with_flags(signals, SfdFlags::SFD_CLOEXEC)
+    })
+}
+
+/// `fork(2)`: a copy of the calling process; returns the child's pid in the parent, and `None`
+/// in the child.
+///
+/// # Safety
+/// As for `clone`: the caller is single-threaded.
+pub unsafe fn fork() -> Result<Option<Pid>> {
+    use nix::unistd::ForkResult;
+    call("fork()".into(), "COMMAND &", || {
+        // SAFETY: the caller is single-threaded (see above).
+        match unsafe { nix::unistd::fork() }? {
+            ForkResult::Parent { child } => Ok(Some(child)),
+            ForkResult::Child => Ok(None),
+        }
+    })
+}

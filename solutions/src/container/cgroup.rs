@@ -1,0 +1,94 @@
+// [ch04 file]
+//! The container's cgroup, as the container holds it: made with its limits before the child
+//! exists, joined by the child from outside, removed on every way out.
+
+use std::io::Write;
+use std::path::Path;
+
+use nix::unistd::Pid;
+
+use super::{Error, Result};
+use crate::cgroups::{self, ledger, Cgroup, View};
+use crate::config::{resources, Config};
+
+/// The container's cgroup, removed when the container is dropped, on every path out of `run`;
+/// then its entry in the ledger goes too.
+pub struct ContainerCgroup {
+    cgroup: Box<dyn Cgroup>,
+    /// Held, not read: dropped after the cgroup is removed.
+    _entry: ledger::Entry,
+}
+
+impl ContainerCgroup {
+    /// Makes the container's cgroup, with its limits written, under the cgroup parent.
+    pub fn create(root: &Path, config: &Config) -> Result<ContainerCgroup> {
+        let parent = &config.linux.cgroups_path;
+        let name = format!("minidock-{}", config.id);
+        // What a killed minidock left behind goes first; then this run's entry in the ledger.
+        ledger::sweep(root, cgroups::remove_leftover);
+        let entry = ledger::Entry::hold(root, parent, &name).map_err(Error::Ledger)?;
+        Ok(ContainerCgroup {
+            cgroup: cgroups::create(parent, &name, &config.linux.resources)?,
+            _entry: entry,
+        })
+    }
+
+    /// How the container sees its cgroups.
+    pub fn view(&self) -> View {
+        self.cgroup.view()
+    }
+
+    /// Moves the container's first process into the cgroup.
+    pub fn join(&self, child: Pid) -> Result<()> {
+        Ok(join(&*self.cgroup, child)?)
+    }
+
+    /// Says so when the kernel killed a process of the container for want of memory, as `docker
+    /// inspect` says OOMKilled.
+    pub fn report_oom(&self, config: &Config) {
+        let Ok(stats) = self.cgroup.stats() else {
+            return;
+        };
+        if stats.oom_kills > 0 {
+            let limit = config
+                .linux
+                .resources
+                .memory
+                .map_or(String::new(), |m| {
+                    format!(" (memory limit {})", resources::human(m))
+                });
+            let _ = writeln!(
+                std::io::stderr(),
+                "minidock: out of memory: the kernel killed a process of the container{limit}"
+            );
+        }
+    }
+}
+
+impl Drop for ContainerCgroup {
+    fn drop(&mut self) {
+        // [ch04 exercise remove: Remove the cgroup]
+        // By now the container's processes are gone: its pid 1 has ended, and the kernel kills
+        // the rest of its PID namespace with it. An empty cgroup is removed with rmdir(2).
+        if let Err(err) = self.cgroup.remove() {
+            let _ = writeln!(std::io::stderr(), "minidock: {:#}", anyhow::Error::new(err));
+        }
+        // [ch04 before]
+        //~ // Remove the container's cgroup with its `remove` method. Until then, every run
+        //~ // leaves an empty cgroup behind.
+        // [ch04 end]
+    }
+}
+
+/// Moves the container's first process into its cgroup, before it runs any of the command:
+/// everything it starts from then on is born inside, and counted.
+fn join(cgroup: &dyn Cgroup, child: Pid) -> cgroups::Result<()> {
+    // [ch04 exercise join: Put the container in its cgroup]
+    cgroup.add(child)
+    // [ch04 before]
+    //~ // Add `child` to `cgroup`. Until then the cgroup exists, with its limits, and nothing in
+    //~ // it: the container runs without limits.
+    //~ let _ = (cgroup, child);
+    //~ Ok(())
+    // [ch04 end]
+}

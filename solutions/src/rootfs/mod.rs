@@ -1,0 +1,98 @@
+//! The container's root filesystem: the directory it sees as `/`.
+
+// [ch03]
+// [ch03 unsolved allow(dead_code)]
+mod mounts;
+// [ch03 end]
+
+use std::path::Path;
+
+// [ch03]
+// [ch03 unsolved allow(unused_imports)]
+use nix::mount::MsFlags;
+// [ch03 end]
+
+use crate::sys;
+
+// [ch03]
+/// Where the old root is put while it is being detached, relative to the new root.
+// [ch03 unsolved allow(dead_code)]
+const OLD_ROOT: &str = ".old-root";
+// [ch03 end]
+
+/// Makes `rootfs` the root directory of the container: the directory the command and everything
+/// it starts see as `/`.
+///
+/// Runs in the container's first process, before it executes the command.
+pub fn enter(rootfs: &Path) -> sys::Result<()> {
+    // [ch01..ch03 exercise chroot: Change the root directory]
+    //~ // chroot(2) changes what `/` means for this process, but not its working directory, which
+    //~ // still points into the host's tree: step into the new root as well.
+    //~ sys::chroot(rootfs)?;
+    //~ sys::chdir(Path::new("/"))
+    // [ch01..ch03 before]
+    //~ // Make `rootfs` this process's `/` with `sys::chroot`, then `sys::chdir` to the new `/`:
+    //~ // chroot does not move the working directory, which would stay in the host's tree.
+    //~ let _ = rootfs;
+    //~ Ok(())
+    // [ch01..ch03 end]
+    // [ch03]
+    // In its own mount namespace, with its own /proc, /dev, /sys and /tmp.
+    make_mounts_private()?;
+    pivot(rootfs)
+    // [ch03 end]
+}
+
+// [ch03]
+/// Cuts every propagation link between the container's mounts and the host's.
+fn make_mounts_private() -> sys::Result<()> {
+    // [ch03 exercise private-mounts: Make every mount private]
+    // A new mount namespace starts as a copy of minidock's, and where a mount was shared (as `/`
+    // is on any systemd host) the copy is its peer: mounts made on either side appear on the
+    // other. MS_REC | MS_PRIVATE on `/` turns every mount of the new namespace private.
+    sys::mount(
+        None,
+        Path::new("/"),
+        None,
+        MsFlags::MS_REC | MsFlags::MS_PRIVATE,
+        None,
+    )
+    // [ch03 before]
+    //~ // Make every mount of the container's namespace private, recursively from `/`, with
+    //~ // `sys::mount`. Until then, what the container mounts may show up on the host.
+    //~ Ok(())
+    // [ch03 end]
+}
+
+/// Switches the root of the mount namespace to `rootfs` and detaches the old one.
+fn pivot(rootfs: &Path) -> sys::Result<()> {
+    // [ch03 exercise pivot-root: Pivot to the new root]
+    // pivot_root(2) wants the new root to be a mount point: bind the directory onto itself.
+    sys::mount(
+        Some(&rootfs.to_string_lossy()),
+        rootfs,
+        None,
+        MsFlags::MS_BIND | MsFlags::MS_REC,
+        None,
+    )?;
+    let old_root = rootfs.join(OLD_ROOT);
+    sys::mkdir_all(&old_root)?;
+    sys::pivot_root(rootfs, &old_root)?;
+    // The working directory still points into the old tree, like after chroot.
+    sys::chdir(Path::new("/"))?;
+    // The whole host filesystem now hangs at /.old-root: detach it, and it is gone for good,
+    // with no way back, unlike after chroot.
+    let old_root = Path::new("/").join(OLD_ROOT);
+    sys::umount_detach(&old_root)?;
+    sys::rmdir(&old_root)?;
+    // Now that `/` is the container's own, it gets its own filesystems.
+    mounts::prepare()
+    // [ch03 before]
+    //~ // Bind `rootfs` onto itself, pivot_root(2) into it with the old root put in `OLD_ROOT`,
+    //~ // then detach and remove the old root, and mount the container's own filesystems with
+    //~ // `mounts::prepare`. Until then the container is chrooted, as in chapter 1.
+    //~ sys::chroot(rootfs)?;
+    //~ sys::chdir(Path::new("/"))
+    // [ch03 end]
+}
+// [ch03 end]
