@@ -4,6 +4,7 @@
 //! outcome into an exit status. The rest is one folder per concept, in layers: each uses only
 //! what is below it, never what is above.
 //!
+// [listing layers]
 //! ```text
 //!   main         parse, execute, print the error, exit
 //!    │
@@ -26,6 +27,7 @@
 //!    │
 //!   sys          the narrating wrappers of the system calls: uses nothing of minidock's
 //! ```
+// [listing end]
 
 // [ch04]
 mod cgroups;

@@ -7,7 +7,7 @@
 //! try [-- CMD...]    build minidock and run it, explained, on a busybox root filesystem
 //! transcripts [--check]  run the book's console sessions and write them to book/transcripts/
 //! book [--serve]     build the book (or serve it on http://127.0.0.1:3000)
-//! verify             check every invariant of the workshop (what CI runs)
+//! verify [WORDS...]  check every invariant of the workshop (what CI runs), or the steps named so
 //! ```
 
 mod bench;
@@ -34,7 +34,7 @@ fn main() {
 
 fn usage() -> &'static str {
     "usage: cargo xtask <gen [--check | --force] | reference [N] | try [-- CMD...] | transcripts [--check] \
-     | book [--serve] | verify | cgroup-v2 [-p PACKAGE] [TEST FILTERS...] \
+     | book [--serve] | verify [STEP WORDS...] | cgroup-v2 [-p PACKAGE] [TEST FILTERS...] \
      | bench [--quick]>"
 }
 
@@ -99,7 +99,7 @@ fn dispatch() -> Result<()> {
             ["--serve"] => book::serve(&root),
             _ => bail!("{}", usage()),
         },
-        Some("verify") => verify::run(&root),
+        Some("verify") => verify::run(&root, &rest),
         Some("cgroup-v2") => vm::run(&root, &rest),
         Some("bench") => bench::run(&root, &rest),
         Some("-h" | "--help" | "help") | None => {
