@@ -331,3 +331,51 @@ fn ipc_objects_stay_in_the_container() {
         .fail();
     }
 }
+
+/// Signals beyond the usual seven, which docker's sig-proxy passes on too: every one minidock can
+/// catch but SIGCHLD, SIGPIPE and SIGURG, the real-time ones included.
+fn unusual_signal() -> (libc::c_int, String) {
+    let rt = random::number(0, 8) as libc::c_int;
+    let (signal, name) = random::pick(&[
+        (libc::SIGALRM, "SIGALRM"),
+        (libc::SIGXCPU, "SIGXCPU"),
+        (libc::SIGVTALRM, "SIGVTALRM"),
+        (libc::SIGPROF, "SIGPROF"),
+        (libc::SIGRTMIN() + rt, "SIGRTMIN+"),
+    ]);
+    match name {
+        "SIGRTMIN+" => (signal, format!("SIGRTMIN+{rt}")),
+        _ => (signal, name.to_string()),
+    }
+}
+
+#[test]
+fn any_signal_minidock_can_catch_reaches_the_command() {
+    let sb = Sandbox::new();
+    let (signal, name) = unusual_signal();
+    let code = random::number(1, 100).to_string();
+    let mut running = sb
+        .minidock([
+            "run",
+            &sb.image(),
+            &sb.probe(),
+            "trap",
+            &signal.to_string(),
+            &code,
+        ])
+        .spawn();
+    wait_for(&mut running, "ready", FORWARD);
+    running.signal(signal);
+    let out = running.finish_within(STOP);
+    if out.status != code.parse().ok() {
+        Failure::new(format!(
+            "minidock was sent {name}; the command exits with {code} when it gets it"
+        ))
+        .expected_text(format!("exit status {code}"))
+        .got_text(out.ending())
+        .hint("minidock passes on every signal it can catch but SIGCHLD, SIGPIPE and SIGURG, as docker does: none may kill minidock itself")
+        .output(&out)
+        .section(FORWARD)
+        .fail();
+    }
+}

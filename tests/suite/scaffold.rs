@@ -257,3 +257,22 @@ fn an_unknown_option_gives_125() {
             .fail();
     }
 }
+
+#[test]
+fn the_host_itself_is_no_image() {
+    let sb = Sandbox::new();
+    // However it is written: a container whose root is the host's `/` would be no container.
+    let image = random::pick(&["/", "/.", "//", "/etc/.."]);
+    let mounts = sb.mounts();
+    let out = sb.minidock(["run", image, "true"]).output();
+    if out.status != Some(125) || out.stderr.lines().count() != 1 {
+        Failure::new(format!("IMAGE {image:?} is the host's own root directory"))
+            .expected_text("refused: exit status 125, and one line on stderr saying why")
+            .got_text(out.ending())
+            .hint("check that IMAGE, once resolved, is not `/`, before anything is created")
+            .output(&out)
+            .section(CLI)
+            .fail();
+    }
+    check_eq("the host's mount table", mounts, sb.mounts(), &out, CLI);
+}

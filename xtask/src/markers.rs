@@ -278,7 +278,9 @@ fn parse_chapter(word: &str) -> Option<u32> {
 
 /// `chNN` or `chAA..chBB`.
 fn parse_span(word: &str) -> Result<Span, String> {
-    let bad = || format!("`{word}` is no chapter: markers name one as ch01, ch02, ..., or an interval as ch01..ch03");
+    let bad = || {
+        format!("`{word}` is no chapter: markers name one as ch01, ch02, ..., or an interval as ch01..ch03")
+    };
     match word.split_once("..") {
         None => parse_chapter(word).map(Span::from).ok_or_else(bad),
         Some((from, until)) => {
@@ -575,7 +577,9 @@ impl Parser<'_> {
                     if !self.at_before(span) {
                         return Err(self.error(
                             at,
-                            format!("exercise `{id}` needs a `[{span} before]` line before its end"),
+                            format!(
+                                "exercise `{id}` needs a `[{span} before]` line before its end"
+                            ),
                         ));
                     }
                     self.pos += 1;
@@ -626,7 +630,12 @@ impl Parser<'_> {
 
     /// Lines commented out with `//~`, up to the region's `before` or `end` line, parsed as the
     /// code they hold. Markers in it are plain lines, never commented ones.
-    fn commented_block(&mut self, span: Span, at: usize, inside: Inside) -> Result<Vec<Node>, Error> {
+    fn commented_block(
+        &mut self,
+        span: Span,
+        at: usize,
+        inside: Inside,
+    ) -> Result<Vec<Node>, Error> {
         let mut text = Vec::new();
         let mut offsets = Vec::new();
         while let Some(line) = self.lines.get(self.pos) {
@@ -945,8 +954,14 @@ fn root() {
         assert!(Source::parse("t.rs", "// [chapter notes]\n// [1] see\n", RS).is_ok());
         let bare = "// [ch01 exercise a: A]\nx\n// [ch01 before]\nplain code\n// [ch01 end]\n";
         assert_eq!(Source::parse("t.rs", bare, RS).unwrap_err().line, 4);
-        for backwards in ["// [ch03..ch01]\n//~ x\n// [ch03..ch01 end]\n", "// [ch01..ch02 file]\n"] {
-            assert!(Source::parse("t.rs", backwards, RS).is_err(), "{backwards:?}");
+        for backwards in [
+            "// [ch03..ch01]\n//~ x\n// [ch03..ch01 end]\n",
+            "// [ch01..ch02 file]\n",
+        ] {
+            assert!(
+                Source::parse("t.rs", backwards, RS).is_err(),
+                "{backwards:?}"
+            );
         }
     }
 
@@ -960,7 +975,11 @@ fn root() {
         let plain = "// [ch03]\nnew();\n// [ch03 before]\n// [ch02 unsolved allow(dead_code)]\n//~ old();\n// [ch03 end]\n";
         let err = Source::parse("t.rs", plain, RS).unwrap_err();
         assert_eq!(err.line, 4);
-        assert!(err.message.contains("before version holds code only"), "{}", err.message);
+        assert!(
+            err.message.contains("before version holds code only"),
+            "{}",
+            err.message
+        );
         let twice = "// [ch01..ch02]\n//~ //~ x\n// [ch01..ch02 end]\n";
         assert_eq!(Source::parse("t.rs", twice, RS).unwrap_err().line, 2);
         // In an interval, markers are plain lines.

@@ -222,7 +222,10 @@ fn consistency(root: &Path) -> Result<()> {
         for (path, e) in &ours {
             // The book's section says where the TODO is: a learner opens the file it names.
             let named = files_named(&section_text(&page, &e.title));
-            let wanted = located.iter().find(|l| l.id == e.id).map(|l| l.path.as_str());
+            let wanted = located
+                .iter()
+                .find(|l| l.id == e.id)
+                .map(|l| l.path.as_str());
             if let Some(wanted) = wanted {
                 if !named.iter().any(|n| n == wanted) {
                     problems.push(format!(

@@ -1,5 +1,5 @@
 /// Passes `signal`, which minidock received, on to the container's first process.
-fn forward(child: Pid, signal: Signal) {
+fn forward(child: Pid, signal: sys::Signo) {
     // TODO(chapter 2): Forward signals
     //   (the book: chapter 2, "Forward signals")
     // Send `signal` on to the container's first process with `sys::kill`. Until then minidock

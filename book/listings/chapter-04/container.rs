@@ -80,9 +80,8 @@ impl Container {
 
     /// The container's first process.
     fn child(&self) -> Result<Pid> {
-        self.child.ok_or_else(|| {
-            Error::Setup("the container's first process is not running".to_string())
-        })
+        self.child
+            .ok_or_else(|| Error::Setup("the container's first process is not running".to_string()))
     }
 }
 

@@ -9,11 +9,12 @@ use std::path::{Path, PathBuf};
 use nix::unistd::Pid;
 
 use super::layout::Hierarchy;
-// [ch04 unsolved allow(unused_imports)]
-use crate::config::resources::CPU_PERIOD_US;
 use super::{read_keyed, read_number, Error, Result, Stats, View};
 use crate::config::Resources;
 use crate::sys;
+
+// [ch04 unsolved allow(unused_imports)]
+use crate::config::resources::CPU_PERIOD_US;
 
 pub struct Cgroup {
     /// Each hierarchy, with the container's directory in it.

@@ -11,12 +11,13 @@ use std::path::{Path, PathBuf};
 use nix::unistd::Pid;
 
 use super::layout::Hierarchy;
-use crate::config::resources::shares_to_weight;
-// [ch04 unsolved allow(unused_imports)]
-use crate::config::resources::CPU_PERIOD_US;
 use super::{read_keyed, read_number, Error, Result, Stats, View};
+use crate::config::resources::shares_to_weight;
 use crate::config::Resources;
 use crate::sys;
+
+// [ch04 unsolved allow(unused_imports)]
+use crate::config::resources::CPU_PERIOD_US;
 
 /// The controllers minidock uses.
 const CONTROLLERS: [&str; 4] = ["cpu", "cpuset", "memory", "pids"];

@@ -121,6 +121,12 @@ pub fn root(image: &str) -> Result<Root> {
         reason,
     };
     match std::fs::metadata(path) {
+        // The host's own `/`, however it is written (`/`, `/.`, `/etc/..`, a link to it): a
+        // container there would be no container at all, and what it did would be done to the
+        // host.
+        Ok(_) if std::fs::canonicalize(path).is_ok_and(|p| p == Path::new("/")) => Err(bad(
+            "the host's own root directory cannot be a container's root".into(),
+        )),
         Ok(meta) if meta.is_dir() => Ok(Root {
             path: path.to_path_buf(),
         }),
@@ -133,11 +139,7 @@ pub fn root(image: &str) -> Result<Root> {
 impl Process {
     /// The command `args`, run in `cwd` (`/` if none) with the environment docker would give it
     /// (see [`environment`]).
-    pub fn new(
-        args: &[String],
-        cwd: Option<&str>,
-        env: Vec<(String, String)>,
-    ) -> Result<Process> {
+    pub fn new(args: &[String], cwd: Option<&str>, env: Vec<(String, String)>) -> Result<Process> {
         if args.is_empty() {
             return Err(Error::NoCommand);
         }
@@ -320,6 +322,9 @@ mod tests {
             Err(Error::BadImage { .. })
         ));
         assert!(root("/tmp").is_ok());
+        for host in ["/", "/.", "//", "/tmp/.."] {
+            assert!(matches!(root(host), Err(Error::BadImage { .. })), "{host}");
+        }
     }
 
     #[test]

@@ -201,9 +201,8 @@ impl Container {
 
     /// The container's first process.
     fn child(&self) -> Result<Pid> {
-        self.child.ok_or_else(|| {
-            Error::Setup("the container's first process is not running".to_string())
-        })
+        self.child
+            .ok_or_else(|| Error::Setup("the container's first process is not running".to_string()))
     }
 }
 
@@ -246,7 +245,7 @@ fn wait_passing_signals(child: Pid, signals: &mut Signals) -> Result<sys::Ended>
 }
 
 /// Passes `signal`, which minidock received, on to the container's first process.
-fn forward(child: Pid, signal: Signal) {
+fn forward(child: Pid, signal: sys::Signo) {
     // [ch02 exercise forward: Forward signals]
     // The child may be ending right now: a signal that finds no one is not an error.
     let _ = sys::kill(child, signal);

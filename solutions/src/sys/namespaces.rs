@@ -43,4 +43,3 @@ pub fn unshare(flags: CloneFlags) -> Result<()> {
     )
 }
 // [ch04 end]
-

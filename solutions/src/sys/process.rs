@@ -214,22 +214,48 @@ pub fn reset_signals() -> Result<()> {
     )
 }
 
+/// A signal by its number: any signal, the real-time ones included (nix's `Signal` names only the
+/// standard ones).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Signo(pub i32);
+
+impl Signo {
+    /// Its name: `SIGTERM`, or `SIGRTMIN+3` for a real-time signal.
+    pub fn name(self) -> String {
+        match nix::sys::signal::Signal::try_from(self.0) {
+            Ok(signal) => signal.as_str().to_string(),
+            Err(_) => format!("SIGRTMIN+{}", self.0 - libc::SIGRTMIN()),
+        }
+    }
+}
+
+impl From<nix::sys::signal::Signal> for Signo {
+    fn from(signal: nix::sys::signal::Signal) -> Signo {
+        Signo(signal as i32)
+    }
+}
+
 /// `kill(2)`: sends `signal` to process `pid`.
 ///
 /// minidock only ever signals processes of its own containers, whose pids are above 1. Pid 1 is
 /// the init of the PID namespace minidock runs in (your machine's, usually), and 0 or less names
 /// process groups, even every process there is: those are refused.
-pub fn kill(pid: Pid, signal: nix::sys::signal::Signal) -> Result<()> {
+pub fn kill(pid: Pid, signal: impl Into<Signo>) -> Result<()> {
+    let signal = signal.into();
+    let name = signal.name();
     if pid.as_raw() <= 1 {
         return Err(Error {
-            call: format!("kill({pid}, {signal}) refused: minidock signals no pid below 2"),
+            call: format!("kill({pid}, {name}) refused: minidock signals no pid below 2"),
             errno: Errno::EPERM,
         });
     }
     call(
-        format!("kill({pid}, {signal})"),
-        &format!("kill -{} {pid}", signal.as_str().trim_start_matches("SIG")),
-        || nix::sys::signal::kill(pid, signal),
+        format!("kill({pid}, {name})"),
+        &format!("kill -{} {pid}", name.trim_start_matches("SIG")),
+        || {
+            // SAFETY: kill(2) only sends a signal; the pid is checked above.
+            Errno::result(unsafe { libc::kill(pid.as_raw(), signal.0) }).map(drop)
+        },
     )
 }
 
@@ -254,18 +280,21 @@ pub fn set_parent_death_signal(signal: nix::sys::signal::Signal) -> Result<()> {
 /// `sigprocmask(SIG_BLOCK)`: holds back `signals`, which stay pending until read from a signalfd
 /// or unblocked, instead of interrupting the process or killing it.
 pub fn block_signals(signals: &nix::sys::signal::SigSet) -> Result<()> {
-    let names: Vec<&str> = signals.iter().map(|s| s.as_str()).collect();
-    call(
-        format!("sigprocmask(SIG_BLOCK, {{{}}})", names.join(", ")),
-        "",
-        || {
-            nix::sys::signal::sigprocmask(
-                nix::sys::signal::SigmaskHow::SIG_BLOCK,
-                Some(signals),
-                None,
-            )
-        },
-    )
+    use nix::sys::signal::Signal;
+    // A set of nearly every signal reads better as what it leaves out.
+    let missing: Vec<&str> = Signal::iterator()
+        .filter(|s| !matches!(s, Signal::SIGKILL | Signal::SIGSTOP) && !signals.contains(*s))
+        .map(|s| s.as_str())
+        .collect();
+    let set = if missing.len() < 5 {
+        format!("every signal but {{{}}}", missing.join(", "))
+    } else {
+        let names: Vec<&str> = signals.iter().map(|s| s.as_str()).collect();
+        format!("{{{}}}", names.join(", "))
+    };
+    call(format!("sigprocmask(SIG_BLOCK, {set})"), "", || {
+        nix::sys::signal::sigprocmask(nix::sys::signal::SigmaskHow::SIG_BLOCK, Some(signals), None)
+    })
 }
 
 /// `signalfd(2)`: a descriptor from which the blocked `signals` are read one by one, like
@@ -275,6 +304,22 @@ pub fn signalfd(signals: &nix::sys::signal::SigSet) -> Result<nix::sys::signalfd
     call("signalfd(SFD_CLOEXEC)".into(), "", || {
         SignalFd::with_flags(signals, SfdFlags::SFD_CLOEXEC)
     })
+}
+
+/// `read(2)` of a signalfd: waits for the next blocked signal, and returns its number.
+pub fn read_signal(fd: &mut nix::sys::signalfd::SignalFd) -> Result<Signo> {
+    loop {
+        match fd.read_signal() {
+            Ok(Some(info)) => return Ok(Signo(info.ssi_signo as i32)),
+            Ok(None) | Err(Errno::EINTR) => continue,
+            Err(errno) => {
+                return Err(Error {
+                    call: "read(signalfd)".into(),
+                    errno,
+                })
+            }
+        }
+    }
 }
 
 /// `fork(2)`: a copy of the calling process; returns the child's pid in the parent, and `None`
@@ -293,4 +338,3 @@ pub unsafe fn fork() -> Result<Option<Pid>> {
     })
 }
 // [ch02 end]
-

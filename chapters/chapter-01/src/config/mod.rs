@@ -81,6 +81,12 @@ pub fn root(image: &str) -> Result<Root> {
         reason,
     };
     match std::fs::metadata(path) {
+        // The host's own `/`, however it is written (`/`, `/.`, `/etc/..`, a link to it): a
+        // container there would be no container at all, and what it did would be done to the
+        // host.
+        Ok(_) if std::fs::canonicalize(path).is_ok_and(|p| p == Path::new("/")) => Err(bad(
+            "the host's own root directory cannot be a container's root".into(),
+        )),
         Ok(meta) if meta.is_dir() => Ok(Root {
             path: path.to_path_buf(),
         }),
@@ -260,6 +266,9 @@ mod tests {
             Err(Error::BadImage { .. })
         ));
         assert!(root("/tmp").is_ok());
+        for host in ["/", "/.", "//", "/tmp/.."] {
+            assert!(matches!(root(host), Err(Error::BadImage { .. })), "{host}");
+        }
     }
 
     #[test]

@@ -193,21 +193,47 @@ pub fn reset_signals() -> Result<()> {
     )
 }
 
+/// A signal by its number: any signal, the real-time ones included (nix's `Signal` names only the
+/// standard ones).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Signo(pub i32);
+
+impl Signo {
+    /// Its name: `SIGTERM`, or `SIGRTMIN+3` for a real-time signal.
+    pub fn name(self) -> String {
+        match nix::sys::signal::Signal::try_from(self.0) {
+            Ok(signal) => signal.as_str().to_string(),
+            Err(_) => format!("SIGRTMIN+{}", self.0 - libc::SIGRTMIN()),
+        }
+    }
+}
+
+impl From<nix::sys::signal::Signal> for Signo {
+    fn from(signal: nix::sys::signal::Signal) -> Signo {
+        Signo(signal as i32)
+    }
+}
+
 /// `kill(2)`: sends `signal` to process `pid`.
 ///
 /// minidock only ever signals processes of its own containers, whose pids are above 1. Pid 1 is
 /// the init of the PID namespace minidock runs in (your machine's, usually), and 0 or less names
 /// process groups, even every process there is: those are refused.
-pub fn kill(pid: Pid, signal: nix::sys::signal::Signal) -> Result<()> {
+pub fn kill(pid: Pid, signal: impl Into<Signo>) -> Result<()> {
+    let signal = signal.into();
+    let name = signal.name();
     if pid.as_raw() <= 1 {
         return Err(Error {
-            call: format!("kill({pid}, {signal}) refused: minidock signals no pid below 2"),
+            call: format!("kill({pid}, {name}) refused: minidock signals no pid below 2"),
             errno: Errno::EPERM,
         });
     }
     call(
-        format!("kill({pid}, {signal})"),
-        &format!("kill -{} {pid}", signal.as_str().trim_start_matches("SIG")),
-        || nix::sys::signal::kill(pid, signal),
+        format!("kill({pid}, {name})"),
+        &format!("kill -{} {pid}", name.trim_start_matches("SIG")),
+        || {
+            // SAFETY: kill(2) only sends a signal; the pid is checked above.
+            Errno::result(unsafe { libc::kill(pid.as_raw(), signal.0) }).map(drop)
+        },
     )
 }

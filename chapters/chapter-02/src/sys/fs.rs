@@ -7,7 +7,7 @@ use super::{call, errno_of, shell_quote, Result};
 /// `chroot(2)`: makes `path` the root directory (`/`) of the calling process.
 ///
 /// The container's root until chapter 3, whose `pivot_root` replaces it.
-#[allow(dead_code)] // unused until your chapter 1 code calls it, and once chapter 3's replaces it
+#[allow(dead_code)] // unused before your chapter 1 code calls it, and after chapter 3
 pub fn chroot(path: &Path) -> Result<()> {
     call(
         format!("chroot({path:?})"),

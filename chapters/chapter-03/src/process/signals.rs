@@ -18,25 +18,19 @@
 use nix::sys::signal::{SigSet, Signal};
 use nix::sys::signalfd::SignalFd;
 
-use crate::sys;
+use crate::sys::{self, Signo};
 
-/// The signals minidock passes on to the container, as `docker run` does (its `--sig-proxy`):
-/// the ones a user sends to stop, reload or poke a program, and the terminal's window size.
-pub const FORWARDED: [Signal; 7] = [
-    Signal::SIGHUP,
-    Signal::SIGINT,
-    Signal::SIGQUIT,
-    Signal::SIGUSR1,
-    Signal::SIGUSR2,
-    Signal::SIGTERM,
-    Signal::SIGWINCH,
-];
+/// The signals minidock does not pass on, as `docker run` (its `--sig-proxy`) does not: the news
+/// of its own children, a closed pipe, and urgent socket data (which Go's runtime, and so
+/// docker's, uses for itself). Every other signal minidock can catch, real-time ones included,
+/// goes to the container. (`SIGKILL` and `SIGSTOP` cannot be caught by anyone.)
+pub const NOT_FORWARDED: [Signal; 3] = [Signal::SIGCHLD, Signal::SIGPIPE, Signal::SIGURG];
 
 /// One piece of news.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Event {
     /// A signal to pass on.
-    Signal(Signal),
+    Signal(Signo),
     /// A child has ended (or several have: the kernel keeps one pending `SIGCHLD` for any number
     /// of them).
     ChildEnded,
@@ -45,41 +39,42 @@ pub enum Event {
 /// The blocked signals, and the descriptor they are read from.
 pub struct Signals(SignalFd);
 
+/// The signals minidock holds back: the ones it passes on, and `SIGCHLD`.
+fn caught() -> SigSet {
+    let mut set = SigSet::all();
+    for signal in NOT_FORWARDED {
+        set.remove(signal);
+    }
+    set.add(Signal::SIGCHLD);
+    set
+}
+
+/// Blocks every signal minidock will pass on, from the first moment of `main`: a signal that
+/// arrives while minidock is still preparing the container waits, pending, instead of killing
+/// minidock (and with it, the container).
+pub fn block() -> sys::Result<()> {
+    sys::block_signals(&caught())
+}
+
 impl Signals {
-    /// Blocks the forwarded signals and `SIGCHLD`, and opens the signalfd to read them.
+    /// Blocks the signals to pass on and `SIGCHLD`, and opens the signalfd to read them.
     ///
     /// Call it before `clone(2)`: from then on nothing is lost or acted on too early. The child
     /// inherits the blocked set, which is why the container's first process clears it before it
     /// executes the command.
     pub fn catch() -> sys::Result<Signals> {
-        let mut set = SigSet::empty();
-        for signal in FORWARDED {
-            set.add(signal);
-        }
-        set.add(Signal::SIGCHLD);
+        let set = caught();
         sys::block_signals(&set)?;
         Ok(Signals(sys::signalfd(&set)?))
     }
 
     /// Waits for the next piece of news.
     pub fn next(&mut self) -> sys::Result<Event> {
-        loop {
-            let info = match self.0.read_signal() {
-                Ok(Some(info)) => info,
-                Ok(None) | Err(nix::errno::Errno::EINTR) => continue,
-                Err(errno) => {
-                    return Err(sys::Error {
-                        call: "read(signalfd)".into(),
-                        errno,
-                    })
-                }
-            };
-            match Signal::try_from(info.ssi_signo as i32) {
-                Ok(Signal::SIGCHLD) => return Ok(Event::ChildEnded),
-                Ok(signal) => return Ok(Event::Signal(signal)),
-                // Only blocked signals are read, and all of them have names.
-                Err(_) => continue,
-            }
-        }
+        let signal = sys::read_signal(&mut self.0)?;
+        Ok(if signal == Signo::from(Signal::SIGCHLD) {
+            Event::ChildEnded
+        } else {
+            Event::Signal(signal)
+        })
     }
 }

@@ -9,10 +9,11 @@ use nix::unistd::Pid;
 
 use super::layout::Hierarchy;
 use super::{read_keyed, read_number, Error, Result, Stats, View};
-#[allow(unused_imports)] // until your code uses it, in chapter 4
-use crate::config::resources::CPU_PERIOD_US;
 use crate::config::Resources;
 use crate::sys;
+
+#[allow(unused_imports)] // until your code uses it, in chapter 4
+use crate::config::resources::CPU_PERIOD_US;
 
 pub struct Cgroup {
     /// Each hierarchy, with the container's directory in it.

@@ -12,10 +12,11 @@ use nix::unistd::Pid;
 use super::layout::Hierarchy;
 use super::{read_keyed, read_number, Error, Result, Stats, View};
 use crate::config::resources::shares_to_weight;
-#[allow(unused_imports)] // until your code uses it, in chapter 4
-use crate::config::resources::CPU_PERIOD_US;
 use crate::config::Resources;
 use crate::sys;
+
+#[allow(unused_imports)] // until your code uses it, in chapter 4
+use crate::config::resources::CPU_PERIOD_US;
 
 /// The controllers minidock uses.
 const CONTROLLERS: [&str; 4] = ["cpu", "cpuset", "memory", "pids"];
