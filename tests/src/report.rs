@@ -193,24 +193,6 @@ pub fn check_eq<T: Debug + PartialEq>(
     }
 }
 
-impl Output {
-    /// Fails the test unless the command exited with `expected`.
-    #[track_caller]
-    pub fn expect_status(&self, expected: i32, section: Section) -> &Output {
-        if self.status != Some(expected) || self.timed_out {
-            Failure::new(format!(
-                "minidock should have exited with status {expected}"
-            ))
-            .expected_text(format!("exit status {expected}"))
-            .got_text(self.ending())
-            .output(self)
-            .section(section)
-            .fail();
-        }
-        self
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
