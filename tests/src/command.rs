@@ -8,7 +8,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use crate::Output;
+use crate::{Expectation, Failure, Output, Section};
 
 /// How long one command may take before the harness gives up on it and kills it.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -125,6 +125,22 @@ impl Running {
             }
             std::thread::sleep(Duration::from_millis(2));
         }
+    }
+
+    /// Expects the command to print the line `line` on stdout within `within`. If it does not,
+    /// the command is stopped at once, and the report shows what it did until then.
+    #[track_caller]
+    pub fn expect_line(&mut self, line: &str, within: Duration, section: Section) -> Expectation {
+        let failure = match self.wait_for_line(line, within) {
+            Some(_) => None,
+            None => Some(
+                Failure::new(format!("the container's command never printed {line:?}"))
+                    .expected_text(format!("the line {line:?} on stdout, within {within:?}"))
+                    .output(&self.stop())
+                    .section(section),
+            ),
+        };
+        Expectation::new(failure)
     }
 
     /// Sends `signal` to the command (not to its process group).
