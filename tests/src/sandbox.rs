@@ -149,6 +149,14 @@ impl Sandbox {
         self.dir.join("host").join(name)
     }
 
+    /// A new file that only the host has, as an absolute path: what no container may see.
+    pub fn host_only_file(&self) -> String {
+        let path = self.host_path(&random::name("host-only-"));
+        fs::write(&path, "the host's")
+            .unwrap_or_else(|e| panic!("creating {}: {e}", path.display()));
+        path.display().to_string()
+    }
+
     /// The probe, as a path that works both on the host and inside the fixture rootfs.
     pub fn probe(&self) -> String {
         self.dir.join("probe").display().to_string()
