@@ -16,16 +16,20 @@
 //! ```
 
 pub mod cgroups;
+mod command;
 mod elevate;
 mod fixture;
+mod output;
 mod probe;
 pub mod procs;
 pub mod random;
 mod report;
 mod sandbox;
 
-pub use report::{check_eq, Failure, Section};
-pub use sandbox::{Output, Run, Running, Sandbox};
+pub use command::{Run, Running};
+pub use output::Output;
+pub use report::{check_eq, Expectation, Failure, Section};
+pub use sandbox::Sandbox;
 
 #[doc(hidden)]
 pub use ctor;

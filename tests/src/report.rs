@@ -1,7 +1,8 @@
 //! Failure messages that tell a learner what to do next: what was expected, what happened, and
 //! where in the book to read.
 
-use std::fmt::Debug;
+use std::fmt::{Debug, Display};
+use std::panic::Location;
 
 use crate::Output;
 
@@ -85,6 +86,12 @@ impl Failure {
         }
     }
 
+    /// Replaces what `new` was told: see [`Expectation::what`].
+    fn what(mut self, what: impl Into<String>) -> Failure {
+        self.what = what.into();
+        self
+    }
+
     pub fn expected(mut self, expected: impl Debug) -> Failure {
         self.expected = Some(format!("{expected:?}"));
         self
@@ -96,13 +103,13 @@ impl Failure {
     }
 
     /// Like [`Failure::expected`], for a description rather than a value (printed unquoted).
-    pub fn expected_text(mut self, expected: impl std::fmt::Display) -> Failure {
+    pub fn expected_text(mut self, expected: impl Display) -> Failure {
         self.expected = Some(expected.to_string());
         self
     }
 
     /// Like [`Failure::got`], for a description rather than a value (printed unquoted).
-    pub fn got_text(mut self, got: impl std::fmt::Display) -> Failure {
+    pub fn got_text(mut self, got: impl Display) -> Failure {
         self.got = Some(got.to_string());
         self
     }
@@ -165,7 +172,11 @@ impl Failure {
     /// "thread panicked at" and backtrace around it; the test's own line closes it.
     #[track_caller]
     pub fn fail(self) -> ! {
-        let at = std::panic::Location::caller();
+        self.fail_at(Location::caller())
+    }
+
+    /// Like [`Failure::fail`], naming `at` as the test's line.
+    fn fail_at(self, at: &Location) -> ! {
         // The test files are reached as ../../../tests/suite/...: show them from the repository.
         let file = at.file().rsplit("../").next().unwrap_or(at.file());
         let message = self.message();
@@ -174,41 +185,98 @@ impl Failure {
     }
 }
 
-/// Fails the test unless `expected == got`.
+/// One thing a test expects of a command, made by [`Output`]'s `expect_*` methods (or
+/// [`Running::expect_line`](crate::Running::expect_line), [`check_eq`]) and checked when it is
+/// dropped: at the end of the statement that made it, once what is chained to it has said how
+/// to report it.
+///
+/// ```ignore
+/// out.expect_stdout("1", PID)
+///     .what("the command's own pid, as it sees it")
+///     .hint("a process born in a new PID namespace is pid 1 there");
+/// ```
+///
+/// Whatever it expects, a failure is reported as a [`Failure`] is: what, expected, got, the
+/// hint, the command with how it ended and what it printed, and the book's section (or, when
+/// minidock could not set the container up, the section of the call that failed).
+pub struct Expectation {
+    /// The report, if the expectation is not met.
+    failure: Option<Failure>,
+    /// Where the test made it, named in the report.
+    at: &'static Location<'static>,
+}
+
+impl Expectation {
+    /// An expectation that `failure` reports, if it is `Some`: the test's line is the caller's.
+    #[track_caller]
+    pub(crate) fn new(failure: Option<Failure>) -> Expectation {
+        Expectation {
+            failure,
+            at: Location::caller(),
+        }
+    }
+
+    /// Says what the test looks at, in place of the expectation's own words: the report's
+    /// first line.
+    pub fn what(self, what: impl Into<String>) -> Expectation {
+        self.map(|failure| failure.what(what))
+    }
+
+    /// Says what was expected in words, where the value alone would not tell a learner why.
+    pub fn expected_text(self, expected: impl Display) -> Expectation {
+        self.map(|failure| failure.expected_text(expected))
+    }
+
+    /// One sentence on the likely cause.
+    pub fn hint(self, hint: impl Into<String>) -> Expectation {
+        self.map(|failure| failure.hint(hint))
+    }
+
+    fn map(mut self, change: impl FnOnce(Failure) -> Failure) -> Expectation {
+        self.failure = self.failure.take().map(change);
+        self
+    }
+
+    /// The report it would print, without failing: for the harness's own tests.
+    #[cfg(test)]
+    pub(crate) fn report(mut self) -> Option<String> {
+        self.failure.take().map(|failure| failure.message())
+    }
+}
+
+impl Drop for Expectation {
+    fn drop(&mut self) {
+        // A test that is already failing has its report: a second would only bury it.
+        if std::thread::panicking() {
+            return;
+        }
+        if let Some(failure) = self.failure.take() {
+            failure.fail_at(self.at);
+        }
+    }
+}
+
+/// Expects `got` to be `expected`: a value the test read after (or besides) the command `output`,
+/// reported with it.
 #[track_caller]
-pub fn check_eq<T: Debug + PartialEq>(
-    what: &str,
-    expected: T,
-    got: T,
+pub fn check_eq<E, G>(
+    what: impl Into<String>,
+    expected: E,
+    got: G,
     output: &Output,
     section: Section,
-) {
-    if expected != got {
+) -> Expectation
+where
+    E: Debug + PartialEq<G>,
+    G: Debug,
+{
+    Expectation::new((expected != got).then(|| {
         Failure::new(what)
             .expected(expected)
             .got(got)
             .output(output)
             .section(section)
-            .fail();
-    }
-}
-
-impl Output {
-    /// Fails the test unless the command exited with `expected`.
-    #[track_caller]
-    pub fn expect_status(&self, expected: i32, section: Section) -> &Output {
-        if self.status != Some(expected) || self.timed_out {
-            Failure::new(format!(
-                "minidock should have exited with status {expected}"
-            ))
-            .expected_text(format!("exit status {expected}"))
-            .got_text(self.ending())
-            .output(self)
-            .section(section)
-            .fail();
-        }
-        self
-    }
+    }))
 }
 
 #[cfg(test)]

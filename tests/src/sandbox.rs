@@ -22,19 +22,14 @@
 
 use std::ffi::CString;
 use std::fs::{self, File};
-use std::io::{Read, Write};
 use std::os::fd::AsRawFd;
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use crate::{fixture, probe, random};
-
-/// How long one command may take before the harness gives up on it and kills it.
-const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+use crate::{fixture, probe, random, Run};
 
 /// The environment every command of a test starts with: nothing of the test runner's own.
 const HOST_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -154,6 +149,14 @@ impl Sandbox {
         self.dir.join("host").join(name)
     }
 
+    /// A new file that only the host has, as an absolute path: what no container may see.
+    pub fn host_only_file(&self) -> String {
+        let path = self.host_path(&random::name("host-only-"));
+        fs::write(&path, "the host's")
+            .unwrap_or_else(|e| panic!("creating {}: {e}", path.display()));
+        path.display().to_string()
+    }
+
     /// The probe, as a path that works both on the host and inside the fixture rootfs.
     pub fn probe(&self) -> String {
         self.dir.join("probe").display().to_string()
@@ -216,13 +219,11 @@ impl Sandbox {
         I: IntoIterator<Item = S>,
         S: AsRef<std::ffi::OsStr>,
     {
-        let binary = crate::binary();
-        let mut run = self.host_command(binary, ["--root".as_ref(), self.state_dir().as_os_str()]);
-        run.command.args(args);
+        let mut command = self.in_host(crate::binary());
+        command.arg("--root").arg(self.state_dir()).args(args);
         // Read from chapter 4 on; earlier chapters ignore it.
-        run.command
-            .env("MINIDOCK_CGROUP_PARENT", &self.cgroup_parent);
-        run
+        command.env("MINIDOCK_CGROUP_PARENT", &self.cgroup_parent);
+        Run::new(command)
     }
 
     /// Any program, run on the sandbox's host (in its namespaces).
@@ -231,8 +232,16 @@ impl Sandbox {
         I: IntoIterator<Item = S>,
         S: AsRef<std::ffi::OsStr>,
     {
+        let mut command = self.in_host(program);
+        command.args(args);
+        Run::new(command)
+    }
+
+    /// `program`, set up to start in the sandbox's host: in its namespaces and its scratch
+    /// directory, with a clean environment.
+    fn in_host(&self, program: &str) -> Command {
         let mut command = Command::new(program);
-        command.args(args).env_clear().env("PATH", HOST_PATH);
+        command.env_clear().env("PATH", HOST_PATH);
         assert!(!self.namespaces.is_empty(), "the sandbox is alive");
         let joins: Vec<(libc::c_int, libc::c_int)> = self
             .namespaces
@@ -256,14 +265,7 @@ impl Sandbox {
                 Ok(())
             });
         }
-        // Its own process group, so that when it ends (or times out) whatever it left running
-        // can be killed with it. A process meant to outlive it must leave the group (setsid).
-        command.process_group(0);
-        Run {
-            command,
-            stdin: Vec::new(),
-            timeout: DEFAULT_TIMEOUT,
-        }
+        command
     }
 }
 
@@ -375,317 +377,5 @@ impl Drop for Sandbox {
         for tree in crate::cgroups::trees() {
             let _ = fs::remove_dir(tree.join("minidock-test"));
         }
-    }
-}
-
-/// A command about to run in a sandbox.
-pub struct Run {
-    command: Command,
-    stdin: Vec<u8>,
-    timeout: Duration,
-}
-
-impl Run {
-    /// Feeds `input` to the command's stdin (it gets an empty stdin otherwise).
-    pub fn stdin(mut self, input: impl Into<Vec<u8>>) -> Run {
-        self.stdin = input.into();
-        self
-    }
-
-    /// Sets a variable in the environment minidock itself runs with.
-    pub fn env(mut self, key: &str, value: &str) -> Run {
-        self.command.env(key, value);
-        self
-    }
-
-    pub fn timeout(mut self, timeout: Duration) -> Run {
-        self.timeout = timeout;
-        self
-    }
-
-    /// Runs the command to the end (or its timeout) and collects what it did.
-    pub fn output(self) -> Output {
-        let mut running = self.start();
-        running.close_stdin();
-        running.finish()
-    }
-
-    /// Starts the command and returns at once, to watch it and signal it while it runs; stdin
-    /// stays open until [`Running::close_stdin`] or the end.
-    pub fn spawn(self) -> Running {
-        self.start()
-    }
-
-    fn start(mut self) -> Running {
-        let shown = describe_command(&self.command);
-        let mut child = self
-            .command
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|e| panic!("starting {shown}: {e}"));
-        let mut stdin = child.stdin.take().unwrap();
-        let input = std::mem::take(&mut self.stdin);
-        let (close_tx, close_rx) = mpsc::channel::<()>();
-        std::thread::spawn(move || {
-            let _ = stdin.write_all(&input);
-            // Held open until the test closes it or the command is collected.
-            let _ = close_rx.recv();
-        });
-        Running {
-            shown,
-            deadline: Instant::now() + self.timeout,
-            stdout: Stream::new(child.stdout.take().unwrap()),
-            stderr: Stream::new(child.stderr.take().unwrap()),
-            child,
-            close_stdin: Some(close_tx),
-            collected: None,
-        }
-    }
-}
-
-/// A command that is running: see [`Run::spawn`].
-pub struct Running {
-    shown: String,
-    child: Child,
-    deadline: Instant,
-    stdout: Stream,
-    stderr: Stream,
-    close_stdin: Option<mpsc::Sender<()>>,
-    collected: Option<Output>,
-}
-
-impl Running {
-    /// The command's pid (minidock's, for `sb.minidock(...)`).
-    pub fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
-    /// Waits until the command's stdout has a line `line`, and returns everything it printed so
-    /// far; `None` if it ended or `within` passed first.
-    pub fn wait_for_line(&mut self, line: &str, within: Duration) -> Option<String> {
-        let deadline = Instant::now() + within;
-        loop {
-            let text = self.stdout.text_so_far();
-            if text.lines().any(|l| l == line) {
-                return Some(text);
-            }
-            if Instant::now() >= deadline || self.stdout.closed() || has_exited(self.pid() as _) {
-                // One last look: the line may have come with the end.
-                let text = self.stdout.text_so_far();
-                return text.lines().any(|l| l == line).then_some(text);
-            }
-            std::thread::sleep(Duration::from_millis(2));
-        }
-    }
-
-    /// Sends `signal` to the command (not to its process group).
-    pub fn signal(&self, signal: libc::c_int) {
-        // SAFETY: kill(2) to a child we started and have not reaped, so its pid is still ours.
-        unsafe { libc::kill(self.pid() as libc::pid_t, signal) };
-    }
-
-    /// Closes the command's stdin.
-    pub fn close_stdin(&mut self) {
-        drop(self.close_stdin.take());
-    }
-
-    /// Like [`Running::finish`], but gives the command at most `within` from now to end; one
-    /// that takes longer is killed, and reported as `timed_out`.
-    pub fn finish_within(mut self, within: Duration) -> Output {
-        self.deadline = self.deadline.min(Instant::now() + within);
-        self.collect()
-    }
-
-    /// The command's children, as pids on the host. For minidock, that is the container's first
-    /// process.
-    pub fn children(&self) -> Vec<u32> {
-        crate::procs::children_of(self.pid())
-    }
-
-    /// Waits for the command to end (or its timeout), then collects what it did.
-    pub fn finish(mut self) -> Output {
-        self.collect()
-    }
-
-    /// Like [`Running::finish`], for a test that already knows something went wrong and wants
-    /// the report: the command is given no more time.
-    pub fn stop(&mut self) -> Output {
-        self.deadline = Instant::now();
-        self.collect()
-    }
-
-    fn collect(&mut self) -> Output {
-        if let Some(output) = &self.collected {
-            return output.clone();
-        }
-        let pid = self.child.id() as libc::pid_t;
-        let mut timed_out = false;
-        loop {
-            if has_exited(pid) {
-                break;
-            }
-            if Instant::now() >= self.deadline {
-                timed_out = true;
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(2));
-        }
-        // The command has ended (or hangs): end what is left of its process group. It is not
-        // reaped yet, so its pid, which names the group, cannot have been reused.
-        // SAFETY: kill(2) on the process group of a child we started.
-        unsafe { libc::kill(-pid, libc::SIGKILL) };
-        let status = self.child.wait().expect("waiting for a command");
-        self.close_stdin();
-        // A process the command left behind may still hold its stdout open; do not wait forever.
-        let grace = Duration::from_secs(2);
-        let output = Output {
-            command: self.shown.clone(),
-            status: status.code(),
-            signal: status.signal(),
-            stdout: self.stdout.all(grace),
-            stderr: self.stderr.all(grace),
-            timed_out,
-        };
-        self.collected = Some(output.clone());
-        output
-    }
-}
-
-impl Drop for Running {
-    /// A test that fails while its command runs leaves nothing running.
-    fn drop(&mut self) {
-        if self.collected.is_none() {
-            self.stop();
-        }
-    }
-}
-
-/// One of a command's output pipes, read by a thread as the command writes.
-struct Stream {
-    seen: std::sync::Arc<std::sync::Mutex<(Vec<u8>, bool)>>,
-}
-
-impl Stream {
-    fn new(mut pipe: impl Read + Send + 'static) -> Stream {
-        let seen = std::sync::Arc::new(std::sync::Mutex::new((Vec::new(), false)));
-        let writer = seen.clone();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            loop {
-                match pipe.read(&mut buf) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => writer.lock().unwrap().0.extend_from_slice(&buf[..n]),
-                }
-            }
-            writer.lock().unwrap().1 = true;
-        });
-        Stream { seen }
-    }
-
-    fn text_so_far(&self) -> String {
-        String::from_utf8_lossy(&self.seen.lock().unwrap().0).into_owned()
-    }
-
-    fn closed(&self) -> bool {
-        self.seen.lock().unwrap().1
-    }
-
-    /// Everything, once the pipe is closed; if it stays open past `grace`, a note saying so.
-    fn all(&self, grace: Duration) -> String {
-        let deadline = Instant::now() + grace;
-        while !self.closed() {
-            if Instant::now() >= deadline {
-                return "(still open: a process left behind holds it)".into();
-            }
-            std::thread::sleep(Duration::from_millis(2));
-        }
-        self.text_so_far()
-    }
-}
-
-/// Whether process `pid` (our child) has ended, without reaping it.
-fn has_exited(pid: libc::pid_t) -> bool {
-    // SAFETY: waitid(2) writes only into `info`, which we own.
-    unsafe {
-        let mut info: libc::siginfo_t = std::mem::zeroed();
-        let flags = libc::WEXITED | libc::WNOHANG | libc::WNOWAIT;
-        let ret = libc::waitid(libc::P_PID, pid as libc::id_t, &mut info, flags);
-        ret == 0 && info.si_pid() != 0
-    }
-}
-
-fn describe_command(command: &Command) -> String {
-    let program = Path::new(command.get_program())
-        .file_name()
-        .unwrap_or_default()
-        .to_string_lossy()
-        .into_owned();
-    std::iter::once(program)
-        .chain(command.get_args().map(|a| quote(&a.to_string_lossy())))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn quote(word: &str) -> String {
-    if !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c))
-    {
-        word.to_string()
-    } else {
-        format!("'{}'", word.replace('\'', r"'\''"))
-    }
-}
-
-/// What a command did.
-#[derive(Debug, Clone)]
-pub struct Output {
-    /// The command line, as you could type it (the binary by its file name).
-    pub command: String,
-    /// Its exit status, if it exited.
-    pub status: Option<i32>,
-    /// The signal that killed it, if one did.
-    pub signal: Option<i32>,
-    pub stdout: String,
-    pub stderr: String,
-    /// Whether the harness killed it for taking too long.
-    pub timed_out: bool,
-}
-
-impl Output {
-    /// Its stdout without the final newline.
-    pub fn stdout_trimmed(&self) -> &str {
-        self.stdout.strip_suffix('\n').unwrap_or(&self.stdout)
-    }
-
-    /// How it ended, in words.
-    pub fn ending(&self) -> String {
-        match (self.timed_out, self.status, self.signal) {
-            (true, _, _) => "killed by the harness after its timeout (it hung)".into(),
-            (_, Some(code), _) => format!("exit status {code}"),
-            (_, _, Some(signal)) => format!("killed by signal {signal}"),
-            _ => "unknown".into(),
-        }
-    }
-
-    /// A report of the whole run, for failure messages.
-    pub fn describe(&self) -> String {
-        let block = |text: &str| {
-            if text.is_empty() {
-                "(empty)".to_string()
-            } else {
-                text.trim_end().replace('\n', "\n            ")
-            }
-        };
-        format!(
-            "  ran:      {}\n  ended:    {}\n  stdout:   {}\n  stderr:   {}",
-            self.command,
-            self.ending(),
-            block(&self.stdout),
-            block(&self.stderr)
-        )
     }
 }

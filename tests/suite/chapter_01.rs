@@ -3,7 +3,7 @@
 
 use std::fs;
 
-use harness::{random, Failure, Sandbox, Section};
+use harness::{check_eq, random, Failure, Sandbox, Section};
 
 const UTS: Section = Section::new(1, "A new UTS namespace");
 const HOSTNAME: Section = Section::new(1, "Set the host name");
@@ -77,16 +77,14 @@ fn the_host_keeps_its_hostname() {
     out.expect_status(0, UTS);
     // Only a container that did rename itself can show that the host was left alone.
     expect_container_hostname(&sb, &name, out.stdout_trimmed(), &out);
-    let host = sb.current_hostname();
-    if host != sb.original_hostname() {
-        Failure::new("the host's own host name changed when the container set its own")
-            .expected(sb.original_hostname())
-            .got(&host)
-            .hint("sethostname(2) renames the UTS namespace of its caller: the container needs a new one")
-            .output(&out)
-            .section(UTS)
-            .fail();
-    }
+    check_eq(
+        "the host's own host name changed when the container set its own",
+        sb.original_hostname(),
+        sb.current_hostname(),
+        &out,
+        UTS,
+    )
+    .hint("sethostname(2) renames the UTS namespace of its caller: the container needs a new one");
 }
 
 #[test]
@@ -98,37 +96,24 @@ fn the_command_sees_the_image_as_its_root() {
     let out = sb
         .minidock(["run", &sb.image(), &sb.probe(), "cat", &inside])
         .output();
-    if out.status != Some(0) || out.stdout != content {
-        Failure::new(format!(
+    out.expect_stdout_exactly(&content, CHROOT)
+        .what(format!(
             "the command should read the image's {inside} as its own"
         ))
-        .expected(&content)
-        .got_text(format!("{:?} ({})", out.stdout, out.ending()))
-        .hint("IMAGE must become the command's `/`")
-        .output(&out)
-        .section(CHROOT)
-        .fail();
-    }
+        .hint("IMAGE must become the command's `/`");
 }
 
 #[test]
 fn host_files_are_out_of_sight() {
     let sb = Sandbox::new();
-    let secret = sb.host_path(&random::name("host-only-"));
-    fs::write(&secret, "the host's").unwrap();
-    let secret = secret.display().to_string();
+    let secret = sb.host_only_file();
     let out = sb
         .minidock(["run", &sb.image(), &sb.probe(), "exists", &secret])
         .output();
     out.expect_status(0, CHROOT);
-    if out.stdout_trimmed() != "no" {
-        Failure::new(format!("the container can see the host's file {secret}"))
-            .expected_text("no such file inside the container")
-            .got_text(format!("probe exists said {:?}", out.stdout_trimmed()))
-            .output(&out)
-            .section(CHROOT)
-            .fail();
-    }
+    out.expect_stdout("no", CHROOT)
+        .what(format!("the container can see the host's file {secret}"))
+        .expected_text("no such file inside the container");
 }
 
 #[test]
@@ -139,15 +124,9 @@ fn the_command_starts_in_the_images_root() {
     let out = sb
         .minidock(["run", &sb.image(), &sb.probe(), "cwd"])
         .output();
-    if out.status != Some(0) || out.stdout_trimmed() != "/" {
-        Failure::new("the command's working directory, with no -w, should be the image's /")
-            .expected("/")
-            .got_text(format!("{:?} ({})", out.stdout_trimmed(), out.ending()))
-            .hint("after chroot(2), the working directory is still the old one: chdir(\"/\") too")
-            .output(&out)
-            .section(CHROOT)
-            .fail();
-    }
+    out.expect_stdout("/", CHROOT)
+        .what("the command's working directory, with no -w, should be the image's /")
+        .hint("after chroot(2), the working directory is still the old one: chdir(\"/\") too");
 }
 
 #[test]
@@ -159,15 +138,9 @@ fn a_relative_image_path_works_too() {
     let out = sb
         .minidock(["run", "./rootfs", &sb.probe(), "cat", &format!("/{file}")])
         .output();
-    if out.status != Some(0) || out.stdout != content {
-        Failure::new(format!(
+    out.expect_stdout_exactly(&content, CHROOT)
+        .what(format!(
             "with IMAGE given as ./rootfs, the command should read the image's /{file}"
         ))
-        .expected(&content)
-        .got_text(format!("{:?} ({})", out.stdout, out.ending()))
-        .hint("a relative IMAGE is relative to where minidock runs, and becomes the command's `/`")
-        .output(&out)
-        .section(CHROOT)
-        .fail();
-    }
+        .hint("a relative IMAGE is relative to where minidock runs, and becomes the command's `/`");
 }

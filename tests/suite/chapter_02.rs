@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use harness::{procs, random, Failure, Running, Sandbox, Section};
+use harness::{check_eq, procs, random, Failure, Sandbox, Section};
 
 const PID: Section = Section::new(2, "A new PID namespace");
 const PID_1: Section = Section::new(2, "Pid 1 is special");
@@ -28,17 +28,6 @@ const FORWARDED: [(libc::c_int, &str); 7] = [
     (libc::SIGWINCH, "SIGWINCH"),
 ];
 
-/// Waits for the command to print `line`, or fails the test saying it never did.
-fn wait_for(running: &mut Running, line: &str, section: Section) -> String {
-    match running.wait_for_line(line, START) {
-        Some(text) => text,
-        None => Failure::new(format!("the container's command never printed {line:?}"))
-            .output(&running.stop())
-            .section(section)
-            .fail(),
-    }
-}
-
 #[test]
 fn the_command_is_pid_1() {
     let sb = Sandbox::new();
@@ -46,15 +35,9 @@ fn the_command_is_pid_1() {
         .minidock(["run", &sb.image(), &sb.probe(), "pid"])
         .output();
     out.expect_status(0, PID);
-    if out.stdout_trimmed() != "1" {
-        Failure::new("the command's own pid, as it sees it")
-            .expected("1")
-            .got(out.stdout_trimmed())
-            .hint("a process born in a new PID namespace is pid 1 there")
-            .output(&out)
-            .section(PID)
-            .fail();
-    }
+    out.expect_stdout("1", PID)
+        .what("the command's own pid, as it sees it")
+        .hint("a process born in a new PID namespace is pid 1 there");
 }
 
 #[test]
@@ -66,17 +49,12 @@ fn host_processes_are_out_of_reach() {
         .minidock(["run", &sb.image(), &sb.probe(), "kill", &host_pid, "0"])
         .output();
     out.expect_status(0, PID);
-    if out.stdout_trimmed() != "ESRCH" {
-        Failure::new(format!(
+    out.expect_stdout("ESRCH", PID)
+        .what(format!(
             "kill({host_pid}, 0) inside the container, where {host_pid} is a process of the host"
         ))
         .expected_text("ESRCH: no such process, in the container's PID namespace")
-        .got(out.stdout_trimmed())
-        .hint("in a PID namespace of its own, the container sees none of the host's processes")
-        .output(&out)
-        .section(PID)
-        .fail();
-    }
+        .hint("in a PID namespace of its own, the container sees none of the host's processes");
 }
 
 #[test]
@@ -87,15 +65,10 @@ fn pid_1_ignores_a_sigkill_from_inside() {
     let out = sb
         .minidock(["run", &sb.image(), "sh", "-c", &script])
         .output();
-    if out.status != Some(0) || out.stdout_trimmed() != word {
-        Failure::new("a shell that sends SIGKILL to itself, as pid 1, should survive it")
-            .expected_text(format!("it prints {word:?} and exits 0"))
-            .got_text(format!("{:?} ({})", out.stdout_trimmed(), out.ending()))
-            .hint("as pid 1 of its own PID namespace, the kernel would deliver it only the signals it handles, SIGKILL from inside included (see \"Pid 1 is special\")")
-            .output(&out)
-            .section(PID)
-            .fail();
-    }
+    out.expect_stdout(&word, PID)
+        .what("a shell that sends SIGKILL to itself, as pid 1, should survive it")
+        .expected_text(format!("it prints {word:?} and exits 0"))
+        .hint("as pid 1 of its own PID namespace, the kernel would deliver it only the signals it handles, SIGKILL from inside included (see \"Pid 1 is special\")");
 }
 
 #[test]
@@ -105,22 +78,21 @@ fn the_host_can_kill_pid_1() {
     let mut running = sb
         .minidock(["run", &sb.image(), "sh", "-c", script, &sb.probe()])
         .spawn();
-    let printed = wait_for(&mut running, "ready", PID);
+    running.expect_line("ready", START, PID);
     let first = running.children();
     if let [pid] = first[..] {
         // SAFETY: kill(2) to the container's first process, a child of our own minidock.
         unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
     }
     let out = running.finish();
-    let own_pid = printed.lines().next().unwrap_or_default();
-    if own_pid != "1" {
-        Failure::new("the command's own pid, as it sees it")
-            .expected("1")
-            .got(own_pid)
-            .output(&out)
-            .section(PID)
-            .fail();
-    }
+    let own_pid = out.stdout.lines().next().unwrap_or_default();
+    check_eq(
+        "the command's own pid, as it sees it",
+        "1",
+        own_pid,
+        &out,
+        PID,
+    );
     if first.len() != 1 || out.status != Some(137) {
         Failure::new("SIGKILL sent from the host to the container's pid 1")
             .expected_text("minidock exits with 137 (128 + SIGKILL)")
@@ -140,7 +112,7 @@ fn the_host_can_kill_pid_1() {
 fn signals_sent_to_minidock_reach_the_command() {
     let sb = Sandbox::new();
     let (signal, name) = random::pick(&FORWARDED);
-    let code = random::number(1, 100).to_string();
+    let code = random::number(1, 100) as i32;
     let mut running = sb
         .minidock([
             "run",
@@ -148,10 +120,10 @@ fn signals_sent_to_minidock_reach_the_command() {
             &sb.probe(),
             "trap",
             &signal.to_string(),
-            &code,
+            &code.to_string(),
         ])
         .spawn();
-    wait_for(&mut running, "ready", FORWARD);
+    running.expect_line("ready", START, FORWARD);
     running.signal(signal);
     let out = running.finish_within(STOP);
     if out.timed_out {
@@ -165,17 +137,11 @@ fn signals_sent_to_minidock_reach_the_command() {
         .section(FORWARD)
         .fail();
     }
-    if out.status != code.parse().ok() {
-        Failure::new(format!(
+    out.expect_status(code, FORWARD)
+        .what(format!(
             "minidock was sent {name}; the command exits with {code} when it gets it"
         ))
-        .expected_text(format!("exit status {code}"))
-        .got_text(out.ending())
-        .hint("the signal must reach the command, and minidock must not die of it itself")
-        .output(&out)
-        .section(FORWARD)
-        .fail();
-    }
+        .hint("the signal must reach the command, and minidock must not die of it itself");
 }
 
 #[test]
@@ -211,7 +177,7 @@ fn init_reaps_orphans() {
     let mut running = sb
         .minidock(["run", "--init", &sb.image(), &sb.probe(), "orphan"])
         .spawn();
-    let printed = wait_for(&mut running, "ready", REAP);
+    running.expect_line("ready", START, REAP);
     let init = running.children().first().copied();
     let namespace = init.and_then(procs::pid_namespace);
     if namespace.is_none() || namespace == procs::pid_namespace(running.pid()) {
@@ -246,7 +212,7 @@ fn init_reaps_orphans() {
             .got_text(format!("zombies: {}", list.join(", ")))
             .hint(format!(
                 "the command said: {}",
-                printed.lines().next().unwrap_or_default()
+                out.stdout.lines().next().unwrap_or_default()
             ))
             .output(&out)
             .section(REAP)
@@ -276,22 +242,17 @@ fn with_init_a_command_without_handlers_still_stops() {
             &sb.probe(),
         ])
         .spawn();
-    let printed = wait_for(&mut running, "ready", FORWARD);
+    running.expect_line("ready", START, FORWARD);
     running.signal(signal);
     let out = running.finish_within(STOP);
     let expected = 128 + signal;
-    if out.status != Some(expected) {
-        Failure::new(format!(
+    out.expect_status(expected, FORWARD)
+        .what(format!(
             "with --init, minidock was sent {name}; the command has no handler for it"
         ))
         .expected_text(format!("exit status {expected} (128 + {name})"))
-        .got_text(out.ending())
-        .hint("minidock passes the signal to the init, the init to the command, which dies of it")
-        .output(&out)
-        .section(FORWARD)
-        .fail();
-    }
-    if printed.lines().next() == Some("1") {
+        .hint("minidock passes the signal to the init, the init to the command, which dies of it");
+    if out.stdout.lines().next() == Some("1") {
         Failure::new("with --init, the command should not be pid 1: the init is")
             .got("1")
             .output(&out)
@@ -309,27 +270,20 @@ fn ipc_objects_stay_in_the_container() {
         .minidock(["run", &sb.image(), "sh", "-c", script, &sb.probe(), &key])
         .output();
     out.expect_status(0, IPC);
-    harness::check_eq(
-        "a message queue made in the container, then looked up there",
-        "created\nfound",
-        out.stdout_trimmed(),
-        &out,
-        IPC,
-    );
+    out.expect_stdout("created\nfound", IPC)
+        .what("a message queue made in the container, then looked up there");
     let host = sb
         .host_command(&sb.probe(), ["msgget", &key, "find"])
         .output();
-    if host.stdout_trimmed() != "ENOENT" {
-        Failure::new(format!(
-            "the container made System V message queue {key}; the host looked it up"
-        ))
-        .expected_text("ENOENT: the host does not see it")
-        .got(host.stdout_trimmed())
-        .hint("System V IPC objects belong to an IPC namespace: the container needs its own")
-        .output(&out)
-        .section(IPC)
-        .fail();
-    }
+    check_eq(
+        format!("the container made System V message queue {key}; the host looked it up"),
+        "ENOENT",
+        host.stdout_trimmed(),
+        &out,
+        IPC,
+    )
+    .expected_text("ENOENT: the host does not see it")
+    .hint("System V IPC objects belong to an IPC namespace: the container needs its own");
 }
 
 /// Signals beyond the usual seven, which docker's sig-proxy passes on too: every one minidock can

@@ -2,8 +2,6 @@
 //! its root is the image for good (pivot_root, not chroot), and it gets its own /proc, /dev, /sys
 //! and /tmp.
 
-use std::fs;
-
 use harness::{random, Failure, Sandbox, Section};
 
 const PRIVATE: Section = Section::new(3, "Make every mount private");
@@ -76,41 +74,25 @@ fn mounts_made_inside_stay_inside() {
 #[test]
 fn a_chroot_escape_finds_no_host() {
     let sb = Sandbox::new();
-    let secret = sb.host_path(&random::name("host-only-"));
-    fs::write(&secret, "the host's").unwrap();
-    let secret = secret.display().to_string();
+    let secret = sb.host_only_file();
     let out = sb
         .minidock(["run", &sb.image(), &sb.probe(), "escape", &secret])
         .output();
     out.expect_status(0, PIVOT);
-    if out.stdout_trimmed() != "no" {
-        Failure::new(format!(
+    out.expect_stdout("no", PIVOT)
+        .what(format!(
             "after the classic chroot escape inside the container, the host's file {secret}"
         ))
         .expected_text("no such file: above the container's / there is nothing left")
-        .got_text(format!("probe escape said {:?}", out.stdout_trimmed()))
-        .hint("chroot only moves `/`; pivot_root moves the whole mount namespace, and the old root must be detached")
-        .output(&out)
-        .section(PIVOT)
-        .fail();
-    }
+        .hint("chroot only moves `/`; pivot_root moves the whole mount namespace, and the old root must be detached");
     // The escape can only ever reach the image's `/`, detached old root or not: look for it.
     let out = sb
         .minidock(["run", &sb.image(), &sb.probe(), "exists", "/.old-root"])
         .output();
-    if out.status != Some(0) || out.stdout_trimmed() != "no" {
-        Failure::new("the old root, after pivot_root, in the container: /.old-root")
-            .expected_text("gone: detached (umount2 with MNT_DETACH), then its directory removed")
-            .got_text(format!(
-                "probe exists said {:?} ({})",
-                out.stdout_trimmed(),
-                out.ending()
-            ))
-            .hint("until it is detached, the whole host is visible at /.old-root")
-            .output(&out)
-            .section(PIVOT)
-            .fail();
-    }
+    out.expect_stdout("no", PIVOT)
+        .what("the old root, after pivot_root, in the container: /.old-root")
+        .expected_text("gone: detached (umount2 with MNT_DETACH), then its directory removed")
+        .hint("until it is detached, the whole host is visible at /.old-root");
 }
 
 #[test]
@@ -129,15 +111,9 @@ fn proc_shows_only_the_containers_processes() {
         ])
         .output();
     out.expect_status(0, PROC);
-    if out.stdout_trimmed() != "1 2" {
-        Failure::new("the processes listed in the container's /proc")
-            .expected("1 2")
-            .got(out.stdout_trimmed())
-            .hint("an empty answer: /proc is not mounted; many numbers: it is the host's")
-            .output(&out)
-            .section(PROC)
-            .fail();
-    }
+    out.expect_stdout("1 2", PROC)
+        .what("the processes listed in the container's /proc")
+        .hint("an empty answer: /proc is not mounted; many numbers: it is the host's");
 }
 
 #[test]
@@ -157,15 +133,9 @@ c 1:5 0666 zero";
     let mut want: Vec<&str> = expected.lines().collect();
     want.sort_by_key(|l| l.rsplit(' ').next());
     let want = want.join("\n");
-    if out.status != Some(0) || out.stdout_trimmed() != want {
-        Failure::new("the device files in the container's /dev (c MAJOR:MINOR MODE NAME)")
-            .expected(&want)
-            .got_text(format!("{:?} ({})", out.stdout_trimmed(), out.ending()))
-            .hint("a tmpfs at /dev with these six character devices, mode 0666, and nothing of the host's")
-            .output(&out)
-            .section(DEV)
-            .fail();
-    }
+    out.expect_stdout(&want, DEV)
+        .what("the device files in the container's /dev (c MAJOR:MINOR MODE NAME)")
+        .hint("a tmpfs at /dev with these six character devices, mode 0666, and nothing of the host's");
 }
 
 #[test]
@@ -176,15 +146,10 @@ fn sys_is_read_only() {
         .minidock(["run", &sb.image(), &sb.probe(), "write", &path])
         .output();
     out.expect_status(0, FILESYSTEMS);
-    if out.stdout_trimmed() != "EROFS" {
-        Failure::new(format!("writing {path} inside the container"))
-            .expected_text("EROFS: /sys is a read-only sysfs")
-            .got(out.stdout_trimmed())
-            .hint("sysfs is mounted at /sys once the root is pivoted (`mounts::prepare`)")
-            .output(&out)
-            .section(FILESYSTEMS)
-            .fail();
-    }
+    out.expect_stdout("EROFS", FILESYSTEMS)
+        .what(format!("writing {path} inside the container"))
+        .expected_text("EROFS: /sys is a read-only sysfs")
+        .hint("sysfs is mounted at /sys once the root is pivoted (`mounts::prepare`)");
 }
 
 #[test]
@@ -201,13 +166,8 @@ fn tmp_is_scratch_space_outside_the_image() {
         ])
         .output();
     out.expect_status(0, FILESYSTEMS);
-    harness::check_eq(
-        "writing a file in the container's /tmp",
-        "ok",
-        out.stdout_trimmed(),
-        &out,
-        FILESYSTEMS,
-    );
+    out.expect_stdout("ok", FILESYSTEMS)
+        .what("writing a file in the container's /tmp");
     let in_image = sb.rootfs().join("tmp").join(&name);
     if in_image.exists() {
         Failure::new(format!(

@@ -3,9 +3,10 @@
 //!
 //! The host runs cgroup v1 or v2; the tests read the files of whichever it has.
 
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use harness::{cgroups, random, Failure, Output, Sandbox, Section};
+use harness::{cgroups, check_eq, random, Failure, Output, Sandbox, Section};
 
 const JOIN: Section = Section::new(4, "Put the container in its cgroup");
 const LIMITS_V2: Section = Section::new(4, "Write the limits: cgroup v2");
@@ -25,15 +26,14 @@ fn limits() -> Section {
 /// Fails unless the run left no cgroup behind.
 #[track_caller]
 fn expect_no_leftover(sb: &Sandbox, after: &str, out: &Output) {
-    let left = sb.leftover_cgroups();
-    if !left.is_empty() {
-        Failure::new(format!("cgroups left behind {after}"))
-            .expected_text("none: the container's cgroup is removed when it ends")
-            .got_text(format!("{left:?}"))
-            .output(out)
-            .section(REMOVE)
-            .fail();
-    }
+    check_eq(
+        format!("cgroups left behind {after}"),
+        Vec::<PathBuf>::new(),
+        sb.leftover_cgroups(),
+        out,
+        REMOVE,
+    )
+    .expected_text("none: the container's cgroup is removed when it ends");
 }
 
 #[test]
@@ -53,7 +53,9 @@ fn a_fork_bomb_stops_at_the_pids_limit() {
             "80",
         ])
         .spawn();
-    let printed = running.wait_for_line("ready", Duration::from_secs(20));
+    running
+        .expect_line("ready", Duration::from_secs(20), JOIN)
+        .what("the fork bomb never finished forking");
     let cgroup = sb.container_cgroups("pids").first().cloned();
     let current = cgroup
         .as_ref()
@@ -61,12 +63,6 @@ fn a_fork_bomb_stops_at_the_pids_limit() {
     // The container can still be stopped: the init passes SIGTERM on to the probe.
     running.signal(libc::SIGTERM);
     let out = running.finish_within(Duration::from_secs(10));
-    if printed.is_none() {
-        Failure::new("the fork bomb never finished forking")
-            .output(&out)
-            .section(JOIN)
-            .fail();
-    }
     match current {
         Some(n) if n > 0 && n <= limit => {}
         Some(0) | None => Failure::new("the container's processes, as its cgroup counts them (pids.current)")
@@ -87,14 +83,8 @@ fn a_fork_bomb_stops_at_the_pids_limit() {
             .section(limits())
             .fail(),
     }
-    if out.status != Some(128 + libc::SIGTERM) {
-        Failure::new("a container at its pids limit, sent SIGTERM through minidock (with --init)")
-            .expected_text("exit status 143")
-            .got_text(out.ending())
-            .output(&out)
-            .section(JOIN)
-            .fail();
-    }
+    out.expect_status(128 + libc::SIGTERM, JOIN)
+        .what("a container at its pids limit, sent SIGTERM through minidock (with --init)");
 }
 
 #[test]
@@ -114,25 +104,15 @@ fn a_memory_hog_is_killed_and_minidock_says_so() {
         .minidock(["run", "-m", &memory, &sb.image(), &sb.probe(), "hog", &hog])
         .timeout(Duration::from_secs(60))
         .output();
-    if out.status != Some(137) {
-        Failure::new(format!(
+    out.expect_status(137, limits())
+        .what(format!(
             "a command that fills {hog} MiB of memory in a container limited to {memory}"
         ))
         .expected_text("exit status 137: the kernel's OOM killer ends it")
-        .got_text(out.ending())
-        .hint("the memory limit is not written, or the container is not in its cgroup")
-        .output(&out)
-        .section(limits())
-        .fail();
-    }
-    if !out.stderr.contains("out of memory") {
-        Failure::new("minidock's report of an OOM kill")
-            .expected_text("a line on stderr that says \"out of memory\"")
-            .got(&out.stderr)
-            .output(&out)
-            .section(limits())
-            .fail();
-    }
+        .hint("the memory limit is not written, or the container is not in its cgroup");
+    out.expect_stderr_contains("out of memory", limits())
+        .what("minidock's report of an OOM kill")
+        .expected_text("a line on stderr that says \"out of memory\"");
     expect_no_leftover(&sb, "after an OOM kill", &out);
 }
 
@@ -152,7 +132,9 @@ fn cpus_throttle_a_busy_loop() {
             &wall_ms.to_string(),
         ])
         .spawn();
-    let started = running.wait_for_line("ready", Duration::from_secs(10));
+    running
+        .expect_line("ready", Duration::from_secs(10), JOIN)
+        .what("the busy loop never started or never finished");
     let t0 = Instant::now();
     let dir_cpu = sb.container_cgroups("cpu").first().cloned();
     let dir_usage = sb
@@ -169,7 +151,9 @@ fn cpus_throttle_a_busy_loop() {
         }
     };
     let before = usage(&dir_usage);
-    let done = running.wait_for_line("done", Duration::from_secs(20));
+    running
+        .expect_line("done", Duration::from_secs(20), JOIN)
+        .what("the busy loop never started or never finished");
     let wall = t0.elapsed();
     let after = usage(&dir_usage);
     let throttled = dir_cpu
@@ -177,12 +161,6 @@ fn cpus_throttle_a_busy_loop() {
         .and_then(|dir| cgroups::keyed(&dir.join("cpu.stat"), "nr_throttled"));
     running.close_stdin();
     let out = running.finish();
-    if started.is_none() || done.is_none() {
-        Failure::new("the busy loop never started or never finished")
-            .output(&out)
-            .section(JOIN)
-            .fail();
-    }
     let (Some(before), Some(after)) = (before, after) else {
         Failure::new("the container's CPU usage, as its cgroup counts it")
             .got_text(format!("no cgroup with a usage counter: {dir_usage:?}"))
@@ -306,17 +284,16 @@ fn the_container_sees_its_limits_and_its_own_cgroup_root() {
         .zip([(memory_mb << 20).to_string(), pids.to_string(), cpu_value])
         .map(|(file, value)| format!("{file}: {value}"))
         .collect();
-    if limit_lines != expected {
-        Failure::new(format!(
+    check_eq(
+        format!(
             "the limits (-m {memory_mb}m --pids-limit {pids} --cpus {cpus}) as the container reads them in /sys/fs/cgroup"
-        ))
-        .expected(&expected)
-        .got(limit_lines)
-        .hint("each limit is written to its own file of the container's cgroup, which the container sees as its cgroup root")
-        .output(&out)
-        .section(limits())
-        .fail();
-    }
+        ),
+        expected,
+        limit_lines,
+        &out,
+        limits(),
+    )
+    .hint("each limit is written to its own file of the container's cgroup, which the container sees as its cgroup root");
 }
 
 #[test]
@@ -383,7 +360,9 @@ fn bad_limits_are_refused_before_anything_exists() {
             &sb.probe(),
         ])
         .spawn();
-    let started = running.wait_for_line("ready", Duration::from_secs(20));
+    running
+        .expect_line("ready", Duration::from_secs(20), JOIN)
+        .what("a container run with -m 50m never started");
     let file = if cgroups::is_v2() {
         "memory.max"
     } else {
@@ -395,12 +374,6 @@ fn bad_limits_are_refused_before_anything_exists() {
         .and_then(|dir| cgroups::number(&dir.join(file)));
     running.close_stdin();
     let out = running.finish();
-    if started.is_none() {
-        Failure::new("a container run with -m 50m never started")
-            .output(&out)
-            .section(JOIN)
-            .fail();
-    }
     if limit != Some(50 << 20) {
         Failure::new(format!(
             "the memory limit of a container run with -m 50m ({file})"
@@ -422,17 +395,13 @@ fn the_next_run_cleans_up_after_a_killed_minidock() {
     let mut running = sb
         .minidock(["run", "-m", "64m", &sb.image(), &sb.probe(), "orphan"])
         .spawn();
-    let started = running.wait_for_line("ready", Duration::from_secs(10));
+    running
+        .expect_line("ready", Duration::from_secs(10), JOIN)
+        .what("the container never started");
     // SIGKILL cannot be caught: minidock gets no chance to remove anything. Its container dies
     // with it (chapter 2), and its empty cgroup stays.
     running.signal(libc::SIGKILL);
-    let killed = running.finish_within(Duration::from_secs(5));
-    if started.is_none() {
-        Failure::new("the container never started")
-            .output(&killed)
-            .section(JOIN)
-            .fail();
-    }
+    running.finish_within(Duration::from_secs(5));
     let out = sb.minidock(["run", &sb.image(), "true"]).output();
     out.expect_status(0, REMOVE);
     expect_no_leftover(&sb, "by a killed minidock, once the next run is done", &out);

@@ -54,13 +54,9 @@ fn a_missing_command_gives_127() {
     ] {
         let out = sb.minidock(["run", &sb.image(), &command]).output();
         out.expect_status(127, EXIT);
-        if !out.stderr.contains(&command) {
-            Failure::new("the error message should name the missing command")
-                .expected_text(format!("a line on stderr naming {command:?}"))
-                .output(&out)
-                .section(EXIT)
-                .fail();
-        }
+        out.expect_stderr_contains(&command, EXIT)
+            .what("the error message should name the missing command")
+            .expected_text(format!("a line on stderr naming {command:?}"));
     }
 }
 
@@ -81,20 +77,9 @@ fn stdout_and_stderr_are_passed_through() {
         .minidock(["run", &sb.image(), "sh", "-c", &script])
         .output();
     out.expect_status(0, STDIO);
-    check_eq(
-        "what the command wrote to stdout",
-        format!("{to_out}\n"),
-        out.stdout.clone(),
-        &out,
-        STDIO,
-    );
-    if !out.stderr.lines().any(|line| line == to_err) {
-        Failure::new("what the command wrote to stderr should reach minidock's stderr")
-            .expected(&to_err)
-            .output(&out)
-            .section(STDIO)
-            .fail();
-    }
+    out.expect_stdout_exactly(&format!("{to_out}\n"), STDIO);
+    out.expect_stderr_line(&to_err, STDIO)
+        .what("what the command wrote to stderr should reach minidock's stderr");
 }
 
 #[test]
@@ -106,18 +91,8 @@ fn stdin_is_passed_through() {
         .stdin(input.clone())
         .output();
     out.expect_status(0, STDIO);
-    check_eq(
-        "what cat echoed from its stdin",
-        input,
-        out.stdout.clone(),
-        &out,
-        STDIO,
-    );
-}
-
-/// The environment variables `env` printed, in order.
-fn env_lines(stdout: &str) -> Vec<String> {
-    stdout.lines().map(str::to_string).collect()
+    out.expect_stdout_exactly(&input, STDIO)
+        .what("what cat echoed from its stdin");
 }
 
 #[test]
@@ -137,16 +112,9 @@ fn env_options_set_variables() {
         ])
         .output();
     out.expect_status(0, ENV);
-    let vars = env_lines(&out.stdout);
     for wanted in [pair.as_str(), "HOME=/somewhere"] {
-        if !vars.iter().any(|v| v == wanted) {
-            Failure::new("a variable set with -e is missing from the command's environment")
-                .expected(wanted)
-                .got(&vars)
-                .output(&out)
-                .section(ENV)
-                .fail();
-        }
+        out.expect_stdout_line(wanted, ENV)
+            .what("a variable set with -e is missing from the command's environment");
     }
 }
 
@@ -159,7 +127,7 @@ fn the_environment_is_clean() {
         .env(&leak, "from-minidocks-own-environment")
         .output();
     out.expect_status(0, ENV);
-    let vars = env_lines(&out.stdout);
+    let vars: Vec<&str> = out.stdout.lines().collect();
     if vars.iter().any(|v| v.starts_with(&format!("{leak}="))) {
         Failure::new("the command inherited a variable from minidock's own environment")
             .expected_text("only PATH, HOSTNAME, HOME and what -e sets")
@@ -189,13 +157,8 @@ fn workdir_is_created_and_used() {
         .minidock(["run", "-w", &dir, &sb.image(), "pwd"])
         .output();
     out.expect_status(0, ENV);
-    check_eq(
-        "the command's working directory",
-        dir,
-        out.stdout_trimmed().to_string(),
-        &out,
-        ENV,
-    );
+    out.expect_stdout(&dir, ENV)
+        .what("the command's working directory");
 }
 
 #[test]
@@ -208,13 +171,8 @@ fn a_missing_image_directory_gives_125_and_changes_nothing() {
         .to_string();
     let out = sb.minidock(["run", &image, "true"]).output();
     out.expect_status(125, CLI);
-    if !out.stderr.contains(&image) || out.stderr.lines().count() != 1 {
-        Failure::new("the error should be one line naming the missing image directory")
-            .expected_text(format!("one line on stderr containing {image:?}"))
-            .output(&out)
-            .section(CLI)
-            .fail();
-    }
+    out.expect_stderr_one_line(&image, CLI)
+        .what("the error should be one line naming the missing image directory");
     check_eq(
         "files left in minidock's state directory",
         Vec::<String>::new(),
@@ -234,13 +192,8 @@ fn a_failed_setup_gives_125_and_one_line() {
         .minidock(["run", "-w", &workdir, &sb.image(), "true"])
         .output();
     out.expect_status(125, CLI);
-    if !out.stderr.contains(&workdir) || out.stderr.lines().count() != 1 {
-        Failure::new("a failed setup should be reported in one line naming what failed")
-            .expected_text(format!("one line on stderr containing {workdir:?}"))
-            .output(&out)
-            .section(CLI)
-            .fail();
-    }
+    out.expect_stderr_one_line(&workdir, CLI)
+        .what("a failed setup should be reported in one line naming what failed");
 }
 
 #[test]
@@ -249,13 +202,9 @@ fn an_unknown_option_gives_125() {
     let flag = format!("--{}", random::name("no-such-option-"));
     let out = sb.minidock(["run", &flag, &sb.image(), "true"]).output();
     out.expect_status(125, CLI);
-    if !out.stderr.contains(&flag) {
-        Failure::new("the error should name the unknown option")
-            .expected_text(format!("stderr mentioning {flag}"))
-            .output(&out)
-            .section(CLI)
-            .fail();
-    }
+    out.expect_stderr_contains(&flag, CLI)
+        .what("the error should name the unknown option")
+        .expected_text(format!("stderr mentioning {flag}"));
 }
 
 #[test]
