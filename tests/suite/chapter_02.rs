@@ -318,7 +318,7 @@ fn any_signal_minidock_can_catch_reaches_the_command() {
             &code,
         ])
         .spawn();
-    wait_for(&mut running, "ready", FORWARD);
+    running.expect_line("ready", START, FORWARD);
     running.signal(signal);
     let out = running.finish_within(STOP);
     if out.status != code.parse().ok() {
