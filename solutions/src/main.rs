@@ -41,7 +41,6 @@ mod process;
 mod rootfs;
 mod sys;
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
@@ -53,7 +52,7 @@ fn main() -> ExitCode {
     // [ch02]
     // First of all: a signal meant for the container must not kill minidock while it prepares.
     if let Err(err) = process::signals::block() {
-        let _ = writeln!(std::io::stderr(), "minidock: {err}");
+        sys::tell(&sys::chain(&err));
         return ExitCode::from(process::exit::FAILED);
     }
     // [ch02 end]
@@ -74,8 +73,7 @@ fn main() -> ExitCode {
         Ok(status) => ExitCode::from(status),
         Err(err) => {
             let status = err.exit_status();
-            // Not eprintln!, which would panic (status 101) if stderr is closed.
-            let _ = writeln!(std::io::stderr(), "minidock: {:#}", anyhow::Error::new(err));
+            sys::tell(&sys::chain(&err));
             ExitCode::from(status)
         }
     }
@@ -118,6 +116,6 @@ fn usage_error(err: clap::Error, program: &str) -> u8 {
     } else {
         format!("{program} --help")
     };
-    eprintln!("minidock: {message}\nSee '{help}'.");
+    sys::tell(&format!("{message}\nSee '{help}'."));
     process::exit::FAILED
 }

@@ -31,7 +31,6 @@ mod process;
 mod rootfs;
 mod sys;
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
@@ -42,7 +41,7 @@ fn main() -> ExitCode {
     let started = std::time::Instant::now();
     // First of all: a signal meant for the container must not kill minidock while it prepares.
     if let Err(err) = process::signals::block() {
-        let _ = writeln!(std::io::stderr(), "minidock: {err}");
+        sys::tell(&sys::chain(&err));
         return ExitCode::from(process::exit::FAILED);
     }
     let program = program_name();
@@ -62,8 +61,7 @@ fn main() -> ExitCode {
         Ok(status) => ExitCode::from(status),
         Err(err) => {
             let status = err.exit_status();
-            // Not eprintln!, which would panic (status 101) if stderr is closed.
-            let _ = writeln!(std::io::stderr(), "minidock: {:#}", anyhow::Error::new(err));
+            sys::tell(&sys::chain(&err));
             ExitCode::from(status)
         }
     }
@@ -106,6 +104,6 @@ fn usage_error(err: clap::Error, program: &str) -> u8 {
     } else {
         format!("{program} --help")
     };
-    eprintln!("minidock: {message}\nSee '{help}'.");
+    sys::tell(&format!("{message}\nSee '{help}'."));
     process::exit::FAILED
 }

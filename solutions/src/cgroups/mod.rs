@@ -92,11 +92,7 @@ const CGROUP_ROOT: &str = "/sys/fs/cgroup";
 /// /sys/fs/cgroup/unified, with no controllers: the controllers are v1's, as runc decides too).
 pub fn host_uses_v2() -> Result<bool> {
     let root = Path::new(CGROUP_ROOT);
-    let stat = nix::sys::statfs::statfs(root).map_err(|errno| sys::Error {
-        call: format!("statfs({root:?})"),
-        errno,
-    })?;
-    Ok(stat.filesystem_type() == nix::sys::statfs::CGROUP2_SUPER_MAGIC)
+    Ok(sys::filesystem_type(root)? == nix::sys::statfs::CGROUP2_SUPER_MAGIC)
 }
 
 /// Mounts, in the container, its view of its own cgroups at /sys/fs/cgroup, read-only. Runs after
@@ -204,7 +200,8 @@ pub fn create(parent: &str, name: &str, resources: &Resources) -> Result<Box<dyn
         match made {
             // A parent level vanished between its mkdir and ours: another process removed it
             // while it was empty (the last container under it ended). Make it again.
-            Err(Error::Sys(err)) if err.errno == nix::errno::Errno::ENOENT && attempt < 5 => {}
+            Err(Error::Sys(err))
+                if err.errno() == Some(nix::errno::Errno::ENOENT) && attempt < 5 => {}
             other => break other?,
         }
     };
@@ -239,12 +236,7 @@ fn read_keyed(path: &Path, key: &str) -> Result<u64> {
 }
 
 fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|e| {
-        Error::Sys(sys::Error {
-            call: format!("read({path:?})"),
-            errno: sys::errno_of(e),
-        })
-    })
+    Ok(sys::read_file(path)?)
 }
 
 /// Removes directory `dir` of a cgroup whose processes have just been killed: the kernel may
@@ -255,8 +247,8 @@ fn remove_dir(dir: &Path) -> Result<()> {
     loop {
         match sys::rmdir(dir) {
             Ok(()) => return Ok(()),
-            Err(err) if err.errno == nix::errno::Errno::ENOENT => return Ok(()),
-            Err(err) if err.errno == nix::errno::Errno::EBUSY => {
+            Err(err) if err.errno() == Some(nix::errno::Errno::ENOENT) => return Ok(()),
+            Err(err) if err.errno() == Some(nix::errno::Errno::EBUSY) => {
                 if std::time::Instant::now() >= deadline {
                     return Err(err.into());
                 }
@@ -285,7 +277,7 @@ fn make_dirs(dir: &Path) -> Result<Vec<PathBuf>> {
         match sys::mkdir(path) {
             Ok(()) => {}
             // Another minidock made it meanwhile: fine.
-            Err(err) if err.errno == nix::errno::Errno::EEXIST => {}
+            Err(err) if err.errno() == Some(nix::errno::Errno::EEXIST) => {}
             Err(err) => return Err(err.into()),
         }
     }

@@ -46,11 +46,13 @@ impl Cgroup {
         levels.reverse();
         for level in levels {
             enable_controllers(level).map_err(|err| match err {
-                Error::Sys(e) if e.errno == nix::errno::Errno::EBUSY => bad_parent(&format!(
-                    "{} holds processes, so it cannot hand controllers down to child cgroups \
+                Error::Sys(e) if e.errno() == Some(nix::errno::Errno::EBUSY) => {
+                    bad_parent(&format!(
+                        "{} holds processes, so it cannot hand controllers down to child cgroups \
                      (cgroup v2's \"no internal processes\" rule): choose another parent",
-                    level.display()
-                )),
+                        level.display()
+                    ))
+                }
                 other => other,
             })?;
         }

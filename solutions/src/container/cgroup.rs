@@ -2,7 +2,6 @@
 //! The container's cgroup, as the container holds it: made with its limits before the child
 //! exists, joined by the child from outside, removed on every way out.
 
-use std::io::Write;
 use std::path::Path;
 
 use nix::unistd::Pid;
@@ -10,6 +9,7 @@ use nix::unistd::Pid;
 use super::{Error, Result};
 use crate::cgroups::{self, ledger, Cgroup, View};
 use crate::config::{resources, Config};
+use crate::sys;
 
 /// The container's cgroup, removed when the container is dropped, on every path out of `run`;
 /// then its entry in the ledger goes too.
@@ -53,10 +53,9 @@ impl ContainerCgroup {
             let limit = config.linux.resources.memory.map_or(String::new(), |m| {
                 format!(" (memory limit {})", resources::human(m))
             });
-            let _ = writeln!(
-                std::io::stderr(),
-                "minidock: out of memory: the kernel killed a process of the container{limit}"
-            );
+            sys::tell(&format!(
+                "out of memory: the kernel killed a process of the container{limit}"
+            ));
         }
     }
 }
@@ -67,7 +66,7 @@ impl Drop for ContainerCgroup {
         // By now the container's processes are gone: its pid 1 has ended, and the kernel kills
         // the rest of its PID namespace with it. An empty cgroup is removed with rmdir(2).
         if let Err(err) = self.cgroup.remove() {
-            let _ = writeln!(std::io::stderr(), "minidock: {:#}", anyhow::Error::new(err));
+            sys::tell(&sys::chain(&err));
         }
         // [ch04 before]
         //~ // Remove the container's cgroup with its `remove` method. Until then, every run

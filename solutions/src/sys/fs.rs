@@ -201,6 +201,26 @@ pub fn symlink(target: &str, link: &Path) -> Result<()> {
 // [ch03 end]
 
 // [ch04]
+/// `open(2)` and `read(2)` of a whole small file, such as a cgroup's counters or the kernel's
+/// lists in /proc. Not narrated: reading changes nothing, and the story of a container's setup
+/// reads better without every look at a counter.
+pub fn read_file(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|err| super::Error::Failed {
+        call: format!("read({path:?})"),
+        errno: errno_of(err),
+    })
+}
+
+/// `statfs(2)`: the type of the filesystem `path` is on (its magic number). Not narrated either.
+pub fn filesystem_type(path: &Path) -> Result<nix::sys::statfs::FsType> {
+    nix::sys::statfs::statfs(path)
+        .map(|stat| stat.filesystem_type())
+        .map_err(|errno| super::Error::Failed {
+            call: format!("statfs({path:?})"),
+            errno,
+        })
+}
+
 /// `mkdir(2)`: makes one directory (its parent must exist).
 pub fn mkdir(path: &Path) -> Result<()> {
     call(

@@ -141,7 +141,7 @@ fn wait_for(pid: libc::pid_t, flags: libc::c_int, call: &str) -> Result<Option<(
             // A signal interrupted the wait; the child is still there.
             Err(Errno::EINTR) => continue,
             Err(errno) => {
-                return Err(Error {
+                return Err(Error::Failed {
                     call: call.to_string(),
                     errno,
                 })
@@ -223,9 +223,9 @@ pub fn kill(pid: Pid, signal: impl Into<Signo>) -> Result<()> {
     let signal = signal.into();
     let name = signal.name();
     if pid.as_raw() <= 1 {
-        return Err(Error {
-            call: format!("kill({pid}, {name}) refused: minidock signals no pid below 2"),
-            errno: Errno::EPERM,
+        return Err(Error::Refused {
+            call: format!("kill({pid}, {name})"),
+            reason: "minidock signals no pid below 2",
         });
     }
     call(

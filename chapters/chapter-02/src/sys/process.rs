@@ -140,7 +140,7 @@ pub fn try_waitpid(pid: Pid) -> Result<Option<Ended>> {
 pub fn reap_any() -> Result<Option<(Pid, Ended)>> {
     match wait_for(-1, libc::WNOHANG, "waitpid(-1, WNOHANG)") {
         // No children left at all: nothing to reap.
-        Err(Error {
+        Err(Error::Failed {
             errno: Errno::ECHILD,
             ..
         }) => Ok(None),
@@ -160,7 +160,7 @@ fn wait_for(pid: libc::pid_t, flags: libc::c_int, call: &str) -> Result<Option<(
             // A signal interrupted the wait; the child is still there.
             Err(Errno::EINTR) => continue,
             Err(errno) => {
-                return Err(Error {
+                return Err(Error::Failed {
                     call: call.to_string(),
                     errno,
                 })
@@ -242,9 +242,9 @@ pub fn kill(pid: Pid, signal: impl Into<Signo>) -> Result<()> {
     let signal = signal.into();
     let name = signal.name();
     if pid.as_raw() <= 1 {
-        return Err(Error {
-            call: format!("kill({pid}, {name}) refused: minidock signals no pid below 2"),
-            errno: Errno::EPERM,
+        return Err(Error::Refused {
+            call: format!("kill({pid}, {name})"),
+            reason: "minidock signals no pid below 2",
         });
     }
     call(
@@ -310,7 +310,7 @@ pub fn read_signal(fd: &mut nix::sys::signalfd::SignalFd) -> Result<Signo> {
             Ok(Some(info)) => return Ok(Signo(info.ssi_signo as i32)),
             Ok(None) | Err(Errno::EINTR) => continue,
             Err(errno) => {
-                return Err(Error {
+                return Err(Error::Failed {
                     call: "read(signalfd)".into(),
                     errno,
                 })

@@ -33,10 +33,7 @@ pub fn main(config: &Config, channel: ContainerEnd) -> isize {
     match supervise(config, channel) {
         Ok(ended) => exit::for_ended(ended).into(),
         Err(err) => {
-            let _ = std::io::Write::write_fmt(
-                &mut std::io::stderr(),
-                format_args!("minidock init: {err}\n"),
-            );
+            sys::tell(&sys::chain(&err));
             exit::FAILED.into()
         }
     }

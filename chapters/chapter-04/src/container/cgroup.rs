@@ -1,7 +1,6 @@
 //! The container's cgroup, as the container holds it: made with its limits before the child
 //! exists, joined by the child from outside, removed on every way out.
 
-use std::io::Write;
 use std::path::Path;
 
 use nix::unistd::Pid;
@@ -9,6 +8,7 @@ use nix::unistd::Pid;
 use super::{Error, Result};
 use crate::cgroups::{self, ledger, Cgroup, View};
 use crate::config::{resources, Config};
+use crate::sys;
 
 /// The container's cgroup, removed when the container is dropped, on every path out of `run`;
 /// then its entry in the ledger goes too.
@@ -52,10 +52,9 @@ impl ContainerCgroup {
             let limit = config.linux.resources.memory.map_or(String::new(), |m| {
                 format!(" (memory limit {})", resources::human(m))
             });
-            let _ = writeln!(
-                std::io::stderr(),
-                "minidock: out of memory: the kernel killed a process of the container{limit}"
-            );
+            sys::tell(&format!(
+                "out of memory: the kernel killed a process of the container{limit}"
+            ));
         }
     }
 }

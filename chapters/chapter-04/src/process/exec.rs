@@ -72,8 +72,8 @@ pub fn exec(argv: &[CString], env: &[CString], search_path: &str) -> Error {
     let Err(err) = sys::execve(&program_c, argv, env);
     Error {
         command,
-        reason: classify(err.errno),
-        detail: sys::describe(err.errno),
+        reason: err.errno().map_or(ExecFailure::NotExecutable, classify),
+        detail: err.errno().map_or_else(|| err.to_string(), sys::describe),
     }
 }
 

@@ -29,13 +29,29 @@ use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 
 use nix::errno::Errno;
 
-/// A system call that failed: which call, on what, and the kernel's answer.
+/// A system call that failed, or that minidock would not make.
 #[derive(Debug, thiserror::Error)]
-#[error("{call}: {}", describe(*.errno))]
-pub struct Error {
-    /// The call as `--explain` would print it, e.g. `chroot("/srv/rootfs")`.
-    pub call: String,
-    pub errno: Errno,
+pub enum Error {
+    /// The kernel refused: which call, on what, and the kernel's answer.
+    #[error("{call}: {}", describe(*.errno))]
+    Failed {
+        /// The call as `--explain` would print it, e.g. `chroot("/srv/rootfs")`.
+        call: String,
+        errno: Errno,
+    },
+    /// minidock refused, before asking the kernel: the call would reach beyond its containers.
+    #[error("{call}: refused: {reason}")]
+    Refused { call: String, reason: &'static str },
+}
+
+impl Error {
+    /// The kernel's error number, if the kernel was asked.
+    pub fn errno(&self) -> Option<Errno> {
+        match self {
+            Error::Failed { errno, .. } => Some(*errno),
+            Error::Refused { .. } => None,
+        }
+    }
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -108,10 +124,34 @@ pub(super) fn explain(call: &str, shell: &str) {
     let _ = writeln!(std::io::stderr(), "{line}");
 }
 
+/// Tells the user something on stderr, as one line: `minidock: MESSAGE`, or `minidock init:
+/// MESSAGE` from `--init`'s process. The one place minidock prints an error or a warning. Not
+/// `eprintln!`, which panics (status 101) when stderr is closed: telling must never change what
+/// minidock does.
+pub fn tell(message: &dyn std::fmt::Display) {
+    let who = if ROLE.load(Ordering::Relaxed) == Role::Init as u8 {
+        "minidock init"
+    } else {
+        "minidock"
+    };
+    let _ = writeln!(std::io::stderr(), "{who}: {message}");
+}
+
+/// An error and its causes, as one line: `starting the container: clone(...): invalid argument`.
+pub fn chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut cause = err.source();
+    while let Some(err) = cause {
+        text = format!("{text}: {err}");
+        cause = err.source();
+    }
+    text
+}
+
 /// Runs one call: narrate it, make it, and name it in the error if it fails.
 pub(super) fn call<T>(call: String, shell: &str, f: impl FnOnce() -> nix::Result<T>) -> Result<T> {
     explain(&call, shell);
-    f().map_err(|errno| Error { call, errno })
+    f().map_err(|errno| Error::Failed { call, errno })
 }
 
 /// Quotes a word for a POSIX shell only when it needs it, so the `# like:` column stays readable.
@@ -151,7 +191,7 @@ mod tests {
 
     #[test]
     fn errors_name_the_call_and_read_lowercase() {
-        let err = Error {
+        let err = Error::Failed {
             call: "chroot(\"/nope\")".into(),
             errno: Errno::ENOENT,
         };
