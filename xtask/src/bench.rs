@@ -20,7 +20,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 
-use crate::{gen, try_it};
+use crate::try_it;
 
 /// The limits every runtime writes: the same as minidock's `-m 64m --cpus 0.5 --pids-limit 100`.
 const MEMORY: u64 = 64 << 20;
@@ -48,7 +48,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result<()> {
         return Ok(());
     }
     let rounds = if quick { 5 } else { 100 };
-    let target = gen::target_dir(root);
+    let target = crate::run::target_dir(root);
     let work = target.join("bench");
     fs::create_dir_all(&work)?;
 

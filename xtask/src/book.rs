@@ -16,7 +16,7 @@ use crate::run;
 pub fn build(root: &Path) -> Result<PathBuf> {
     which_mdbook()?;
     mermaid_scripts(root)?;
-    let out = crate::gen::target_dir(root).join("book");
+    let out = crate::run::target_dir(root).join("book");
     let status = std::process::Command::new("mdbook")
         .args(["build", "--dest-dir"])
         .arg(&out)
@@ -48,7 +48,7 @@ fn mermaid_scripts(root: &Path) -> Result<()> {
     let book = root.join("book");
     // `mdbook-mermaid install DIR` writes the scripts into DIR and edits DIR/book.toml: run it
     // on a scratch copy, and take only the scripts.
-    let scratch = crate::gen::target_dir(root).join("mermaid-install");
+    let scratch = crate::run::target_dir(root).join("mermaid-install");
     let _ = fs::remove_dir_all(&scratch);
     fs::create_dir_all(&scratch)?;
     fs::write(scratch.join("book.toml"), "[book]\n")?;
@@ -83,7 +83,7 @@ pub fn browser_check(root: &Path, built: &Path) -> Result<()> {
     if !installed {
         run::cmd(&tests, "npm", &["ci", "--no-audit", "--no-fund"])?;
     }
-    let shots = crate::gen::target_dir(root).join("book-screenshots");
+    let shots = crate::run::target_dir(root).join("book-screenshots");
     let status = std::process::Command::new("node")
         .arg("browser.mjs")
         .arg(built)

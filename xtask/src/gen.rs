@@ -395,20 +395,6 @@ pub fn plan(root: &Path, reference: &Reference) -> Result<Plan> {
     Ok(plan)
 }
 
-/// Cargo's target directory: CARGO_TARGET_DIR if set (the workshop's VM sets it), else target/.
-pub fn target_dir(root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .map(|dir| {
-            if dir.is_absolute() {
-                dir
-            } else {
-                root.join(dir)
-            }
-        })
-        .unwrap_or_else(|| root.join("target"))
-}
-
 /// A named listing as the book shows it: code as it is (NAME.rs), or, when the region is part of
 /// a doc comment, the text of that comment without its `//!`/`///` and code fences (NAME.txt).
 fn listing_text(name: &str, span: &[&str]) -> (String, String) {
@@ -652,7 +638,7 @@ fn walk(dir: &Path, f: &mut dyn FnMut(&Path)) -> Result<()> {
 /// workspace. Build it with `CARGO_TARGET_DIR` set to the main target directory to share its
 /// build.
 pub fn reference_states(root: &Path, reference: &Reference) -> Result<PathBuf> {
-    let base = target_dir(root).join("reference");
+    let base = crate::run::target_dir(root).join("reference");
     fs::create_dir_all(&base)?;
     let mut members = Vec::new();
     for chapter in CHAPTERS {

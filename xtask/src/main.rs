@@ -81,7 +81,7 @@ fn dispatch() -> Result<()> {
                 "Compare:  diff -ru chapters/{}/src {rel}/src",
                 chapter.crate_name()
             );
-            let target = gen::target_dir(&root);
+            let target = crate::run::target_dir(&root);
             println!(
                 "Test it:  CARGO_TARGET_DIR={} cargo test --manifest-path {rel}/Cargo.toml",
                 target.display()

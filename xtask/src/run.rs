@@ -1,6 +1,6 @@
-//! Running commands and timing them.
+//! Running commands and timing them, and where cargo puts what they build.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
@@ -68,4 +68,18 @@ impl Steps {
         }
         println!("  {:>7.1} s  total", self.started.elapsed().as_secs_f64());
     }
+}
+
+/// Cargo's target directory: CARGO_TARGET_DIR if set (the workshop's VM sets it), else target/.
+pub fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .map(|dir| {
+            if dir.is_absolute() {
+                dir
+            } else {
+                root.join(dir)
+            }
+        })
+        .unwrap_or_else(|| root.join("target"))
 }

@@ -362,7 +362,7 @@ const SEED: &str = "the-book";
 pub fn render(root: &Path) -> Result<BTreeMap<PathBuf, String>> {
     let reference = gen::Reference::load(root)?;
     let states = gen::reference_states(root, &reference)?;
-    let target = gen::target_dir(root);
+    let target = crate::run::target_dir(root);
     let mut out = BTreeMap::new();
     for spec in SPECS {
         let chapter =

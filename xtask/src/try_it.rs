@@ -21,7 +21,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result<()> {
         _ => bail!("usage: cargo xtask try [-- COMMAND [ARG...]]"),
     };
     run::cmd(root, "cargo", &["build", "--quiet", "-p", "minidock"])?;
-    let target = crate::gen::target_dir(root);
+    let target = crate::run::target_dir(root);
     let rootfs = busybox_rootfs(&target)?;
     let minidock = target.join("debug/minidock");
     let shown_path = |p: &Path| match p.strip_prefix(root) {

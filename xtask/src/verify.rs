@@ -132,7 +132,7 @@ pub fn run(root: &Path, only: &[&str]) -> Result<()> {
     step(
         &mut steps,
         "the book in headless Chromium: no errors, diagrams drawn, search works",
-        &|| book::browser_check(root, &gen::target_dir(root).join("book")),
+        &|| book::browser_check(root, &crate::run::target_dir(root).join("book")),
     );
     step(&mut steps, "setup.sh parses and runs", &|| {
         run::cmd(root, "bash", &["-n", "setup.sh"])?;
@@ -380,7 +380,7 @@ fn reference_states(root: &Path) -> Result<()> {
     let status = Command::new("cargo")
         .args(["test", "--quiet", "--workspace", "--manifest-path"])
         .arg(&manifest)
-        .env("CARGO_TARGET_DIR", gen::target_dir(root))
+        .env("CARGO_TARGET_DIR", crate::run::target_dir(root))
         .current_dir(root)
         .status()
         .context("running cargo test on the reference states")?;

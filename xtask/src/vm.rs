@@ -26,8 +26,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 
-use crate::gen;
-
 /// The kernel modules the guest needs beyond what Debian builds in: virtio and 9p, to read the
 /// repository from the host. Their dependencies are found in the modules themselves.
 const MODULES: &[&str] = &["virtio_pci", "9pnet_virtio", "9p"];
@@ -42,7 +40,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result<()> {
         ["-p", package, rest @ ..] => (*package, rest),
         _ => ("minidock", args),
     };
-    let target = gen::target_dir(root);
+    let target = crate::run::target_dir(root);
     let work = target.join("cgroup-v2");
     fs::create_dir_all(&work)?;
     let started = Instant::now();
@@ -79,7 +77,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result<()> {
 /// every test of earlier chapters and the scaffold passes, every test of this chapter fails.
 pub fn check_starter(root: &Path, package: &str, module: &str) -> Result<()> {
     // The suite is expected to fail (this chapter's tests): read the results from the console.
-    let log = gen::target_dir(root).join("cgroup-v2/console.log");
+    let log = crate::run::target_dir(root).join("cgroup-v2/console.log");
     let _ = fs::remove_file(&log);
     let outcome = run(root, &["-p", package]);
     let console = fs::read_to_string(&log).unwrap_or_default();
