@@ -406,3 +406,50 @@ fn the_next_run_cleans_up_after_a_killed_minidock() {
     out.expect_status(0, REMOVE);
     expect_no_leftover(&sb, "by a killed minidock, once the next run is done", &out);
 }
+
+#[test]
+fn zero_limits_mean_none_and_bad_values_say_what_is_wrong() {
+    let sb = Sandbox::new();
+    // docker's "no limit".
+    let out = sb
+        .minidock(["run", "-m", "0", "--cpus", "0", &sb.image(), "true"])
+        .output();
+    out.expect_status(0, limits());
+    expect_no_leftover(&sb, "after a container ran with -m 0 --cpus 0", &out);
+    let cases: [(&[&str], &[&str]); 4] = [
+        (&["-m", "-1"], &["invalid size", "-1"]),
+        (&["--cpuset-cpus", ""], &["cpuset", "\"\""]),
+        (&["--cpuset-cpus", "0-4294967295"], &["not available"]),
+        (&["--cpuset-cpus", "0-100000000"], &["not available"]),
+    ];
+    for (options, says) in cases {
+        let mut args: Vec<String> = vec!["run".into()];
+        args.extend(options.iter().map(|o| o.to_string()));
+        args.extend([sb.image(), "true".into()]);
+        let t0 = Instant::now();
+        let out = sb.minidock(&args).timeout(Duration::from_secs(10)).output();
+        let took = t0.elapsed();
+        let shown: Vec<&str> = options
+            .iter()
+            .map(|o| if o.is_empty() { "\"\"" } else { o })
+            .collect();
+        if out.status != Some(125)
+            || !says.iter().all(|s| out.stderr.contains(s))
+            || took > Duration::from_secs(2)
+        {
+            Failure::new(format!("minidock run {}", shown.join(" ")))
+                .expected_text(format!(
+                    "exit status 125 at once, and an error that mentions {says:?}"
+                ))
+                .got_text(format!(
+                    "{} after {} ms, stderr {:?}",
+                    out.ending(),
+                    took.as_millis(),
+                    out.stderr.trim_end()
+                ))
+                .output(&out)
+                .section(limits())
+                .fail();
+        }
+    }
+}

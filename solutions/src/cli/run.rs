@@ -23,7 +23,7 @@ pub struct RunArgs {
     // [ch02 end]
     // [ch04]
     /// Memory limit (e.g. 64m; units b, k, m, g)
-    #[arg(short = 'm', long, value_name = "BYTES")]
+    #[arg(short = 'm', long, value_name = "BYTES", allow_hyphen_values = true)]
     pub memory: Option<String>,
 
     /// Memory plus swap limit: a size, or -1 for unlimited swap

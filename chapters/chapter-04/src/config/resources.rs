@@ -28,6 +28,8 @@ pub enum Error {
     Pids(String),
     #[error("invalid value {0} for cpuset cpus: invalid format: {0}")]
     CpusetSyntax(String),
+    #[error("invalid value \"\" for cpuset cpus: it names no CPU (leave the option out for all of them)")]
+    CpusetEmpty,
     #[error("requested CPUs are not available - requested {requested}, available: {available}")]
     CpusetUnavailable {
         requested: String,
@@ -76,7 +78,9 @@ pub fn parse(options: &Options, online: &str) -> Result<Resources, Error> {
     let memory = options
         .memory
         .map(|value| bytes("-m, --memory", value))
-        .transpose()?;
+        .transpose()?
+        // docker's "no limit": 0.
+        .filter(|&m| m != 0);
     if memory.is_some_and(|m| m < MIN_MEMORY) {
         return Err(Error::MemoryTooSmall);
     }
@@ -95,10 +99,10 @@ pub fn parse(options: &Options, online: &str) -> Result<Resources, Error> {
         }
     };
     let available = cpu_count(online);
-    let cpu_quota_us = options
-        .cpus
-        .map(|value| cpus(value, available))
-        .transpose()?;
+    let cpu_quota_us = match options.cpus {
+        Some(value) => cpus(value, available)?,
+        None => None,
+    };
     let cpu_shares = options
         .cpu_shares
         .map(|value| match value.parse::<u64>() {
@@ -171,25 +175,35 @@ pub fn human(bytes: u64) -> String {
     format!("{bytes}b")
 }
 
-/// `--cpus`: a fraction of the host's CPUs, as CPU time per period.
-fn cpus(value: &str, available: u32) -> Result<u64, Error> {
+/// `--cpus`: a fraction of the host's CPUs, as CPU time per period; 0 is docker's "no limit".
+fn cpus(value: &str, available: u32) -> Result<Option<u64>, Error> {
     let cpus: f64 = value
         .parse()
         .map_err(|_| Error::CpusSyntax(value.to_string()))?;
+    if cpus == 0.0 {
+        return Ok(None);
+    }
     if !(0.01..=f64::from(available)).contains(&cpus) {
         return Err(Error::CpusRange { available });
     }
-    Ok((cpus * CPU_PERIOD_US as f64).round() as u64)
+    Ok(Some((cpus * CPU_PERIOD_US as f64).round() as u64))
 }
 
 /// How many CPUs a kernel CPU list (`0-1,4`) names.
 pub fn cpu_count(list: &str) -> u32 {
-    cpu_list(list).map_or(0, |cpus| cpus.len() as u32)
+    cpu_ranges(list).map_or(0, |ranges| {
+        let count: u64 = ranges
+            .iter()
+            .map(|(low, high)| u64::from(high - low) + 1)
+            .sum();
+        u32::try_from(count).unwrap_or(u32::MAX)
+    })
 }
 
-/// The CPUs a kernel CPU list names, or `None` if it is not one.
-fn cpu_list(list: &str) -> Option<Vec<u32>> {
-    let mut cpus = Vec::new();
+/// The ranges of CPUs, first and last, a kernel CPU list names, or `None` if it is not one.
+/// Never expanded into the CPUs themselves: `0-4294967295` is two numbers, not four billion.
+fn cpu_ranges(list: &str) -> Option<Vec<(u32, u32)>> {
+    let mut ranges = Vec::new();
     for part in list.trim().split(',') {
         let (low, high): (u32, u32) = match part.split_once('-') {
             Some((low, high)) => (low.parse().ok()?, high.parse().ok()?),
@@ -201,16 +215,37 @@ fn cpu_list(list: &str) -> Option<Vec<u32>> {
         if low > high {
             return None;
         }
-        cpus.extend(low..=high);
+        ranges.push((low, high));
     }
-    Some(cpus)
+    Some(ranges)
+}
+
+/// The first CPU of `low..=high` that none of the `online` ranges holds, if there is one.
+fn first_missing((low, high): (u32, u32), online: &[(u32, u32)]) -> Option<u32> {
+    let mut cpu = low;
+    loop {
+        let Some((_, last)) = online.iter().find(|(a, b)| (*a..=*b).contains(&cpu)) else {
+            return Some(cpu);
+        };
+        // Every CPU up to `last` is online: go on after it, unless the range ends first.
+        if *last >= high {
+            return None;
+        }
+        cpu = last + 1;
+    }
 }
 
 /// `--cpuset-cpus`: a CPU list whose every CPU is online.
 fn cpuset(value: &str, online: &str) -> Result<String, Error> {
-    let requested = cpu_list(value).ok_or_else(|| Error::CpusetSyntax(value.to_string()))?;
-    let available = cpu_list(online).unwrap_or_default();
-    if let Some(missing) = requested.iter().find(|cpu| !available.contains(cpu)) {
+    if value.trim().is_empty() {
+        return Err(Error::CpusetEmpty);
+    }
+    let requested = cpu_ranges(value).ok_or_else(|| Error::CpusetSyntax(value.to_string()))?;
+    let available = cpu_ranges(online).unwrap_or_default();
+    if let Some(missing) = requested
+        .iter()
+        .find_map(|range| first_missing(*range, &available))
+    {
         return Err(Error::CpusetUnavailable {
             requested: missing.to_string(),
             available: online.trim().to_string(),
@@ -320,7 +355,60 @@ mod tests {
         assert_eq!(set("0-1"), Ok(Some("0-1".into())));
         assert!(matches!(set("7"), Err(Error::CpusetUnavailable { .. })));
         assert!(matches!(set("x"), Err(Error::CpusetSyntax(_))));
+        assert_eq!(set(""), Err(Error::CpusetEmpty));
         assert_eq!(cpu_count("0-3,8"), 5);
+    }
+
+    #[test]
+    fn a_huge_cpuset_is_refused_without_expanding_it() {
+        let set = |v, online| parse(&opts(|o| o.cpuset_cpus = Some(v)), online);
+        let unavailable = |cpu: &str, online: &str| {
+            Err(Error::CpusetUnavailable {
+                requested: cpu.to_string(),
+                available: online.to_string(),
+            })
+        };
+        // Four billion CPUs would take 16 GiB as a list: the ranges alone decide.
+        assert_eq!(set("0-4294967295", "0-1"), unavailable("2", "0-1"));
+        assert_eq!(set("0-100000000", "0-1"), unavailable("2", "0-1"));
+        assert_eq!(set("4294967295", "0-1"), unavailable("4294967295", "0-1"));
+        assert_eq!(
+            set("0-3,5", "0-1,2-3,4-5"),
+            Ok(Resources {
+                cpuset_cpus: Some("0-3,5".into()),
+                ..Resources::default()
+            })
+        );
+        assert_eq!(set("1-4", "0-2,4"), unavailable("3", "0-2,4"));
+        assert_eq!(cpu_count("0-4294967295"), u32::MAX);
+    }
+
+    #[test]
+    fn zero_memory_and_zero_cpus_mean_no_limit() {
+        let online = "0-1";
+        let zero = parse(
+            &opts(|o| {
+                o.memory = Some("0");
+                o.cpus = Some("0");
+            }),
+            online,
+        )
+        .unwrap();
+        assert_eq!(
+            (zero.memory, zero.memory_swap, zero.cpu_quota_us),
+            (None, None, None)
+        );
+        // As in docker, a swap limit still wants a memory limit.
+        assert_eq!(
+            parse(
+                &opts(|o| {
+                    o.memory = Some("0");
+                    o.memory_swap = Some("1g");
+                }),
+                online
+            ),
+            Err(Error::SwapWithoutMemory)
+        );
     }
 
     #[test]
