@@ -453,3 +453,51 @@ fn zero_limits_mean_none_and_bad_values_say_what_is_wrong() {
         }
     }
 }
+
+
+/// The container cgroups (`minidock-*`) anywhere below the absolute cgroup `path`, in any tree.
+fn container_cgroups_below(path: &str) -> Vec<std::path::PathBuf> {
+    cgroups::all_below(path)
+        .into_iter()
+        .filter(|dir| {
+            dir.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("minidock-"))
+        })
+        .collect()
+}
+
+#[test]
+fn an_empty_cpuset_level_above_the_container_is_filled_in() {
+    let sb = Sandbox::new();
+    // A level of the parent path that exists, but that its maker (another minidock, a moment
+    // ago) has not filled in yet: on cgroup v1 its cpuset has no CPUs.
+    let level = format!("{}/{}", sb.cgroup_parent(), random::name("level-"));
+    let dir = cgroups::dir("cpuset", &level).or_else(|| cgroups::dir("memory", &level));
+    if let Some(dir) = &dir {
+        std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("mkdir {}: {e}", dir.display()));
+    }
+    let parent = format!("{level}/{}", random::name("a-"));
+    let out = sb
+        .minidock(["run", "--cgroup-parent", &parent, &sb.image(), "true"])
+        .output();
+    if out.status != Some(0) {
+        Failure::new(format!(
+            "a container run with --cgroup-parent {parent}, where {level} exists with no CPUs in its cpuset"
+        ))
+        .expected_text("exit status 0")
+        .got_text(out.ending())
+        .hint("on cgroup v1, every level of the path with an empty cpuset.cpus or cpuset.mems gets its parent's, from the top down")
+        .output(&out)
+        .section(JOIN)
+        .fail();
+    }
+    let left = container_cgroups_below(&level);
+    if !left.is_empty() {
+        Failure::new(format!("cgroups left below {level}"))
+            .expected_text("none: the container's cgroup is removed when it ends")
+            .got_text(format!("{left:?}"))
+            .output(&out)
+            .section(REMOVE)
+            .fail();
+    }
+}

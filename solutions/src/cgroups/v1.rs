@@ -33,20 +33,24 @@ impl Cgroup {
                     hierarchy.mount_point.display()
                 ),
             })?;
-            let made = match super::make_dirs(&dir) {
-                Ok(made) => made,
-                Err(err) => {
-                    let _ = super::Cgroup::remove(&cgroup);
-                    return Err(err);
-                }
-            };
-            cgroup.dirs.push((hierarchy.clone(), dir));
+            if let Err(err) = super::make_dirs(&dir) {
+                let _ = super::Cgroup::remove(&cgroup);
+                return Err(err);
+            }
+            cgroup.dirs.push((hierarchy.clone(), dir.clone()));
             if hierarchy.has("cpuset") {
                 // A new cpuset cgroup starts with no CPUs and no memory nodes unless the
                 // hierarchy copies its parent's (cgroup.clone_children), and no process can
-                // join it then: give each new level its parent's.
-                for new in made {
-                    if let Err(err) = inherit_cpuset(&new) {
+                // join it then: give each empty level its parent's, from the top down. Every
+                // level, not only those this run made: another minidock may have made a level
+                // a moment ago and not have filled it in yet.
+                let mut levels: Vec<&Path> = dir
+                    .ancestors()
+                    .take_while(|level| *level != hierarchy.mount_point)
+                    .collect();
+                levels.reverse();
+                for level in levels {
+                    if let Err(err) = inherit_cpuset(level) {
                         let _ = super::Cgroup::remove(&cgroup);
                         return Err(err);
                     }
@@ -74,9 +78,13 @@ impl Cgroup {
     }
 }
 
+/// Gives cpuset cgroup `dir` its parent's CPUs and memory nodes, where it has none yet.
 fn inherit_cpuset(dir: &Path) -> Result<()> {
     let parent = dir.parent().unwrap_or(dir);
     for file in ["cpuset.cpus", "cpuset.mems"] {
+        if !super::read(&dir.join(file))?.trim().is_empty() {
+            continue;
+        }
         let value = super::read(&parent.join(file))?;
         sys::write_file(&dir.join(file), value.trim())?;
     }

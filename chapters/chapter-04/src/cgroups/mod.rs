@@ -21,7 +21,7 @@ pub mod ledger;
 mod v1;
 mod v2;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use nix::unistd::Pid;
 
@@ -259,9 +259,8 @@ fn remove_dir(dir: &Path) -> Result<()> {
     }
 }
 
-/// Creates every missing directory from the hierarchy's root down to `dir`; returns the ones it
-/// created, top first (v1's cpuset must fill each in).
-fn make_dirs(dir: &Path) -> Result<Vec<PathBuf>> {
+/// Creates every missing directory from the hierarchy's root down to `dir`.
+fn make_dirs(dir: &Path) -> Result<()> {
     let mut missing = Vec::new();
     let mut at = Some(dir);
     while let Some(path) = at {
@@ -280,5 +279,5 @@ fn make_dirs(dir: &Path) -> Result<Vec<PathBuf>> {
             Err(err) => return Err(err.into()),
         }
     }
-    Ok(missing)
+    Ok(())
 }
