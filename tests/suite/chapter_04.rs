@@ -454,7 +454,6 @@ fn zero_limits_mean_none_and_bad_values_say_what_is_wrong() {
     }
 }
 
-
 /// The container cgroups (`minidock-*`) anywhere below the absolute cgroup `path`, in any tree.
 fn container_cgroups_below(path: &str) -> Vec<std::path::PathBuf> {
     cgroups::all_below(path)
@@ -499,5 +498,295 @@ fn an_empty_cpuset_level_above_the_container_is_filled_in() {
             .output(&out)
             .section(REMOVE)
             .fail();
+    }
+}
+
+/// The ledger's entries in the sandbox's state directory, temporary ones included.
+fn ledger_entries(sb: &Sandbox) -> Vec<String> {
+    sb.state_entries()
+        .into_iter()
+        .filter(|e| e.starts_with("cgroups/"))
+        .collect()
+}
+
+/// A container that keeps running until its stdin closes, ready when it says so.
+fn start_holding(sb: &Sandbox, extra: &[&str]) -> harness::Running {
+    let mut args: Vec<String> = vec!["run".into()];
+    args.extend(extra.iter().map(|a| a.to_string()));
+    args.extend([
+        sb.image(),
+        "sh".into(),
+        "-c".into(),
+        r#"echo ready; exec "$0" hold"#.into(),
+        sb.probe(),
+    ]);
+    let mut running = sb.minidock(&args).spawn();
+    if running
+        .wait_for_line("ready", Duration::from_secs(20))
+        .is_none()
+    {
+        let out = running.finish_within(Duration::from_secs(5));
+        Failure::new("a container that waits for its stdin never started")
+            .output(&out)
+            .section(JOIN)
+            .fail();
+    }
+    running
+}
+
+#[test]
+fn cgroups_made_below_the_containers_are_removed_with_it_and_their_processes_killed() {
+    let sb = Sandbox::new();
+    let mut running = start_holding(&sb, &["--pids-limit", "100"]);
+    // From outside, as a tool in the container could: two levels of cgroups below the
+    // container's, and a process in the deeper one.
+    let own = sb.container_cgroups("pids").first().cloned();
+    let sub = random::name("sub-");
+    let deeper = own.as_ref().map(|dir| dir.join(&sub).join("deeper"));
+    let made = deeper
+        .as_ref()
+        .is_some_and(|dir| std::fs::create_dir_all(dir).is_ok());
+    let sleeper = sb.host_command("sleep", ["600"]).spawn();
+    let moved = deeper.as_ref().is_some_and(|dir| {
+        std::fs::write(dir.join("cgroup.procs"), sleeper.pid().to_string()).is_ok()
+    });
+    let t0 = Instant::now();
+    running.close_stdin();
+    let out = running.finish();
+    let took = t0.elapsed();
+    if !made || !moved {
+        sleeper.signal(libc::SIGKILL);
+        Failure::new("cgroups below the container's, with a process in them")
+            .got_text(format!(
+                "could not make {deeper:?} (made: {made}) or move a process into it (moved: {moved})"
+            ))
+            .hint("the container's first process must be in its cgroup, in every tree")
+            .output(&out)
+            .section(JOIN)
+            .fail();
+    }
+    let slept = sleeper.finish_within(Duration::from_secs(5));
+    out.expect_status(0, REMOVE);
+    expect_no_leftover(&sb, "by a container that made cgroups below its own", &out);
+    if slept.signal != Some(libc::SIGKILL) {
+        Failure::new("a process left in a cgroup below the container's, when the container ended")
+            .expected_text("killed (SIGKILL), as runc kills what is left in a container's cgroups")
+            .got_text(slept.ending())
+            .output(&out)
+            .section(REMOVE)
+            .fail();
+    }
+    if took > Duration::from_millis(1500) {
+        Failure::new("the time from the container's end to minidock's")
+            .expected_text("well under 1.5 s: the cgroups below go first, then the container's")
+            .got_text(format!("{} ms", took.as_millis()))
+            .hint("rmdir(2) of a cgroup that still has cgroups below it fails with EBUSY at once: waiting does not help")
+            .output(&out)
+            .section(REMOVE)
+            .fail();
+    }
+    if !ledger_entries(&sb).is_empty() {
+        Failure::new(
+            "the ledger in the state directory, once the container and its cgroup are gone",
+        )
+        .expected_text("no entry")
+        .got(ledger_entries(&sb))
+        .output(&out)
+        .section(REMOVE)
+        .fail();
+    }
+}
+
+#[test]
+fn a_cgroup_that_cannot_be_removed_stays_in_the_ledger_for_the_next_run() {
+    let sb = Sandbox::new();
+    let mut running = start_holding(&sb, &["--pids-limit", "100"]);
+    // A cgroup below the container's, with a directory mounted on it in the sandbox's host: no
+    // rmdir(2) there succeeds until it is unmounted, however long minidock waits.
+    let own = sb.container_cgroups("pids").first().cloned();
+    let stuck = own.as_ref().map(|dir| dir.join(random::name("stuck-")));
+    let cover = sb.dir().join("host").join("cover");
+    let _ = std::fs::create_dir_all(&cover);
+    let mounted = match &stuck {
+        Some(dir) if std::fs::create_dir(dir).is_ok() => {
+            let target = dir.to_string_lossy().to_string();
+            let cover = cover.to_string_lossy().to_string();
+            sb.host_command("mount", ["--bind", &cover, &target])
+                .output()
+                .status
+                == Some(0)
+        }
+        _ => false,
+    };
+    running.close_stdin();
+    let out = running.finish();
+    if !mounted {
+        Failure::new("a cgroup below the container's, with a directory mounted on it")
+            .got_text(format!("could not make {stuck:?}"))
+            .hint("the container's cgroup must exist while it runs")
+            .output(&out)
+            .section(JOIN)
+            .fail();
+    }
+    let target = stuck.unwrap().to_string_lossy().to_string();
+    let unmount = || sb.host_command("umount", [&target]).output();
+    let entries = ledger_entries(&sb);
+    let left = sb.leftover_cgroups();
+    let said = out
+        .stderr
+        .lines()
+        .filter(|l| l.contains("minidock-"))
+        .count();
+    if out.status != Some(0) || said != 1 || entries.len() != 1 || left.is_empty() {
+        unmount();
+        Failure::new("a container whose cgroup cannot be removed (a cgroup below it is in use)")
+            .expected_text(
+                "the container's exit status (0), one line on stderr that names the cgroup left \
+                 behind, and its entry kept in the ledger for the next run",
+            )
+            .got_text(format!(
+                "{}; {said} line(s) naming it; ledger entries {entries:?}; cgroups left {left:?}",
+                out.ending()
+            ))
+            .output(&out)
+            .section(REMOVE)
+            .fail();
+    }
+    // Once nothing holds it any more, the next run removes it.
+    let unmounted = unmount();
+    let next = sb.minidock(["run", &sb.image(), "true"]).output();
+    if unmounted.status != Some(0) {
+        Failure::new(format!("umount {target}"))
+            .output(&unmounted)
+            .fail();
+    }
+    next.expect_status(0, REMOVE);
+    expect_no_leftover(&sb, "once the next run swept the ledger", &next);
+    if !ledger_entries(&sb).is_empty() {
+        Failure::new("the ledger, once the next run removed the cgroup that was left")
+            .expected_text("no entry")
+            .got(ledger_entries(&sb))
+            .output(&next)
+            .section(REMOVE)
+            .fail();
+    }
+}
+
+#[test]
+fn a_relative_cgroup_parent_is_cleaned_up_by_a_run_from_another_cgroup() {
+    let sb = Sandbox::new();
+    if cgroups::is_v2() {
+        // On cgroup v2 a relative parent works only for a minidock in the root cgroup (any
+        // other cgroup of its own holds a process, and may not hand controllers down): there is
+        // no second place to sweep from. The cleanup after a killed run is still checked.
+        let out = sb.minidock(["run", &sb.image(), "true"]).output();
+        out.expect_status(0, REMOVE);
+        expect_no_leftover(&sb, "after a container ended", &out);
+        return;
+    }
+    // The first minidock runs in a cgroup of its own below the sandbox's, in every tree, and
+    // makes its container's cgroup relative to it; then it is killed.
+    let home = format!("{}/{}", sb.cgroup_parent(), random::name("home-"));
+    let mut procs = Vec::new();
+    for tree in cgroups::trees() {
+        let dir = tree.join(home.trim_start_matches('/'));
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("mkdir {}: {e}", dir.display()));
+        if dir.join("cpuset.cpus").exists() {
+            // A new cpuset cgroup has no CPUs: give each level its parent's.
+            let mut levels: Vec<&std::path::Path> =
+                dir.ancestors().take_while(|l| *l != tree).collect();
+            levels.reverse();
+            for level in levels {
+                for file in ["cpuset.cpus", "cpuset.mems"] {
+                    let mine = std::fs::read_to_string(level.join(file)).unwrap_or_default();
+                    if mine.trim().is_empty() {
+                        let above = std::fs::read_to_string(level.parent().unwrap().join(file))
+                            .unwrap_or_default();
+                        let _ = std::fs::write(level.join(file), above.trim());
+                    }
+                }
+            }
+        }
+        procs.push(dir.join("cgroup.procs").to_string_lossy().to_string());
+    }
+    let relative = random::name("rel-");
+    let script = format!(
+        r#"for f in {}; do echo $$ > $f; done; exec "$@""#,
+        procs.join(" ")
+    );
+    let state = sb.state_dir().to_string_lossy().to_string();
+    let mut first = sb
+        .host_command(
+            "sh",
+            [
+                "-c",
+                &script,
+                "sh",
+                harness::binary(),
+                "--root",
+                &state,
+                "run",
+                "--cgroup-parent",
+                &relative,
+                &sb.image(),
+                &sb.probe(),
+                "orphan",
+            ],
+        )
+        .spawn();
+    let started = first.wait_for_line("ready", Duration::from_secs(20));
+    let made = container_cgroups_below(&home);
+    first.signal(libc::SIGKILL);
+    let killed = first.finish_within(Duration::from_secs(5));
+    if started.is_none() || made.is_empty() {
+        Failure::new(format!(
+            "a container run with --cgroup-parent {relative} by a minidock in cgroup {home}"
+        ))
+        .expected_text(format!("its cgroup below {home}/{relative}"))
+        .got_text(format!("started: {}; cgroups: {made:?}", started.is_some()))
+        .output(&killed)
+        .section(JOIN)
+        .fail();
+    }
+    // The next run, from the test's own cgroup, sweeps the ledger.
+    let out = sb.minidock(["run", &sb.image(), "true"]).output();
+    out.expect_status(0, REMOVE);
+    let left = container_cgroups_below(sb.cgroup_parent());
+    if !left.is_empty() {
+        Failure::new(format!(
+            "the cgroup of a killed minidock, made with the relative --cgroup-parent {relative} \
+             from cgroup {home}, once a run from another cgroup swept the ledger"
+        ))
+        .expected_text("removed: the ledger records where the cgroup really is")
+        .got_text(format!("left: {left:?}"))
+        .hint("a relative parent means another place to a minidock in another cgroup")
+        .output(&out)
+        .section(REMOVE)
+        .fail();
+    }
+}
+
+#[test]
+fn a_temporary_ledger_entry_of_a_killed_minidock_is_swept() {
+    let sb = Sandbox::new();
+    // What a minidock killed right after creating its entry leaves: the entry, under its
+    // temporary name, empty and locked by no one.
+    let ledger = sb.state_dir().join("cgroups");
+    std::fs::create_dir_all(&ledger).unwrap();
+    let name = format!(".{}", random::name("minidock-"));
+    std::fs::write(ledger.join(&name), "").unwrap();
+    let out = sb.minidock(["run", &sb.image(), "true"]).output();
+    out.expect_status(0, REMOVE);
+    expect_no_leftover(&sb, "after a container ended", &out);
+    let entries = ledger_entries(&sb);
+    if !entries.is_empty() {
+        Failure::new(format!(
+            "the ledger, with a temporary entry {name} no minidock holds, after a run"
+        ))
+        .expected_text("no entry: the temporary one is swept like any other leftover")
+        .got(entries)
+        .output(&out)
+        .section(REMOVE)
+        .fail();
     }
 }

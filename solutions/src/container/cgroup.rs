@@ -12,7 +12,7 @@ use crate::config::{resources, Config};
 use crate::sys;
 
 /// The container's cgroup, removed when the container is dropped, on every path out of `run`;
-/// then its entry in the ledger goes too.
+/// then its entry in the ledger goes too (unless something of the cgroup is left).
 pub struct ContainerCgroup {
     cgroup: Box<dyn Cgroup>,
     /// Held, not read: dropped after the cgroup is removed.
@@ -24,9 +24,11 @@ impl ContainerCgroup {
     pub fn create(root: &Path, config: &Config) -> Result<ContainerCgroup> {
         let parent = &config.linux.cgroups_path;
         let name = format!("minidock-{}", config.id);
-        // What a killed minidock left behind goes first; then this run's entry in the ledger.
+        // What a killed minidock left behind goes first; then this run's entry in the ledger,
+        // with the directories the cgroup is about to have.
         ledger::sweep(root, cgroups::remove_leftover);
-        let entry = ledger::Entry::hold(root, parent, &name).map_err(Error::Ledger)?;
+        let dirs = cgroups::dirs(parent, &name)?;
+        let entry = ledger::Entry::hold(root, &name, &dirs).map_err(Error::Ledger)?;
         Ok(ContainerCgroup {
             cgroup: cgroups::create(parent, &name, &config.linux.resources)?,
             _entry: entry,

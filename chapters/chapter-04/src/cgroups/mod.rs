@@ -21,7 +21,7 @@ pub mod ledger;
 mod v1;
 mod v2;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use nix::unistd::Pid;
 
@@ -37,6 +37,8 @@ pub enum Error {
     Layout(String),
     #[error("cgroup parent {parent:?}: {reason}")]
     Parent { parent: String, reason: String },
+    #[error("cgroup {} is left behind, for the next run to remove", dir.display())]
+    Left { dir: PathBuf, source: sys::Error },
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -171,17 +173,45 @@ fn trees() -> Result<(bool, Vec<layout::Hierarchy>)> {
     }
 }
 
-/// Removes what is left of cgroup `parent/name`, in every tree, after its minidock died; true if
-/// nothing of it is left.
-pub fn remove_leftover(parent: &str, name: &str) -> bool {
+/// The directories cgroup `parent/name` has, one in every tree, as absolute paths: what the
+/// ledger records, so that any later run finds them, from wherever it runs.
+pub fn dirs(parent: &str, name: &str) -> Result<Vec<PathBuf>> {
+    let path = format!("{}/{name}", parent.trim_end_matches('/'));
+    let (_, trees) = trees()?;
+    trees
+        .iter()
+        .map(|tree| {
+            tree.dir(&path).ok_or_else(|| Error::Parent {
+                parent: parent.to_string(),
+                reason: format!("it is outside what {} shows", tree.mount_point.display()),
+            })
+        })
+        .collect()
+}
+
+/// Removes what is left of a cgroup whose minidock died, from its directories `dirs`; true if
+/// nothing of it is left. Only directories inside the host's cgroup trees are touched.
+pub fn remove_leftover(dirs: &[PathBuf]) -> bool {
     let Ok((_, trees)) = trees() else {
         return false;
     };
-    let path = format!("{}/{name}", parent.trim_end_matches('/'));
-    trees
+    let in_a_tree = |dir: &Path| {
+        trees.iter().any(|tree| {
+            dir.strip_prefix(&tree.mount_point).is_ok_and(|inside| {
+                inside.components().next().is_some()
+                    && inside
+                        .components()
+                        .all(|c| matches!(c, std::path::Component::Normal(_)))
+            })
+        })
+    };
+    // Every one is tried, even after one failed.
+    let failed = dirs
         .iter()
-        .filter_map(|tree| tree.dir(&path))
-        .all(|dir| remove_dir(&dir).is_ok())
+        .filter(|dir| in_a_tree(dir))
+        .filter(|dir| remove_dir(dir).is_err())
+        .count();
+    failed == 0
 }
 
 /// Creates the cgroup `parent/name` with `resources` applied, in the host's version.
@@ -238,23 +268,74 @@ fn read(path: &Path) -> Result<String> {
     Ok(sys::read_file(path)?)
 }
 
-/// Removes directory `dir` of a cgroup whose processes have just been killed: the kernel may
-/// need a moment to see them gone, so `rmdir` is retried while it says the cgroup is busy.
+/// Removes directory `dir` of a cgroup, and everything the container left in it, as runc
+/// does: cgroups the container made below its own go first, deepest first, and a process still
+/// in any of them is killed. The kernel may need a moment to see killed processes gone, so
+/// `rmdir` is retried for a while as long as it says the cgroup is busy.
 fn remove_dir(dir: &Path) -> Result<()> {
-    let mut wait = std::time::Duration::from_micros(100);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    remove_tree(dir, deadline).map_err(|source| Error::Left {
+        dir: dir.to_path_buf(),
+        source,
+    })
+}
+
+fn remove_tree(dir: &Path, deadline: std::time::Instant) -> sys::Result<()> {
+    let mut wait = std::time::Duration::from_micros(100);
+    let mut killed = false;
     loop {
-        match sys::rmdir(dir) {
+        let busy = match sys::rmdir(dir) {
             Ok(()) => return Ok(()),
             Err(err) if err.errno() == Some(nix::errno::Errno::ENOENT) => return Ok(()),
-            Err(err) if err.errno() == Some(nix::errno::Errno::EBUSY) => {
-                if std::time::Instant::now() >= deadline {
-                    return Err(err.into());
-                }
-                std::thread::sleep(wait);
-                wait = (wait * 2).min(std::time::Duration::from_millis(20));
-            }
-            Err(err) => return Err(err.into()),
+            Err(err) if err.errno() == Some(nix::errno::Errno::EBUSY) => err,
+            Err(err) => return Err(err),
+        };
+        // Busy: cgroups below it, or processes in it, or both.
+        for sub in sub_cgroups(dir) {
+            remove_tree(&sub, deadline)?;
+        }
+        if !killed {
+            kill_all(dir);
+            killed = true;
+        }
+        if std::time::Instant::now() >= deadline {
+            return Err(busy);
+        }
+        std::thread::sleep(wait);
+        wait = (wait * 2).min(std::time::Duration::from_millis(20));
+    }
+}
+
+/// The cgroups directly below `dir`.
+fn sub_cgroups(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.path())
+        .collect()
+}
+
+/// Kills every process left in cgroup `dir`: at once with cgroup v2's `cgroup.kill` where the
+/// kernel has it (5.14), else with SIGKILL to each pid in `cgroup.procs`. A frozen cgroup is
+/// thawed, or the signal would wait for it.
+fn kill_all(dir: &Path) {
+    let kill_file = dir.join("cgroup.kill");
+    if kill_file.exists() && sys::write_file(&kill_file, "1").is_ok() {
+        return;
+    }
+    let Ok(procs) = read(&dir.join("cgroup.procs")) else {
+        return;
+    };
+    for pid in procs.lines().filter_map(|line| line.trim().parse().ok()) {
+        // Gone meanwhile: nothing to kill.
+        let _ = sys::kill(Pid::from_raw(pid), nix::sys::signal::Signal::SIGKILL);
+    }
+    for (file, thawed) in [("freezer.state", "THAWED"), ("cgroup.freeze", "0")] {
+        if dir.join(file).exists() {
+            let _ = sys::write_file(&dir.join(file), thawed);
         }
     }
 }
