@@ -92,6 +92,17 @@ fn prepare(binary: &'static str) {
     elevate::ensure_root(&args);
     // Now root, and still single-threaded: no test has started.
     fixture::prepare(probe);
+    // SAFETY: atexit(3) with a function that takes and returns nothing, as it wants.
+    unsafe { libc::atexit(remove_shared_cgroup_level) };
+}
+
+/// Removes the cgroup level every sandbox's cgroup parent is made in, `/minidock-test`, once the
+/// test process ends: the sandboxes have removed their own below it by then. (Removing it between
+/// tests, while another test's minidock may be making its cgroup in it, would race with it.)
+extern "C" fn remove_shared_cgroup_level() {
+    for tree in cgroups::trees() {
+        let _ = std::fs::remove_dir(tree.join("minidock-test"));
+    }
 }
 
 /// The minidock binary under test.

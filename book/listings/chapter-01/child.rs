@@ -1,6 +1,7 @@
 /// The child's whole life. The return value is its exit status, seen only if something failed.
 pub fn main(args: &ChildArgs, channel: ContainerEnd) -> isize {
     sys::set_role(sys::Role::Container);
+    // While it waits, minidock's death shows as end-of-file.
     match channel.recv() {
         Ok(Some(ToContainer::Continue)) => {}
         // minidock is gone, or said something else: nobody is left to report to.

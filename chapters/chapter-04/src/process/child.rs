@@ -27,15 +27,16 @@ pub struct ChildArgs<'a> {
 /// The child's whole life. The return value is its exit status, seen only if something failed.
 pub fn main(args: &ChildArgs, channel: ContainerEnd) -> isize {
     sys::set_role(sys::Role::Container);
-    // If minidock dies, the container dies with it, rather than run on with nobody to wait for
-    // it.
-    if sys::set_parent_death_signal(Signal::SIGKILL).is_err() {
-        return exit::FAILED.into();
-    }
+    // While it waits, minidock's death shows as end-of-file.
     match channel.recv() {
         Ok(Some(ToContainer::Continue)) => {}
         // minidock is gone, or said something else: nobody is left to report to.
         Ok(None) | Err(_) => return 1,
+    }
+    // From the go-ahead on, if minidock dies, the container dies with it, rather than run on
+    // with nobody to wait for it.
+    if sys::set_parent_death_signal(Signal::SIGKILL).is_err() {
+        return exit::FAILED.into();
     }
     // minidock may have died after its go-ahead but before the prctl above took effect, when
     // the kernel had no death signal to send yet. Its end of the channel is closed then.
