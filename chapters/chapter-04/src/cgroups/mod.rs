@@ -66,6 +66,15 @@ pub enum View {
     Hierarchies(Vec<(String, String)>),
 }
 
+/// Whether the processes of a cgroup may run: the freezer stops them all at once, and lets them
+/// go on again.
+#[allow(dead_code)] // `pause` and `unpause` use it, once containers outlive `run`
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Freezer {
+    Frozen,
+    Thawed,
+}
+
 /// One container's cgroup, in whichever version the host runs.
 pub trait Cgroup {
     /// Writes the limits, each to its file, once.
@@ -77,7 +86,7 @@ pub trait Cgroup {
     fn stats(&self) -> Result<Stats>;
     /// Stops (or restarts) every process in it at once.
     #[allow(dead_code)] // `pause` and `unpause` use it, once containers outlive `run`
-    fn freeze(&self, frozen: bool) -> Result<()>;
+    fn freeze(&self, state: Freezer) -> Result<()>;
     /// Removes the cgroup, once its processes are gone.
     fn remove(&self) -> Result<()>;
     /// How the container sees its cgroups, under /sys/fs/cgroup.
@@ -151,8 +160,26 @@ pub fn mount_view(view: &View) -> sys::Result<()> {
     }
 }
 
+/// The host's cgroup trees, in whichever version it runs.
+enum Trees {
+    /// cgroup v2: one tree, for every controller.
+    V2(layout::Hierarchy),
+    /// cgroup v1: one hierarchy per controller, or per group of them.
+    V1(Vec<layout::Hierarchy>),
+}
+
+impl Trees {
+    /// Every tree, whichever the version.
+    fn all(&self) -> &[layout::Hierarchy] {
+        match self {
+            Trees::V2(tree) => std::slice::from_ref(tree),
+            Trees::V1(hierarchies) => hierarchies,
+        }
+    }
+}
+
 /// The host's cgroup trees: the one v2 tree, or the v1 hierarchies.
-fn trees() -> Result<(bool, Vec<layout::Hierarchy>)> {
+fn trees() -> Result<Trees> {
     let read = |path: &str| {
         std::fs::read_to_string(path).map_err(|e| Error::Layout(format!("reading {path}: {e}")))
     };
@@ -161,7 +188,7 @@ fn trees() -> Result<(bool, Vec<layout::Hierarchy>)> {
     if host_uses_v2()? {
         let tree = layout::v2_hierarchy(&mountinfo, &own, Path::new(CGROUP_ROOT))
             .ok_or_else(|| Error::Layout(format!("no cgroup2 filesystem at {CGROUP_ROOT}")))?;
-        Ok((true, vec![tree]))
+        Ok(Trees::V2(tree))
     } else {
         let hierarchies = layout::v1_hierarchies(&mountinfo, &own);
         if hierarchies.is_empty() {
@@ -169,7 +196,7 @@ fn trees() -> Result<(bool, Vec<layout::Hierarchy>)> {
                 "no cgroup v1 hierarchy mounted under {CGROUP_ROOT}"
             )));
         }
-        Ok((false, hierarchies))
+        Ok(Trees::V1(hierarchies))
     }
 }
 
@@ -177,8 +204,9 @@ fn trees() -> Result<(bool, Vec<layout::Hierarchy>)> {
 /// ledger records, so that any later run finds them, from wherever it runs.
 pub fn dirs(parent: &str, name: &str) -> Result<Vec<PathBuf>> {
     let path = format!("{}/{name}", parent.trim_end_matches('/'));
-    let (_, trees) = trees()?;
+    let trees = trees()?;
     trees
+        .all()
         .iter()
         .map(|tree| {
             tree.dir(&path).ok_or_else(|| Error::Parent {
@@ -192,11 +220,11 @@ pub fn dirs(parent: &str, name: &str) -> Result<Vec<PathBuf>> {
 /// Removes what is left of a cgroup whose minidock died, from its directories `dirs`; true if
 /// nothing of it is left. Only directories inside the host's cgroup trees are touched.
 pub fn remove_leftover(dirs: &[PathBuf]) -> bool {
-    let Ok((_, trees)) = trees() else {
+    let Ok(trees) = trees() else {
         return false;
     };
     let in_a_tree = |dir: &Path| {
-        trees.iter().any(|tree| {
+        trees.all().iter().any(|tree| {
             dir.strip_prefix(&tree.mount_point).is_ok_and(|inside| {
                 inside.components().next().is_some()
                     && inside
@@ -217,14 +245,15 @@ pub fn remove_leftover(dirs: &[PathBuf]) -> bool {
 /// Creates the cgroup `parent/name` with `resources` applied, in the host's version.
 pub fn create(parent: &str, name: &str, resources: &Resources) -> Result<Box<dyn Cgroup>> {
     let path = format!("{}/{name}", parent.trim_end_matches('/'));
-    let (v2, trees) = trees()?;
+    let trees = trees()?;
     let mut attempt = 0;
     let cgroup: Box<dyn Cgroup> = loop {
         attempt += 1;
-        let made: Result<Box<dyn Cgroup>> = if v2 {
-            v2::Cgroup::create(&trees[0], &path, parent).map(|c| Box::new(c) as _)
-        } else {
-            v1::Cgroup::create(&trees, &path, parent).map(|c| Box::new(c) as _)
+        let made: Result<Box<dyn Cgroup>> = match &trees {
+            Trees::V2(tree) => v2::Cgroup::create(tree, &path, parent).map(|c| Box::new(c) as _),
+            Trees::V1(hierarchies) => {
+                v1::Cgroup::create(hierarchies, &path, parent).map(|c| Box::new(c) as _)
+            }
         };
         match made {
             // A parent level vanished between its mkdir and ours: another process removed it

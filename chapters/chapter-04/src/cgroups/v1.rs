@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use nix::unistd::Pid;
 
 use super::layout::Hierarchy;
-use super::{read_keyed, read_number, Error, Result, Stats, View};
+use super::{read_keyed, read_number, Error, Freezer, Result, Stats, View};
 use crate::config::Resources;
 use crate::sys;
 
@@ -133,8 +133,11 @@ impl super::Cgroup for Cgroup {
         Ok(stats)
     }
 
-    fn freeze(&self, frozen: bool) -> Result<()> {
-        let state = if frozen { "FROZEN" } else { "THAWED" };
+    fn freeze(&self, state: Freezer) -> Result<()> {
+        let state = match state {
+            Freezer::Frozen => "FROZEN",
+            Freezer::Thawed => "THAWED",
+        };
         self.write("freezer", "freezer.state", state)
     }
 

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use nix::unistd::Pid;
 
 use super::layout::Hierarchy;
-use super::{read_keyed, read_number, Error, Result, Stats, View};
+use super::{read_keyed, read_number, Error, Freezer, Result, Stats, View};
 use crate::config::resources::shares_to_weight;
 use crate::config::Resources;
 use crate::sys;
@@ -125,8 +125,12 @@ impl super::Cgroup for Cgroup {
         })
     }
 
-    fn freeze(&self, frozen: bool) -> Result<()> {
-        self.write("cgroup.freeze", if frozen { "1" } else { "0" })
+    fn freeze(&self, state: Freezer) -> Result<()> {
+        let state = match state {
+            Freezer::Frozen => "1",
+            Freezer::Thawed => "0",
+        };
+        self.write("cgroup.freeze", state)
     }
 
     fn remove(&self) -> Result<()> {
