@@ -67,7 +67,7 @@ const CAUSES: &[(&str, &str, &str)] = &[
     (
         "pivot_root",
         "invalid argument",
-        "pivot_root(2) refuses (EINVAL) while the mounts are shared: \"Make every mount private\" comes first",
+        "pivot_root(2) refuses (EINVAL) while the mounts are shared: \"Make every mount private\" comes first (or, for an image on a filesystem of its own, it was not bound onto itself)",
     ),
     (
         "pivot_root",
