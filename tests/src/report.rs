@@ -29,7 +29,6 @@ const SETUP_CALLS: &[(&str, Section)] = &[
     ("chdir", Section::new(1, "Change the root directory")),
     ("pivot_root", Section::new(3, "Pivot to the new root")),
     ("umount2", Section::new(3, "Pivot to the new root")),
-    ("rmdir", Section::new(3, "Pivot to the new root")),
     ("mknod", Section::new(3, "Create the device nodes")),
     ("chmod", Section::new(3, "Create the device nodes")),
 ];
@@ -56,11 +55,41 @@ fn failed_setup_call(output: &Output) -> Option<(String, Section, Option<&'stati
     } else {
         SETUP_CALLS.iter().find(|(name, _)| *name == call)?.1
     };
-    let cause = (call == "pivot_root" && line.ends_with("invalid argument")).then_some(
-        "pivot_root(2) refuses (EINVAL) while the mounts are shared: \"Make every mount private\" comes first",
-    );
+    let cause = CAUSES
+        .iter()
+        .find(|(name, error, _)| *name == call && line.ends_with(error))
+        .map(|(_, _, cause)| *cause);
     Some((call.to_string(), section, cause))
 }
+
+/// The likely cause of a setup call's failure, by the call and the error minidock printed.
+const CAUSES: &[(&str, &str, &str)] = &[
+    (
+        "pivot_root",
+        "invalid argument",
+        "pivot_root(2) refuses (EINVAL) while the mounts are shared: \"Make every mount private\" comes first (or, for an image on a filesystem of its own, it was not bound onto itself)",
+    ),
+    (
+        "pivot_root",
+        "device or resource busy",
+        "pivot_root(2) refuses (EBUSY) a new root on the mount of the current one: bind the image onto itself and chdir into it, then pivot_root(\".\", \".\")",
+    ),
+    (
+        "umount2",
+        "no such file or directory",
+        "the old root has no path of its own (ENOENT): pivot_root(\".\", \".\") stacks it on top of the new root, so umount2 of \".\" detaches it",
+    ),
+    (
+        "umount2",
+        "invalid argument",
+        "nothing is mounted there (EINVAL): right after pivot_root(\".\", \".\"), the old root is the topmost mount at \".\", and that is what to detach, once",
+    ),
+    (
+        "umount2",
+        "device or resource busy",
+        "the old root is busy (EBUSY): it can only be detached lazily, with MNT_DETACH",
+    ),
+];
 
 /// A failed expectation, built up and then reported with [`Failure::fail`].
 #[must_use = "call .fail() to report it"]
@@ -310,12 +339,37 @@ mod tests {
 
     #[test]
     fn a_refused_pivot_says_why() {
-        let (call, _, why) = failed(
-            "minidock: setting up the container: pivot_root(\"r\", \"r/.old-root\"): invalid argument\n",
+        let (call, section, why) = failed(
+            "minidock: setting up the container: pivot_root(\".\", \".\"): invalid argument\n",
         )
         .unwrap();
         assert_eq!(call, "pivot_root");
+        assert_eq!(section.title, "Pivot to the new root");
         assert!(why.unwrap().contains("private"));
+        let (_, _, why) = failed(
+            "minidock: setting up the container: pivot_root(\".\", \".\"): device or resource busy\n",
+        )
+        .unwrap();
+        assert!(why
+            .unwrap()
+            .contains("bind the image onto itself and chdir into it"));
         assert!(failed("minidock: image \"x\": no such directory\n").is_none());
+    }
+
+    #[test]
+    fn a_failed_detach_of_the_old_root_says_where_it_is() {
+        for (error, says) in [
+            ("no such file or directory", "umount2 of \".\""),
+            ("invalid argument", "topmost mount at \".\""),
+            ("device or resource busy", "MNT_DETACH"),
+        ] {
+            let stderr = format!(
+                "minidock: setting up the container: umount2(\"/.old-root\", MNT_DETACH): {error}\n"
+            );
+            let (call, section, why) = failed(&stderr).unwrap();
+            assert_eq!(call, "umount2");
+            assert_eq!(section.title, "Pivot to the new root");
+            assert!(why.unwrap().contains(says), "{error}");
+        }
     }
 }

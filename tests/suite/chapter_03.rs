@@ -2,7 +2,9 @@
 //! its root is the image for good (pivot_root, not chroot), and it gets its own /proc, /dev, /sys
 //! and /tmp.
 
-use harness::{random, Failure, Sandbox, Section};
+use std::time::Duration;
+
+use harness::{check_eq, random, Failure, Output, Running, Sandbox, Section};
 
 const PRIVATE: Section = Section::new(3, "Make every mount private");
 const PIVOT: Section = Section::new(3, "Pivot to the new root");
@@ -10,6 +12,12 @@ const PROC: Section = Section::new(3, "Mount /proc");
 const DEV: Section = Section::new(3, "Create the device nodes");
 /// The filesystems come with the pivot: `mounts::prepare` runs once the root is the image.
 const FILESYSTEMS: Section = PIVOT;
+
+/// How long a command that should be running by now may take to say so.
+const START: Duration = Duration::from_secs(10);
+
+/// Why the chroot escape may find the host: the hint of every test that tries it.
+const ESCAPED: &str = "chroot only moves `/`; pivot_root moves the whole mount namespace, and then the old root must be detached: pivot_root(\".\", \".\") leaves it on top of `/`, where `..` still leads";
 
 /// The mount points of a mount table (the fifth field of each line of a mountinfo file), sorted,
 /// a point mounted twice listed twice.
@@ -84,15 +92,170 @@ fn a_chroot_escape_finds_no_host() {
             "after the classic chroot escape inside the container, the host's file {secret}"
         ))
         .expected_text("no such file: above the container's / there is nothing left")
-        .hint("chroot only moves `/`; pivot_root moves the whole mount namespace, and the old root must be detached");
-    // The escape can only ever reach the image's `/`, detached old root or not: look for it.
+        .hint(ESCAPED);
+    // The climb ends at the container's `/`. The old root could still be mounted elsewhere,
+    // under any name: look for it in the whole of the container's mount table.
+    let (places, out) = host_root_in_container(&sb);
+    if !places.is_empty() {
+        let hint = if places.iter().any(|p| p == "/") {
+            "pivot_root(\".\", \".\") stacks the old root on top of the new one, at `/`, where `/..` leads to it: detach it right after the pivot, with umount2(\".\", MNT_DETACH)"
+        } else {
+            "the old root is still mounted there: detach it after the pivot, with umount2 and MNT_DETACH"
+        };
+        Failure::new("the host's root filesystem, in the running container's mount table (read from the host, in /proc/PID/mountinfo)")
+            .expected_text("nowhere: once the old root is detached, nothing of the host's tree is left in the container")
+            .got_text(format!("mounted at {places:?}"))
+            .hint(hint)
+            .output(&out)
+            .section(PIVOT)
+            .fail();
+    }
+}
+
+/// Where a running container of the sandbox's image has the host's root filesystem mounted, by
+/// its mount table as the host reads it (`/proc/PID/mountinfo` shows the mount points as that
+/// process sees them), with the run that was looked at.
+fn host_root_in_container(sb: &Sandbox) -> (Vec<String>, Output) {
+    // A line of a mount table names a mount by its device and the directory of that device it
+    // shows (`/` for all of it), then gives its mount point.
+    let identity = |line: &str| {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        (fields.len() > 4).then(|| {
+            (
+                fields[2].to_string(),
+                fields[3].to_string(),
+                fields[4].to_string(),
+            )
+        })
+    };
+    // The host's root: whatever its table has at `/`.
+    let host_roots: Vec<(String, String)> = sb
+        .mounts()
+        .lines()
+        .filter_map(identity)
+        .filter(|(_, _, point)| point == "/")
+        .map(|(device, root, _)| (device, root))
+        .collect();
+    let script = r#"echo ready; exec "$0" hold"#;
+    let mut running = sb
+        .minidock(["run", &sb.image(), "sh", "-c", script, &sb.probe()])
+        .spawn();
+    running
+        .expect_line("ready", START, PIVOT)
+        .what("a container that holds still while its mount table is read")
+        .hint("the container never started its command: its setup failed, or hangs");
+    let first = running.children();
+    let table = match first[..] {
+        [pid] => std::fs::read_to_string(format!("/proc/{pid}/mountinfo")).ok(),
+        _ => None,
+    };
+    running.close_stdin();
+    let out = running.finish();
+    out.expect_status(0, PIVOT)
+        .hint("the container ends when its command does, once its stdin is closed");
+    let Some(table) = table else {
+        Failure::new("the running container's mount table, read from the host")
+            .expected_text("the mount table of minidock's one child, the container's first process")
+            .got_text(format!("minidock's children: {first:?}"))
+            .hint("without --init, the container's first process runs the command, and is minidock's only child")
+            .output(&out)
+            .section(PIVOT)
+            .fail();
+    };
+    let places = table
+        .lines()
+        .filter_map(identity)
+        .filter(|(device, root, _)| host_roots.contains(&(device.clone(), root.clone())))
+        .map(|(_, _, point)| point)
+        .collect();
+    (places, out)
+}
+
+/// How many containers start at once on one image.
+const AT_ONCE: usize = 20;
+
+#[test]
+fn twenty_containers_run_at_once_on_one_image() {
+    let sb = Sandbox::new();
+    let secret = sb.host_only_file();
+    // All started before any is waited for, so that their setups overlap.
+    let running: Vec<Running> = (0..AT_ONCE)
+        .map(|_| {
+            sb.minidock(["run", &sb.image(), &sb.probe(), "escape", &secret])
+                .spawn()
+        })
+        .collect();
+    let outs: Vec<Output> = running.into_iter().map(Running::finish).collect();
+    let failed: Vec<&Output> = outs
+        .iter()
+        .filter(|out| out.status != Some(0) || out.stdout_trimmed() != "no")
+        .collect();
+    if let Some(first) = failed.first() {
+        let hint = if first.status == Some(0) {
+            ESCAPED
+        } else {
+            "every container of an image pivots in the same directory: a name the runtime makes and removes there for the old root is fought over by all of them. pivot_root(\".\", \".\") needs none"
+        };
+        Failure::new(format!(
+            "{AT_ONCE} containers started at once on one image, each trying the chroot escape"
+        ))
+        .expected_text(format!(
+            "all {AT_ONCE} exit 0, and none finds the host's file"
+        ))
+        .got_text(format!(
+            "{} of {AT_ONCE} failed; the first of them below",
+            failed.len()
+        ))
+        .hint(hint)
+        .output(first)
+        .section(PIVOT)
+        .fail();
+    }
+}
+
+#[test]
+fn a_container_needs_no_name_in_its_image() {
+    let sb = Sandbox::new();
+    // The image has a directory `.old-root`, with a file in it: the image's, not minidock's.
+    let (name, before, after) = (random::name("file-"), random::word(12), random::word(12));
+    let dir = sb.rootfs().join(".old-root");
+    std::fs::create_dir(&dir).expect("creating .old-root in the image");
+    std::fs::write(dir.join(&name), &before).expect("writing a file in the image's .old-root");
+    // The container reads it, then puts a file of its own in its place.
+    let script = format!("cat /.old-root/{name} && rm -r /.old-root && echo {after} > /.old-root");
     let out = sb
-        .minidock(["run", &sb.image(), &sb.probe(), "exists", "/.old-root"])
+        .minidock(["run", &sb.image(), "sh", "-c", &script])
         .output();
+    out.expect_stdout(&before, PIVOT)
+        .what(format!(
+            "a container of an image that has a directory /.old-root, reading /.old-root/{name} and then replacing the directory with a file"
+        ))
+        .hint("the image's own /.old-root, read and changed like any file: minidock must not need that name (or any other) in the image");
+    // The next run of the image is a container like any other.
+    let secret = sb.host_only_file();
+    let out = sb
+        .minidock(["run", &sb.image(), &sb.probe(), "escape", &secret])
+        .output();
+    let hint = if out.status == Some(0) {
+        ESCAPED
+    } else {
+        "a file the previous container left at /.old-root must not stop the next one: pivot_root(\".\", \".\") puts the old root on top of the new one, under no name"
+    };
     out.expect_stdout("no", PIVOT)
-        .what("the old root, after pivot_root, in the container: /.old-root")
-        .expected_text("gone: detached (umount2 with MNT_DETACH), then its directory removed")
-        .hint("until it is detached, the whole host is visible at /.old-root");
+        .what(
+            "the next run of that image, whose /.old-root is now a file, trying the chroot escape",
+        )
+        .expected_text("no such file: the container starts, and above its / there is nothing left")
+        .hint(hint);
+    let left = std::fs::read_to_string(sb.rootfs().join(".old-root")).unwrap_or_default();
+    check_eq(
+        "what the image has at .old-root, after both runs",
+        format!("{after}\n"),
+        left,
+        &out,
+        PIVOT,
+    )
+    .hint("the image's files are its containers' to change: minidock itself must make, remove or hide nothing in it");
 }
 
 #[test]

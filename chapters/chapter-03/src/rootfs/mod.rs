@@ -10,10 +10,6 @@ use nix::mount::MsFlags;
 
 use crate::sys;
 
-/// Where the old root is put while it is being detached, relative to the new root.
-#[allow(dead_code)] // until your code uses it, in chapter 3
-const OLD_ROOT: &str = ".old-root";
-
 /// Makes `rootfs` the root directory of the container: the directory the command and everything
 /// it starts see as `/`.
 ///
@@ -37,9 +33,10 @@ fn make_mounts_private() -> sys::Result<()> {
 fn pivot(rootfs: &Path) -> sys::Result<()> {
     // TODO(chapter 3): Pivot to the new root
     //   (the book: chapter 3, "Pivot to the new root")
-    // Bind `rootfs` onto itself, pivot_root(2) into it with the old root put in `OLD_ROOT`,
-    // then detach and remove the old root, and mount the container's own filesystems with
-    // `mounts::prepare`. Until then the container is chrooted, as in chapter 1.
+    // Bind `rootfs` onto itself, step into it, and pivot_root(2) with `.` as both arguments,
+    // which stacks the old root on top of the new one. Then detach the old root (it is at `.`),
+    // chdir to `/`, and mount the container's own filesystems with `mounts::prepare`. Until
+    // then the container is chrooted, as in chapter 1.
     sys::chroot(rootfs)?;
     sys::chdir(Path::new("/"))
 }

@@ -141,16 +141,6 @@ pub fn pivot_root(new_root: &Path, put_old: &Path) -> Result<()> {
     )
 }
 
-/// `rmdir(2)`: removes an empty directory.
-#[allow(dead_code)] // until your code uses it, in chapter 3
-pub fn rmdir(path: &Path) -> Result<()> {
-    call(
-        format!("rmdir({path:?})"),
-        &format!("rmdir {}", shell_quote(&path.to_string_lossy())),
-        || std::fs::remove_dir(path).map_err(errno_of),
-    )
-}
-
 /// `mknod(2)` for a character device: a file that stands for the driver numbered
 /// `major`:`minor`.
 #[allow(dead_code)] // until your code uses it, in chapter 3

@@ -8,9 +8,6 @@ use nix::mount::MsFlags;
 
 use crate::sys;
 
-/// Where the old root is put while it is being detached, relative to the new root.
-const OLD_ROOT: &str = ".old-root";
-
 /// Makes `rootfs` the root directory of the container: the directory the command and everything
 /// it starts see as `/`.
 ///
@@ -45,16 +42,19 @@ fn pivot(rootfs: &Path) -> sys::Result<()> {
         MsFlags::MS_BIND | MsFlags::MS_REC,
         None,
     )?;
-    let old_root = rootfs.join(OLD_ROOT);
-    sys::mkdir_all(&old_root)?;
-    sys::pivot_root(rootfs, &old_root)?;
-    // The working directory still points into the old tree, like after chroot.
+    // pivot_root(".", "."), an idea of LXC's that runc uses too: from inside the new root, the
+    // old root is put on the new root itself, stacked on top of it, so no directory of the image
+    // has to hold it. Every container of an image pivots in the image's one directory, possibly
+    // at the same moment: a name made and removed there would be fought over, and could be the
+    // image's own.
+    sys::chdir(rootfs)?;
+    sys::pivot_root(Path::new("."), Path::new("."))?;
+    // umount2(2) acts on the topmost mount at its path, and at `.` that is now the old root, with
+    // the host's whole tree: detach it (lazily, as it is busy) and it is gone for good, with no
+    // way back, unlike after chroot. What remains at `/` is the image.
+    sys::umount_detach(Path::new("."))?;
+    // The working directory is the new root already; make certain of it, as after chroot.
     sys::chdir(Path::new("/"))?;
-    // The whole host filesystem now hangs at /.old-root: detach it, and it is gone for good,
-    // with no way back, unlike after chroot.
-    let old_root = Path::new("/").join(OLD_ROOT);
-    sys::umount_detach(&old_root)?;
-    sys::rmdir(&old_root)?;
     // Now that `/` is the container's own, it gets its own filesystems.
     mounts::prepare()
 }

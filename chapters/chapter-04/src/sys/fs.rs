@@ -127,15 +127,6 @@ pub fn pivot_root(new_root: &Path, put_old: &Path) -> Result<()> {
     )
 }
 
-/// `rmdir(2)`: removes an empty directory.
-pub fn rmdir(path: &Path) -> Result<()> {
-    call(
-        format!("rmdir({path:?})"),
-        &format!("rmdir {}", shell_quote(&path.to_string_lossy())),
-        || std::fs::remove_dir(path).map_err(errno_of),
-    )
-}
-
 /// `mknod(2)` for a character device: a file that stands for the driver numbered
 /// `major`:`minor`.
 pub fn mknod_char(path: &Path, major: u64, minor: u64) -> Result<()> {
@@ -205,6 +196,15 @@ pub fn mkdir(path: &Path) -> Result<()> {
         format!("mkdir({path:?})"),
         &format!("mkdir {}", shell_quote(&path.to_string_lossy())),
         || nix::unistd::mkdir(path, nix::sys::stat::Mode::from_bits_truncate(0o755)),
+    )
+}
+
+/// `rmdir(2)`: removes an empty directory.
+pub fn rmdir(path: &Path) -> Result<()> {
+    call(
+        format!("rmdir({path:?})"),
+        &format!("rmdir {}", shell_quote(&path.to_string_lossy())),
+        || std::fs::remove_dir(path).map_err(errno_of),
     )
 }
 
