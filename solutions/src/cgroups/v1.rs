@@ -10,11 +10,11 @@ use nix::unistd::Pid;
 
 use super::layout::Hierarchy;
 use super::{read_keyed, read_number, Error, Freezer, Result, Stats, View};
-use crate::config::Resources;
+use crate::config::resources::Resources;
 use crate::sys;
 
 // [ch04 unsolved allow(unused_imports)]
-use crate::config::resources::CPU_PERIOD_US;
+use crate::config::resources::Swap;
 
 pub struct Cgroup {
     /// Each hierarchy, with the container's directory in it.
@@ -94,14 +94,14 @@ fn inherit_cpuset(dir: &Path) -> Result<()> {
 impl super::Cgroup for Cgroup {
     fn apply(&self, r: &Resources) -> Result<()> {
         // [ch04 exercise limits-v1: Write the limits: cgroup v1]
-        if let Some(memory) = r.memory {
+        if let Some(memory) = r.memory.limit {
             self.write("memory", "memory.limit_in_bytes", &memory.to_string())?;
         }
-        if let Some(quota) = r.cpu_quota_us {
-            self.write("cpu", "cpu.cfs_period_us", &CPU_PERIOD_US.to_string())?;
+        if let (Some(quota), Some(period)) = (r.cpu.quota, r.cpu.period) {
+            self.write("cpu", "cpu.cfs_period_us", &period.to_string())?;
             self.write("cpu", "cpu.cfs_quota_us", &quota.to_string())?;
         }
-        if let Some(pids) = r.pids {
+        if let Some(pids) = r.pids.limit {
             self.write("pids", "pids.max", &pids.to_string())?;
         }
         // Memory and swap together, after the memory limit: the kernel refuses a memsw limit
@@ -111,21 +111,25 @@ impl super::Cgroup for Cgroup {
             .dir("memory")
             .map(|d| d.join("memory.memsw.limit_in_bytes"))
             .filter(|path| path.exists());
-        if let (Some(path), Some(total)) = (memsw, r.memory_swap) {
-            let value = total.map_or("-1".to_string(), |t| t.to_string());
+        if let (Some(path), Some(swap)) = (memsw, r.memory.swap) {
+            let value = match swap {
+                Swap::Limit(total) => total.to_string(),
+                Swap::Unlimited => "-1".to_string(),
+            };
             sys::write_file(&path, &value)?;
         }
         // [ch04 before]
-        //~ // Write the memory limit (`r.memory`, bytes), the CPU quota (`r.cpu_quota_us` per
-        //~ // `CPU_PERIOD_US`, two files) and the process limit (`r.pids`) to their files in
-        //~ // their hierarchies, each only if it was asked for. The other limits below show how.
-        //~ // Then memory and swap together (`r.memory_swap`) in memory.memsw.limit_in_bytes,
-        //~ // where the host has that file: after the memory limit, which it may not be below.
+        //~ // Write the memory limit (`r.memory.limit`, bytes), the CPU quota (`r.cpu.quota`
+        //~ // microseconds in every `r.cpu.period`, two files) and the process limit
+        //~ // (`r.pids.limit`) to their files in their hierarchies, each only if it was asked
+        //~ // for. The other limits below show how. Then memory and swap together
+        //~ // (`r.memory.swap`) in memory.memsw.limit_in_bytes, where the host has that file:
+        //~ // after the memory limit, which it may not be below.
         // [ch04 end]
-        if let Some(shares) = r.cpu_shares {
+        if let Some(shares) = r.cpu.shares {
             self.write("cpu", "cpu.shares", &shares.to_string())?;
         }
-        if let Some(cpus) = &r.cpuset_cpus {
+        if let Some(cpus) = &r.cpu.cpus {
             self.write("cpuset", "cpuset.cpus", cpus)?;
         }
         Ok(())

@@ -13,11 +13,8 @@ use nix::unistd::Pid;
 use super::layout::Hierarchy;
 use super::{read_keyed, read_number, Error, Freezer, Result, Stats, View};
 use crate::config::resources::shares_to_weight;
-use crate::config::Resources;
+use crate::config::resources::{Resources, Swap};
 use crate::sys;
-
-// [ch04 unsolved allow(unused_imports)]
-use crate::config::resources::CPU_PERIOD_US;
 
 /// The controllers minidock uses.
 const CONTROLLERS: [&str; 4] = ["cpu", "cpuset", "memory", "pids"];
@@ -88,36 +85,36 @@ fn enable_controllers(dir: &Path) -> Result<()> {
 impl super::Cgroup for Cgroup {
     fn apply(&self, r: &Resources) -> Result<()> {
         // [ch04 exercise limits-v2: Write the limits: cgroup v2]
-        if let Some(memory) = r.memory {
+        if let Some(memory) = r.memory.limit {
             self.write("memory.max", &memory.to_string())?;
         }
-        if let Some(quota) = r.cpu_quota_us {
-            self.write("cpu.max", &format!("{quota} {CPU_PERIOD_US}"))?;
+        if let (Some(quota), Some(period)) = (r.cpu.quota, r.cpu.period) {
+            self.write("cpu.max", &format!("{quota} {period}"))?;
         }
-        if let Some(pids) = r.pids {
+        if let Some(pids) = r.pids.limit {
             self.write("pids.max", &pids.to_string())?;
         }
         // [ch04 before]
-        //~ // Write the memory limit (`r.memory`, bytes), the CPU quota (`r.cpu_quota_us` per
-        //~ // `CPU_PERIOD_US`) and the process limit (`r.pids`) to their files, each only if it
-        //~ // was asked for. The other limits below show how.
+        //~ // Write the memory limit (`r.memory.limit`, bytes), the CPU quota (`r.cpu.quota`
+        //~ // microseconds in every `r.cpu.period`) and the process limit (`r.pids.limit`) to their
+        //~ // files, each only if it was asked for. The other limits below show how.
         // [ch04 end]
         // v2 counts swap on its own; docker's --memory-swap is memory and swap together. The
         // file exists only where the kernel accounts swap; without it, as without swap, the
         // memory limit alone is the limit.
         if self.dir.join("memory.swap.max").exists() {
-            match (r.memory, r.memory_swap) {
-                (Some(memory), Some(Some(total))) => {
+            match (r.memory.limit, r.memory.swap) {
+                (Some(memory), Some(Swap::Limit(total))) => {
                     self.write("memory.swap.max", &(total - memory).to_string())?
                 }
-                (_, Some(None)) => self.write("memory.swap.max", "max")?,
+                (_, Some(Swap::Unlimited)) => self.write("memory.swap.max", "max")?,
                 _ => {}
             }
         }
-        if let Some(shares) = r.cpu_shares {
+        if let Some(shares) = r.cpu.shares {
             self.write("cpu.weight", &shares_to_weight(shares).to_string())?;
         }
-        if let Some(cpus) = &r.cpuset_cpus {
+        if let Some(cpus) = &r.cpu.cpus {
             self.write("cpuset.cpus", cpus)?;
         }
         Ok(())

@@ -45,21 +45,51 @@ pub const MIN_MEMORY: u64 = 6 * 1024 * 1024;
 /// container may use `cpus` times it of CPU time. 100 ms, as docker and the kernel default.
 pub const CPU_PERIOD_US: u64 = 100_000;
 
-/// The resource options of `run`, validated.
+/// The limits the container's cgroup enforces, in the kernel's units: shaped after the OCI
+/// runtime spec's `linux.resources`, which groups them by controller.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Resources {
+    pub memory: Memory,
+    pub cpu: Cpu,
+    pub pids: Pids,
+}
+
+/// OCI `linux.resources.memory`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Memory {
     /// `-m/--memory`: bytes of memory.
-    pub memory: Option<u64>,
-    /// `--memory-swap`: memory plus swap, in bytes; `Some(None)` is -1, unlimited swap.
-    pub memory_swap: Option<Option<u64>>,
-    /// `--cpus`, as microseconds of CPU time per [`CPU_PERIOD_US`].
-    pub cpu_quota_us: Option<u64>,
+    pub limit: Option<u64>,
+    /// `--memory-swap`: memory and swap together.
+    pub swap: Option<Swap>,
+}
+
+/// How much memory and swap together (OCI's `swap`, where -1 is unlimited).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Swap {
+    /// At most this many bytes of memory and swap.
+    Limit(u64),
+    /// As much swap as there is.
+    Unlimited,
+}
+
+/// OCI `linux.resources.cpu`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cpu {
     /// `--cpu-shares`: the relative weight under contention (1024 is the default).
-    pub cpu_shares: Option<u64>,
-    /// `--pids-limit`: at most this many processes and threads.
-    pub pids: Option<u64>,
+    pub shares: Option<u64>,
+    /// `--cpus`, as microseconds of CPU time in every `period`.
+    pub quota: Option<u64>,
+    /// The period of the quota, in microseconds: [`CPU_PERIOD_US`] when there is a quota.
+    pub period: Option<u64>,
     /// `--cpuset-cpus`: which CPUs the container may run on, e.g. `0-1,3`.
-    pub cpuset_cpus: Option<String>,
+    pub cpus: Option<String>,
+}
+
+/// OCI `linux.resources.pids`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pids {
+    /// `--pids-limit`: at most this many processes and threads.
+    pub limit: Option<u64>,
 }
 
 /// The options as written, before checking.
@@ -85,26 +115,26 @@ pub fn parse(options: &Options, online: &str) -> Result<Resources, Error> {
     if memory.is_some_and(|m| m < MIN_MEMORY) {
         return Err(Error::MemoryTooSmall);
     }
-    let memory_swap = match options.memory_swap {
+    let swap = match options.memory_swap {
         // docker's default: as much swap as memory, if the host has swap at all.
-        None => memory.map(|m| Some(m.saturating_mul(2))),
+        None => memory.map(|m| Swap::Limit(m.saturating_mul(2))),
         // docker accepts unlimited swap on its own, not a swap limit without a memory limit.
-        Some("-1") => Some(None),
+        Some("-1") => Some(Swap::Unlimited),
         Some(_) if memory.is_none() => return Err(Error::SwapWithoutMemory),
         Some(value) => {
             let swap = bytes("--memory-swap", value)?;
             if memory.is_some_and(|m| swap < m) {
                 return Err(Error::SwapBelowMemory);
             }
-            Some(Some(swap))
+            Some(Swap::Limit(swap))
         }
     };
     let available = cpu_count(online);
-    let cpu_quota_us = match options.cpus {
+    let quota = match options.cpus {
         Some(value) => cpus(value, available)?,
         None => None,
     };
-    let cpu_shares = options
+    let shares = options
         .cpu_shares
         .map(|value| match value.parse::<u64>() {
             Ok(shares) if shares >= 2 => Ok(shares.min(MAX_SHARES)),
@@ -120,17 +150,23 @@ pub fn parse(options: &Options, online: &str) -> Result<Resources, Error> {
             Err(_) => return Err(Error::Pids(value.to_string())),
         },
     };
-    let cpuset_cpus = options
+    let cpus = options
         .cpuset_cpus
         .map(|value| cpuset(value, online))
         .transpose()?;
     Ok(Resources {
-        memory,
-        memory_swap,
-        cpu_quota_us,
-        cpu_shares,
-        pids,
-        cpuset_cpus,
+        memory: Memory {
+            limit: memory,
+            swap,
+        },
+        cpu: Cpu {
+            shares,
+            quota,
+            // docker's period, whenever there is a quota.
+            period: quota.map(|_| CPU_PERIOD_US),
+            cpus,
+        },
+        pids: Pids { limit: pids },
     })
 }
 
@@ -317,7 +353,7 @@ mod tests {
             Err(Error::SwapBelowMemory)
         );
         let default = parse(&opts(|o| o.memory = Some("64m")), online).unwrap();
-        assert_eq!(default.memory_swap, Some(Some(128 << 20)));
+        assert_eq!(default.memory.swap, Some(Swap::Limit(128 << 20)));
         let unlimited = parse(
             &opts(|o| {
                 o.memory = Some("64m");
@@ -326,12 +362,12 @@ mod tests {
             online,
         )
         .unwrap();
-        assert_eq!(unlimited.memory_swap, Some(None));
+        assert_eq!(unlimited.memory.swap, Some(Swap::Unlimited));
     }
 
     #[test]
     fn cpus_become_a_quota_and_stay_within_the_host() {
-        let quota = |v| parse(&opts(|o| o.cpus = Some(v)), "0-1").map(|r| r.cpu_quota_us);
+        let quota = |v| parse(&opts(|o| o.cpus = Some(v)), "0-1").map(|r| r.cpu.quota);
         assert_eq!(quota("0.5"), Ok(Some(50_000)));
         assert_eq!(quota("2"), Ok(Some(200_000)));
         assert_eq!(quota("999"), Err(Error::CpusRange { available: 2 }));
@@ -342,7 +378,7 @@ mod tests {
 
     #[test]
     fn pids_limit_zero_or_negative_means_unlimited() {
-        let pids = |v| parse(&opts(|o| o.pids_limit = Some(v)), "0").map(|r| r.pids);
+        let pids = |v| parse(&opts(|o| o.pids_limit = Some(v)), "0").map(|r| r.pids.limit);
         assert_eq!(pids("20"), Ok(Some(20)));
         assert_eq!(pids("0"), Ok(None));
         assert_eq!(pids("-1"), Ok(None));
@@ -351,7 +387,7 @@ mod tests {
 
     #[test]
     fn cpusets_must_name_online_cpus() {
-        let set = |v| parse(&opts(|o| o.cpuset_cpus = Some(v)), "0-1").map(|r| r.cpuset_cpus);
+        let set = |v| parse(&opts(|o| o.cpuset_cpus = Some(v)), "0-1").map(|r| r.cpu.cpus);
         assert_eq!(set("0"), Ok(Some("0".into())));
         assert_eq!(set("0-1"), Ok(Some("0-1".into())));
         assert!(matches!(set("7"), Err(Error::CpusetUnavailable { .. })));
@@ -376,7 +412,10 @@ mod tests {
         assert_eq!(
             set("0-3,5", "0-1,2-3,4-5"),
             Ok(Resources {
-                cpuset_cpus: Some("0-3,5".into()),
+                cpu: Cpu {
+                    cpus: Some("0-3,5".into()),
+                    ..Cpu::default()
+                },
                 ..Resources::default()
             })
         );
@@ -396,7 +435,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            (zero.memory, zero.memory_swap, zero.cpu_quota_us),
+            (zero.memory.limit, zero.memory.swap, zero.cpu.quota),
             (None, None, None)
         );
         // As in docker, a swap limit still wants a memory limit.

@@ -9,11 +9,11 @@ use nix::unistd::Pid;
 
 use super::layout::Hierarchy;
 use super::{read_keyed, read_number, Error, Freezer, Result, Stats, View};
-use crate::config::Resources;
+use crate::config::resources::Resources;
 use crate::sys;
 
 #[allow(unused_imports)] // until your code uses it, in chapter 4
-use crate::config::resources::CPU_PERIOD_US;
+use crate::config::resources::Swap;
 
 pub struct Cgroup {
     /// Each hierarchy, with the container's directory in it.
@@ -94,15 +94,16 @@ impl super::Cgroup for Cgroup {
     fn apply(&self, r: &Resources) -> Result<()> {
         // TODO(chapter 4): Write the limits: cgroup v1
         //   (the book: chapter 4, "Write the limits: cgroup v1")
-        // Write the memory limit (`r.memory`, bytes), the CPU quota (`r.cpu_quota_us` per
-        // `CPU_PERIOD_US`, two files) and the process limit (`r.pids`) to their files in
-        // their hierarchies, each only if it was asked for. The other limits below show how.
-        // Then memory and swap together (`r.memory_swap`) in memory.memsw.limit_in_bytes,
-        // where the host has that file: after the memory limit, which it may not be below.
-        if let Some(shares) = r.cpu_shares {
+        // Write the memory limit (`r.memory.limit`, bytes), the CPU quota (`r.cpu.quota`
+        // microseconds in every `r.cpu.period`, two files) and the process limit
+        // (`r.pids.limit`) to their files in their hierarchies, each only if it was asked
+        // for. The other limits below show how. Then memory and swap together
+        // (`r.memory.swap`) in memory.memsw.limit_in_bytes, where the host has that file:
+        // after the memory limit, which it may not be below.
+        if let Some(shares) = r.cpu.shares {
             self.write("cpu", "cpu.shares", &shares.to_string())?;
         }
-        if let Some(cpus) = &r.cpuset_cpus {
+        if let Some(cpus) = &r.cpu.cpus {
             self.write("cpuset", "cpuset.cpus", cpus)?;
         }
         Ok(())

@@ -12,11 +12,8 @@ use nix::unistd::Pid;
 use super::layout::Hierarchy;
 use super::{read_keyed, read_number, Error, Freezer, Result, Stats, View};
 use crate::config::resources::shares_to_weight;
-use crate::config::Resources;
+use crate::config::resources::{Resources, Swap};
 use crate::sys;
-
-#[allow(unused_imports)] // until your code uses it, in chapter 4
-use crate::config::resources::CPU_PERIOD_US;
 
 /// The controllers minidock uses.
 const CONTROLLERS: [&str; 4] = ["cpu", "cpuset", "memory", "pids"];
@@ -88,25 +85,25 @@ impl super::Cgroup for Cgroup {
     fn apply(&self, r: &Resources) -> Result<()> {
         // TODO(chapter 4): Write the limits: cgroup v2
         //   (the book: chapter 4, "Write the limits: cgroup v2")
-        // Write the memory limit (`r.memory`, bytes), the CPU quota (`r.cpu_quota_us` per
-        // `CPU_PERIOD_US`) and the process limit (`r.pids`) to their files, each only if it
-        // was asked for. The other limits below show how.
+        // Write the memory limit (`r.memory.limit`, bytes), the CPU quota (`r.cpu.quota`
+        // microseconds in every `r.cpu.period`) and the process limit (`r.pids.limit`) to their
+        // files, each only if it was asked for. The other limits below show how.
         // v2 counts swap on its own; docker's --memory-swap is memory and swap together. The
         // file exists only where the kernel accounts swap; without it, as without swap, the
         // memory limit alone is the limit.
         if self.dir.join("memory.swap.max").exists() {
-            match (r.memory, r.memory_swap) {
-                (Some(memory), Some(Some(total))) => {
+            match (r.memory.limit, r.memory.swap) {
+                (Some(memory), Some(Swap::Limit(total))) => {
                     self.write("memory.swap.max", &(total - memory).to_string())?
                 }
-                (_, Some(None)) => self.write("memory.swap.max", "max")?,
+                (_, Some(Swap::Unlimited)) => self.write("memory.swap.max", "max")?,
                 _ => {}
             }
         }
-        if let Some(shares) = r.cpu_shares {
+        if let Some(shares) = r.cpu.shares {
             self.write("cpu.weight", &shares_to_weight(shares).to_string())?;
         }
-        if let Some(cpus) = &r.cpuset_cpus {
+        if let Some(cpus) = &r.cpu.cpus {
             self.write("cpuset.cpus", cpus)?;
         }
         Ok(())

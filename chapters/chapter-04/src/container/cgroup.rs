@@ -51,9 +51,14 @@ impl ContainerCgroup {
             return;
         };
         if stats.oom_kills > 0 {
-            let limit = config.linux.resources.memory.map_or(String::new(), |m| {
-                format!(" (memory limit {})", resources::human(m))
-            });
+            let limit = config
+                .linux
+                .resources
+                .memory
+                .limit
+                .map_or(String::new(), |m| {
+                    format!(" (memory limit {})", resources::human(m))
+                });
             sys::tell(&format!(
                 "out of memory: the kernel killed a process of the container{limit}"
             ));
