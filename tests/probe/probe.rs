@@ -18,6 +18,9 @@
 //! probe trap SIG CODE   prints "ready", waits for signal number SIG, then exits with CODE
 //! probe orphan          leaves a child behind that ends as an orphan; prints "orphaned PID"
 //!                       once it has ended, then "ready", and waits for stdin to close
+//! probe orphans N      leaves N children behind, orphans that wait; prints "orphaned N" and
+//!                       "ready"; when stdin closes, ends them all at the same moment, prints
+//!                       "ended", and waits for SIGTERM (exits 0 then)
 //! probe msgget KEY MODE a System V message queue: MODE "create" makes it and prints
 //!                       "created", "find" prints "found" or the error's name (ENOENT)
 //! probe pids            the numeric entries of /proc, sorted, on one line
@@ -210,6 +213,38 @@ fn orphan() -> i32 {
     }
 }
 
+/// Leaves `n` orphans behind, each waiting to read the pipe whose write end is returned: they all
+/// end at once when it is closed.
+fn orphans(n: i32) -> i32 {
+    let mut fds = [0i32; 2];
+    // SAFETY: pipe(2) fills the array we own.
+    if unsafe { pipe(fds.as_mut_ptr()) } != 0 {
+        fail("pipe failed");
+    }
+    for _ in 0..n {
+        // SAFETY: the probe is single-threaded; the children only make async-signal-safe calls.
+        let child = unsafe { fork() };
+        if child == 0 {
+            unsafe {
+                if fork() == 0 {
+                    // The orphan: waits until the write end is closed everywhere.
+                    close(fds[1]);
+                    let mut byte = [0u8; 1];
+                    while read(fds[0], byte.as_mut_ptr(), 1) > 0 {}
+                    _exit(0);
+                }
+                _exit(0);
+            }
+        }
+        let mut status = 0;
+        // SAFETY: collects our own child; its child is the orphan.
+        unsafe { waitpid(child, &mut status, 0) };
+    }
+    // SAFETY: closing our copy of the read end.
+    unsafe { close(fds[0]) };
+    fds[1]
+}
+
 const PR_SET_DUMPABLE: i32 = 4;
 
 const PROT_READ: i32 = 1;
@@ -330,6 +365,23 @@ fn main() {
             // SAFETY: the handler only calls _exit(2).
             unsafe { signal(number(arg(1)), on_trapped_signal) };
             say("ready\n");
+            loop {
+                // SAFETY: pause(2) waits for a signal.
+                unsafe { pause() };
+            }
+        }
+        "orphans" => {
+            let n = number(arg(1));
+            let write_end = orphans(n);
+            say(&format!("orphaned {n}\nready\n"));
+            hold();
+            TRAP_CODE.store(0, std::sync::atomic::Ordering::Relaxed);
+            // SAFETY: the handler only calls _exit(2); close(2) of our own descriptor.
+            unsafe {
+                signal(15, on_trapped_signal);
+                close(write_end);
+            }
+            say("ended\n");
             loop {
                 // SAFETY: pause(2) waits for a signal.
                 unsafe { pause() };

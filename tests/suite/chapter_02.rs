@@ -1,7 +1,7 @@
 //! Chapter 2, "PID and IPC namespaces": the command is pid 1 of its own PID namespace and has
 //! its own IPC objects; minidock passes signals on; `--init` reaps orphans.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use harness::{check_eq, procs, random, Failure, Sandbox, Section};
 
@@ -217,6 +217,64 @@ fn init_reaps_orphans() {
             .output(&out)
             .section(REAP)
             .fail();
+    }
+    out.expect_status(0, REAP);
+}
+
+#[test]
+fn orphans_that_end_together_are_all_reaped() {
+    let sb = Sandbox::new();
+    let n = random::number(8, 16) as usize;
+    let mut running = sb
+        .minidock([
+            "run",
+            "--init",
+            &sb.image(),
+            &sb.probe(),
+            "orphans",
+            &n.to_string(),
+        ])
+        .spawn();
+    running.expect_line("ready", START, REAP);
+    let init = running.children().first().copied().unwrap_or_default();
+    let zombies = || {
+        procs::in_pid_namespace_of(init)
+            .into_iter()
+            .filter(|p| p.state == 'Z')
+            .count()
+    };
+    // The init is held still while the orphans end, as it would be when busy: their SIGCHLDs,
+    // which do not queue, become one pending SIGCHLD for all of them.
+    // SAFETY: kill(2) of this test's own container's init, a host pid above 1.
+    unsafe { libc::kill(init as libc::pid_t, libc::SIGSTOP) };
+    running.close_stdin();
+    running.expect_line("ended", START, REAP);
+    let deadline = Instant::now() + START;
+    while zombies() < n && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // SAFETY: as above.
+    unsafe { libc::kill(init as libc::pid_t, libc::SIGCONT) };
+    let mut left = zombies();
+    for _ in 0..100 {
+        if left == 0 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+        left = zombies();
+    }
+    running.signal(libc::SIGTERM);
+    let out = running.finish_within(STOP);
+    if left > 0 {
+        Failure::new(format!(
+            "{n} orphans of the container ended at the same moment, announced by one SIGCHLD"
+        ))
+        .expected_text("no zombie left: the init collects every child that has ended")
+        .got_text(format!("{left} zombie(s) left"))
+        .hint("standard signals do not queue, so one SIGCHLD can stand for many children: call waitpid until no ended child is left, not once per SIGCHLD")
+        .output(&out)
+        .section(REAP)
+        .fail();
     }
     out.expect_status(0, REAP);
 }

@@ -16,6 +16,9 @@
 //!    may point up the layers drawn in `src/main.rs`.
 //! 3. **Exercises.** At least one `[chNN exercise id: Title]`, each titled as a heading of the
 //!    book page, whose section names the file the TODO is in (`` In `src/...rs`, write ... ``).
+//!    The mistakes a learner plausibly makes in it stay in the source as fixtures, `[chNN mistake
+//!    id: chapter_NN::a_test]` between solution and before version: verify builds the reference
+//!    with each and proves the named tests fail and send the learner to the exercise's section.
 //! 4. **Tests.** `tests/suite/chapter_NN.rs`, testing only what the chapter's exercises add
 //!    (each test must fail on starter NN), with `Section::new(NN, "...")` naming the book's
 //!    headings; `cargo xtask gen` adds the file to every test entry from chapter NN on.

@@ -17,7 +17,7 @@ use std::process::{Command, Stdio};
 use anyhow::{bail, Context, Result};
 
 use crate::chapters::{self, Chapter, CHAPTERS};
-use crate::markers::{Exercise, Mode, Rendered, Source, Syntax};
+use crate::markers::{Exercise, Mistake, Mode, Rendered, Source, Syntax};
 
 /// The reference source: every file of `solutions/` that chapters are made from.
 pub struct Reference {
@@ -41,6 +41,19 @@ impl Reference {
             files.insert(path, source);
         }
         Ok(Reference { files })
+    }
+
+    /// Every mistake fixture, with its exercise and the file it is in.
+    pub fn mistakes(&self) -> Vec<(String, Exercise, Mistake)> {
+        self.files
+            .iter()
+            .flat_map(|(path, source)| {
+                source
+                    .mistakes()
+                    .into_iter()
+                    .map(move |(e, m)| (path.clone(), e, m))
+            })
+            .collect()
     }
 
     /// Every exercise, with the file it is in, in source order.
@@ -81,13 +94,16 @@ pub enum Place<'a> {
     /// <target>/reference/chapter-NN: the reference state. The target directory may be anywhere
     /// (CARGO_TARGET_DIR), so it refers to the workspace by its absolute path.
     ReferenceState(&'a Path),
+    /// <target>/mistakes/ID: the reference state at the end of the mistake's chapter, with the
+    /// mistake in place of its exercise's solution.
+    Mistake(&'a Path, &'a str),
 }
 
 impl Place<'_> {
     fn mode(self) -> Mode {
         match self {
             Place::Starter => Mode::Starter,
-            Place::ReferenceState(_) => Mode::Reference,
+            Place::ReferenceState(_) | Place::Mistake(..) => Mode::Reference,
         }
     }
 
@@ -95,7 +111,7 @@ impl Place<'_> {
     fn up(self) -> String {
         match self {
             Place::Starter => "../../".into(),
-            Place::ReferenceState(root) => format!("{}/", root.display()),
+            Place::ReferenceState(root) | Place::Mistake(root, _) => format!("{}/", root.display()),
         }
     }
 
@@ -103,6 +119,7 @@ impl Place<'_> {
         match self {
             Place::Starter => chapter.crate_name(),
             Place::ReferenceState(_) => format!("reference-{:02}", chapter.number),
+            Place::Mistake(_, id) => format!("mistake-{id}"),
         }
     }
 
@@ -110,6 +127,7 @@ impl Place<'_> {
         match self {
             Place::Starter => chapter.binary(),
             Place::ReferenceState(_) => format!("minidock-ref-{:02}", chapter.number),
+            Place::Mistake(_, id) => format!("minidock-mistake-{id}"),
         }
     }
 }
@@ -137,7 +155,11 @@ pub fn chapter_crate(
     let mut files = BTreeMap::new();
     let mut rendered_rs = BTreeMap::new();
     for (path, source) in &reference.files {
-        let Some(rendered) = source.render(chapter.number, mode) else {
+        let mistake = match place {
+            Place::Mistake(_, id) => Some(id),
+            _ => None,
+        };
+        let Some(rendered) = source.render_with(chapter.number, mode, mistake) else {
             continue;
         };
         if path == "Cargo.toml" {
@@ -272,6 +294,7 @@ fn cargo_toml(text: &str, chapter: &Chapter, place: Place) -> Result<String> {
             let what = match place {
                 Place::Starter => "the starter",
                 Place::ReferenceState(_) => "the reference state at its end",
+                Place::Mistake(..) => "the reference state at its end, with a mistake",
             };
             format!(
                 r#"description = "minidock workshop, chapter {} ({}): {what}""#,
@@ -639,20 +662,76 @@ fn walk(dir: &Path, f: &mut dyn FnMut(&Path)) -> Result<()> {
 /// build.
 pub fn reference_states(root: &Path, reference: &Reference) -> Result<PathBuf> {
     let base = crate::run::target_dir(root).join("reference");
-    fs::create_dir_all(&base)?;
-    let mut members = Vec::new();
-    for chapter in CHAPTERS {
-        let dir = base.join(chapter.crate_name());
-        if dir.exists() {
-            fs::remove_dir_all(&dir)?;
+    let crates: Vec<(String, &Chapter, Place)> = CHAPTERS
+        .iter()
+        .map(|chapter| (chapter.crate_name(), chapter, Place::ReferenceState(root)))
+        .collect();
+    write_workspace(root, reference, &base, &crates)?;
+    Ok(base)
+}
+
+/// A mistake fixture built as a crate: what `cargo xtask verify` runs the tests of.
+pub struct MistakeCrate {
+    /// The mistake's id, also in the crate's name, `mistake-ID`.
+    pub id: String,
+    pub exercise: Exercise,
+    pub tests: Vec<String>,
+}
+
+/// Writes every mistake fixture as a crate of its own to `<target>/mistakes/`: the reference at
+/// the end of the mistake's chapter, with the mistake in place of its exercise's solution.
+pub fn mistake_states(root: &Path, reference: &Reference) -> Result<(PathBuf, Vec<MistakeCrate>)> {
+    let base = crate::run::target_dir(root).join("mistakes");
+    let mistakes = reference.mistakes();
+    let mut crates = Vec::new();
+    let mut found = Vec::new();
+    for (path, exercise, mistake) in &mistakes {
+        let chapter = chapters::find(exercise.chapter).with_context(|| {
+            format!(
+                "solutions/{path}: mistake `{}` is of no chapter",
+                mistake.id
+            )
+        })?;
+        if found.iter().any(|m: &MistakeCrate| m.id == mistake.id) {
+            bail!("solutions/{path}: two mistakes are called `{}`", mistake.id);
         }
-        let (files, _) = chapter_crate(reference, chapter, Place::ReferenceState(root))?;
+        crates.push((
+            mistake.id.clone(),
+            chapter,
+            Place::Mistake(root, &mistake.id),
+        ));
+        found.push(MistakeCrate {
+            id: mistake.id.clone(),
+            exercise: exercise.clone(),
+            tests: mistake.tests.clone(),
+        });
+    }
+    write_workspace(root, reference, &base, &crates)?;
+    Ok((base, found))
+}
+
+/// Writes crates (directory name, chapter, place) under `base`, as one workspace that shares the
+/// root's dependency versions and build.
+fn write_workspace(
+    root: &Path,
+    reference: &Reference,
+    base: &Path,
+    crates: &[(String, &Chapter, Place)],
+) -> Result<()> {
+    if base.exists() {
+        fs::remove_dir_all(base)?;
+    }
+    fs::create_dir_all(base)?;
+    let mut members = Vec::new();
+    for (name, chapter, place) in crates {
+        let dir = base.join(name);
+        let (files, _) = chapter_crate(reference, chapter, *place)?;
         for (path, text) in files {
             let path = dir.join(path);
             fs::create_dir_all(path.parent().unwrap())?;
             fs::write(&path, text)?;
         }
-        members.push(chapter.crate_name());
+        members.push(name.clone());
     }
     // The workspace: the root's shared package fields and dependency versions, these members.
     let root_toml = fs::read_to_string(root.join("Cargo.toml"))?;
@@ -668,5 +747,5 @@ pub fn reference_states(root: &Path, reference: &Reference) -> Result<PathBuf> {
     fs::write(base.join("Cargo.toml"), toml)?;
     // The same dependency versions as the workspace, so the shared build is reused.
     fs::copy(root.join("Cargo.lock"), base.join("Cargo.lock"))?;
-    Ok(base)
+    Ok(())
 }

@@ -10,6 +10,14 @@
 //! //~ CloneFlags::empty()                                   with `//~`
 //! // [ch01 end]
 //!
+//! // [ch02 exercise reap: Reap orphans]                    an exercise may keep the mistakes a
+//! while let Some(..) = sys::reap_any()? { .. }             learner plausibly makes, between its
+//! // [ch02 mistake reap-once: chapter_02::a_test]          solution and its before version:
+//! //~ if let Some(..) = sys::reap_any()? { .. }            never rendered, but verify builds
+//! // [ch02 before]                                         the reference with each in turn and
+//! //~ ...                                                   checks the named tests catch it
+//! // [ch02 end]
+//!
 //! // [ch04]                                                code a chapter adds (the scaffolding
 //! mod cgroups;                                             that chapter gives)
 //! // [ch04 end]
@@ -96,6 +104,15 @@ impl Syntax {
     }
 }
 
+/// A mistake a learner plausibly makes in an exercise, kept in the source as a fixture: the
+/// reference built with it instead of the exercise's solution must fail `tests`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mistake {
+    pub id: String,
+    /// Test names as libtest prints them, e.g. `chapter_02::init_reaps_orphans`.
+    pub tests: Vec<String>,
+}
+
 /// One exercise point, as found in the source.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Exercise {
@@ -156,6 +173,8 @@ enum Node {
         until: Option<u32>,
         indent: String,
         solution: Vec<Node>,
+        /// Wrong solutions, each with the tests that must catch it.
+        mistakes: Vec<(Mistake, Vec<Node>)>,
         before: Vec<Node>,
     },
     Listing {
@@ -183,6 +202,7 @@ enum Marker {
     Before(Span),
     End(Span),
     Added(Span),
+    Mistake(Span, Mistake),
     Unsolved(u32),
     /// `[chNN unsolved allow(LINT)]`: one `#[allow(LINT)]` line while chapter NN is unsolved.
     UnsolvedAllow(u32, String),
@@ -240,6 +260,25 @@ fn whole_line_marker(line: &str, syntax: Syntax) -> Option<Result<Marker, String
                         span.from
                     )),
                 });
+            }
+            if let Some(spec) = after.strip_prefix("mistake ") {
+                let parsed = spec.split_once(':').and_then(|(id, tests)| {
+                    let tests: Vec<String> = tests
+                        .split(',')
+                        .map(|t| t.trim().to_string())
+                        .filter(|t| !t.is_empty())
+                        .collect();
+                    (valid_id(id.trim()) && !tests.is_empty()).then(|| Mistake {
+                        id: id.trim().to_string(),
+                        tests,
+                    })
+                });
+                return Some(parsed.map(|m| Marker::Mistake(span, m)).ok_or_else(|| {
+                    format!(
+                        "a mistake marker reads `[ch{:02} mistake some-id: chapter_NN::a_test, ...]`, not `[{inner}]`",
+                        span.from
+                    )
+                }));
             }
             match after.strip_prefix("exercise ") {
                 Some(spec) => match spec.split_once(':') {
@@ -455,12 +494,40 @@ impl Source {
 
     /// The file as it stands for `chapter` in `mode`, or `None` if it does not exist yet.
     pub fn render(&self, chapter: u32, mode: Mode) -> Option<Rendered> {
+        self.render_with(chapter, mode, None)
+    }
+
+    /// The same, with mistake fixture `mistake` (if it is in this file) in place of its
+    /// exercise's solution.
+    pub fn render_with(&self, chapter: u32, mode: Mode, mistake: Option<&str>) -> Option<Rendered> {
         if self.from_chapter.is_some_and(|c| c > chapter) {
             return None;
         }
         let mut out = Rendered::default();
-        render(&self.nodes, chapter, mode, self.comment, &mut out);
+        let target = Target {
+            chapter,
+            mode,
+            comment: self.comment,
+            mistake,
+        };
+        render(&self.nodes, &target, &mut out);
         Some(out)
+    }
+
+    /// Every mistake fixture in the file, with the exercise it belongs to.
+    pub fn mistakes(&self) -> Vec<(Exercise, Mistake)> {
+        let mut found = Vec::new();
+        visit(&self.nodes, &mut |node| {
+            if let Node::Exercise {
+                exercise, mistakes, ..
+            } = node
+            {
+                for (mistake, _) in mistakes {
+                    found.push((exercise.clone(), mistake.clone()));
+                }
+            }
+        });
+        found
     }
 }
 
@@ -495,8 +562,20 @@ impl Parser<'_> {
     fn closes(&self, at: usize, span: Span) -> bool {
         matches!(
             self.lines.get(at).map(|l| whole_line_marker(l, self.syntax)),
-            Some(Some(Ok(Marker::End(s) | Marker::Before(s)))) if s == span
+            Some(Some(Ok(Marker::End(s) | Marker::Before(s) | Marker::Mistake(s, _)))) if s == span
         )
+    }
+
+    /// The mistake at the current line, if there is one for `span`.
+    fn at_mistake(&self, span: Span) -> Option<Mistake> {
+        match self
+            .lines
+            .get(self.pos)
+            .map(|l| whole_line_marker(l, self.syntax))
+        {
+            Some(Some(Ok(Marker::Mistake(s, mistake)))) if s == span => Some(mistake),
+            _ => None,
+        }
     }
 
     /// Parses nodes until the end marker of `closing` (a chapter region or a listing), or EOF.
@@ -524,7 +603,9 @@ impl Parser<'_> {
                 }
             };
             match marker {
-                Marker::End(s) | Marker::Before(s) if closing == Some(Closing::Region(s)) => {
+                Marker::End(s) | Marker::Before(s) | Marker::Mistake(s, _)
+                    if closing == Some(Closing::Region(s)) =>
+                {
                     self.pos -= 1; // the caller looks at it
                     return Ok(nodes);
                 }
@@ -533,6 +614,14 @@ impl Parser<'_> {
                     return Err(self.error(
                         at,
                         format!("`[{s} ...]` closes a region that is not open here"),
+                    ))
+                }
+                Marker::Mistake(s, _) => {
+                    return Err(self.error(
+                        at,
+                        format!(
+                            "`[{s} mistake ...]` belongs in an exercise of {s}, after its solution"
+                        ),
                     ))
                 }
                 Marker::ListingEnd => {
@@ -574,6 +663,12 @@ impl Parser<'_> {
                 Marker::Exercise(span, id, title) => {
                     let indent = line[..line.len() - line.trim_start().len()].to_string();
                     let solution = self.region_body(span, at)?;
+                    let mut mistakes = Vec::new();
+                    while let Some(mistake) = self.at_mistake(span) {
+                        self.pos += 1;
+                        let body = self.commented_block(span, at, Inside::CodeOnly)?;
+                        mistakes.push((mistake, body));
+                    }
                     if !self.at_before(span) {
                         return Err(self.error(
                             at,
@@ -594,6 +689,7 @@ impl Parser<'_> {
                         until: span.until,
                         indent,
                         solution,
+                        mistakes,
                         before,
                     });
                 }
@@ -724,9 +820,15 @@ fn visit(nodes: &[Node], f: &mut dyn FnMut(&Node)) {
         f(node);
         match node {
             Node::Exercise {
-                solution, before, ..
+                solution,
+                mistakes,
+                before,
+                ..
             } => {
                 visit(solution, f);
+                for (_, body) in mistakes {
+                    visit(body, f);
+                }
                 visit(before, f);
             }
             Node::Added { body, before, .. } => {
@@ -771,7 +873,17 @@ pub fn todo_comment(exercise: &Exercise, indent: &str, comment: &str) -> Vec<Str
     ]
 }
 
-fn render(nodes: &[Node], chapter: u32, mode: Mode, comment: &str, out: &mut Rendered) {
+/// What a file is rendered for.
+struct Target<'a> {
+    chapter: u32,
+    mode: Mode,
+    comment: &'a str,
+    /// A mistake fixture to render in place of its exercise's solution.
+    mistake: Option<&'a str>,
+}
+
+fn render(nodes: &[Node], target: &Target, out: &mut Rendered) {
+    let chapter = target.chapter;
     for node in nodes {
         match node {
             Node::Line(line) => out.lines.push(line.clone()),
@@ -782,19 +894,19 @@ fn render(nodes: &[Node], chapter: u32, mode: Mode, comment: &str, out: &mut Ren
             }
             Node::Added { span, body, before } => {
                 if span.contains(chapter) {
-                    render(body, chapter, mode, comment, out);
+                    render(body, target, out);
                 } else if chapter < span.from {
-                    render(before, chapter, mode, comment, out);
+                    render(before, target, out);
                 }
             }
             Node::Unsolved { chapter: of, body } => {
-                if *of > chapter || (*of == chapter && mode == Mode::Starter) {
-                    render(body, chapter, mode, comment, out);
+                if *of > chapter || (*of == chapter && target.mode == Mode::Starter) {
+                    render(body, target, out);
                 }
             }
             Node::Listing { name, body } => {
                 let start = out.lines.len();
-                render(body, chapter, mode, comment, out);
+                render(body, target, out);
                 out.listings.push((name.clone(), start, out.lines.len()));
             }
             Node::Exercise {
@@ -802,6 +914,7 @@ fn render(nodes: &[Node], chapter: u32, mode: Mode, comment: &str, out: &mut Ren
                 until,
                 indent,
                 solution,
+                mistakes,
                 before,
             } => {
                 if until.is_some_and(|until| chapter >= until) {
@@ -809,13 +922,20 @@ fn render(nodes: &[Node], chapter: u32, mode: Mode, comment: &str, out: &mut Ren
                 }
                 let start = out.lines.len();
                 let current = exercise.chapter == chapter;
-                if exercise.chapter < chapter || (current && mode == Mode::Reference) {
-                    render(solution, chapter, mode, comment, out);
+                if exercise.chapter < chapter || (current && target.mode == Mode::Reference) {
+                    let wrong = mistakes
+                        .iter()
+                        .find(|(mistake, _)| Some(mistake.id.as_str()) == target.mistake);
+                    match wrong {
+                        Some((_, body)) => render(body, target, out),
+                        None => render(solution, target, out),
+                    }
                 } else {
                     if current {
-                        out.lines.extend(todo_comment(exercise, indent, comment));
+                        out.lines
+                            .extend(todo_comment(exercise, indent, target.comment));
                     }
-                    render(before, chapter, mode, comment, out);
+                    render(before, target, out);
                 }
                 if current {
                     out.exercises
@@ -992,6 +1112,50 @@ fn root() {
         );
         assert_eq!(text(2, Mode::Reference), "fn old() {}\nfn tool() {}\n");
         assert_eq!(text(3, Mode::Starter), "\n");
+    }
+
+    #[test]
+    fn mistakes_render_only_when_asked_for() {
+        let text = "\
+// [ch02 exercise reap: Reap orphans]
+while reap() {}
+// [ch02 mistake reap-once: chapter_02::orphans_end_together, chapter_02::init_reaps_orphans]
+//~ reap();
+// [ch02 mistake reap-none: chapter_02::init_reaps_orphans]
+//~ // nothing
+// [ch02 before]
+//~ todo();
+// [ch02 end]
+";
+        let source = Source::parse("t.rs", text, RS).unwrap();
+        let found: Vec<(String, Vec<String>)> = source
+            .mistakes()
+            .into_iter()
+            .map(|(e, m)| (format!("{}/{}", e.id, m.id), m.tests))
+            .collect();
+        assert_eq!(found[0].0, "reap/reap-once");
+        assert_eq!(
+            found[0].1,
+            [
+                "chapter_02::orphans_end_together",
+                "chapter_02::init_reaps_orphans"
+            ]
+        );
+        assert_eq!(found[1].0, "reap/reap-none");
+        let render =
+            |chapter, mode, mistake| source.render_with(chapter, mode, mistake).unwrap().text();
+        assert_eq!(render(2, Mode::Reference, None), "while reap() {}\n");
+        assert_eq!(render(3, Mode::Reference, Some("reap-once")), "reap();\n");
+        assert_eq!(
+            render(2, Mode::Reference, Some("reap-none")),
+            "// nothing\n"
+        );
+        assert!(render(2, Mode::Starter, Some("reap-once")).contains("todo();"));
+        // A mistake holds code only, and comes before the before version.
+        let late = "// [ch02 exercise a: A]\nx\n// [ch02 before]\n//~ y\n// [ch02 mistake m: t]\n//~ z\n// [ch02 end]\n";
+        assert!(Source::parse("t.rs", late, RS).is_err());
+        let stray = "// [ch02 mistake m: t]\n//~ z\n";
+        assert!(Source::parse("t.rs", stray, RS).is_err());
     }
 
     #[test]

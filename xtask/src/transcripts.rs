@@ -164,7 +164,7 @@ const SPECS: &[Spec] = &[
         name: "init",
         kind: Kind::Tests {
             solved: true,
-            filters: &["init"],
+            filters: &["init", "orphans_that_end"],
             show_failure: None,
         },
     },

@@ -92,6 +92,11 @@ pub fn run(root: &Path, only: &[&str]) -> Result<()> {
         "each chapter's reference state passes its chapters' tests",
         &|| reference_states(root),
     );
+    step(
+        &mut steps,
+        "each mistake fixture fails the tests meant to catch it, and they name its section",
+        &|| mistakes(root),
+    );
     for chapter in CHAPTERS {
         let name = format!(
             "starter {:02} passes the scaffold and earlier chapters, fails each chapter {} test",
@@ -370,6 +375,95 @@ fn sections(text: &str) -> Vec<(u32, String)> {
         }
     }
     found
+}
+
+/// Each mistake fixture is caught: the reference built with the mistake in place of its
+/// exercise's solution fails every test named for it, and each of those failure reports sends the
+/// learner to the exercise's section of the book.
+fn mistakes(root: &Path) -> Result<()> {
+    let reference = gen::Reference::load(root)?;
+    let (base, mistakes) = gen::mistake_states(root, &reference)?;
+    let manifest = base.join("Cargo.toml");
+    let target = crate::run::target_dir(root);
+    // One build of them all shares the work.
+    let built = Command::new("cargo")
+        .args([
+            "test",
+            "--quiet",
+            "--no-run",
+            "--workspace",
+            "--manifest-path",
+        ])
+        .arg(&manifest)
+        .env("CARGO_TARGET_DIR", &target)
+        .current_dir(root)
+        .status()
+        .context("building the mistake fixtures")?;
+    if !built.success() {
+        bail!("a mistake fixture does not build (see above)");
+    }
+    let mut problems = Vec::new();
+    for mistake in &mistakes {
+        let mut command = Command::new("cargo");
+        command
+            .args(["test", "--quiet", "--manifest-path"])
+            .arg(&manifest)
+            .args([
+                "-p",
+                &format!("mistake-{}", mistake.id),
+                "--test",
+                "workshop",
+            ])
+            .args(["--", "--exact"])
+            .args(&mistake.tests)
+            .env("CARGO_TARGET_DIR", &target)
+            .current_dir(root);
+        let (_, output) = run::capture(&mut command)?;
+        let section = format!(
+            "chapter {}, \"{}\"",
+            mistake.exercise.chapter, mistake.exercise.title
+        );
+        for test in &mistake.tests {
+            match failure_report(&output, test) {
+                None => problems.push(format!(
+                    "mistake `{}` of \"{}\": {test} does not fail with it",
+                    mistake.id, mistake.exercise.title
+                )),
+                Some(report) if !report.contains(&section) => problems.push(format!(
+                    "mistake `{}`: {test} fails, but does not send the learner to {section}:\n{report}",
+                    mistake.id
+                )),
+                Some(_) => {}
+            }
+        }
+        println!(
+            "mistake `{}` ({}): caught by {}",
+            mistake.id,
+            mistake.exercise.title,
+            mistake.tests.join(", ")
+        );
+    }
+    if problems.is_empty() {
+        println!("{} mistake fixture(s), each caught", mistakes.len());
+        Ok(())
+    } else {
+        bail!("{}", problems.join("\n"))
+    }
+}
+
+/// The report libtest printed for failed test `test`, if it failed: the lines after its
+/// `---- TEST stdout ----` header, up to the next header or the list of failures.
+fn failure_report(output: &str, test: &str) -> Option<String> {
+    let header = format!("---- {test} stdout ----");
+    let start = output.find(&header)? + header.len();
+    let rest = &output[start..];
+    let end = rest
+        .find("\n---- ")
+        .into_iter()
+        .chain(rest.find("\nfailures:"))
+        .min()
+        .unwrap_or(rest.len());
+    Some(rest[..end].trim().to_string())
 }
 
 /// Invariant 2, for every chapter at once.

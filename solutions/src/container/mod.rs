@@ -249,6 +249,9 @@ fn forward(child: Pid, signal: sys::Signo) {
     // [ch02 exercise forward: Forward signals]
     // The child may be ending right now: a signal that finds no one is not an error.
     let _ = sys::kill(child, signal);
+    // [ch02 mistake forward-to-pid-1: chapter_02::signals_sent_to_minidock_reach_the_command]
+    //~ // The container's first process is pid 1, but only inside its PID namespace.
+    //~ let _ = (child, sys::kill(Pid::from_raw(1), signal));
     // [ch02 before]
     //~ // Send `signal` on to the container's first process with `sys::kill`. Until then minidock
     //~ // swallows it: a `kill` of minidock stops nothing.

@@ -81,6 +81,16 @@ fn reap(command: Pid) -> sys::Result<Option<Ended>> {
         }
     }
     Ok(command_ended)
+    // [ch02 mistake reap-once: chapter_02::orphans_that_end_together_are_all_reaped]
+    //~ // One child collected for each SIGCHLD read: but several children that end together
+    //~ // leave one pending SIGCHLD.
+    //~ let mut command_ended = None;
+    //~ if let Some((pid, ended)) = sys::reap_any()? {
+    //~     if pid == command {
+    //~         command_ended = Some(ended);
+    //~     }
+    //~ }
+    //~ Ok(command_ended)
     // [ch02 before]
     //~ // Only the command is collected here. Every other child of pid 1 that ends (orphans of
     //~ // the container, re-parented to it) stays a zombie. Collect all of them, and report the
