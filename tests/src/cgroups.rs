@@ -1,5 +1,6 @@
 //! The host's cgroups, as a test sees them from outside: where a container's cgroup files are,
-//! and removing what a sandbox's containers left, processes included.
+//! cgroups a test makes for processes of its own, and removing what a sandbox's containers left,
+//! processes included.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -97,6 +98,49 @@ pub fn all_below(path: &str) -> Vec<PathBuf> {
 /// The level of the cgroup trees under which every sandbox makes its cgroup parent: the only
 /// cgroups the harness makes, empties and removes are below it.
 pub(crate) const TEST_LEVEL: &str = "/minidock-test";
+
+/// The container cgroups (`minidock-*`) anywhere below the absolute cgroup `path`, in any tree.
+pub fn containers_below(path: &str) -> Vec<PathBuf> {
+    all_below(path)
+        .into_iter()
+        .filter(|dir| {
+            dir.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("minidock-"))
+        })
+        .collect()
+}
+
+/// Makes the absolute cgroup `path` (a cgroup of the test's, below its sandbox's cgroup parent)
+/// in every tree, with the levels above it, ready for a process to join: returns its directory
+/// in each tree, where `cgroup.procs` takes the pid.
+///
+/// On cgroup v1 a new cpuset cgroup has no CPUs and no memory nodes, and the kernel refuses a
+/// process in it (ENOSPC): every level of the path whose `cpuset.cpus` or `cpuset.mems` is empty
+/// gets its parent's, from the top down.
+pub fn make_joinable(path: &str) -> Vec<PathBuf> {
+    let v1 = !is_v2();
+    let mut dirs = Vec::new();
+    for tree in trees() {
+        let dir = tree.join(path.trim_start_matches('/'));
+        fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("making cgroup {}: {e}", dir.display()));
+        if v1 && dir.join("cpuset.cpus").exists() {
+            let mut levels: Vec<&Path> = dir.ancestors().take_while(|l| *l != tree).collect();
+            levels.reverse();
+            for level in levels {
+                for file in ["cpuset.cpus", "cpuset.mems"] {
+                    let mine = fs::read_to_string(level.join(file)).unwrap_or_default();
+                    if mine.trim().is_empty() {
+                        let above = fs::read_to_string(level.parent().unwrap().join(file))
+                            .unwrap_or_default();
+                        let _ = fs::write(level.join(file), above.trim());
+                    }
+                }
+            }
+        }
+        dirs.push(dir);
+    }
+    dirs
+}
 
 /// Removes the absolute cgroup `path` and everything below it, in every tree, whatever is left
 /// in them, also when minidock failed to clean up: a frozen cgroup is thawed (top down), what

@@ -192,6 +192,16 @@ impl Sandbox {
             .expect("reading the sandbox's mount table")
     }
 
+    /// The entries of minidock's ledger of cgroups (`cgroups/` in the state directory), temporary
+    /// ones (`cgroups/.ID`) included, as sorted paths relative to the state directory: the
+    /// cgroups a run has yet to remove.
+    pub fn ledger_entries(&self) -> Vec<String> {
+        self.state_entries()
+            .into_iter()
+            .filter(|e| e.starts_with("cgroups/"))
+            .collect()
+    }
+
     /// Everything under the state directory, as sorted relative paths.
     pub fn state_entries(&self) -> Vec<String> {
         let mut entries = Vec::new();
