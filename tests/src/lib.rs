@@ -28,7 +28,7 @@ mod sandbox;
 
 pub use command::{Run, Running};
 pub use output::Output;
-pub use report::{check_eq, Expectation, Failure, Section};
+pub use report::{check_at_most, check_eq, Expectation, Failure, Section};
 pub use sandbox::Sandbox;
 
 #[doc(hidden)]
