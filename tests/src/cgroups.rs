@@ -1,5 +1,6 @@
 //! The host's cgroups, as a test sees them from outside: where a container's cgroup files are,
-//! and removing what a sandbox's containers left.
+//! cgroups a test makes for processes of its own, and removing what a sandbox's containers left,
+//! processes included.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -94,17 +95,119 @@ pub fn all_below(path: &str) -> Vec<PathBuf> {
     found
 }
 
-/// Removes the absolute cgroup `path` and everything below it, in every tree, deepest first; a
-/// cgroup whose processes are still dying is retried for a moment.
+/// The level of the cgroup trees under which every sandbox makes its cgroup parent: the only
+/// cgroups the harness makes, empties and removes are below it.
+pub(crate) const TEST_LEVEL: &str = "/minidock-test";
+
+/// The container cgroups (`minidock-*`) anywhere below the absolute cgroup `path`, in any tree.
+pub fn containers_below(path: &str) -> Vec<PathBuf> {
+    all_below(path)
+        .into_iter()
+        .filter(|dir| {
+            dir.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("minidock-"))
+        })
+        .collect()
+}
+
+/// Makes the absolute cgroup `path` (a cgroup of the test's, below its sandbox's cgroup parent)
+/// in every tree, with the levels above it, ready for a process to join: returns its directory
+/// in each tree, where `cgroup.procs` takes the pid.
+///
+/// On cgroup v1 a new cpuset cgroup has no CPUs and no memory nodes, and the kernel refuses a
+/// process in it (ENOSPC): every level of the path whose `cpuset.cpus` or `cpuset.mems` is empty
+/// gets its parent's, from the top down.
+pub fn make_joinable(path: &str) -> Vec<PathBuf> {
+    let v1 = !is_v2();
+    let mut dirs = Vec::new();
+    for tree in trees() {
+        let dir = tree.join(path.trim_start_matches('/'));
+        fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("making cgroup {}: {e}", dir.display()));
+        if v1 && dir.join("cpuset.cpus").exists() {
+            let mut levels: Vec<&Path> = dir.ancestors().take_while(|l| *l != tree).collect();
+            levels.reverse();
+            for level in levels {
+                for file in ["cpuset.cpus", "cpuset.mems"] {
+                    let mine = fs::read_to_string(level.join(file)).unwrap_or_default();
+                    if mine.trim().is_empty() {
+                        let above = fs::read_to_string(level.parent().unwrap().join(file))
+                            .unwrap_or_default();
+                        let _ = fs::write(level.join(file), above.trim());
+                    }
+                }
+            }
+        }
+        dirs.push(dir);
+    }
+    dirs
+}
+
+/// Removes the absolute cgroup `path` and everything below it, in every tree, whatever is left
+/// in them, also when minidock failed to clean up: a frozen cgroup is thawed (top down), what
+/// still runs in each is killed (with `cgroup.kill` where the kernel has it, else SIGKILL to
+/// every pid in `cgroup.procs`), and the cgroups go, deepest first; one whose processes are
+/// still dying is retried for a moment.
+///
+/// Only cgroups below the tests' own level, `/minidock-test`, are touched: the processes in them
+/// are the tests'.
 pub fn remove_tree(path: &str) {
+    if !below_test_level(path) {
+        eprintln!("harness: not removing cgroup {path}: it is not below {TEST_LEVEL}");
+        return;
+    }
+    // Sorted by path: each cgroup comes before those below it.
     let mut dirs = all_below(path);
+    for dir in &dirs {
+        thaw(dir);
+    }
     dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
     for dir in dirs {
         for _ in 0..100 {
             if fs::remove_dir(&dir).is_ok() || !dir.exists() {
                 break;
             }
+            // Killed again on each try: a process may have forked meanwhile.
+            kill_all(&dir);
             std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+}
+
+/// Whether the absolute cgroup `path` is below [`TEST_LEVEL`].
+fn below_test_level(path: &str) -> bool {
+    path.strip_prefix(TEST_LEVEL).is_some_and(|rest| {
+        rest.len() > 1 && rest.starts_with('/') && !rest.split('/').any(|c| c == "..")
+    })
+}
+
+/// Lets the processes of cgroup `dir` run again if it is frozen (`freezer.state` on v1,
+/// `cgroup.freeze` on v2): a frozen process does not die of SIGKILL until it is thawed.
+fn thaw(dir: &Path) {
+    for (file, thawed) in [("freezer.state", "THAWED"), ("cgroup.freeze", "0")] {
+        let file = dir.join(file);
+        if fs::read_to_string(&file).is_ok_and(|state| state.trim() != thawed) {
+            let _ = fs::write(&file, thawed);
+        }
+    }
+}
+
+/// Kills every process in cgroup `dir`: at once with `cgroup.kill` (cgroup v2, Linux 5.14) where
+/// the kernel has it, else with SIGKILL to each pid in `cgroup.procs`.
+fn kill_all(dir: &Path) {
+    let kill = dir.join("cgroup.kill");
+    if kill.exists() && fs::write(&kill, "1").is_ok() {
+        return;
+    }
+    let procs = fs::read_to_string(dir.join("cgroup.procs")).unwrap_or_default();
+    for pid in procs
+        .lines()
+        .filter_map(|line| line.trim().parse::<libc::pid_t>().ok())
+    {
+        // pid 0 stands for a process of another PID namespace: nothing to signal here.
+        if pid > 0 {
+            // SAFETY: kill(2) of a process in one of the tests' cgroups; one that is gone
+            // meanwhile makes it fail with ESRCH, which changes nothing.
+            unsafe { libc::kill(pid, libc::SIGKILL) };
         }
     }
 }
@@ -120,4 +223,27 @@ pub fn keyed(file: &Path, key: &str) -> Option<u64> {
 /// Reads a file holding one number.
 pub fn number(file: &Path) -> Option<u64> {
     fs::read_to_string(file).ok()?.trim().parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_tests_cgroups_are_removed() {
+        assert!(below_test_level("/minidock-test/sandbox-x"));
+        assert!(below_test_level("/minidock-test/sandbox-x/level/a"));
+        for other in [
+            "/",
+            "",
+            "/minidock-test",
+            "/minidock-test/",
+            "/minidock-tests/x",
+            "/minidock/minidock-x",
+            "/minidock-test/../system.slice",
+            "minidock-test/sandbox-x",
+        ] {
+            assert!(!below_test_level(other), "{other}");
+        }
+    }
 }

@@ -28,7 +28,7 @@ mod sandbox;
 
 pub use command::{Run, Running};
 pub use output::Output;
-pub use report::{check_eq, Expectation, Failure, Section};
+pub use report::{check_at_most, check_eq, Expectation, Failure, Section};
 pub use sandbox::Sandbox;
 
 #[doc(hidden)]
@@ -101,7 +101,7 @@ fn prepare(binary: &'static str) {
 /// tests, while another test's minidock may be making its cgroup in it, would race with it.)
 extern "C" fn remove_shared_cgroup_level() {
     for tree in cgroups::trees() {
-        let _ = std::fs::remove_dir(tree.join("minidock-test"));
+        let _ = std::fs::remove_dir(tree.join(cgroups::TEST_LEVEL.trim_start_matches('/')));
     }
 }
 

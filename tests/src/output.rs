@@ -230,6 +230,31 @@ mod tests {
     }
 
     #[test]
+    fn a_bound_reports_as_a_failure_written_out_does() {
+        let out = output(0, "", "");
+        let within = |got: f64| crate::check_at_most("the share", 0.6, got, &out, PID).report();
+        assert_eq!(within(0.6), None);
+        assert!(within(f64::NAN).is_some());
+        let written_out = Failure::new("the share")
+            .expected_text("at most 0.6 of the wall time")
+            .got_text("0.93 of it")
+            .hint("no quota")
+            .output(&out)
+            .section(PID)
+            .message();
+        let expectation = crate::check_at_most("the share", 0.6, 0.93, &out, PID)
+            .expected_text("at most 0.6 of the wall time")
+            .got_text("0.93 of it")
+            .hint("no quota");
+        assert_eq!(expectation.report(), Some(written_out));
+        let report = within(0.93).unwrap();
+        assert!(
+            report.contains("  expected: at most 0.6\n  got:      0.93\n"),
+            "{report}"
+        );
+    }
+
+    #[test]
     fn what_a_failed_command_printed_comes_with_how_it_ended() {
         let out = output(125, "", "minidock: no such image\n");
         let report = out.expect_stdout("1", PID).report().unwrap();

@@ -215,8 +215,8 @@ impl Failure {
 }
 
 /// One thing a test expects of a command, made by [`Output`]'s `expect_*` methods (or
-/// [`Running::expect_line`](crate::Running::expect_line), [`check_eq`]) and checked when it is
-/// dropped: at the end of the statement that made it, once what is chained to it has said how
+/// [`Running::expect_line`](crate::Running::expect_line), [`check_eq`], [`check_at_most`]) and
+/// checked when it is dropped: at the end of the statement that made it, once what is chained to it has said how
 /// to report it.
 ///
 /// ```ignore
@@ -254,6 +254,12 @@ impl Expectation {
     /// Says what was expected in words, where the value alone would not tell a learner why.
     pub fn expected_text(self, expected: impl Display) -> Expectation {
         self.map(|failure| failure.expected_text(expected))
+    }
+
+    /// Says what happened in words, where the value alone would not tell a learner what it
+    /// means.
+    pub fn got_text(self, got: impl Display) -> Expectation {
+        self.map(|failure| failure.got_text(got))
     }
 
     /// One sentence on the likely cause.
@@ -302,6 +308,30 @@ where
     Expectation::new((expected != got).then(|| {
         Failure::new(what)
             .expected(expected)
+            .got(got)
+            .output(output)
+            .section(section)
+    }))
+}
+
+/// Expects `got` to be at most `limit`: a measurement the test took of (or besides) the command
+/// `output`, reported with it.
+#[track_caller]
+pub fn check_at_most<T>(
+    what: impl Into<String>,
+    limit: T,
+    got: T,
+    output: &Output,
+    section: Section,
+) -> Expectation
+where
+    T: Debug + PartialOrd,
+{
+    // Written so that what cannot be compared (NaN) fails too.
+    let met = got <= limit;
+    Expectation::new((!met).then(|| {
+        Failure::new(what)
+            .expected_text(format!("at most {limit:?}"))
             .got(got)
             .output(output)
             .section(section)

@@ -86,7 +86,8 @@ impl Sandbox {
         std::mem::forget(guard);
         let pid = holder.id();
         let cgroup_parent = format!(
-            "/minidock-test/{}",
+            "{}/{}",
+            crate::cgroups::TEST_LEVEL,
             dir.file_name().unwrap().to_string_lossy()
         );
         let mut sandbox = Sandbox {
@@ -189,6 +190,16 @@ impl Sandbox {
     pub fn mounts(&self) -> String {
         fs::read_to_string(format!("/proc/{}/mountinfo", self.holder.id()))
             .expect("reading the sandbox's mount table")
+    }
+
+    /// The entries of minidock's ledger of cgroups (`cgroups/` in the state directory), temporary
+    /// ones (`cgroups/.ID`) included, as sorted paths relative to the state directory: the
+    /// cgroups a run has yet to remove.
+    pub fn ledger_entries(&self) -> Vec<String> {
+        self.state_entries()
+            .into_iter()
+            .filter(|e| e.starts_with("cgroups/"))
+            .collect()
     }
 
     /// Everything under the state directory, as sorted relative paths.
@@ -371,10 +382,12 @@ impl Drop for Sandbox {
         }
         // Nothing of the sandbox may be held while its directory goes.
         self.namespaces.clear();
-        let _ = fs::remove_dir_all(&self.dir);
-        // The shared level, /minidock-test, stays while the tests run: removing it between tests
-        // would race with the minidock of another test making its cgroup in it. It goes when the
-        // test process ends (`remove_shared_cgroup_level`).
+        // What the test's containers left running (a minidock that failed to clean up) is killed
+        // with their cgroups, before it can write into the directory as it goes. The shared
+        // level, /minidock-test, stays while the tests run: removing it between tests would race
+        // with the minidock of another test making its cgroup in it. It goes when the test
+        // process ends (`remove_shared_cgroup_level`).
         crate::cgroups::remove_tree(&self.cgroup_parent);
+        let _ = fs::remove_dir_all(&self.dir);
     }
 }

@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use harness::{cgroups, check_eq, random, Failure, Output, Sandbox, Section};
+use harness::{cgroups, check_at_most, check_eq, random, Failure, Output, Sandbox, Section};
 
 const JOIN: Section = Section::new(4, "Put the container in its cgroup");
 const LIMITS_V2: Section = Section::new(4, "Write the limits: cgroup v2");
@@ -449,17 +449,6 @@ fn zero_limits_mean_none_and_bad_values_say_what_is_wrong() {
     }
 }
 
-/// The container cgroups (`minidock-*`) anywhere below the absolute cgroup `path`, in any tree.
-fn container_cgroups_below(path: &str) -> Vec<std::path::PathBuf> {
-    cgroups::all_below(path)
-        .into_iter()
-        .filter(|dir| {
-            dir.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with("minidock-"))
-        })
-        .collect()
-}
-
 #[test]
 fn an_empty_cpuset_level_above_the_container_is_filled_in() {
     let sb = Sandbox::new();
@@ -474,34 +463,19 @@ fn an_empty_cpuset_level_above_the_container_is_filled_in() {
     let out = sb
         .minidock(["run", "--cgroup-parent", &parent, &sb.image(), "true"])
         .output();
-    if out.status != Some(0) {
-        Failure::new(format!(
+    out.expect_status(0, JOIN)
+        .what(format!(
             "a container run with --cgroup-parent {parent}, where {level} exists with no CPUs in its cpuset"
         ))
-        .expected_text("exit status 0")
-        .got_text(out.ending())
-        .hint("on cgroup v1, every level of the path with an empty cpuset.cpus or cpuset.mems gets its parent's, from the top down")
-        .output(&out)
-        .section(JOIN)
-        .fail();
-    }
-    let left = container_cgroups_below(&level);
-    if !left.is_empty() {
-        Failure::new(format!("cgroups left below {level}"))
-            .expected_text("none: the container's cgroup is removed when it ends")
-            .got_text(format!("{left:?}"))
-            .output(&out)
-            .section(REMOVE)
-            .fail();
-    }
-}
-
-/// The ledger's entries in the sandbox's state directory, temporary ones included.
-fn ledger_entries(sb: &Sandbox) -> Vec<String> {
-    sb.state_entries()
-        .into_iter()
-        .filter(|e| e.starts_with("cgroups/"))
-        .collect()
+        .hint("on cgroup v1, every level of the path with an empty cpuset.cpus or cpuset.mems gets its parent's, from the top down");
+    check_eq(
+        format!("cgroups left below {level}"),
+        Vec::<PathBuf>::new(),
+        cgroups::containers_below(&level),
+        &out,
+        REMOVE,
+    )
+    .expected_text("none: the container's cgroup is removed when it ends");
 }
 
 /// A container that keeps running until its stdin closes, ready when it says so.
@@ -516,16 +490,9 @@ fn start_holding(sb: &Sandbox, extra: &[&str]) -> harness::Running {
         sb.probe(),
     ]);
     let mut running = sb.minidock(&args).spawn();
-    if running
-        .wait_for_line("ready", Duration::from_secs(20))
-        .is_none()
-    {
-        let out = running.finish_within(Duration::from_secs(5));
-        Failure::new("a container that waits for its stdin never started")
-            .output(&out)
-            .section(JOIN)
-            .fail();
-    }
+    running
+        .expect_line("ready", Duration::from_secs(20), JOIN)
+        .what("a container that waits for its stdin never started");
     running
 }
 
@@ -563,33 +530,34 @@ fn cgroups_made_below_the_containers_are_removed_with_it_and_their_processes_kil
     let slept = sleeper.finish_within(Duration::from_secs(5));
     out.expect_status(0, REMOVE);
     expect_no_leftover(&sb, "by a container that made cgroups below its own", &out);
-    if slept.signal != Some(libc::SIGKILL) {
-        Failure::new("a process left in a cgroup below the container's, when the container ended")
-            .expected_text("killed (SIGKILL), as runc kills what is left in a container's cgroups")
-            .got_text(slept.ending())
-            .output(&out)
-            .section(REMOVE)
-            .fail();
-    }
-    if took > Duration::from_millis(1500) {
-        Failure::new("the time from the container's end to minidock's")
-            .expected_text("well under 1.5 s: the cgroups below go first, then the container's")
-            .got_text(format!("{} ms", took.as_millis()))
-            .hint("rmdir(2) of a cgroup that still has cgroups below it fails with EBUSY at once: waiting does not help")
-            .output(&out)
-            .section(REMOVE)
-            .fail();
-    }
-    if !ledger_entries(&sb).is_empty() {
-        Failure::new(
-            "the ledger in the state directory, once the container and its cgroup are gone",
-        )
-        .expected_text("no entry")
-        .got(ledger_entries(&sb))
-        .output(&out)
-        .section(REMOVE)
-        .fail();
-    }
+    // Killed by minidock: the harness kills it with SIGKILL too, but only once it timed out.
+    check_eq(
+        "a process left in a cgroup below the container's, when the container ended",
+        (Some(libc::SIGKILL), false),
+        (slept.signal, slept.timed_out),
+        &out,
+        REMOVE,
+    )
+    .expected_text("killed (SIGKILL), as runc kills what is left in a container's cgroups")
+    .got_text(slept.ending());
+    check_at_most(
+        "the time from the container's end to minidock's",
+        Duration::from_millis(1500),
+        took,
+        &out,
+        REMOVE,
+    )
+    .expected_text("well under 1.5 s: the cgroups below go first, then the container's")
+    .got_text(format!("{} ms", took.as_millis()))
+    .hint("rmdir(2) of a cgroup that still has cgroups below it fails with EBUSY at once: waiting does not help");
+    check_eq(
+        "the ledger in the state directory, once the container and its cgroup are gone",
+        Vec::<String>::new(),
+        sb.ledger_entries(),
+        &out,
+        REMOVE,
+    )
+    .expected_text("no entry");
 }
 
 #[test]
@@ -625,7 +593,7 @@ fn a_cgroup_that_cannot_be_removed_stays_in_the_ledger_for_the_next_run() {
     }
     let target = stuck.unwrap().to_string_lossy().to_string();
     let unmount = || sb.host_command("umount", [&target]).output();
-    let entries = ledger_entries(&sb);
+    let entries = sb.ledger_entries();
     let left = sb.leftover_cgroups();
     let said = out
         .stderr
@@ -657,14 +625,14 @@ fn a_cgroup_that_cannot_be_removed_stays_in_the_ledger_for_the_next_run() {
     }
     next.expect_status(0, REMOVE);
     expect_no_leftover(&sb, "once the next run swept the ledger", &next);
-    if !ledger_entries(&sb).is_empty() {
-        Failure::new("the ledger, once the next run removed the cgroup that was left")
-            .expected_text("no entry")
-            .got(ledger_entries(&sb))
-            .output(&next)
-            .section(REMOVE)
-            .fail();
-    }
+    check_eq(
+        "the ledger, once the next run removed the cgroup that was left",
+        Vec::<String>::new(),
+        sb.ledger_entries(),
+        &next,
+        REMOVE,
+    )
+    .expected_text("no entry");
 }
 
 #[test]
@@ -682,28 +650,10 @@ fn a_relative_cgroup_parent_is_cleaned_up_by_a_run_from_another_cgroup() {
     // The first minidock runs in a cgroup of its own below the sandbox's, in every tree, and
     // makes its container's cgroup relative to it; then it is killed.
     let home = format!("{}/{}", sb.cgroup_parent(), random::name("home-"));
-    let mut procs = Vec::new();
-    for tree in cgroups::trees() {
-        let dir = tree.join(home.trim_start_matches('/'));
-        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("mkdir {}: {e}", dir.display()));
-        if dir.join("cpuset.cpus").exists() {
-            // A new cpuset cgroup has no CPUs: give each level its parent's.
-            let mut levels: Vec<&std::path::Path> =
-                dir.ancestors().take_while(|l| *l != tree).collect();
-            levels.reverse();
-            for level in levels {
-                for file in ["cpuset.cpus", "cpuset.mems"] {
-                    let mine = std::fs::read_to_string(level.join(file)).unwrap_or_default();
-                    if mine.trim().is_empty() {
-                        let above = std::fs::read_to_string(level.parent().unwrap().join(file))
-                            .unwrap_or_default();
-                        let _ = std::fs::write(level.join(file), above.trim());
-                    }
-                }
-            }
-        }
-        procs.push(dir.join("cgroup.procs").to_string_lossy().to_string());
-    }
+    let procs: Vec<String> = cgroups::make_joinable(&home)
+        .iter()
+        .map(|dir| dir.join("cgroup.procs").to_string_lossy().to_string())
+        .collect();
     let relative = random::name("rel-");
     let script = format!(
         r#"for f in {}; do echo $$ > $f; done; exec "$@""#,
@@ -730,7 +680,7 @@ fn a_relative_cgroup_parent_is_cleaned_up_by_a_run_from_another_cgroup() {
         )
         .spawn();
     let started = first.wait_for_line("ready", Duration::from_secs(20));
-    let made = container_cgroups_below(&home);
+    let made = cgroups::containers_below(&home);
     first.signal(libc::SIGKILL);
     let killed = first.finish_within(Duration::from_secs(5));
     if started.is_none() || made.is_empty() {
@@ -746,19 +696,20 @@ fn a_relative_cgroup_parent_is_cleaned_up_by_a_run_from_another_cgroup() {
     // The next run, from the test's own cgroup, sweeps the ledger.
     let out = sb.minidock(["run", &sb.image(), "true"]).output();
     out.expect_status(0, REMOVE);
-    let left = container_cgroups_below(sb.cgroup_parent());
-    if !left.is_empty() {
-        Failure::new(format!(
+    let left = cgroups::containers_below(sb.cgroup_parent());
+    check_eq(
+        format!(
             "the cgroup of a killed minidock, made with the relative --cgroup-parent {relative} \
              from cgroup {home}, once a run from another cgroup swept the ledger"
-        ))
-        .expected_text("removed: the ledger records where the cgroup really is")
-        .got_text(format!("left: {left:?}"))
-        .hint("a relative parent means another place to a minidock in another cgroup")
-        .output(&out)
-        .section(REMOVE)
-        .fail();
-    }
+        ),
+        Vec::<PathBuf>::new(),
+        left.as_slice(),
+        &out,
+        REMOVE,
+    )
+    .expected_text("removed: the ledger records where the cgroup really is")
+    .got_text(format!("left: {left:?}"))
+    .hint("a relative parent means another place to a minidock in another cgroup");
 }
 
 #[test]
@@ -773,15 +724,12 @@ fn a_temporary_ledger_entry_of_a_killed_minidock_is_swept() {
     let out = sb.minidock(["run", &sb.image(), "true"]).output();
     out.expect_status(0, REMOVE);
     expect_no_leftover(&sb, "after a container ended", &out);
-    let entries = ledger_entries(&sb);
-    if !entries.is_empty() {
-        Failure::new(format!(
-            "the ledger, with a temporary entry {name} no minidock holds, after a run"
-        ))
-        .expected_text("no entry: the temporary one is swept like any other leftover")
-        .got(entries)
-        .output(&out)
-        .section(REMOVE)
-        .fail();
-    }
+    check_eq(
+        format!("the ledger, with a temporary entry {name} no minidock holds, after a run"),
+        Vec::<String>::new(),
+        sb.ledger_entries(),
+        &out,
+        REMOVE,
+    )
+    .expected_text("no entry: the temporary one is swept like any other leftover");
 }
