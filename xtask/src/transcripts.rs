@@ -124,6 +124,18 @@ const SPECS: &[Spec] = &[
     },
     Spec {
         chapter: 1,
+        name: "rootfs-by-hand",
+        kind: Kind::Session {
+            commands: &[
+                "mkdir -p rootfs/bin",
+                "cp \"$(command -v busybox)\" rootfs/bin/",
+                "sudo chroot rootfs /bin/busybox --install -s /bin",
+                "sudo chroot rootfs /bin/sh -c 'ls /; cd ..; pwd'",
+            ],
+        },
+    },
+    Spec {
+        chapter: 1,
         name: "statuses",
         kind: Kind::Session {
             commands: &[
