@@ -439,19 +439,37 @@ fn listing_text(name: &str, span: &[&str]) -> (String, String) {
     (format!("{name}.txt"), dedent(&text))
 }
 
-/// The `[listing NAME]` regions as they stand at the end of `chapter`.
+/// The `[listing NAME]` regions as they stand at the end of `chapter`; and, for a region that
+/// holds an exercise of `chapter`, as it stands in the starter too (NAME.starter.rs), so that the
+/// book can show the code around an exercise before the exercise is done.
 fn named_listings(reference: &Reference, chapter: &Chapter) -> Result<Vec<(String, String)>> {
-    let mut out = Vec::new();
-    for source in reference.files.values() {
-        if let Some(rendered) = source.render(chapter.number, Mode::Reference) {
-            for (name, start, end) in &rendered.listings {
-                let span: Vec<&str> = rendered.lines[*start..*end]
-                    .iter()
-                    .map(String::as_str)
-                    .collect();
-                out.push(listing_text(name, &span));
+    let spans = |mode: Mode| -> Vec<(String, Vec<String>)> {
+        let mut out = Vec::new();
+        for source in reference.files.values() {
+            if let Some(rendered) = source.render(chapter.number, mode) {
+                for (name, start, end) in &rendered.listings {
+                    out.push((name.clone(), rendered.lines[*start..*end].to_vec()));
+                }
             }
         }
+        out
+    };
+    let starters: BTreeMap<String, Vec<String>> = spans(Mode::Starter).into_iter().collect();
+    let mut out = Vec::new();
+    for (name, span) in spans(Mode::Reference) {
+        let span: Vec<&str> = span.iter().map(String::as_str).collect();
+        let (file, text) = listing_text(&name, &span);
+        if let Some(starter) = starters.get(&name) {
+            let starter: Vec<&str> = starter.iter().map(String::as_str).collect();
+            let (starter_file, starter_text) = listing_text(&name, &starter);
+            if starter_text.contains(&format!("TODO(chapter {})", chapter.number)) {
+                let (stem, ext) = starter_file
+                    .rsplit_once('.')
+                    .unwrap_or((&starter_file, "rs"));
+                out.push((format!("{stem}.starter.{ext}"), starter_text));
+            }
+        }
+        out.push((file, text));
     }
     Ok(out)
 }

@@ -45,7 +45,10 @@
 //!                                                          uses it, in chapter 2`
 //!
 //! // [listing handshake-ladder]                            a region the book shows as it stands
-//! // [listing end]                                         at the end of each chapter
+//! // [listing end]                                         at the end of each chapter (and, if it
+//!                                                          holds one of that chapter's exercises,
+//!                                                          as it stands in the starter too:
+//!                                                          NAME.starter.rs)
 //! ```
 //!
 //! For a target chapter T, an exercise of chapter C renders as its solution when C < T, as its

@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -115,6 +116,46 @@ const SPECS: &[Spec] = &[
         },
     },
     Spec {
+        chapter: 1,
+        name: "uts-by-hand",
+        kind: Kind::Session {
+            commands: &["sudo unshare --uts sh -c 'hostname box; hostname'"],
+        },
+    },
+    Spec {
+        chapter: 1,
+        name: "rootfs-by-hand",
+        kind: Kind::Session {
+            commands: &[
+                "mkdir -p rootfs/bin",
+                "cp \"$(command -v busybox)\" rootfs/bin/",
+                "sudo chroot rootfs /bin/busybox --install -s /bin",
+                "sudo chroot rootfs /bin/sh -c 'ls /; cd ..; pwd'",
+            ],
+        },
+    },
+    Spec {
+        chapter: 1,
+        name: "statuses",
+        kind: Kind::Session {
+            commands: &[
+                "sudo ./target/debug/minidock-01 run ./target/rootfs/busybox sh -c 'exit 3'; echo $?",
+                "sudo ./target/debug/minidock-01 run ./target/rootfs/busybox sh -c 'kill -SEGV $$'; \
+                 echo $?",
+            ],
+        },
+    },
+    Spec {
+        chapter: 1,
+        name: "pipes",
+        kind: Kind::Session {
+            commands: &[
+                "echo hi | sudo ./target/debug/minidock-01 run ./target/rootfs/busybox cat",
+                "sudo ./target/debug/minidock-01 run ./target/rootfs/busybox ls /etc | wc -l",
+            ],
+        },
+    },
+    Spec {
         chapter: 2,
         name: "starter",
         kind: Kind::Tests {
@@ -218,6 +259,97 @@ const SPECS: &[Spec] = &[
         },
     },
     Spec {
+        chapter: 2,
+        name: "parents",
+        kind: Kind::Session {
+            commands: &[
+                "sudo ./target/debug/minidock-02 run ./target/rootfs/busybox \
+                 sh -c 'echo \"pid $$, parent $PPID\"'",
+                "sudo ./target/debug/minidock-02 run --init ./target/rootfs/busybox \
+                 sh -c 'echo \"pid $$, parent $PPID\"'",
+            ],
+        },
+    },
+    Spec {
+        chapter: 2,
+        name: "unshare-pid",
+        kind: Kind::Session {
+            commands: &["sudo unshare --pid --fork --mount-proc sh -c 'echo $$; ps'"],
+        },
+    },
+    Spec {
+        chapter: 2,
+        name: "pid-1-by-hand",
+        kind: Kind::Session {
+            commands: &[
+                "sudo unshare --pid --fork sh -c 'kill -TERM 1; echo \"still here\"'",
+                "sudo unshare --pid --fork sh -c 'trap \"echo got TERM\" TERM; kill -TERM 1; \
+                 echo \"still here\"'",
+            ],
+        },
+    },
+    Spec {
+        chapter: 2,
+        name: "zombie-by-hand",
+        kind: Kind::Session {
+            commands: &[
+                "sudo unshare --pid --fork sh -c 'sh -c \"sleep 1 &\"; exec sleep 4' & \
+                 sleep 2; ps -o stat=,args= --ppid \"$(pgrep -n -x -f 'sleep 4')\"; wait",
+            ],
+        },
+    },
+    Spec {
+        chapter: 2,
+        name: "zombie",
+        kind: Kind::Session {
+            commands: &[
+                "sudo mknod -m 666 ./target/rootfs/busybox/dev/null c 1 3",
+                "sudo ./target/debug/minidock-02 run ./target/rootfs/busybox \
+                 sh -c 'sh -c \"sleep 1 &\"; exec sleep 4' & \
+                 sleep 2; ps -o stat=,args= --ppid \"$(pgrep -n -x -f 'sleep 4')\"; wait",
+                "sudo ./target/debug/minidock-02 run --init ./target/rootfs/busybox \
+                 sh -c 'sh -c \"sleep 1 &\"; exec sleep 4' & \
+                 sleep 2; ps -o stat=,args= --ppid \"$(pgrep -n -x -f 'sleep 4')\" \
+                 || echo \"no children\"; wait",
+            ],
+        },
+    },
+    Spec {
+        chapter: 2,
+        name: "orphans-die",
+        kind: Kind::Session {
+            commands: &[
+                "sudo mknod -m 666 ./target/rootfs/busybox/dev/null c 1 3",
+                "sudo ./target/debug/minidock-02 run ./target/rootfs/busybox \
+                 sh -c 'sleep 100 & echo started'",
+                "pgrep -x -f 'sleep 100' || echo \"no sleep 100\"",
+            ],
+        },
+    },
+    Spec {
+        chapter: 2,
+        name: "stop",
+        kind: Kind::Session {
+            commands: &[
+                "sudo timeout --preserve-status -k 3 1 ./target/debug/minidock-02 run \
+                 ./target/rootfs/busybox sleep 30; echo $?",
+                "sudo timeout --preserve-status -k 3 1 ./target/debug/minidock-02 run --init \
+                 ./target/rootfs/busybox sleep 30; echo $?",
+            ],
+        },
+    },
+    Spec {
+        chapter: 2,
+        name: "proc-inside",
+        kind: Kind::Session {
+            commands: &[
+                "sudo unshare -m ./target/debug/minidock-02 run ./target/rootfs/busybox \
+                 sh -c 'mount -t proc proc /proc; ps'",
+                "grep -c busybox/proc /proc/mounts",
+            ],
+        },
+    },
+    Spec {
         chapter: 3,
         name: "starter",
         kind: Kind::Tests {
@@ -297,6 +429,45 @@ const SPECS: &[Spec] = &[
                 "sudo ./target/debug/minidock-03 run ./target/rootfs/busybox \
                  sh -c 'mount | grep -v \" / \"'",
                 "sudo ./target/debug/minidock-03 run ./target/rootfs/busybox touch /sys/x",
+            ],
+        },
+    },
+    Spec {
+        chapter: 3,
+        name: "bind",
+        kind: Kind::Session {
+            commands: &[
+                "mkdir -p demo/a demo/b; touch demo/a/hello",
+                "sudo unshare -m sh -c 'mount --bind demo/a demo/b; ls demo/b; mountpoint demo/b'",
+                "ls demo/b; mountpoint demo/b",
+                "rm -r demo",
+            ],
+        },
+    },
+    Spec {
+        chapter: 3,
+        name: "namespace",
+        kind: Kind::Session {
+            commands: &[
+                "mkdir demo",
+                "sudo unshare --mount sh -c 'mount -t tmpfs demo demo; mountpoint demo'",
+                "mountpoint demo",
+                "rmdir demo",
+            ],
+        },
+    },
+    Spec {
+        chapter: 3,
+        name: "leak",
+        kind: Kind::Session {
+            commands: &[
+                "mkdir demo",
+                "sudo unshare --mount sh -c 'mount --make-rshared /; \
+                   unshare --mount --propagation unchanged mount -t tmpfs leak demo; \
+                   mountpoint demo; umount demo; \
+                   unshare --mount --propagation private mount -t tmpfs leak demo; \
+                   mountpoint demo'",
+                "rmdir demo",
             ],
         },
     },
@@ -561,6 +732,17 @@ fn session(states: &Path, target: &Path, chapter: &Chapter, commands: &[&str]) -
             .join(format!("minidock-ref-{:02}", chapter.number)),
         scratch.join("target/debug").join(chapter.binary()),
     )?;
+    // `sudo` anywhere in a line (after a pipe too) is a stand-in that never asks: as root it
+    // only runs the command (sudo may not even be installed), otherwise it is `sudo -n`.
+    let shim = scratch.join("shim");
+    fs::create_dir_all(&shim)?;
+    let sudo = if crate::try_it::is_root() {
+        "#!/bin/sh\nexec \"$@\"\n"
+    } else {
+        "#!/bin/sh\nexec /usr/bin/sudo -n \"$@\"\n"
+    };
+    fs::write(shim.join("sudo"), sudo)?;
+    fs::set_permissions(shim.join("sudo"), fs::Permissions::from_mode(0o755))?;
     let mut text = String::new();
     let mut last_status = 0;
     for &shown in commands {
@@ -571,21 +753,18 @@ fn session(states: &Path, target: &Path, chapter: &Chapter, commands: &[&str]) -
             text += &format!("{last_status}\n");
             continue;
         }
-        // As root, sudo is not needed (and may not be installed); otherwise it must not ask.
-        let run = match shown.strip_prefix("sudo ") {
-            Some(rest) if crate::try_it::is_root() => rest.to_string(),
-            Some(rest) => format!("sudo -n {rest}"),
-            None => shown.clone(),
-        };
         let log = scratch.join("output");
         let file = fs::File::create(&log)?;
         let status = Command::new("sh")
-            .args(["-c", &run])
+            .args(["-c", &shown])
             .current_dir(&scratch)
             .env_clear()
             .env(
                 "PATH",
-                "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                format!(
+                    "{}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                    shim.display()
+                ),
             )
             .stdin(Stdio::null())
             // One file for both streams keeps the order in which they were written.

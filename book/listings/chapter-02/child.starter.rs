@@ -1,0 +1,51 @@
+/// The child's whole life. The return value is its exit status, seen only if something failed.
+pub fn main(args: &ChildArgs, channel: ContainerEnd) -> isize {
+    sys::set_role(sys::Role::Container);
+    // While it waits, minidock's death shows as end-of-file.
+    match channel.recv() {
+        Ok(Some(ToContainer::Continue)) => {}
+        // minidock is gone, or said something else: nobody is left to report to.
+        Ok(None) | Err(_) => return 1,
+    }
+    // From the go-ahead on, if minidock dies, the container dies with it, rather than run on
+    // with nobody to wait for it.
+    if sys::set_parent_death_signal(Signal::SIGKILL).is_err() {
+        return exit::FAILED.into();
+    }
+    // minidock may have died after its go-ahead but before the prctl above took effect, when
+    // the kernel had no death signal to send yet. Its end of the channel is closed then.
+    if channel.peer_is_gone() {
+        return 1;
+    }
+    let failure = match setup(args) {
+        // With --init, this process stays as the container's init, and the command is its child.
+        Ok(()) if args.config.init => return init::main(args.config, channel),
+        Ok(()) => return exec::start(args.config, &channel),
+        Err(err) => ToMinidock::SetupFailed {
+            detail: err.to_string(),
+        },
+    };
+    // If even this fails, minidock sees end-of-file and then this exit status: docker's status
+    // for "the runtime failed", not one the command could have chosen.
+    let _ = channel.send(&failure);
+    exit::FAILED.into()
+}
+
+/// Prepares the container from the inside: its namespaces and host name, then the root
+/// filesystem (with its view of its cgroups, from chapter 4), then the working directory (which
+/// only exists once the root is in place).
+fn setup(args: &ChildArgs) -> sys::Result<()> {
+    let config = args.config;
+    uts::set_hostname(&config.hostname)?;
+    rootfs::enter(&config.root.path)?;
+    if config.process.cwd != std::path::Path::new("/") {
+        // docker creates a missing working directory rather than failing.
+        sys::mkdir_all(&config.process.cwd)?;
+        sys::chdir(&config.process.cwd)?;
+    }
+    // TODO(chapter 2): A session of its own
+    //   (the book: chapter 2, "A session of its own")
+    // Put the container in a new session of its own with `sys::setsid`. Until then it shares
+    // minidock's session and process group, and a Ctrl-C typed in the terminal reaches both.
+    Ok(())
+}
