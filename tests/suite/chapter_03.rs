@@ -280,6 +280,50 @@ fn proc_shows_only_the_containers_processes() {
 }
 
 #[test]
+fn proc_runs_no_programs_and_opens_no_devices() {
+    let sb = Sandbox::new();
+    let out = sb
+        .minidock([
+            "run",
+            &sb.image(),
+            &sb.probe(),
+            "cat",
+            "/proc/self/mountinfo",
+        ])
+        .output();
+    out.expect_status(0, PROC);
+    // A mountinfo line: ID PARENT MAJOR:MINOR ROOT MOUNT-POINT OPTIONS ... - TYPE SOURCE ...
+    let options: Vec<String> = out
+        .stdout
+        .lines()
+        .map(|line| line.split_whitespace().collect::<Vec<_>>())
+        .filter(|fields| fields.get(4) == Some(&"/proc"))
+        .filter_map(|fields| fields.get(5).map(|options| options.to_string()))
+        .collect();
+    let missing: Vec<&str> = ["nosuid", "nodev", "noexec"]
+        .into_iter()
+        .filter(|flag| {
+            !options
+                .last()
+                .is_some_and(|o| o.split(',').any(|option| option == *flag))
+        })
+        .collect();
+    if !missing.is_empty() {
+        let got = match options.last() {
+            Some(options) => format!("/proc mounted with {options}: no {}", missing.join(", ")),
+            None => "nothing mounted at /proc".to_string(),
+        };
+        Failure::new("the options of the container's /proc, in its /proc/self/mountinfo")
+            .expected_text("nosuid, nodev and noexec among them")
+            .got_text(got)
+            .hint("proc holds no programs and no devices to run or open: mount it with MS_NOSUID | MS_NODEV | MS_NOEXEC, so that nothing in it can be used to gain privileges")
+            .output(&out)
+            .section(PROC)
+            .fail();
+    }
+}
+
+#[test]
 fn dev_has_the_standard_devices_and_no_disks() {
     let sb = Sandbox::new();
     let script = r#"echo discarded > /dev/null && "$0" devices"#;
