@@ -213,8 +213,12 @@ fn init_reaps_orphans() {
             .note(
                 "orphan",
                 format!(
-                    "the command said {:?}: the orphan's pid in the container",
-                    out.stdout.lines().next().unwrap_or_default()
+                    "pid {} in the container, as the command said",
+                    out.stdout
+                        .lines()
+                        .next()
+                        .and_then(|line| line.strip_prefix("orphaned "))
+                        .unwrap_or("unknown")
                 ),
             )
             .hint("the init must collect every child that ends, the orphans the kernel hands it included: waitpid(-1, ...), not only for the command's pid")

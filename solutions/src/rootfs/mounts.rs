@@ -165,6 +165,9 @@ fn make_device(dev: &Path, device: &Device) -> sys::Result<()> {
     // `sys::mknod_char` makes the node with no permission bits at all (mknod(2) would pass any
     // it were given through the umask, 022 usually): chmod(2) gives it exactly its mode.
     sys::chmod(&path, device.mode)
+    // [ch03 mistake dev-nodes-without-chmod: chapter_03::dev_has_the_standard_devices_and_no_disks]
+    //~ // The node is made: the mode can wait.
+    //~ sys::mknod_char(&dev.join(device.name), device.major, device.minor)
     // [ch03 before]
     //~ // Create the character device `device` in `dev` with `sys::mknod_char`, then give it
     //~ // `device.mode` with `sys::chmod`. Until then /dev has no device in it.
