@@ -106,6 +106,21 @@ fn pivot(rootfs: &Path) -> sys::Result<()> {
     //~ sys::pivot_root(Path::new("."), Path::new("."))?;
     //~ sys::umount_detach(Path::new("."))?;
     //~ sys::chdir(Path::new("/"))
+    // [ch03 mistake pivot-without-bind: chapter_03::a_chroot_escape_finds_no_host]
+    //~ // The image is a directory: pivot_root can make it the root as it is.
+    //~ sys::chdir(rootfs)?;
+    //~ sys::pivot_root(Path::new("."), Path::new("."))?;
+    //~ sys::umount_detach(Path::new("."))?;
+    //~ sys::chdir(Path::new("/"))?;
+    //~ mounts::prepare()
+    // [ch03 mistake detach-by-image-path: chapter_03::a_chroot_escape_finds_no_host]
+    //~ // The old root is detached by the path the pivot was given.
+    //~ sys::mount(Some(rootfs), rootfs, None, MsFlags::MS_BIND | MsFlags::MS_REC, None)?;
+    //~ sys::chdir(rootfs)?;
+    //~ sys::pivot_root(Path::new("."), Path::new("."))?;
+    //~ sys::umount_detach(rootfs)?;
+    //~ sys::chdir(Path::new("/"))?;
+    //~ mounts::prepare()
     // [ch03 mistake old-root-kept: chapter_03::a_chroot_escape_finds_no_host]
     //~ // pivot_root(2) has moved the root: the old one is out of the way.
     //~ sys::mount(Some(rootfs), rootfs, None, MsFlags::MS_BIND | MsFlags::MS_REC, None)?;
