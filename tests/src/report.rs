@@ -264,7 +264,7 @@ impl Failure {
         let after = output.stderr.split("setting up the container: ").nth(1)?;
         let error = after.lines().next().unwrap_or(after);
         Some(format!(
-            "\n{}\n  setup:    minidock could not set up the container: {error}\n            (all tests that failed so are told at the end, the first in full)\n  read:     the book, chapter {}, \"{}\"\n",
+            "\n{}\n  setup:    minidock could not set up the container: {error}\n            (told in full after the test results, with how many tests failed alike)\n  read:     the book, chapter {}, \"{}\"\n",
             self.what, section.chapter, section.title
         ))
     }
