@@ -10,7 +10,7 @@
 //! A chapter's test entry file is one line plus its test files:
 //!
 //! ```ignore
-//! harness::setup!("minidock-01");
+//! harness::setup!("minidock-01", chapter: 1);
 //! #[path = "../../../tests/suite/scaffold.rs"]
 //! mod scaffold;
 //! ```
@@ -37,16 +37,17 @@ pub use ctor;
 use std::sync::OnceLock;
 
 static BINARY: OnceLock<&'static str> = OnceLock::new();
+static CHAPTER: OnceLock<u32> = OnceLock::new();
 
-/// Declares which binary the tests of this crate run, and prepares the test process: it makes
-/// sure the tests run as root (re-running them through `sudo -n` for a normal user) and builds
-/// the probe before any test starts.
+/// Declares which binary the tests of this crate run, and the chapter whose code it is, and
+/// prepares the test process: it makes sure the tests run as root (re-running them through
+/// `sudo -n` for a normal user) and builds the probe before any test starts.
 #[macro_export]
 macro_rules! setup {
-    ($binary:literal) => {
+    ($binary:literal, chapter: $chapter:literal) => {
         #[$crate::ctor::ctor(unsafe, crate_path = $crate::ctor)]
         fn minidock_harness_setup() {
-            $crate::start(env!(concat!("CARGO_BIN_EXE_", $binary)));
+            $crate::start(env!(concat!("CARGO_BIN_EXE_", $binary)), $chapter);
         }
     };
 }
@@ -56,7 +57,8 @@ macro_rules! setup {
 /// Whatever stops the tests from running at all (no busybox, no rustc, no root) is reported here
 /// in one line, instead of once per test.
 #[doc(hidden)]
-pub fn start(binary: &'static str) {
+pub fn start(binary: &'static str, chapter: u32) {
+    let _ = CHAPTER.set(chapter);
     let quiet = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let result = std::panic::catch_unwind(|| prepare(binary));
@@ -94,6 +96,8 @@ fn prepare(binary: &'static str) {
     fixture::prepare(probe);
     // SAFETY: atexit(3) with a function that takes and returns nothing, as it wants.
     unsafe { libc::atexit(remove_shared_cgroup_level) };
+    // SAFETY: the same.
+    unsafe { libc::atexit(report::tell_setup_failures) };
 }
 
 /// Removes the cgroup level every sandbox's cgroup parent is made in, `/minidock-test`, once the
@@ -108,6 +112,14 @@ extern "C" fn remove_shared_cgroup_level() {
 /// The minidock binary under test.
 pub fn binary() -> &'static str {
     BINARY
+        .get()
+        .expect("harness::setup!(...) missing from the test entry file")
+}
+
+/// The chapter whose code the binary under test is: a test shared by all chapters words its hint
+/// for the runtime as it stands then (chapter 1's chroot is chapter 3's pivot_root).
+pub fn chapter() -> u32 {
+    *CHAPTER
         .get()
         .expect("harness::setup!(...) missing from the test entry file")
 }

@@ -46,7 +46,7 @@ fn failed_setup_call(output: &Output) -> Option<(String, Section, Option<&'stati
     let after = output.stderr.split("setting up the container: ").nth(1)?;
     let line = after.lines().next().unwrap_or(after);
     let call = line.split('(').next()?;
-    let section = if call == "mount" {
+    let mut section = if call == "mount" {
         MOUNTS
             .iter()
             .find(|(mark, _)| line.contains(mark))
@@ -57,39 +57,82 @@ fn failed_setup_call(output: &Output) -> Option<(String, Section, Option<&'stati
     };
     let cause = CAUSES
         .iter()
-        .find(|(name, error, _)| *name == call && line.ends_with(error))
-        .map(|(_, _, cause)| *cause);
-    Some((call.to_string(), section, cause))
+        .find(|cause| cause.call == call && line.ends_with(cause.error));
+    if let Some(book) = cause.and_then(|cause| cause.section) {
+        section = book;
+    }
+    Some((call.to_string(), section, cause.map(|cause| cause.why)))
 }
 
 /// The likely cause of a setup call's failure, by the call and the error minidock printed.
-const CAUSES: &[(&str, &str, &str)] = &[
-    (
-        "pivot_root",
-        "invalid argument",
-        "pivot_root(2) refuses (EINVAL) while the mounts are shared: \"Make every mount private\" comes first (or, for an image on a filesystem of its own, it was not bound onto itself)",
-    ),
-    (
-        "pivot_root",
-        "device or resource busy",
-        "pivot_root(2) refuses (EBUSY) a new root on the mount of the current one: bind the image onto itself and chdir into it, then pivot_root(\".\", \".\")",
-    ),
-    (
-        "umount2",
-        "no such file or directory",
-        "the old root has no path of its own (ENOENT): pivot_root(\".\", \".\") stacks it on top of the new root, so umount2 of \".\" detaches it",
-    ),
-    (
-        "umount2",
-        "invalid argument",
-        "nothing is mounted there (EINVAL): right after pivot_root(\".\", \".\"), the old root is the topmost mount at \".\", and that is what to detach, once",
-    ),
-    (
-        "umount2",
-        "device or resource busy",
-        "the old root is busy (EBUSY): it can only be detached lazily, with MNT_DETACH",
-    ),
+struct Cause {
+    call: &'static str,
+    error: &'static str,
+    why: &'static str,
+    /// Where the fix is explained, when that is not the failing call's own section.
+    section: Option<Section>,
+}
+
+const CAUSES: &[Cause] = &[
+    Cause {
+        call: "pivot_root",
+        error: "invalid argument",
+        why: "pivot_root(2) refuses (EINVAL) while the mounts are shared: \"Make every mount private\" comes first (or, if they are private, the new root is not a mount point: bind the image onto itself and chdir into it)",
+        section: Some(Section::new(3, "Make every mount private")),
+    },
+    Cause {
+        call: "pivot_root",
+        error: "device or resource busy",
+        why: "pivot_root(2) refuses (EBUSY) a new root on the mount of the current one: bind the image onto itself and chdir into it, then pivot_root(\".\", \".\")",
+        section: None,
+    },
+    Cause {
+        call: "umount2",
+        error: "no such file or directory",
+        why: "the old root has no path of its own (ENOENT): pivot_root(\".\", \".\") stacks it on top of the new root, so umount2 of \".\" detaches it",
+        section: None,
+    },
+    Cause {
+        call: "umount2",
+        error: "invalid argument",
+        why: "nothing is mounted there (EINVAL): right after pivot_root(\".\", \".\"), the old root is the topmost mount at \".\", and that is what to detach, once",
+        section: None,
+    },
+    Cause {
+        call: "umount2",
+        error: "device or resource busy",
+        why: "the old root is busy (EBUSY): it can only be detached lazily, with MNT_DETACH",
+        section: None,
+    },
+    Cause {
+        call: "mount",
+        error: "device or resource busy",
+        why: "the kernel will not mount that here (EBUSY): mounted before the pivot, it would land on the host's own /proc, /dev or /sys. The container's filesystems come after the pivot (`mounts::prepare`)",
+        section: None,
+    },
 ];
+
+/// The tests of this test process that failed because minidock could not set up the container:
+/// each test's name, with its full report.
+static SETUP_FAILURES: std::sync::Mutex<Vec<(String, String)>> = std::sync::Mutex::new(Vec::new());
+
+/// Tells, once, what the tests that failed on a setup error have in common: how many they are,
+/// and the full report of the first of them by name (the order the test results are listed in,
+/// whatever order the tests ran in). Runs when the test process ends, after the results.
+pub(crate) extern "C" fn tell_setup_failures() {
+    let mut failures = SETUP_FAILURES.lock().unwrap_or_else(|e| e.into_inner());
+    failures.sort();
+    let Some((first, report)) = failures.first() else {
+        return;
+    };
+    let count = match failures.len() {
+        1 => "1 test".to_string(),
+        n => format!("{n} tests"),
+    };
+    eprintln!(
+        "\n{count} failed because minidock could not set up the container: fix that first. The report of {first}, in full:\n{report}"
+    );
+}
 
 /// A failed expectation, built up and then reported with [`Failure::fail`].
 #[must_use = "call .fail() to report it"]
@@ -98,6 +141,8 @@ pub struct Failure {
     expected: Option<String>,
     got: Option<String>,
     hint: Option<String>,
+    /// Labelled lines of data the test gathered, e.g. `("orphan", "pid 4")`.
+    notes: Vec<(String, String)>,
     output: Option<Output>,
     section: Option<Section>,
 }
@@ -110,6 +155,7 @@ impl Failure {
             expected: None,
             got: None,
             hint: None,
+            notes: Vec::new(),
             output: None,
             section: None,
         }
@@ -149,6 +195,13 @@ impl Failure {
         self
     }
 
+    /// A line of data the test gathered, under its own `label` (a word): what the command said,
+    /// what the test saw. Not a hint, which says what may be wrong.
+    pub fn note(mut self, label: &str, text: impl Display) -> Failure {
+        self.notes.push((label.to_string(), text.to_string()));
+        self
+    }
+
     /// The command whose behaviour was wrong, shown in full.
     pub fn output(mut self, output: &Output) -> Failure {
         self.output = Some(output.clone());
@@ -161,7 +214,12 @@ impl Failure {
     }
 
     /// The report, as the test prints it.
+    ///
+    /// When minidock could not set up the container, the test's expectation is beside the
+    /// point: the report then tells the failed call, its likely cause and its section of the book,
+    /// and leaves out the test's own hint, meant for a container that started.
     pub fn message(&self) -> String {
+        let setup = self.output.as_ref().and_then(failed_setup_call);
         let mut text = format!("\n{}\n", self.what);
         if let Some(expected) = &self.expected {
             text += &format!("  expected: {expected}\n");
@@ -169,22 +227,25 @@ impl Failure {
         if let Some(got) = &self.got {
             text += &format!("  got:      {got}\n");
         }
-        if let Some(hint) = &self.hint {
+        for (label, note) in &self.notes {
+            text += &format!("  {:<9} {note}\n", format!("{label}:"));
+        }
+        if let (Some(hint), None) = (&self.hint, &setup) {
             text += &format!("  hint:     {hint}\n");
         }
         let mut section = self.section;
         if let Some(output) = &self.output {
             text += &output.describe();
             text += "\n";
-            if let Some((call, book, why)) = failed_setup_call(output) {
-                text += &format!(
-                    "  cause:    minidock could not set up the container: {call} failed (stderr)\n"
-                );
-                if let Some(why) = why {
-                    text += &format!("            {why}\n");
-                }
-                section = Some(book);
+        }
+        if let Some((call, book, why)) = setup {
+            text += &format!(
+                "  cause:    minidock could not set up the container: {call} failed (stderr)\n"
+            );
+            if let Some(why) = why {
+                text += &format!("            {why}\n");
             }
+            section = Some(book);
         }
         if let Some(section) = &section {
             text += &format!(
@@ -193,6 +254,19 @@ impl Failure {
             );
         }
         text
+    }
+
+    /// The report in short, when minidock could not set up the container: many tests fail
+    /// alike then, whatever they were about, and the full report is told once, at the end.
+    fn setup_message(&self) -> Option<String> {
+        let output = self.output.as_ref()?;
+        let (_, section, _) = failed_setup_call(output)?;
+        let after = output.stderr.split("setting up the container: ").nth(1)?;
+        let error = after.lines().next().unwrap_or(after);
+        Some(format!(
+            "\n{}\n  setup:    minidock could not set up the container: {error}\n            (told in full after the test results, with how many tests failed alike)\n  read:     the book, chapter {}, \"{}\"\n",
+            self.what, section.chapter, section.title
+        ))
     }
 
     /// Fails the test with the report.
@@ -208,8 +282,20 @@ impl Failure {
     fn fail_at(self, at: &Location) -> ! {
         // The test files are reached as ../../../tests/suite/...: show them from the repository.
         let file = at.file().rsplit("../").next().unwrap_or(at.file());
-        let message = self.message();
-        eprintln!("{message}  test:     {file}:{}\n", at.line());
+        let test = format!("  test:     {file}:{}\n", at.line());
+        let mut message = self.message();
+        if let Some(short) = self.setup_message() {
+            // Told in full once, when the test process ends: see `tell_setup_failures`.
+            let name = std::thread::current()
+                .name()
+                .map_or_else(|| format!("{file}:{}", at.line()), str::to_string);
+            SETUP_FAILURES
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((name, format!("{message}{test}")));
+            message = short;
+        }
+        eprintln!("{message}{test}");
         std::panic::resume_unwind(Box::new(message))
     }
 }
@@ -368,13 +454,48 @@ mod tests {
     }
 
     #[test]
+    fn a_setup_failure_is_told_in_short() {
+        let output = Output {
+            command: String::new(),
+            status: Some(125),
+            signal: None,
+            stdout: String::new(),
+            stderr:
+                "minidock: setting up the container: umount2(\".\", MNT_DETACH): invalid argument\n"
+                    .to_string(),
+            timed_out: false,
+        };
+        let failure = Failure::new("the host name").hint("set it").output(&output);
+        let short = failure.setup_message().unwrap();
+        assert_eq!(short.lines().count(), 5, "{short}");
+        assert!(short.contains("umount2(\".\", MNT_DETACH): invalid argument\n"));
+        assert!(
+            short.ends_with("chapter 3, \"Pivot to the new root\"\n"),
+            "{short}"
+        );
+        assert!(Failure::new("x").setup_message().is_none());
+    }
+
+    #[test]
+    fn data_is_labelled_as_what_it_is() {
+        let report = Failure::new("the orphans")
+            .note("orphan", "pid 4")
+            .hint("reap them")
+            .message();
+        assert!(
+            report.contains("  orphan:   pid 4\n  hint:     reap them\n"),
+            "{report}"
+        );
+    }
+
+    #[test]
     fn a_refused_pivot_says_why() {
         let (call, section, why) = failed(
             "minidock: setting up the container: pivot_root(\".\", \".\"): invalid argument\n",
         )
         .unwrap();
         assert_eq!(call, "pivot_root");
-        assert_eq!(section.title, "Pivot to the new root");
+        assert_eq!(section.title, "Make every mount private");
         assert!(why.unwrap().contains("private"));
         let (_, _, why) = failed(
             "minidock: setting up the container: pivot_root(\".\", \".\"): device or resource busy\n",

@@ -132,7 +132,7 @@ fn signals_sent_to_minidock_reach_the_command() {
         ))
         .expected_text(format!("the command ends, exit status {code}"))
         .got_text(out.ending())
-        .hint("minidock must pass the signals it receives on to the container's first process")
+        .hint("minidock must pass the signals it receives on to the container's first process: `child`, its pid on the host (pid 1 is its number only inside its PID namespace)")
         .output(&out)
         .section(FORWARD)
         .fail();
@@ -210,10 +210,18 @@ fn init_reaps_orphans() {
         Failure::new("with --init, an orphan that ended should be collected by the init")
             .expected_text("no zombie in the container")
             .got_text(format!("zombies: {}", list.join(", ")))
-            .hint(format!(
-                "the command said: {}",
-                out.stdout.lines().next().unwrap_or_default()
-            ))
+            .note(
+                "orphan",
+                format!(
+                    "pid {} in the container, as the command said",
+                    out.stdout
+                        .lines()
+                        .next()
+                        .and_then(|line| line.strip_prefix("orphaned "))
+                        .unwrap_or("unknown")
+                ),
+            )
+            .hint("the init must collect every child that ends, the orphans the kernel hands it included: waitpid(-1, ...), not only for the command's pid")
             .output(&out)
             .section(REAP)
             .fail();

@@ -280,6 +280,55 @@ fn proc_shows_only_the_containers_processes() {
 }
 
 #[test]
+fn proc_runs_no_programs_and_opens_no_devices() {
+    let sb = Sandbox::new();
+    let out = sb
+        .minidock([
+            "run",
+            &sb.image(),
+            &sb.probe(),
+            "cat",
+            "/proc/self/mountinfo",
+        ])
+        .output();
+    // A mountinfo line: ID PARENT MAJOR:MINOR ROOT MOUNT-POINT OPTIONS ... - TYPE SOURCE ...
+    let options: Vec<String> = out
+        .stdout
+        .lines()
+        .map(|line| line.split_whitespace().collect::<Vec<_>>())
+        .filter(|fields| fields.get(4) == Some(&"/proc"))
+        .filter_map(|fields| fields.get(5).map(|options| options.to_string()))
+        .collect();
+    let missing: Vec<&str> = ["nosuid", "nodev", "noexec"]
+        .into_iter()
+        .filter(|flag| {
+            !options
+                .last()
+                .is_some_and(|o| o.split(',').any(|option| option == *flag))
+        })
+        .collect();
+    if !missing.is_empty() {
+        let (got, hint) = match options.last() {
+            Some(options) => (
+                format!("/proc mounted with {options}: no {}", missing.join(", ")),
+                "proc holds no programs and no devices to run or open: mount it with MS_NOSUID | MS_NODEV | MS_NOEXEC, so that nothing in it can be used to gain privileges",
+            ),
+            None => (
+                "nothing mounted at /proc".to_string(),
+                "mount a procfs at /proc, with MS_NOSUID | MS_NODEV | MS_NOEXEC: it holds no programs and no devices",
+            ),
+        };
+        Failure::new("the options of the container's /proc, in its /proc/self/mountinfo")
+            .expected_text("nosuid, nodev and noexec among them")
+            .got_text(got)
+            .hint(hint)
+            .output(&out)
+            .section(PROC)
+            .fail();
+    }
+}
+
+#[test]
 fn dev_has_the_standard_devices_and_no_disks() {
     let sb = Sandbox::new();
     let script = r#"echo discarded > /dev/null && "$0" devices"#;
@@ -296,9 +345,14 @@ c 1:5 0666 zero";
     let mut want: Vec<&str> = expected.lines().collect();
     want.sort_by_key(|l| l.rsplit(' ').next());
     let want = want.join("\n");
+    let hint = if out.stdout.contains(" 0000 ") {
+        "mknod_char makes a node with no permission bits at all: chmod(2) gives it its mode"
+    } else {
+        "a tmpfs at /dev with these six character devices, mode 0666, and nothing of the host's"
+    };
     out.expect_stdout(&want, DEV)
         .what("the device files in the container's /dev (c MAJOR:MINOR MODE NAME)")
-        .hint("a tmpfs at /dev with these six character devices, mode 0666, and nothing of the host's");
+        .hint(hint);
 }
 
 #[test]

@@ -323,7 +323,7 @@ pub fn test_entry(chapter: u32, binary: &str, up: &str) -> Result<String> {
     text += &format!(
         "//! The workshop's tests, run against `{binary}`: the scaffold, and {chapters}.\n\n"
     );
-    text += &format!("harness::setup!(\"{binary}\");\n\n");
+    text += &format!("harness::setup!(\"{binary}\", chapter: {chapter});\n\n");
     // `#[path]` is relative to the entry file's directory, tests/, one below the crate.
     let up = if up.starts_with('/') {
         up.to_string()

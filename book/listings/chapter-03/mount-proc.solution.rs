@@ -5,7 +5,7 @@ fn mount_proc() -> sys::Result<()> {
     let target = Path::new("/proc");
     sys::mkdir_all(target)?;
     sys::mount(
-        Some("proc"),
+        Some(Path::new("proc")),
         target,
         Some("proc"),
         SAFE | MsFlags::MS_NOEXEC,

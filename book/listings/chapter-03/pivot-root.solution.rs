@@ -1,8 +1,9 @@
 /// Switches the root of the mount namespace to `rootfs` and detaches the old one.
 fn pivot(rootfs: &Path) -> sys::Result<()> {
-    // pivot_root(2) wants the new root to be a mount point: bind the directory onto itself.
+    // pivot_root(2) wants the new root to be a mount point: bind the directory onto itself
+    // (source and target are the same path).
     sys::mount(
-        Some(&rootfs.to_string_lossy()),
+        Some(rootfs),
         rootfs,
         None,
         MsFlags::MS_BIND | MsFlags::MS_REC,

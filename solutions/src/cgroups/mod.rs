@@ -115,7 +115,7 @@ pub fn mount_view(view: &View) -> sys::Result<()> {
     let flags = MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOEXEC;
     match view {
         View::Unified => sys::mount(
-            Some("cgroup"),
+            Some(Path::new("cgroup")),
             target,
             Some("cgroup2"),
             flags | MsFlags::MS_RDONLY,
@@ -124,7 +124,7 @@ pub fn mount_view(view: &View) -> sys::Result<()> {
         View::Hierarchies(hierarchies) => {
             // A small tmpfs to hold one directory per hierarchy, read-only once they are made.
             sys::mount(
-                Some("tmpfs"),
+                Some(Path::new("tmpfs")),
                 target,
                 Some("tmpfs"),
                 flags,
@@ -134,7 +134,7 @@ pub fn mount_view(view: &View) -> sys::Result<()> {
                 let dir = target.join(name);
                 sys::mkdir(&dir)?;
                 sys::mount(
-                    Some("cgroup"),
+                    Some(Path::new("cgroup")),
                     &dir,
                     Some("cgroup"),
                     flags | MsFlags::MS_RDONLY,

@@ -91,6 +91,9 @@ fn reap(command: Pid) -> sys::Result<Option<Ended>> {
     //~     }
     //~ }
     //~ Ok(command_ended)
+    // [ch02 mistake reap-command-only: chapter_02::init_reaps_orphans]
+    //~ // The command is the init's one child: the rest are the command's business.
+    //~ sys::try_waitpid(command)
     // [ch02 before]
     //~ // Only the command is collected here. Every other child of pid 1 that ends (orphans of
     //~ // the container, re-parented to it) stays a zombie. Collect all of them, and report the

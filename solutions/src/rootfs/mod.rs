@@ -51,6 +51,12 @@ fn make_mounts_private() -> sys::Result<()> {
         MsFlags::MS_REC | MsFlags::MS_PRIVATE,
         None,
     )
+    // [ch03 mistake private-skipped: chapter_03::mounts_made_inside_stay_inside]
+    //~ // The container has a mount namespace of its own: its mounts are its own already.
+    //~ Ok(())
+    // [ch03 mistake private-not-recursive: chapter_03::mounts_made_inside_stay_inside]
+    //~ // `/` private is enough for pivot_root, but every mount below it stays shared.
+    //~ sys::mount(None, Path::new("/"), None, MsFlags::MS_PRIVATE, None)
     // [ch03 before]
     //~ // Make every mount of the container's namespace private, recursively from `/`, with
     //~ // `sys::mount`. Until then, what the container mounts may show up on the host.
@@ -61,9 +67,10 @@ fn make_mounts_private() -> sys::Result<()> {
 /// Switches the root of the mount namespace to `rootfs` and detaches the old one.
 fn pivot(rootfs: &Path) -> sys::Result<()> {
     // [ch03 exercise pivot-root: Pivot to the new root]
-    // pivot_root(2) wants the new root to be a mount point: bind the directory onto itself.
+    // pivot_root(2) wants the new root to be a mount point: bind the directory onto itself
+    // (source and target are the same path).
     sys::mount(
-        Some(&rootfs.to_string_lossy()),
+        Some(rootfs),
         rootfs,
         None,
         MsFlags::MS_BIND | MsFlags::MS_REC,
@@ -84,11 +91,49 @@ fn pivot(rootfs: &Path) -> sys::Result<()> {
     sys::chdir(Path::new("/"))?;
     // Now that `/` is the container's own, it gets its own filesystems.
     mounts::prepare()
+    // [ch03 mistake pivot-outside-rootfs: chapter_03::a_chroot_escape_finds_no_host]
+    //~ // The new root is bound onto itself, and `.` is where minidock runs: not the image.
+    //~ sys::mount(Some(rootfs), rootfs, None, MsFlags::MS_BIND | MsFlags::MS_REC, None)?;
+    //~ sys::pivot_root(Path::new("."), Path::new("."))?;
+    //~ sys::umount_detach(Path::new("."))?;
+    //~ sys::chdir(Path::new("/"))?;
+    //~ mounts::prepare()
+    // [ch03 mistake mounts-before-pivot: chapter_03::proc_shows_only_the_containers_processes]
+    //~ // The container's own filesystems first, then the pivot.
+    //~ mounts::prepare()?;
+    //~ sys::mount(Some(rootfs), rootfs, None, MsFlags::MS_BIND | MsFlags::MS_REC, None)?;
+    //~ sys::chdir(rootfs)?;
+    //~ sys::pivot_root(Path::new("."), Path::new("."))?;
+    //~ sys::umount_detach(Path::new("."))?;
+    //~ sys::chdir(Path::new("/"))
+    // [ch03 mistake pivot-without-bind: chapter_03::a_chroot_escape_finds_no_host]
+    //~ // The image is a directory: pivot_root can make it the root as it is.
+    //~ sys::chdir(rootfs)?;
+    //~ sys::pivot_root(Path::new("."), Path::new("."))?;
+    //~ sys::umount_detach(Path::new("."))?;
+    //~ sys::chdir(Path::new("/"))?;
+    //~ mounts::prepare()
+    // [ch03 mistake detach-by-image-path: chapter_03::a_chroot_escape_finds_no_host]
+    //~ // The old root is detached by the path the pivot was given.
+    //~ sys::mount(Some(rootfs), rootfs, None, MsFlags::MS_BIND | MsFlags::MS_REC, None)?;
+    //~ sys::chdir(rootfs)?;
+    //~ sys::pivot_root(Path::new("."), Path::new("."))?;
+    //~ sys::umount_detach(rootfs)?;
+    //~ sys::chdir(Path::new("/"))?;
+    //~ mounts::prepare()
+    // [ch03 mistake old-root-kept: chapter_03::a_chroot_escape_finds_no_host]
+    //~ // pivot_root(2) has moved the root: the old one is out of the way.
+    //~ sys::mount(Some(rootfs), rootfs, None, MsFlags::MS_BIND | MsFlags::MS_REC, None)?;
+    //~ sys::chdir(rootfs)?;
+    //~ sys::pivot_root(Path::new("."), Path::new("."))?;
+    //~ sys::chdir(Path::new("/"))?;
+    //~ mounts::prepare()
     // [ch03 before]
-    //~ // Bind `rootfs` onto itself, step into it, and pivot_root(2) with `.` as both arguments,
-    //~ // which stacks the old root on top of the new one. Then detach the old root (it is at `.`),
-    //~ // chdir to `/`, and mount the container's own filesystems with `mounts::prepare`. Until
-    //~ // then the container is chrooted, as in chapter 1.
+    //~ // Bind `rootfs` onto itself (it is both the source and the target of the bind), step
+    //~ // into it, and pivot_root(2) with `.` as both arguments, which stacks the old root on
+    //~ // top of the new one. Then detach the old root (it is at `.`), chdir to `/`, and mount
+    //~ // the container's own filesystems with `mounts::prepare`. Until then the container is
+    //~ // chrooted, as in chapter 1.
     //~ sys::chroot(rootfs)?;
     //~ sys::chdir(Path::new("/"))
     // [ch03 end]

@@ -82,15 +82,27 @@ fn mount_proc() -> sys::Result<()> {
     let target = Path::new("/proc");
     sys::mkdir_all(target)?;
     sys::mount(
-        Some("proc"),
+        Some(Path::new("proc")),
         target,
         Some("proc"),
         SAFE | MsFlags::MS_NOEXEC,
         None,
     )
+    // [ch03 mistake proc-without-flags: chapter_03::proc_runs_no_programs_and_opens_no_devices]
+    //~ // A procfs instance, with no flags: it works, and lets more than it should.
+    //~ let target = Path::new("/proc");
+    //~ sys::mkdir_all(target)?;
+    //~ sys::mount(
+    //~     Some(Path::new("proc")),
+    //~     target,
+    //~     Some("proc"),
+    //~     MsFlags::empty(),
+    //~     None,
+    //~ )
     // [ch03 before]
     //~ // Mount a new procfs instance at /proc with `sys::mount` (the directory may be missing:
-    //~ // `sys::mkdir_all`). Until then /proc is the image's empty directory.
+    //~ // `sys::mkdir_all`), with nothing in it to run, open as a device or gain privileges by.
+    //~ // Until then /proc is the image's empty directory.
     //~ Ok(())
     // [ch03 end]
 }
@@ -101,7 +113,7 @@ fn mount_dev() -> sys::Result<()> {
     sys::mkdir_all(dev)?;
     // MS_NODEV would make the device nodes below useless: this is the one place they belong.
     sys::mount(
-        Some("tmpfs"),
+        Some(Path::new("tmpfs")),
         dev,
         Some("tmpfs"),
         MsFlags::MS_NOSUID | MsFlags::MS_STRICTATIME,
@@ -118,7 +130,7 @@ fn mount_dev() -> sys::Result<()> {
     // A new devpts instance: the container's terminals are numbered from 0 and the host's are
     // not among them. Its `ptmx` is what /dev/ptmx points to.
     sys::mount(
-        Some("devpts"),
+        Some(Path::new("devpts")),
         &pts,
         Some("devpts"),
         MsFlags::MS_NOSUID | MsFlags::MS_NOEXEC,
@@ -127,7 +139,7 @@ fn mount_dev() -> sys::Result<()> {
     let shm = dev.join("shm");
     sys::mkdir_all(&shm)?;
     sys::mount(
-        Some("shm"),
+        Some(Path::new("shm")),
         &shm,
         Some("tmpfs"),
         SAFE | MsFlags::MS_NOEXEC,
@@ -137,7 +149,7 @@ fn mount_dev() -> sys::Result<()> {
     sys::mkdir_all(&mqueue)?;
     // The POSIX message queues of the container's IPC namespace (chapter 2).
     sys::mount(
-        Some("mqueue"),
+        Some(Path::new("mqueue")),
         &mqueue,
         Some("mqueue"),
         SAFE | MsFlags::MS_NOEXEC,
@@ -153,6 +165,9 @@ fn make_device(dev: &Path, device: &Device) -> sys::Result<()> {
     // `sys::mknod_char` makes the node with no permission bits at all (mknod(2) would pass any
     // it were given through the umask, 022 usually): chmod(2) gives it exactly its mode.
     sys::chmod(&path, device.mode)
+    // [ch03 mistake dev-nodes-without-chmod: chapter_03::dev_has_the_standard_devices_and_no_disks]
+    //~ // The node is made: the mode can wait.
+    //~ sys::mknod_char(&dev.join(device.name), device.major, device.minor)
     // [ch03 before]
     //~ // Create the character device `device` in `dev` with `sys::mknod_char`, then give it
     //~ // `device.mode` with `sys::chmod`. Until then /dev has no device in it.
@@ -166,7 +181,7 @@ fn mount_sys() -> sys::Result<()> {
     let target = Path::new("/sys");
     sys::mkdir_all(target)?;
     sys::mount(
-        Some("sysfs"),
+        Some(Path::new("sysfs")),
         target,
         Some("sysfs"),
         SAFE | MsFlags::MS_NOEXEC | MsFlags::MS_RDONLY,
@@ -182,7 +197,7 @@ fn mount_tmp() -> sys::Result<()> {
     let target = Path::new("/tmp");
     sys::mkdir_all(target)?;
     sys::mount(
-        Some("tmpfs"),
+        Some(Path::new("tmpfs")),
         target,
         Some("tmpfs"),
         SAFE,

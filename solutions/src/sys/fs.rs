@@ -39,8 +39,12 @@ pub fn mkdir_all(path: &Path) -> Result<()> {
 // [ch03]
 /// `mount(2)`: attaches a filesystem (`fstype` from `source`) at `target`, or, with only flags,
 /// changes how an existing mount behaves (its propagation, read-only...).
+///
+/// `source` is a path for a bind mount (`MS_BIND`: the directory to show at `target`), a name of
+/// the caller's choosing for a filesystem with no device (`proc`, `tmpfs`...), and `None` when
+/// only flags change.
 pub fn mount(
-    source: Option<&str>,
+    source: Option<&Path>,
     target: &Path,
     fstype: Option<&str>,
     flags: nix::mount::MsFlags,
@@ -55,7 +59,7 @@ pub fn mount(
     call(
         format!(
             "mount({:?}, {target:?}, {:?}, {flag_text}, {:?})",
-            source.unwrap_or(""),
+            source.unwrap_or(Path::new("")),
             fstype.unwrap_or(""),
             data.unwrap_or("")
         ),
@@ -66,7 +70,7 @@ pub fn mount(
 
 /// The `mount(8)` command that does what a `mount(2)` call does, for `--explain`.
 fn mount_command(
-    source: Option<&str>,
+    source: Option<&Path>,
     target: &Path,
     fstype: Option<&str>,
     flags: nix::mount::MsFlags,
@@ -105,7 +109,7 @@ fn mount_command(
     } else {
         format!(" -o {}", shell_quote(&options.join(",")))
     };
-    let source = shell_quote(source.unwrap_or("none"));
+    let source = shell_quote(&source.map_or("none".into(), Path::to_string_lossy));
     if flags.contains(F::MS_BIND) {
         let bind = if recursive.is_empty() {
             "--bind"

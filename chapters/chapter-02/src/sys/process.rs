@@ -10,7 +10,7 @@ use nix::sys::socket::{AddressFamily, SockFlag, SockType};
 use nix::unistd::Pid;
 
 use super::namespaces::unshare_option;
-use super::{call, explain, shell_quote, Error, Result};
+use super::{call, explain, shell_quote, tell, Error, Result};
 
 /// `socketpair(2)`: two connected sockets, one for each side of the setup handshake.
 ///
@@ -242,10 +242,14 @@ pub fn kill(pid: Pid, signal: impl Into<Signo>) -> Result<()> {
     let signal = signal.into();
     let name = signal.name();
     if pid.as_raw() <= 1 {
-        return Err(Error::Refused {
+        let refused = Error::Refused {
             call: format!("kill({pid}, {name})"),
             reason: "minidock signals no pid below 2",
-        });
+        };
+        // A bug in minidock, which a caller may well ignore (a signal that finds no one is no
+        // error): said here, once, so that it is seen.
+        tell(&refused);
+        return Err(refused);
     }
     call(
         format!("kill({pid}, {name})"),

@@ -78,7 +78,8 @@ fn mount_proc() -> sys::Result<()> {
     // TODO(chapter 3): Mount /proc
     //   (the book: chapter 3, "Mount /proc")
     // Mount a new procfs instance at /proc with `sys::mount` (the directory may be missing:
-    // `sys::mkdir_all`). Until then /proc is the image's empty directory.
+    // `sys::mkdir_all`), with nothing in it to run, open as a device or gain privileges by.
+    // Until then /proc is the image's empty directory.
     Ok(())
 }
 
@@ -88,7 +89,7 @@ fn mount_dev() -> sys::Result<()> {
     sys::mkdir_all(dev)?;
     // MS_NODEV would make the device nodes below useless: this is the one place they belong.
     sys::mount(
-        Some("tmpfs"),
+        Some(Path::new("tmpfs")),
         dev,
         Some("tmpfs"),
         MsFlags::MS_NOSUID | MsFlags::MS_STRICTATIME,
@@ -105,7 +106,7 @@ fn mount_dev() -> sys::Result<()> {
     // A new devpts instance: the container's terminals are numbered from 0 and the host's are
     // not among them. Its `ptmx` is what /dev/ptmx points to.
     sys::mount(
-        Some("devpts"),
+        Some(Path::new("devpts")),
         &pts,
         Some("devpts"),
         MsFlags::MS_NOSUID | MsFlags::MS_NOEXEC,
@@ -114,7 +115,7 @@ fn mount_dev() -> sys::Result<()> {
     let shm = dev.join("shm");
     sys::mkdir_all(&shm)?;
     sys::mount(
-        Some("shm"),
+        Some(Path::new("shm")),
         &shm,
         Some("tmpfs"),
         SAFE | MsFlags::MS_NOEXEC,
@@ -124,7 +125,7 @@ fn mount_dev() -> sys::Result<()> {
     sys::mkdir_all(&mqueue)?;
     // The POSIX message queues of the container's IPC namespace (chapter 2).
     sys::mount(
-        Some("mqueue"),
+        Some(Path::new("mqueue")),
         &mqueue,
         Some("mqueue"),
         SAFE | MsFlags::MS_NOEXEC,
@@ -147,7 +148,7 @@ fn mount_sys() -> sys::Result<()> {
     let target = Path::new("/sys");
     sys::mkdir_all(target)?;
     sys::mount(
-        Some("sysfs"),
+        Some(Path::new("sysfs")),
         target,
         Some("sysfs"),
         SAFE | MsFlags::MS_NOEXEC | MsFlags::MS_RDONLY,
@@ -163,7 +164,7 @@ fn mount_tmp() -> sys::Result<()> {
     let target = Path::new("/tmp");
     sys::mkdir_all(target)?;
     sys::mount(
-        Some("tmpfs"),
+        Some(Path::new("tmpfs")),
         target,
         Some("tmpfs"),
         SAFE,

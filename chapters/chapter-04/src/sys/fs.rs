@@ -24,8 +24,12 @@ pub fn mkdir_all(path: &Path) -> Result<()> {
 
 /// `mount(2)`: attaches a filesystem (`fstype` from `source`) at `target`, or, with only flags,
 /// changes how an existing mount behaves (its propagation, read-only...).
+///
+/// `source` is a path for a bind mount (`MS_BIND`: the directory to show at `target`), a name of
+/// the caller's choosing for a filesystem with no device (`proc`, `tmpfs`...), and `None` when
+/// only flags change.
 pub fn mount(
-    source: Option<&str>,
+    source: Option<&Path>,
     target: &Path,
     fstype: Option<&str>,
     flags: nix::mount::MsFlags,
@@ -40,7 +44,7 @@ pub fn mount(
     call(
         format!(
             "mount({:?}, {target:?}, {:?}, {flag_text}, {:?})",
-            source.unwrap_or(""),
+            source.unwrap_or(Path::new("")),
             fstype.unwrap_or(""),
             data.unwrap_or("")
         ),
@@ -51,7 +55,7 @@ pub fn mount(
 
 /// The `mount(8)` command that does what a `mount(2)` call does, for `--explain`.
 fn mount_command(
-    source: Option<&str>,
+    source: Option<&Path>,
     target: &Path,
     fstype: Option<&str>,
     flags: nix::mount::MsFlags,
@@ -90,7 +94,7 @@ fn mount_command(
     } else {
         format!(" -o {}", shell_quote(&options.join(",")))
     };
-    let source = shell_quote(source.unwrap_or("none"));
+    let source = shell_quote(&source.map_or("none".into(), Path::to_string_lossy));
     if flags.contains(F::MS_BIND) {
         let bind = if recursive.is_empty() {
             "--bind"
