@@ -400,33 +400,43 @@ fn uncomment(line: &str, syntax: Syntax) -> Option<String> {
     })
 }
 
-/// How many lines of a source are markers, and how many are code commented out with `//~`: what
-/// the chapters cost the reader of the reference.
+/// How many lines of a source are markers, how many are code commented out with `//~` for other
+/// chapters, and how many are mistake fixtures: what the chapters cost the reader of the
+/// reference.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct MarkerLines {
     pub total: usize,
     pub markers: usize,
     pub commented: usize,
+    /// The commented lines of mistake fixtures, apart: they are kept on purpose, for verify.
+    pub fixtures: usize,
 }
 
 impl MarkerLines {
     pub fn count(text: &str, syntax: Syntax) -> MarkerLines {
         let tilde = format!("{}~", syntax.comment);
         let mut lines = MarkerLines::default();
+        let mut in_mistake = false;
         for line in text.lines() {
             lines.total += 1;
             if line.trim_start().starts_with(&tilde) {
-                lines.commented += 1;
-            } else if whole_line_marker(line, syntax).is_some()
-                || trailing_marker(line, syntax).is_some()
-            {
+                if in_mistake {
+                    lines.fixtures += 1;
+                } else {
+                    lines.commented += 1;
+                }
+            } else if let Some(marker) = whole_line_marker(line, syntax) {
+                lines.markers += 1;
+                in_mistake = matches!(marker, Ok(Marker::Mistake(..)));
+            } else if trailing_marker(line, syntax).is_some() {
                 lines.markers += 1;
             }
         }
         lines
     }
 
-    /// The share of lines that are markers or commented-out code, in percent.
+    /// The share of lines that are markers or code commented out for other chapters (mistake
+    /// fixtures left out), in percent.
     pub fn share(&self) -> f64 {
         if self.total == 0 {
             return 0.0;

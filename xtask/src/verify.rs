@@ -334,25 +334,38 @@ fn marker_shares(root: &Path, reference: &gen::Reference) -> Result<()> {
         all.total += lines.total;
         all.markers += lines.markers;
         all.commented += lines.commented;
+        all.fixtures += lines.fixtures;
         rows.push((path.clone(), lines));
     }
     rows.sort_by(|a, b| b.1.share().total_cmp(&a.1.share()));
-    println!("marker lines per file (markers + commented-out code, of all lines):");
-    for (path, lines) in rows.iter().filter(|(_, l)| l.markers + l.commented > 0) {
+    println!(
+        "marker lines per file (markers + code commented out for other chapters, of all lines; \
+         then the lines of mistake fixtures, apart):"
+    );
+    let fixtures = |l: &crate::markers::MarkerLines| match l.fixtures {
+        0 => String::new(),
+        n => format!("  (+ {n} of mistake fixtures)"),
+    };
+    for (path, lines) in rows
+        .iter()
+        .filter(|(_, l)| l.markers + l.commented + l.fixtures > 0)
+    {
         println!(
-            "  {:>5.1} %  {:>3} + {:>3} of {:>4}  solutions/{path}",
+            "  {:>5.1} %  {:>3} + {:>3} of {:>4}  solutions/{path}{}",
             lines.share(),
             lines.markers,
             lines.commented,
-            lines.total
+            lines.total,
+            fixtures(lines)
         );
     }
     println!(
-        "  {:>5.1} %  {:>3} + {:>3} of {:>4}  in all",
+        "  {:>5.1} %  {:>3} + {:>3} of {:>4}  in all{}",
         all.share(),
         all.markers,
         all.commented,
-        all.total
+        all.total,
+        fixtures(&all)
     );
     Ok(())
 }
