@@ -43,8 +43,10 @@ const MOUNTS: &[(&str, Section)] = &[
 /// The setup call that failed, if minidock said "setting up the container: CALL(...)", where
 /// the book explains it, and a word on the likely cause when one is known.
 fn failed_setup_call(output: &Output) -> Option<(String, Section, Option<&'static str>)> {
-    let after = output.stderr.split("setting up the container: ").nth(1)?;
-    let line = after.lines().next().unwrap_or(after);
+    if let Some(line) = setup_error(output, CGROUP_SETUP) {
+        return Some(failed_cgroup_setup(line));
+    }
+    let line = setup_error(output, CONTAINER_SETUP)?;
     let call = line.split('(').next()?;
     let mut section = if call == "mount" {
         MOUNTS
@@ -63,6 +65,58 @@ fn failed_setup_call(output: &Output) -> Option<(String, Section, Option<&'stati
     }
     Some((call.to_string(), section, cause.map(|cause| cause.why)))
 }
+
+/// What minidock says before the call that failed, when it could not set up the container.
+const CONTAINER_SETUP: &str = "setting up the container: ";
+/// The same, when it could not set up the container's cgroup (chapter 4).
+const CGROUP_SETUP: &str = "setting up the container's cgroup: ";
+
+/// The line of minidock's error after `prefix`, if it said that.
+fn setup_error<'a>(output: &'a Output, prefix: &str) -> Option<&'a str> {
+    let after = output.stderr.split(prefix).nth(1)?;
+    Some(after.lines().next().unwrap_or(after))
+}
+
+/// A failure to set up the container's cgroup: chapter 4's, whatever the test was about, with
+/// the likely cause when the error tells it.
+fn failed_cgroup_setup(line: &str) -> (String, Section, Option<&'static str>) {
+    let cause = CGROUP_CAUSES
+        .iter()
+        .find(|cause| line.contains(cause.file) && line.ends_with(cause.error));
+    let section = cause.map_or(
+        Section::new(4, "Put the container in its cgroup"),
+        |cause| cause.section,
+    );
+    (
+        "the container's cgroup".to_string(),
+        section,
+        cause.map(|cause| cause.why),
+    )
+}
+
+/// The likely cause of a failure to set up the container's cgroup, by the file written and the
+/// error minidock printed.
+struct CgroupCause {
+    file: &'static str,
+    error: &'static str,
+    why: &'static str,
+    section: Section,
+}
+
+const CGROUP_CAUSES: &[CgroupCause] = &[
+    CgroupCause {
+        file: "memory.memsw.limit_in_bytes",
+        error: "invalid argument",
+        why: "the kernel refuses (EINVAL, \"invalid argument\") a memory and swap limit below the memory limit: write memory.limit_in_bytes first, then memory.memsw.limit_in_bytes",
+        section: Section::new(4, "Write the limits: cgroup v1"),
+    },
+    CgroupCause {
+        file: "",
+        error: "no space left on device",
+        why: "a cpuset cgroup with no CPUs or no memory nodes takes no process (ENOSPC, \"no space left on device\"): on cgroup v1, every level of the path with an empty cpuset.cpus or cpuset.mems gets its parent's, from the top down",
+        section: Section::new(4, "Put the container in its cgroup"),
+    },
+];
 
 /// The likely cause of a setup call's failure, by the call and the error minidock printed.
 struct Cause {
@@ -239,9 +293,15 @@ impl Failure {
             text += "\n";
         }
         if let Some((call, book, why)) = setup {
-            text += &format!(
-                "  cause:    minidock could not set up the container: {call} failed (stderr)\n"
-            );
+            text += &match call.as_str() {
+                "the container's cgroup" => {
+                    "  cause:    minidock could not set up the container's cgroup (stderr)\n"
+                        .to_string()
+                }
+                call => format!(
+                    "  cause:    minidock could not set up the container: {call} failed (stderr)\n"
+                ),
+            };
             if let Some(why) = why {
                 text += &format!("            {why}\n");
             }
@@ -261,10 +321,12 @@ impl Failure {
     fn setup_message(&self) -> Option<String> {
         let output = self.output.as_ref()?;
         let (_, section, _) = failed_setup_call(output)?;
-        let after = output.stderr.split("setting up the container: ").nth(1)?;
-        let error = after.lines().next().unwrap_or(after);
+        let (prefix, error) = [CONTAINER_SETUP, CGROUP_SETUP]
+            .into_iter()
+            .find_map(|prefix| Some((prefix, setup_error(output, prefix)?)))?;
+        let error = format!("{}{error}", &prefix[prefix.find("the").unwrap_or(0)..]);
         Some(format!(
-            "\n{}\n  setup:    minidock could not set up the container: {error}\n            (told in full after the test results, with how many tests failed alike)\n  read:     the book, chapter {}, \"{}\"\n",
+            "\n{}\n  setup:    minidock could not set up {error}\n            (told in full after the test results, with how many tests failed alike)\n  read:     the book, chapter {}, \"{}\"\n",
             self.what, section.chapter, section.title
         ))
     }
@@ -474,6 +536,30 @@ mod tests {
             "{short}"
         );
         assert!(Failure::new("x").setup_message().is_none());
+    }
+
+    #[test]
+    fn a_cgroup_setup_failure_points_to_chapter_4_with_its_cause() {
+        let (_, section, why) = failed(
+            "minidock: setting up the container's cgroup: cgroup: write(\"/sys/fs/cgroup/memory/x/memory.memsw.limit_in_bytes\", \"134217728\"): invalid argument\n",
+        )
+        .unwrap();
+        assert_eq!(section.title, "Write the limits: cgroup v1");
+        assert!(why.unwrap().contains("memory.limit_in_bytes first"));
+        let (_, section, why) = failed(
+            "minidock: setting up the container's cgroup: cgroup: write(\"/sys/fs/cgroup/cpuset/x/cgroup.procs\", \"4\"): no space left on device\n",
+        )
+        .unwrap();
+        assert_eq!(
+            (section.chapter, section.title),
+            (4, "Put the container in its cgroup")
+        );
+        assert!(why.unwrap().contains("cpuset"));
+        let (_, section, why) =
+            failed("minidock: setting up the container's cgroup: cgroup: x: permission denied\n")
+                .unwrap();
+        assert_eq!(section.chapter, 4);
+        assert!(why.is_none());
     }
 
     #[test]
