@@ -117,6 +117,7 @@ pub fn containers_below(path: &str) -> Vec<PathBuf> {
 /// On cgroup v1 a new cpuset cgroup has no CPUs and no memory nodes, and the kernel refuses a
 /// process in it (ENOSPC): every level of the path whose `cpuset.cpus` or `cpuset.mems` is empty
 /// gets its parent's, from the top down.
+#[track_caller]
 pub fn make_joinable(path: &str) -> Vec<PathBuf> {
     let v1 = !is_v2();
     let mut dirs = Vec::new();

@@ -51,6 +51,7 @@ impl Run {
     }
 
     /// Runs the command to the end (or its timeout) and collects what it did.
+    #[track_caller]
     pub fn output(self) -> Output {
         let mut running = self.start();
         running.close_stdin();
@@ -59,10 +60,12 @@ impl Run {
 
     /// Starts the command and returns at once, to watch it and signal it while it runs; stdin
     /// stays open until [`Running::close_stdin`] or the end.
+    #[track_caller]
     pub fn spawn(self) -> Running {
         self.start()
     }
 
+    #[track_caller]
     fn start(mut self) -> Running {
         let shown = describe_command(&self.command);
         let mut child = self

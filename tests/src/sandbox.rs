@@ -151,6 +151,7 @@ impl Sandbox {
     }
 
     /// A new file that only the host has, as an absolute path: what no container may see.
+    #[track_caller]
     pub fn host_only_file(&self) -> String {
         let path = self.host_path(&random::name("host-only-"));
         fs::write(&path, "the host's")
@@ -175,6 +176,7 @@ impl Sandbox {
     }
 
     /// The sandbox host's host name now, as its processes see it.
+    #[track_caller]
     pub fn current_hostname(&self) -> String {
         let out = self.host_command(&self.probe(), ["hostname"]).output();
         assert_eq!(
@@ -187,6 +189,7 @@ impl Sandbox {
     }
 
     /// The sandbox host's mount table (its `/proc/PID/mountinfo`).
+    #[track_caller]
     pub fn mounts(&self) -> String {
         fs::read_to_string(format!("/proc/{}/mountinfo", self.holder.id()))
             .expect("reading the sandbox's mount table")
@@ -195,6 +198,7 @@ impl Sandbox {
     /// The entries of minidock's ledger of cgroups (`cgroups/` in the state directory), temporary
     /// ones (`cgroups/.ID`) included, as sorted paths relative to the state directory: the
     /// cgroups a run has yet to remove.
+    #[track_caller]
     pub fn ledger_entries(&self) -> Vec<String> {
         self.state_entries()
             .into_iter()
@@ -203,6 +207,7 @@ impl Sandbox {
     }
 
     /// Everything under the state directory, as sorted relative paths.
+    #[track_caller]
     pub fn state_entries(&self) -> Vec<String> {
         let mut entries = Vec::new();
         let mut stack = vec![self.state_dir()];

@@ -115,6 +115,7 @@ fn a_chroot_escape_finds_no_host() {
 /// Where a running container of the sandbox's image has the host's root filesystem mounted, by
 /// its mount table as the host reads it (`/proc/PID/mountinfo` shows the mount points as that
 /// process sees them), with the run that was looked at.
+#[track_caller]
 fn host_root_in_container(sb: &Sandbox) -> (Vec<String>, Output) {
     // A line of a mount table names a mount by its device and the directory of that device it
     // shows (`/` for all of it), then gives its mount point.
