@@ -10,6 +10,7 @@ const HOSTNAME: Section = Section::new(1, "Set the host name");
 const CHROOT: Section = Section::new(1, "Change the root directory");
 
 /// Fails unless the container's host name, as `probe hostname` printed it, is `expected`.
+#[track_caller]
 fn expect_container_hostname(sb: &Sandbox, expected: &str, got: &str, out: &harness::Output) {
     if got == expected {
         return;
@@ -132,7 +133,7 @@ fn the_command_starts_in_the_images_root() {
         )
     } else {
         (
-            "after chroot(2), the working directory is still the old one: chdir(\"/\") too",
+            "chroot(2) leaves the working directory where it was, outside the new root: chdir(\"/\") after the chroot",
             CHROOT,
         )
     };

@@ -41,6 +41,9 @@ pub fn clone_flags() -> CloneFlags {
 fn uts() -> CloneFlags {
     // [ch01 exercise uts-namespace: A new UTS namespace]
     CloneFlags::CLONE_NEWUTS
+    // [ch01 mistake uts-as-newns: chapter_01::the_host_keeps_its_hostname]
+    //~ // "NS" for namespace: the flag of a new namespace.
+    //~ CloneFlags::CLONE_NEWNS
     // [ch01 before]
     //~ // Return the clone(2) flag that creates the child in a new UTS namespace.
     //~ // Until then the child shares the host's: its host name *is* the host's.

@@ -9,6 +9,10 @@ use crate::sys;
 pub fn set_hostname(hostname: &str) -> sys::Result<()> {
     // [ch01 exercise hostname: Set the host name]
     sys::sethostname(hostname)
+    // [ch01 mistake hostname-not-set: chapter_01::hostname_option_names_the_container]
+    //~ // The new UTS namespace has the container's name already.
+    //~ let _ = hostname;
+    //~ Ok(())
     // [ch01 before]
     //~ // Set the host name with `sys::sethostname`. Do "A new UTS namespace" first: without
     //~ // it, this renames the machine you run minidock on.

@@ -24,6 +24,13 @@ pub fn enter(rootfs: &Path) -> sys::Result<()> {
     //~ // still points into the host's tree: step into the new root as well.
     //~ sys::chroot(rootfs)?;
     //~ sys::chdir(Path::new("/"))
+    // [ch01..ch03 mistake chroot-without-chdir: chapter_01::the_command_starts_in_the_images_root]
+    //~ // chroot(2) makes `rootfs` the process's `/`: nothing more to do.
+    //~ sys::chroot(rootfs)
+    // [ch01..ch03 mistake chdir-before-chroot: chapter_01::the_command_starts_in_the_images_root]
+    //~ // Step to the root, then make the image the root.
+    //~ sys::chdir(Path::new("/"))?;
+    //~ sys::chroot(rootfs)
     // [ch01..ch03 before]
     //~ // Make `rootfs` this process's `/` with `sys::chroot`, then `sys::chdir` to the new `/`:
     //~ // chroot does not move the working directory, which would stay in the host's tree.
