@@ -214,17 +214,27 @@ fn the_container_sees_its_limits_and_its_own_cgroup_root() {
     let pids = random::number(10, 500);
     let cpus_hundredths = random::number(10, 100);
     let cpus = format!("{}.{:02}", cpus_hundredths / 100, cpus_hundredths % 100);
-    let (memory_file, pids_file, cpu_file) = if cgroups::is_v2() {
-        ("memory.max", "pids.max", "cpu.max")
+    let quota = cpus_hundredths * 1000;
+    // Each limit's file, with what it should hold: on v1 the CPU quota and its period are two.
+    let limits_expected: Vec<(&str, String)> = if cgroups::is_v2() {
+        vec![
+            ("memory.max", (memory_mb << 20).to_string()),
+            ("pids.max", pids.to_string()),
+            ("cpu.max", format!("{quota} 100000")),
+        ]
     } else {
-        (
-            "memory/memory.limit_in_bytes",
-            "pids/pids.max",
-            "cpu/cpu.cfs_quota_us",
-        )
+        vec![
+            (
+                "memory/memory.limit_in_bytes",
+                (memory_mb << 20).to_string(),
+            ),
+            ("pids/pids.max", pids.to_string()),
+            ("cpu/cpu.cfs_quota_us", quota.to_string()),
+            ("cpu/cpu.cfs_period_us", "100000".to_string()),
+        ]
     };
     // Each file's name, then its content (or the error), one per line; then /proc/self/cgroup.
-    let files = [memory_file, pids_file, cpu_file];
+    let files: Vec<&str> = limits_expected.iter().map(|(file, _)| *file).collect();
     let script = format!(
         "for f in {}; do printf '%s: ' $f; cat /sys/fs/cgroup/$f 2>&1; done; \
          cat /proc/self/cgroup",
@@ -255,13 +265,12 @@ fn the_container_sees_its_limits_and_its_own_cgroup_root() {
         .filter_map(|l| l.splitn(3, ':').nth(2))
         .collect();
     if paths.is_empty() || paths.iter().any(|p| *p != "/") {
-        let hint = if paths
-            .iter()
-            .any(|p| p.contains("minidock-") || p.starts_with("/.."))
-        {
+        // A path above the namespace's root shows as `/..`: the namespace exists, rooted
+        // elsewhere than the container's cgroup.
+        let hint = if paths.iter().any(|p| p.starts_with("/..")) {
             "the container's own cgroup shows below the root: the namespace was made before minidock moved the child into its cgroup"
         } else {
-            "without a cgroup namespace of its own, the container sees where it is in the host's tree"
+            "without a cgroup namespace of its own (unshare(2) with CLONE_NEWCGROUP), the container sees where it is in the host's tree"
         };
         Failure::new("/proc/self/cgroup in the container")
             .expected_text(
@@ -273,17 +282,25 @@ fn the_container_sees_its_limits_and_its_own_cgroup_root() {
             .section(NAMESPACE)
             .fail();
     }
-    let quota = cpus_hundredths * 1000;
-    let cpu_value = if cgroups::is_v2() {
-        format!("{quota} 100000")
-    } else {
-        quota.to_string()
-    };
-    let expected: Vec<String> = files
+    let expected: Vec<String> = limits_expected
         .iter()
-        .zip([(memory_mb << 20).to_string(), pids.to_string(), cpu_value])
         .map(|(file, value)| format!("{file}: {value}"))
         .collect();
+    // The quota is the CPU time allowed in each period: --cpus times the period.
+    let swapped = [
+        format!("cpu.max: 100000 {quota}"),
+        "cpu/cpu.cfs_quota_us: 100000".to_string(),
+        format!("cpu/cpu.cfs_period_us: {quota}"),
+    ];
+    let hint = if quota != 100000
+        && limit_lines
+            .iter()
+            .any(|line| swapped.contains(&line.to_string()))
+    {
+        "the CPU quota and its period are swapped: the quota is --cpus times the period (100000 microseconds), the time allowed in each period"
+    } else {
+        "each limit is written to its own file of the container's cgroup, which the container sees as its cgroup root"
+    };
     check_eq(
         format!(
             "the limits (-m {memory_mb}m --pids-limit {pids} --cpus {cpus}) as the container reads them in /sys/fs/cgroup"
@@ -293,7 +310,7 @@ fn the_container_sees_its_limits_and_its_own_cgroup_root() {
         &out,
         limits(),
     )
-    .hint("each limit is written to its own file of the container's cgroup, which the container sees as its cgroup root");
+    .hint(hint);
 }
 
 #[test]
@@ -383,6 +400,7 @@ fn bad_limits_are_refused_before_anything_exists() {
             Some(n) => n.to_string(),
             None => "no container cgroup with that file under the test's parent".into(),
         })
+        .hint("every bad value was refused, as it should be: what fails is the good one, whose memory limit is not written (yet)")
         .output(&out)
         .section(limits())
         .fail();
@@ -479,6 +497,7 @@ fn an_empty_cpuset_level_above_the_container_is_filled_in() {
 }
 
 /// A container that keeps running until its stdin closes, ready when it says so.
+#[track_caller]
 fn start_holding(sb: &Sandbox, extra: &[&str]) -> harness::Running {
     let mut args: Vec<String> = vec!["run".into()];
     args.extend(extra.iter().map(|a| a.to_string()));

@@ -118,6 +118,52 @@ impl super::Cgroup for Cgroup {
             };
             sys::write_file(&path, &value)?;
         }
+        // [ch04 mistake memsw-before-memory: chapter_04::a_memory_hog_is_killed_and_minidock_says_so]
+        //~ // Memory and swap together first, then memory alone.
+        //~ let memsw = self
+        //~     .dir("memory")
+        //~     .map(|d| d.join("memory.memsw.limit_in_bytes"))
+        //~     .filter(|path| path.exists());
+        //~ if let (Some(path), Some(swap)) = (memsw, r.memory.swap) {
+        //~     let value = match swap {
+        //~         Swap::Limit(total) => total.to_string(),
+        //~         Swap::Unlimited => "-1".to_string(),
+        //~     };
+        //~     sys::write_file(&path, &value)?;
+        //~ }
+        //~ if let Some(memory) = r.memory.limit {
+        //~     self.write("memory", "memory.limit_in_bytes", &memory.to_string())?;
+        //~ }
+        //~ if let (Some(quota), Some(period)) = (r.cpu.quota, r.cpu.period) {
+        //~     self.write("cpu", "cpu.cfs_period_us", &period.to_string())?;
+        //~     self.write("cpu", "cpu.cfs_quota_us", &quota.to_string())?;
+        //~ }
+        //~ if let Some(pids) = r.pids.limit {
+        //~     self.write("pids", "pids.max", &pids.to_string())?;
+        //~ }
+        // [ch04 mistake cpu-quota-and-period-swapped: chapter_04::the_container_sees_its_limits_and_its_own_cgroup_root]
+        //~ // The period, then the quota: in the order cpu.max on v2 takes them.
+        //~ if let Some(memory) = r.memory.limit {
+        //~     self.write("memory", "memory.limit_in_bytes", &memory.to_string())?;
+        //~ }
+        //~ if let (Some(quota), Some(period)) = (r.cpu.quota, r.cpu.period) {
+        //~     self.write("cpu", "cpu.cfs_period_us", &quota.to_string())?;
+        //~     self.write("cpu", "cpu.cfs_quota_us", &period.to_string())?;
+        //~ }
+        //~ if let Some(pids) = r.pids.limit {
+        //~     self.write("pids", "pids.max", &pids.to_string())?;
+        //~ }
+        //~ let memsw = self
+        //~     .dir("memory")
+        //~     .map(|d| d.join("memory.memsw.limit_in_bytes"))
+        //~     .filter(|path| path.exists());
+        //~ if let (Some(path), Some(swap)) = (memsw, r.memory.swap) {
+        //~     let value = match swap {
+        //~         Swap::Limit(total) => total.to_string(),
+        //~         Swap::Unlimited => "-1".to_string(),
+        //~     };
+        //~     sys::write_file(&path, &value)?;
+        //~ }
         // [ch04 before]
         //~ // Write the memory limit (`r.memory.limit`, bytes), the CPU quota (`r.cpu.quota`
         //~ // microseconds in every `r.cpu.period`, two files) and the process limit

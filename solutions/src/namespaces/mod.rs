@@ -91,6 +91,9 @@ fn mount() -> CloneFlags {
 pub fn enter_cgroup_namespace() -> sys::Result<()> {
     // [ch04 exercise cgroup-namespace: A cgroup namespace]
     sys::unshare(CloneFlags::CLONE_NEWCGROUP)
+    // [ch04 mistake cgroup-namespace-as-newns: chapter_04::the_container_sees_its_limits_and_its_own_cgroup_root]
+    //~ // "NS" for namespace: the flag of a new namespace.
+    //~ sys::unshare(CloneFlags::CLONE_NEWNS)
     // [ch04 before]
     //~ // Move this process into a new cgroup namespace with `sys::unshare`. Until then the
     //~ // container sees the host's whole cgroup tree, and its own place in it.
