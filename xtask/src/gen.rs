@@ -488,8 +488,9 @@ fn chapter_readme(
             .to_string()
     } else {
         format!(
-            "This crate is your runtime as it stands at the end of chapter {}, with the exercise \
-             points of chapter {n} left for you.",
+            "This crate is the reference runtime as it stands at the end of chapter {}: the \
+             reference's code of the chapters before, not yours (your own stays in their \
+             crates), with the exercise points of chapter {n} left for you.",
             n - 1
         )
     };
