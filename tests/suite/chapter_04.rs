@@ -621,6 +621,11 @@ fn a_cgroup_that_cannot_be_removed_stays_in_the_ledger_for_the_next_run() {
         .count();
     if out.status != Some(0) || said != 1 || entries.len() != 1 || left.is_empty() {
         unmount();
+        let hint = if said == 0 {
+            "minidock said nothing of the cgroup it could not remove: the removal's error is told on stderr, not dropped"
+        } else {
+            "the cgroup that could not be removed stays in the ledger, for the next run to remove"
+        };
         Failure::new("a container whose cgroup cannot be removed (a cgroup below it is in use)")
             .expected_text(
                 "the container's exit status (0), one line on stderr that names the cgroup left \
@@ -630,6 +635,7 @@ fn a_cgroup_that_cannot_be_removed_stays_in_the_ledger_for_the_next_run() {
                 "{}; {said} line(s) naming it; ledger entries {entries:?}; cgroups left {left:?}",
                 out.ending()
             ))
+            .hint(hint)
             .output(&out)
             .section(REMOVE)
             .fail();
