@@ -85,7 +85,12 @@ fn the_host_keeps_its_hostname() {
         &out,
         UTS,
     )
-    .hint("sethostname(2) renames the UTS namespace of its caller: the container needs a new one");
+    .hint(
+        "sethostname(2) renames the UTS namespace of its caller, and the container's first \
+         process was in the host's: it needs a new one, which takes both the flag (chapter 1, \
+         \"A new UTS namespace\") and `spawn` handing `namespaces::clone_flags()` to clone(2) \
+         (chapter 1, \"Clone the child\")",
+    );
 }
 
 #[test]

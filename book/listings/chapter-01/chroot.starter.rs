@@ -5,8 +5,8 @@
 pub fn enter(rootfs: &Path) -> sys::Result<()> {
     // TODO(chapter 1): Change the root directory
     //   (the book: chapter 1, "Change the root directory")
-    // Make `rootfs` this process's `/` with `sys::chroot`, then `sys::chdir` to the new `/`:
-    // chroot does not move the working directory, which would stay in the host's tree.
+    // Make `rootfs` the whole filesystem of this process: what its paths start from, and
+    // where it stands, so that no path it writes leads back into the host's tree.
     let _ = rootfs;
     Ok(())
 }

@@ -5,8 +5,8 @@
 pub fn set_hostname(hostname: &str) -> sys::Result<()> {
     // TODO(chapter 1): Set the host name
     //   (the book: chapter 1, "Set the host name")
-    // Set the host name with `sys::sethostname`. Do "A new UTS namespace" first: without
-    // it, this renames the machine you run minidock on.
+    // Give the container the host name `hostname`, and the host keeps its own. Do "A new UTS
+    // namespace" first: without it, this renames the machine you run minidock on.
     let _ = hostname;
     Ok(())
 }

@@ -46,7 +46,9 @@ use crate::process::handshake::{self, ExecFailure, MinidockEnd, ToContainer, ToM
 // [ch02]
 use crate::process::signals::{Event, Signals};
 // [ch02 end]
-use crate::{namespaces, sys};
+use crate::sys;
+// [ch01 unsolved allow(unused_imports)]
+use crate::namespaces;
 // [ch04]
 use cgroup::ContainerCgroup;
 // [ch04 end]
@@ -88,6 +90,7 @@ pub type Result<T> = std::result::Result<T, Error>;
 
 /// The child's stack. `clone(2)` without `CLONE_VM` copies minidock's memory, so this is only the
 /// room the child's setup code runs in until it executes the command.
+// [ch01 unsolved allow(dead_code)]
 const STACK_SIZE: usize = 1 << 20;
 
 /// A container, as minidock sees it from outside.
@@ -136,7 +139,6 @@ impl Container {
             config: &self.config,
             cgroup_view: self.cgroup.view(), // [ch04]
         };
-        let mut stack = vec![0u8; STACK_SIZE];
         let minidock_fd = minidock_end.as_raw_fd();
         let mut container_end = Some(container_end);
         let child_main = Box::new(|| {
@@ -146,9 +148,25 @@ impl Container {
             let channel = container_end.take().expect("the child starts once");
             child::main(&args, channel)
         });
+        // [ch01 exercise clone: Clone the child]
+        // clone(2), not fork(2): only clone can create the child inside new namespaces (the
+        // flags), and a process cloned without CLONE_VM runs on a stack of its own: room in a copy
+        // of minidock's memory, which it gets like after fork.
+        let mut stack = vec![0u8; STACK_SIZE];
         // SAFETY: minidock never starts a thread, so it is single-threaded here; STACK_SIZE is
         // ample for the child's setup, which never recurses deeply.
         let child = unsafe { sys::clone(child_main, &mut stack, namespaces::clone_flags())? };
+        // [ch01 mistake clone-without-flags: chapter_01::the_host_keeps_its_hostname]
+        //~ // clone(2) as a better fork: the child's namespaces are the child's business.
+        //~ let mut stack = vec![0u8; STACK_SIZE];
+        //~ let flags = nix::sched::CloneFlags::empty();
+        //~ let child = unsafe { sys::clone(child_main, &mut stack, flags)? };
+        // [ch01 before]
+        //~ // Start the child with clone(2) rather than fork(2), so that it is born in the new
+        //~ // namespaces the `namespaces` module asks for.
+        //~ // SAFETY: minidock never starts a thread, so it is single-threaded here.
+        //~ let child = unsafe { sys::fork(child_main)? };
+        // [ch01 end]
         // Likewise, minidock closes its copy of the container's end: from now on the only holder
         // is the child, whose exec closes it (close-on-exec), and that is how minidock learns the
         // command started.

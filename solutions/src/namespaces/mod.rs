@@ -27,6 +27,7 @@ use nix::sched::CloneFlags;
 use crate::sys; // [ch04]
 
 /// The namespaces the container's first process is born in, as flags for `clone(2)`.
+// [ch01 unsolved allow(dead_code)]
 pub fn clone_flags() -> CloneFlags {
     let mut flags = CloneFlags::empty();
     flags |= uts();

@@ -14,8 +14,8 @@ pub fn set_hostname(hostname: &str) -> sys::Result<()> {
     //~ let _ = hostname;
     //~ Ok(())
     // [ch01 before]
-    //~ // Set the host name with `sys::sethostname`. Do "A new UTS namespace" first: without
-    //~ // it, this renames the machine you run minidock on.
+    //~ // Give the container the host name `hostname`, and the host keeps its own. Do "A new UTS
+    //~ // namespace" first: without it, this renames the machine you run minidock on.
     //~ let _ = hostname;
     //~ Ok(())
     // [ch01 end]

@@ -32,8 +32,8 @@ pub fn enter(rootfs: &Path) -> sys::Result<()> {
     //~ sys::chdir(Path::new("/"))?;
     //~ sys::chroot(rootfs)
     // [ch01..ch03 before]
-    //~ // Make `rootfs` this process's `/` with `sys::chroot`, then `sys::chdir` to the new `/`:
-    //~ // chroot does not move the working directory, which would stay in the host's tree.
+    //~ // Make `rootfs` the whole filesystem of this process: what its paths start from, and
+    //~ // where it stands, so that no path it writes leads back into the host's tree.
     //~ let _ = rootfs;
     //~ Ok(())
     // [ch01..ch03 end]

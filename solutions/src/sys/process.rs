@@ -47,6 +47,7 @@ pub fn socketpair() -> Result<(OwnedFd, OwnedFd)> {
 /// - `stack` is large enough for everything `child` does: it has no guard page, so overflowing it
 ///   would silently corrupt the child's copy of the heap instead of crashing. The child's setup is
 ///   short and never recurses deeply.
+// [ch01 unsolved allow(dead_code)]
 pub unsafe fn clone(
     child: Box<dyn FnMut() -> isize + '_>,
     stack: &mut [u8],
@@ -69,6 +70,26 @@ pub unsafe fn clone(
         unsafe { nix::sched::clone(child, stack, flags, Some(libc::SIGCHLD)) }
     })
 }
+
+// [ch01 unsolved]
+//~ /// `fork(2)`: starts a child process, a copy of minidock in all of minidock's namespaces, that
+//~ /// runs `child` and exits with its return value.
+//~ ///
+//~ /// # Safety
+//~ /// minidock is single-threaded when it calls this: the child gets only the calling thread.
+//~ pub unsafe fn fork(mut child: Box<dyn FnMut() -> isize + '_>) -> Result<Pid> {
+//~     // SAFETY: the caller promises a single thread; the child leaves through `_exit` and never
+//~     // returns into minidock's code.
+//~     match call("fork()".into(), "( COMMAND & )", || unsafe { nix::unistd::fork() })? {
+//~         nix::unistd::ForkResult::Parent { child } => Ok(child),
+//~         nix::unistd::ForkResult::Child => {
+//~             let status = child();
+//~             // SAFETY: `_exit` ends the child at once, without running minidock's exit handlers.
+//~             unsafe { libc::_exit(status as i32) }
+//~         }
+//~     }
+//~ }
+// [ch01 end]
 
 /// `close_range(2)` with `CLOSE_RANGE_CLOEXEC`: marks every descriptor from `first` on
 /// close-on-exec, so the command starts with only the ones below it (stdin, stdout, stderr).

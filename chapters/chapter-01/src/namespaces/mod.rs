@@ -15,6 +15,7 @@ pub mod uts;
 use nix::sched::CloneFlags;
 
 /// The namespaces the container's first process is born in, as flags for `clone(2)`.
+#[allow(dead_code)] // until your code uses it, in chapter 1
 pub fn clone_flags() -> CloneFlags {
     let mut flags = CloneFlags::empty();
     flags |= uts();

@@ -47,6 +47,7 @@ pub fn socketpair() -> Result<(OwnedFd, OwnedFd)> {
 /// - `stack` is large enough for everything `child` does: it has no guard page, so overflowing it
 ///   would silently corrupt the child's copy of the heap instead of crashing. The child's setup is
 ///   short and never recurses deeply.
+#[allow(dead_code)] // until your code uses it, in chapter 1
 pub unsafe fn clone(
     child: Box<dyn FnMut() -> isize + '_>,
     stack: &mut [u8],
@@ -68,6 +69,26 @@ pub unsafe fn clone(
         // call: the child runs on its own copy of minidock's whole address space.
         unsafe { nix::sched::clone(child, stack, flags, Some(libc::SIGCHLD)) }
     })
+}
+
+/// `fork(2)`: starts a child process, a copy of minidock in all of minidock's namespaces, that
+/// runs `child` and exits with its return value.
+///
+/// # Safety
+/// minidock is single-threaded when it calls this: the child gets only the calling thread.
+pub unsafe fn fork(mut child: Box<dyn FnMut() -> isize + '_>) -> Result<Pid> {
+    // SAFETY: the caller promises a single thread; the child leaves through `_exit` and never
+    // returns into minidock's code.
+    match call("fork()".into(), "( COMMAND & )", || unsafe {
+        nix::unistd::fork()
+    })? {
+        nix::unistd::ForkResult::Parent { child } => Ok(child),
+        nix::unistd::ForkResult::Child => {
+            let status = child();
+            // SAFETY: `_exit` ends the child at once, without running minidock's exit handlers.
+            unsafe { libc::_exit(status as i32) }
+        }
+    }
 }
 
 /// `close_range(2)` with `CLOSE_RANGE_CLOEXEC`: marks every descriptor from `first` on

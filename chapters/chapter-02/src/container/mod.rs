@@ -25,11 +25,12 @@ use nix::sys::signal::Signal;
 use nix::unistd::Pid;
 
 use crate::config::Config;
+use crate::namespaces;
 use crate::process::child::{self, ChildArgs};
 use crate::process::exit;
 use crate::process::handshake::{self, ExecFailure, MinidockEnd, ToContainer, ToMinidock};
 use crate::process::signals::{Event, Signals};
-use crate::{namespaces, sys};
+use crate::sys;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -95,7 +96,6 @@ impl Container {
         let args = ChildArgs {
             config: &self.config,
         };
-        let mut stack = vec![0u8; STACK_SIZE];
         let minidock_fd = minidock_end.as_raw_fd();
         let mut container_end = Some(container_end);
         let child_main = Box::new(|| {
@@ -105,6 +105,10 @@ impl Container {
             let channel = container_end.take().expect("the child starts once");
             child::main(&args, channel)
         });
+        // clone(2), not fork(2): only clone can create the child inside new namespaces (the
+        // flags), and a process cloned without CLONE_VM runs on a stack of its own: room in a copy
+        // of minidock's memory, which it gets like after fork.
+        let mut stack = vec![0u8; STACK_SIZE];
         // SAFETY: minidock never starts a thread, so it is single-threaded here; STACK_SIZE is
         // ample for the child's setup, which never recurses deeply.
         let child = unsafe { sys::clone(child_main, &mut stack, namespaces::clone_flags())? };

@@ -1,0 +1,31 @@
+/// Starts the container's first process in its new namespaces, where it waits for the
+/// go-ahead (`release`).
+pub fn spawn(&mut self) -> Result<()> {
+    let (minidock_end, container_end) = handshake::pair()?;
+    let args = ChildArgs {
+        config: &self.config,
+    };
+    let minidock_fd = minidock_end.as_raw_fd();
+    let mut container_end = Some(container_end);
+    let child_main = Box::new(|| {
+        // The child has copies of both ends. It closes minidock's: while it held it, its own
+        // recv() could never see end-of-file, and it would wait forever if minidock died.
+        let _ = nix::unistd::close(minidock_fd);
+        let channel = container_end.take().expect("the child starts once");
+        child::main(&args, channel)
+    });
+    // clone(2), not fork(2): only clone can create the child inside new namespaces (the
+    // flags), and a process cloned without CLONE_VM runs on a stack of its own: room in a copy
+    // of minidock's memory, which it gets like after fork.
+    let mut stack = vec![0u8; STACK_SIZE];
+    // SAFETY: minidock never starts a thread, so it is single-threaded here; STACK_SIZE is
+    // ample for the child's setup, which never recurses deeply.
+    let child = unsafe { sys::clone(child_main, &mut stack, namespaces::clone_flags())? };
+    // Likewise, minidock closes its copy of the container's end: from now on the only holder
+    // is the child, whose exec closes it (close-on-exec), and that is how minidock learns the
+    // command started.
+    drop(container_end);
+    self.child = Some(child);
+    self.channel = Some(minidock_end);
+    Ok(())
+}
