@@ -162,3 +162,83 @@ fn a_relative_image_path_works_too() {
         ))
         .hint("a relative IMAGE is relative to where minidock runs, and becomes the command's `/`");
 }
+
+/// The stretch exercises: parts chapter 1 gives, for the learner who deletes them and writes them
+/// too (`cargo test -p chapter-01 stretch`).
+mod stretch {
+    use std::fs;
+    use std::os::unix::fs::PermissionsExt;
+    use std::path::Path;
+
+    use harness::{random, Sandbox, Section};
+
+    const FIND: Section = Section::new(1, "Find the command");
+
+    /// Writes a shell script at `path` that prints `word`, with permission bits `mode`.
+    #[track_caller]
+    fn script(path: &Path, word: &str, mode: u32) {
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, format!("#!/bin/sh\necho {word}\n")).unwrap();
+        fs::set_permissions(path, fs::Permissions::from_mode(mode)).unwrap();
+    }
+
+    #[test]
+    fn a_bare_name_is_found_in_the_containers_path() {
+        let sb = Sandbox::new();
+        let (dir, name, word) = (
+            random::name("opt-"),
+            random::name("tool-"),
+            random::word(12),
+        );
+        script(&sb.rootfs().join(&dir).join(&name), &word, 0o755);
+        // The first directory does not exist: the search goes on.
+        let path = format!("PATH=/{}:/{dir}", random::name("nowhere-"));
+        let out = sb
+            .minidock(["run", "-e", &path, &sb.image(), &name])
+            .output();
+        out.expect_status(0, FIND)
+            .hint("a name without `/` is looked up in each directory of the container's PATH, in order, inside its root");
+        out.expect_stdout(&word, FIND);
+    }
+
+    #[test]
+    fn what_is_no_executable_file_is_passed_over() {
+        let sb = Sandbox::new();
+        let name = random::name("tool-");
+        let word = random::word(12);
+        let [plain, dir, good] = ["a", "b", "c"].map(|d| format!("{d}-{}", random::word(6)));
+        // A file that may not be executed, then a directory of that name, then the real one.
+        script(
+            &sb.rootfs().join(&plain).join(&name),
+            "not-executable",
+            0o644,
+        );
+        fs::create_dir_all(sb.rootfs().join(&dir).join(&name)).unwrap();
+        script(&sb.rootfs().join(&good).join(&name), &word, 0o755);
+        let path = format!("PATH=/{plain}:/{dir}:/{good}");
+        let out = sb
+            .minidock(["run", "-e", &path, &sb.image(), &name])
+            .output();
+        out.expect_status(0, FIND).hint(
+            "the search takes the first *executable regular file* of that name: a file without an x bit, or a directory, is passed over",
+        );
+        out.expect_stdout(&word, FIND);
+    }
+
+    #[test]
+    fn the_hosts_files_are_not_searched() {
+        let sb = Sandbox::new();
+        // A directory only the host has, named in the container's PATH.
+        let name = random::name("tool-");
+        let dir = sb.host_path(&random::name("bin-"));
+        script(&dir.join(&name), "the-hosts", 0o755);
+        let path = format!("PATH={}", dir.display());
+        let out = sb
+            .minidock(["run", "-e", &path, &sb.image(), &name])
+            .output();
+        out.expect_status(127, FIND).hint(
+            "the command is looked up inside the container's root filesystem, once it is in place, never on the host",
+        );
+        out.expect_stderr_contains("executable file not found in $PATH", FIND);
+    }
+}

@@ -504,12 +504,18 @@ fn chapter_readme(
         title = chapter.title,
         html = chapter.page().replace(".md", ".html"),
     );
-    let titles: BTreeMap<String, String> = reference
+    let exercises: BTreeMap<String, Exercise> = reference
         .exercises()
         .into_iter()
-        .map(|(_, e)| (e.id, e.title))
+        .filter(|(_, e)| e.chapter == n)
+        .map(|(_, e)| (e.id.clone(), e))
         .collect();
-    let title = |id: &str| titles.get(id).cloned().unwrap_or_else(|| id.to_string());
+    let title = |id: &str| {
+        exercises
+            .get(id)
+            .map_or_else(|| id.to_string(), |e| e.title.clone())
+    };
+    let stretch = |id: &str| exercises.get(id).is_some_and(|e| e.stretch);
     // In the order the book presents them.
     let headings = crate::book::chapter_headings(root, &chapter.page()).unwrap_or_default();
     let mut ordered: Vec<&Located> = located.iter().collect();
@@ -519,13 +525,16 @@ fn chapter_readme(
             .position(|h| *h == title(&e.id))
             .unwrap_or(usize::MAX)
     });
-    for exercise in ordered {
-        text += &format!(
+    let item = |exercise: &Located| {
+        format!(
             "1. **{}**: `src/{}` line {}\n",
             title(&exercise.id),
             exercise.path.trim_start_matches("src/"),
             exercise.line
-        );
+        )
+    };
+    for exercise in ordered.iter().filter(|e| !stretch(&e.id)) {
+        text += &item(exercise);
     }
     text += &format!(
         "\nCheck your work (the tests of earlier chapters must stay green):\n\n\
@@ -533,6 +542,19 @@ fn chapter_readme(
          Compare with the reference at the end of this chapter: `cargo xtask reference {n}`.\n",
         name = chapter.crate_name()
     );
+    let stretches: Vec<&&Located> = ordered.iter().filter(|e| stretch(&e.id)).collect();
+    if !stretches.is_empty() {
+        text += &format!(
+            "\nWhen you are done, and if you want more: the stretch exercises. Each is a part this \
+             crate gives (marked `STRETCH(chapter {n})`) that you may delete and write yourself, \
+             from its section of the book; their own tests check it \
+             (`cargo test -p {name} stretch`):\n\n",
+            name = chapter.crate_name()
+        );
+        for exercise in stretches {
+            text += &item(exercise);
+        }
+    }
     text
 }
 

@@ -18,6 +18,13 @@
 //! //~ ...                                                   checks the named tests catch it
 //! // [ch02 end]
 //!
+//! // [ch01 stretch find: Find the command | chapter_01::stretch::a_test]
+//! resolve_in_path(..)                                      a stretch exercise: code the starter
+//! // [ch01 before]                                         gives (with a STRETCH note), for the
+//! //~ None                                                  learner who writes it too; verify
+//! // [ch01 end]                                            proves the tests named catch its
+//!                                                          before version
+//!
 //! // [ch04]                                                code a chapter adds (the scaffolding
 //! mod cgroups;                                             that chapter gives)
 //! // [ch04 end]
@@ -122,6 +129,9 @@ pub struct Exercise {
     pub chapter: u32,
     pub id: String,
     pub title: String,
+    /// An optional exercise: its code is given in the starter, for the learner who wants to
+    /// write that part too.
+    pub stretch: bool,
 }
 
 /// The chapters a region exists in: from `from` on, and before `until` if it has an end.
@@ -202,6 +212,9 @@ pub struct Source {
 #[derive(Debug)]
 enum Marker {
     Exercise(Span, String, String),
+    /// `[chNN stretch id: Title | chapter_NN::stretch::a_test, ...]`: the tests that must fail
+    /// when the given code is taken out again.
+    Stretch(Span, String, String, Vec<String>),
     Before(Span),
     End(Span),
     Added(Span),
@@ -279,6 +292,32 @@ fn whole_line_marker(line: &str, syntax: Syntax) -> Option<Result<Marker, String
                 return Some(parsed.map(|m| Marker::Mistake(span, m)).ok_or_else(|| {
                     format!(
                         "a mistake marker reads `[ch{:02} mistake some-id: chapter_NN::a_test, ...]`, not `[{inner}]`",
+                        span.from
+                    )
+                }));
+            }
+            if let Some(spec) = after.strip_prefix("stretch ") {
+                let parsed = spec.split_once(':').and_then(|(id, rest)| {
+                    let (title, tests) = rest.split_once('|')?;
+                    let tests: Vec<String> = tests
+                        .split(',')
+                        .map(|t| t.trim().to_string())
+                        .filter(|t| !t.is_empty())
+                        .collect();
+                    (valid_id(id.trim()) && !title.trim().is_empty() && !tests.is_empty()).then(
+                        || {
+                            Marker::Stretch(
+                                span,
+                                id.trim().to_string(),
+                                title.trim().to_string(),
+                                tests,
+                            )
+                        },
+                    )
+                });
+                return Some(parsed.ok_or_else(|| {
+                    format!(
+                        "a stretch marker reads `[ch{:02} stretch some-id: Its title | chapter_NN::stretch::a_test, ...]`, not `[{inner}]`",
                         span.from
                     )
                 }));
@@ -673,7 +712,12 @@ impl Parser<'_> {
                     let body = self.nodes(Some(Closing::Listing))?;
                     nodes.push(Node::Listing { name, body });
                 }
-                Marker::Exercise(span, id, title) => {
+                Marker::Exercise(..) | Marker::Stretch(..) => {
+                    let (span, id, title, stretch) = match marker {
+                        Marker::Exercise(span, id, title) => (span, id, title, None),
+                        Marker::Stretch(span, id, title, tests) => (span, id, title, Some(tests)),
+                        _ => unreachable!(),
+                    };
                     let indent = line[..line.len() - line.trim_start().len()].to_string();
                     let solution = self.region_body(span, at)?;
                     let mut mistakes = Vec::new();
@@ -693,11 +737,28 @@ impl Parser<'_> {
                     self.pos += 1;
                     let before = self.commented_block(span, at, Inside::CodeOnly)?;
                     self.expect_end(span, at)?;
+                    // A stretch exercise's code is given; verify proves its tests catch the
+                    // code's absence as it proves a mistake is caught: the before version is a
+                    // fixture of its own.
+                    if let Some(tests) = &stretch {
+                        if span.until.is_some() {
+                            return Err(self.error(
+                                at,
+                                "a stretch exercise is code the runtime keeps: no interval",
+                            ));
+                        }
+                        let undone = Mistake {
+                            id: format!("{id}-undone"),
+                            tests: tests.clone(),
+                        };
+                        mistakes.push((undone, before.clone()));
+                    }
                     nodes.push(Node::Exercise {
                         exercise: Exercise {
                             chapter: span.from,
                             id,
                             title,
+                            stretch: stretch.is_some(),
                         },
                         until: span.until,
                         indent,
@@ -886,6 +947,20 @@ pub fn todo_comment(exercise: &Exercise, indent: &str, comment: &str) -> Vec<Str
     ]
 }
 
+/// The note a stretch exercise shows in its chapter's starter, above the code it gives.
+pub fn stretch_comment(exercise: &Exercise, indent: &str, comment: &str) -> Vec<String> {
+    vec![
+        format!(
+            "{indent}{comment} STRETCH(chapter {}): {} (optional: this part is given; to write it",
+            exercise.chapter, exercise.title
+        ),
+        format!(
+            "{indent}{comment}   yourself, see the book: chapter {}, \"{}\")",
+            exercise.chapter, exercise.title
+        ),
+    ]
+}
+
 /// What a file is rendered for.
 struct Target<'a> {
     chapter: u32,
@@ -935,7 +1010,15 @@ fn render(nodes: &[Node], target: &Target, out: &mut Rendered) {
                 }
                 let start = out.lines.len();
                 let current = exercise.chapter == chapter;
-                if exercise.chapter < chapter || (current && target.mode == Mode::Reference) {
+                if current && exercise.stretch && target.mode == Mode::Starter {
+                    out.lines
+                        .extend(stretch_comment(exercise, indent, target.comment));
+                }
+                let given = exercise.stretch && exercise.chapter <= chapter;
+                if given
+                    || exercise.chapter < chapter
+                    || (current && target.mode == Mode::Reference)
+                {
                     let wrong = mistakes
                         .iter()
                         .find(|(mistake, _)| Some(mistake.id.as_str()) == target.mistake);
@@ -993,6 +1076,35 @@ fn root() {
     // [ch03 end]
 }
 ";
+
+    #[test]
+    fn a_stretch_is_given_with_a_note_and_its_before_version_is_a_fixture() {
+        let text = "fn f() -> u32 {\n    // [ch02 stretch given: A given part | chapter_02::stretch::t]\n    2\n    // [ch02 before]\n    //~ 0\n    // [ch02 end]\n}\n";
+        let source = Source::parse("t.rs", text, RS).unwrap();
+        let starter = source.render(2, Mode::Starter).unwrap().text();
+        assert!(
+            starter.contains("STRETCH(chapter 2): A given part"),
+            "{starter}"
+        );
+        assert!(
+            starter.contains("    2\n") && !starter.contains("TODO"),
+            "{starter}"
+        );
+        assert!(source
+            .render(1, Mode::Reference)
+            .unwrap()
+            .text()
+            .contains("    0\n"));
+        let reference = source.render(3, Mode::Reference).unwrap().text();
+        assert!(reference.contains("    2\n") && !reference.contains("STRETCH"));
+        let mistakes = source.mistakes();
+        assert_eq!(mistakes.len(), 1);
+        assert_eq!(mistakes[0].1.id, "given-undone");
+        assert_eq!(mistakes[0].1.tests, ["chapter_02::stretch::t"]);
+        let undone = source.render_with(2, Mode::Reference, Some("given-undone"));
+        assert!(undone.unwrap().text().contains("    0\n"));
+        assert!(source.exercises()[0].stretch);
+    }
 
     fn render_text(chapter: u32, mode: Mode) -> String {
         Source::parse("t.rs", SOURCE, RS)

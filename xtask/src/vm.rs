@@ -107,6 +107,8 @@ pub fn check_starter(root: &Path, package: &str, module: &str) -> Result<()> {
         .lines()
         .filter_map(|l| l.strip_suffix(": test"))
         .filter(|name| name.starts_with(module))
+        // Stretch tests check code the starter gives: they pass on it.
+        .filter(|name| !name.contains("::stretch::"))
         .collect();
     if own.is_empty() {
         bail!("{package} has no {module} tests");

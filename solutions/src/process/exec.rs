@@ -88,6 +88,7 @@ fn classify(errno: Errno) -> ExecFailure {
 /// The file to execute for `command`: itself if it contains a `/`, otherwise the first executable
 /// regular file of that name in the directories of `search_path`.
 pub fn resolve(command: &str, search_path: &str) -> Option<PathBuf> {
+    // [ch01 stretch find-command: Find the command | chapter_01::stretch::a_bare_name_is_found_in_the_containers_path, chapter_01::stretch::what_is_no_executable_file_is_passed_over]
     if command.contains('/') {
         return Some(PathBuf::from(command));
     }
@@ -100,6 +101,13 @@ pub fn resolve(command: &str, search_path: &str) -> Option<PathBuf> {
         .map(|dir| if dir.is_empty() { "." } else { dir })
         .map(|dir| Path::new(dir).join(command))
         .find(|candidate| is_executable_file(candidate))
+    // [ch01 before]
+    //~ // Find the file to execute for `command`: itself if it holds a `/`; otherwise the first
+    //~ // executable regular file of that name in the directories of `search_path`, a `PATH` of
+    //~ // the container's. Until then only commands with a `/` are found.
+    //~ let _ = search_path;
+    //~ command.contains('/').then(|| PathBuf::from(command))
+    // [ch01 end]
 }
 
 fn is_executable_file(path: &Path) -> bool {
