@@ -173,6 +173,7 @@ mod stretch {
     use harness::{random, Sandbox, Section};
 
     const FIND: Section = Section::new(1, "Find the command");
+    const STARTED: Section = Section::new(1, "Learn whether the command started");
 
     /// Writes a shell script at `path` that prints `word`, with permission bits `mode`.
     #[track_caller]
@@ -240,5 +241,30 @@ mod stretch {
             "the command is looked up inside the container's root filesystem, once it is in place, never on the host",
         );
         out.expect_stderr_contains("executable file not found in $PATH", FIND);
+    }
+
+    #[test]
+    fn a_command_that_cannot_start_is_reported_as_docker_does() {
+        let sb = Sandbox::new();
+        let missing = format!("/{}", random::name("no-such-command-"));
+        let out = sb.minidock(["run", &sb.image(), &missing]).output();
+        out.expect_status(127, STARTED).hint(
+            "the child reports a failed execve(2) on the channel before it exits: minidock reads the report, and exits 127 (not found) or 126 (not executable)",
+        );
+        out.expect_stderr_contains(&missing, STARTED);
+    }
+
+    #[test]
+    fn a_failed_setup_is_reported_in_one_line() {
+        let sb = Sandbox::new();
+        // A working directory below a regular file cannot be created.
+        let workdir = format!("/etc/passwd/{}", random::word(8));
+        let out = sb
+            .minidock(["run", "-w", &workdir, &sb.image(), "true"])
+            .output();
+        out.expect_status(125, STARTED).hint(
+            "a setup that failed in the child is reported on the channel: minidock reads it, collects the child, and exits 125 with the report",
+        );
+        out.expect_stderr_one_line(&workdir, STARTED);
     }
 }

@@ -951,11 +951,11 @@ pub fn todo_comment(exercise: &Exercise, indent: &str, comment: &str) -> Vec<Str
 pub fn stretch_comment(exercise: &Exercise, indent: &str, comment: &str) -> Vec<String> {
     vec![
         format!(
-            "{indent}{comment} STRETCH(chapter {}): {} (optional: this part is given; to write it",
+            "{indent}{comment} STRETCH(chapter {}): {}",
             exercise.chapter, exercise.title
         ),
         format!(
-            "{indent}{comment}   yourself, see the book: chapter {}, \"{}\")",
+            "{indent}{comment}   (optional, given: the book, chapter {}, \"{}\")",
             exercise.chapter, exercise.title
         ),
     ]

@@ -187,6 +187,7 @@ impl Container {
     /// Gives the child the go-ahead, and learns whether its command started.
     pub fn release(&mut self) -> Result<()> {
         let channel = self.channel.as_ref().expect("release comes after spawn");
+        // [ch01 stretch started: Learn whether the command started | chapter_01::stretch::a_command_that_cannot_start_is_reported_as_docker_does, chapter_01::stretch::a_failed_setup_is_reported_in_one_line]
         channel.send(&ToContainer::Continue)?;
         let Some(failure) = channel.recv()? else {
             // End of file: the command runs.
@@ -200,6 +201,12 @@ impl Container {
             ToMinidock::SetupFailed { detail } => Error::Setup(detail),
             ToMinidock::ExecFailed { reason, detail } => Error::Exec { reason, detail },
         })
+        // [ch01 before]
+        //~ // Give the child its go-ahead, then learn from the channel whether its command started
+        //~ // (end of file) or what it reports instead; a child that reported is collected.
+        //~ channel.send(&ToContainer::Continue)?;
+        //~ Ok(())
+        // [ch01 end]
     }
 
     /// Waits for the container to end and returns the exit status minidock should exit with.

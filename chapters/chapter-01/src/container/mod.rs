@@ -123,6 +123,8 @@ impl Container {
     /// Gives the child the go-ahead, and learns whether its command started.
     pub fn release(&mut self) -> Result<()> {
         let channel = self.channel.as_ref().expect("release comes after spawn");
+        // STRETCH(chapter 1): Learn whether the command started
+        //   (optional, given: the book, chapter 1, "Learn whether the command started")
         channel.send(&ToContainer::Continue)?;
         let Some(failure) = channel.recv()? else {
             // End of file: the command runs.

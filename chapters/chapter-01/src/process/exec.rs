@@ -88,8 +88,8 @@ fn classify(errno: Errno) -> ExecFailure {
 /// The file to execute for `command`: itself if it contains a `/`, otherwise the first executable
 /// regular file of that name in the directories of `search_path`.
 pub fn resolve(command: &str, search_path: &str) -> Option<PathBuf> {
-    // STRETCH(chapter 1): Find the command (optional: this part is given; to write it
-    //   yourself, see the book: chapter 1, "Find the command")
+    // STRETCH(chapter 1): Find the command
+    //   (optional, given: the book, chapter 1, "Find the command")
     if command.contains('/') {
         return Some(PathBuf::from(command));
     }

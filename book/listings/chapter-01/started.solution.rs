@@ -1,0 +1,17 @@
+/// Gives the child the go-ahead, and learns whether its command started.
+pub fn release(&mut self) -> Result<()> {
+    let channel = self.channel.as_ref().expect("release comes after spawn");
+    channel.send(&ToContainer::Continue)?;
+    let Some(failure) = channel.recv()? else {
+        // End of file: the command runs.
+        return Ok(());
+    };
+    // The child exits right after reporting; collect it so it is not left a zombie.
+    let child = self.child()?;
+    sys::waitpid(child).map_err(Error::Wait)?;
+    self.child = None;
+    Err(match failure {
+        ToMinidock::SetupFailed { detail } => Error::Setup(detail),
+        ToMinidock::ExecFailed { reason, detail } => Error::Exec { reason, detail },
+    })
+}
