@@ -8,6 +8,7 @@ use harness::{check_eq, random, Failure, Sandbox, Section};
 const UTS: Section = Section::new(1, "A new UTS namespace");
 const HOSTNAME: Section = Section::new(1, "Set the host name");
 const CHROOT: Section = Section::new(1, "Change the root directory");
+const SETUP: Section = Section::new(1, "Set up the child");
 
 /// Fails unless the container's host name, as `probe hostname` printed it, is `expected`.
 #[track_caller]
@@ -163,8 +164,56 @@ fn a_relative_image_path_works_too() {
         .hint("a relative IMAGE is relative to where minidock runs, and becomes the command's `/`");
 }
 
+#[test]
+fn the_working_directory_is_made_and_entered_inside_the_image() {
+    let sb = Sandbox::new();
+    // Named after the test's scratch directory: wherever a wrong order makes it, it is cleaned
+    // up with the rest.
+    let dir = sb.dir().join(random::name("work-")).join("sub");
+    let out = sb
+        .minidock(["run", "-w", &dir.display().to_string(), &sb.image(), "pwd"])
+        .output();
+    out.expect_status(0, SETUP);
+    let in_image = sb.rootfs().join(dir.strip_prefix("/").unwrap());
+    let hint = if dir.exists() {
+        "it was made on the host, outside IMAGE: the working directory is a path inside the \
+         container, made and entered once the root has changed"
+    } else {
+        "-w names the directory the command starts in, inside the container: made if it is \
+         missing (mkdir -p), then entered"
+    };
+    out.expect_stdout(&dir.display().to_string(), SETUP)
+        .what("the command's working directory")
+        .hint(hint);
+    if !in_image.is_dir() {
+        Failure::new("the working directory should have been made inside IMAGE")
+            .expected(in_image.display().to_string())
+            .got("no such directory")
+            .hint(hint)
+            .output(&out)
+            .section(SETUP)
+            .fail();
+    }
+}
+
+#[test]
+fn a_working_directory_that_cannot_be_made_fails_the_run() {
+    let sb = Sandbox::new();
+    // A directory below a regular file cannot be made, in the image or on the host.
+    let workdir = format!("/etc/passwd/{}", random::word(8));
+    let out = sb
+        .minidock(["run", "-w", &workdir, &sb.image(), "true"])
+        .output();
+    out.expect_status(125, SETUP).hint(
+        "making the working directory fails here (/etc/passwd is a file): the setup must stop with that error, which the child reports",
+    );
+    out.expect_stderr_one_line(&workdir, SETUP)
+        .what("a failed setup should be reported in one line naming what failed");
+}
+
 /// The stretch exercises: parts chapter 1 gives, for the learner who deletes them and writes them
-/// too (`cargo test -p chapter-01 stretch`).
+/// too. Left out of the chapter's run (they pass on the given code): `cargo test -p chapter-01 --
+/// --ignored stretch` runs them.
 mod stretch {
     use std::fs;
     use std::os::unix::fs::PermissionsExt;
@@ -184,6 +233,7 @@ mod stretch {
     }
 
     #[test]
+    #[ignore = "a stretch exercise: cargo test -p chapter-01 -- --ignored stretch"]
     fn a_bare_name_is_found_in_the_containers_path() {
         let sb = Sandbox::new();
         let (dir, name, word) = (
@@ -203,6 +253,7 @@ mod stretch {
     }
 
     #[test]
+    #[ignore = "a stretch exercise: cargo test -p chapter-01 -- --ignored stretch"]
     fn what_is_no_executable_file_is_passed_over() {
         let sb = Sandbox::new();
         let name = random::name("tool-");
@@ -227,6 +278,7 @@ mod stretch {
     }
 
     #[test]
+    #[ignore = "a stretch exercise: cargo test -p chapter-01 -- --ignored stretch"]
     fn the_hosts_files_are_not_searched() {
         let sb = Sandbox::new();
         // A directory only the host has, named in the container's PATH.
@@ -244,6 +296,7 @@ mod stretch {
     }
 
     #[test]
+    #[ignore = "a stretch exercise: cargo test -p chapter-01 -- --ignored stretch"]
     fn a_command_that_cannot_start_is_reported_as_docker_does() {
         let sb = Sandbox::new();
         let missing = format!("/{}", random::name("no-such-command-"));
@@ -255,6 +308,7 @@ mod stretch {
     }
 
     #[test]
+    #[ignore = "a stretch exercise: cargo test -p chapter-01 -- --ignored stretch"]
     fn a_failed_setup_is_reported_in_one_line() {
         let sb = Sandbox::new();
         // A working directory below a regular file cannot be created.

@@ -148,20 +148,6 @@ fn the_environment_is_clean() {
 }
 
 #[test]
-fn workdir_is_created_and_used() {
-    let sb = Sandbox::new();
-    // Under the test's scratch directory, so it is cleaned up wherever it is created.
-    let dir = sb.dir().join(random::name("work-")).join("sub");
-    let dir = dir.display().to_string();
-    let out = sb
-        .minidock(["run", "-w", &dir, &sb.image(), "pwd"])
-        .output();
-    out.expect_status(0, ENV);
-    out.expect_stdout(&dir, ENV)
-        .what("the command's working directory");
-}
-
-#[test]
 fn a_missing_image_directory_gives_125_and_changes_nothing() {
     let sb = Sandbox::new();
     let mounts = sb.mounts();
@@ -181,19 +167,6 @@ fn a_missing_image_directory_gives_125_and_changes_nothing() {
         CLI,
     );
     check_eq("the host's mount table", mounts, sb.mounts(), &out, CLI);
-}
-
-#[test]
-fn a_failed_setup_gives_125_and_one_line() {
-    let sb = Sandbox::new();
-    // A working directory below a regular file cannot be created, in the image or on the host.
-    let workdir = format!("/etc/passwd/{}", random::word(8));
-    let out = sb
-        .minidock(["run", "-w", &workdir, &sb.image(), "true"])
-        .output();
-    out.expect_status(125, CLI);
-    out.expect_stderr_one_line(&workdir, CLI)
-        .what("a failed setup should be reported in one line naming what failed");
 }
 
 #[test]

@@ -547,8 +547,8 @@ fn chapter_readme(
         text += &format!(
             "\nWhen you are done, and if you want more: the stretch exercises. Each is a part this \
              crate gives (marked `STRETCH(chapter {n})`) that you may delete and write yourself, \
-             from its section of the book; their own tests check it \
-             (`cargo test -p {name} stretch`):\n\n",
+             from its section of the book; their own tests, left out of the chapter's run, \
+             check it (`cargo test -p {name} -- --ignored stretch`):\n\n",
             name = chapter.crate_name()
         );
         for exercise in stretches {

@@ -2,6 +2,7 @@
 /// it starts see as `/`.
 ///
 /// Runs in the container's first process, before it executes the command.
+#[allow(dead_code)] // until your code uses it, in chapter 1
 pub fn enter(rootfs: &Path) -> sys::Result<()> {
     // TODO(chapter 1): Change the root directory
     //   (the book: chapter 1, "Change the root directory")

@@ -2,6 +2,7 @@
 ///
 /// Runs in the container's first process, inside its new UTS namespace: `sethostname(2)` changes
 /// the name of the namespace the caller is in, so the host keeps its own.
+#[allow(dead_code)] // until your code uses it, in chapter 1
 pub fn set_hostname(hostname: &str) -> sys::Result<()> {
     // TODO(chapter 1): Set the host name
     //   (the book: chapter 1, "Set the host name")

@@ -1,12 +1,12 @@
-/// Prepares the container from the inside: its namespaces and host name, then the root
-/// filesystem (with its view of its cgroups, from chapter 4), then the working directory (which
-/// only exists once the root is in place).
+/// Prepares the container from the inside, between the go-ahead and the command.
 fn setup(args: &ChildArgs) -> sys::Result<()> {
     let config = args.config;
+    // The host name first: this process is in the new UTS namespace already. Then the root, and
+    // only then the working directory, which is a path inside the new root: made (docker creates
+    // a missing one) and entered from there, never on the host.
     uts::set_hostname(&config.hostname)?;
     rootfs::enter(&config.root.path)?;
-    if config.process.cwd != std::path::Path::new("/") {
-        // docker creates a missing working directory rather than failing.
+    if config.process.cwd != Path::new("/") {
         sys::mkdir_all(&config.process.cwd)?;
         sys::chdir(&config.process.cwd)?;
     }

@@ -5,12 +5,18 @@
 //! (or, with `--init`, the init that starts it). It never returns on success; on failure it tells
 //! minidock why (see `handshake`) and exits.
 
+// [ch01 unsolved allow(unused_imports)]
+use std::path::Path;
+
 use crate::config::Config;
+// [ch01 unsolved allow(unused_imports)]
 use crate::namespaces::uts;
 use crate::process::exec;
 use crate::process::exit;
 use crate::process::handshake::{ContainerEnd, ToContainer, ToMinidock};
-use crate::{rootfs, sys};
+use crate::sys;
+// [ch01 unsolved allow(unused_imports)]
+use crate::rootfs;
 // [ch04]
 use crate::cgroups::{self, View};
 use crate::namespaces;
@@ -68,9 +74,7 @@ pub fn main(args: &ChildArgs, channel: ContainerEnd) -> isize {
     exit::FAILED.into()
 }
 
-/// Prepares the container from the inside: its namespaces and host name, then the root
-/// filesystem (with its view of its cgroups, from chapter 4), then the working directory (which
-/// only exists once the root is in place).
+/// Prepares the container from the inside, between the go-ahead and the command.
 fn setup(args: &ChildArgs) -> sys::Result<()> {
     let config = args.config;
     // [ch04]
@@ -78,16 +82,33 @@ fn setup(args: &ChildArgs) -> sys::Result<()> {
     // new cgroup namespace.
     namespaces::enter_cgroup_namespace()?;
     // [ch04 end]
+    // [ch01 exercise setup: Set up the child]
+    // The host name first: this process is in the new UTS namespace already. Then the root, and
+    // only then the working directory, which is a path inside the new root: made (docker creates
+    // a missing one) and entered from there, never on the host.
     uts::set_hostname(&config.hostname)?;
     rootfs::enter(&config.root.path)?;
     // [ch04]
     cgroups::mount_view(&args.cgroup_view)?;
     // [ch04 end]
-    if config.process.cwd != std::path::Path::new("/") {
-        // docker creates a missing working directory rather than failing.
+    if config.process.cwd != Path::new("/") {
         sys::mkdir_all(&config.process.cwd)?;
         sys::chdir(&config.process.cwd)?;
     }
+    // [ch01 mistake workdir-before-root: chapter_01::the_working_directory_is_made_and_entered_inside_the_image]
+    //~ // The working directory first, while minidock's paths still work, then the root.
+    //~ uts::set_hostname(&config.hostname)?;
+    //~ if config.process.cwd != Path::new("/") {
+    //~     sys::mkdir_all(&config.process.cwd)?;
+    //~     sys::chdir(&config.process.cwd)?;
+    //~ }
+    //~ rootfs::enter(&config.root.path)?;
+    // [ch01 before]
+    //~ // Set the container up from the inside, in an order that works: its host name, its root
+    //~ // directory (the two functions of your next exercises), and its working directory, from
+    //~ // `-w`, made if it is missing and entered.
+    //~ let _ = (&config.hostname, &config.root.path, &config.process.cwd);
+    // [ch01 end]
     // [ch02 exercise session: A session of its own]
     // A new session, without the terminal: a Ctrl-C typed there reaches minidock only, which
     // passes it on once, rather than also reaching the container directly.

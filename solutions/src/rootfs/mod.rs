@@ -18,6 +18,7 @@ use crate::sys;
 /// it starts see as `/`.
 ///
 /// Runs in the container's first process, before it executes the command.
+// [ch01 unsolved allow(dead_code)]
 pub fn enter(rootfs: &Path) -> sys::Result<()> {
     // [ch01..ch03 exercise chroot: Change the root directory]
     //~ // chroot(2) changes what `/` means for this process, but not its working directory, which

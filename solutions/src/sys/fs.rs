@@ -19,6 +19,7 @@ use super::{call, errno_of, shell_quote, Result};
 // [ch03 end]
 
 /// `chdir(2)`: changes the calling process's working directory.
+// [ch01 unsolved allow(dead_code)]
 pub fn chdir(path: &Path) -> Result<()> {
     call(
         format!("chdir({path:?})"),
@@ -28,6 +29,7 @@ pub fn chdir(path: &Path) -> Result<()> {
 }
 
 /// `mkdir(2)` for `path` and each missing parent, like `mkdir -p`. Existing directories are fine.
+// [ch01 unsolved allow(dead_code)]
 pub fn mkdir_all(path: &Path) -> Result<()> {
     call(
         format!("mkdir_all({path:?})"),

@@ -20,6 +20,7 @@ mod fs;
 mod namespaces;
 mod process;
 
+// [ch01 unsolved allow(unused_imports)]
 pub use fs::*;
 // [ch01 unsolved allow(unused_imports)]
 pub use namespaces::*;

@@ -5,12 +5,18 @@
 //! (or, with `--init`, the init that starts it). It never returns on success; on failure it tells
 //! minidock why (see `handshake`) and exits.
 
+#[allow(unused_imports)] // until your code uses it, in chapter 1
+use std::path::Path;
+
 use crate::config::Config;
+#[allow(unused_imports)] // until your code uses it, in chapter 1
 use crate::namespaces::uts;
 use crate::process::exec;
 use crate::process::exit;
 use crate::process::handshake::{ContainerEnd, ToContainer, ToMinidock};
-use crate::{rootfs, sys};
+#[allow(unused_imports)] // until your code uses it, in chapter 1
+use crate::rootfs;
+use crate::sys;
 
 /// What the container's first process is handed when it is cloned: the configuration, and what
 /// minidock prepared for it from outside. Chapters add fields.
@@ -39,18 +45,15 @@ pub fn main(args: &ChildArgs, channel: ContainerEnd) -> isize {
     exit::FAILED.into()
 }
 
-/// Prepares the container from the inside: its namespaces and host name, then the root
-/// filesystem (with its view of its cgroups, from chapter 4), then the working directory (which
-/// only exists once the root is in place).
+/// Prepares the container from the inside, between the go-ahead and the command.
 fn setup(args: &ChildArgs) -> sys::Result<()> {
     let config = args.config;
-    uts::set_hostname(&config.hostname)?;
-    rootfs::enter(&config.root.path)?;
-    if config.process.cwd != std::path::Path::new("/") {
-        // docker creates a missing working directory rather than failing.
-        sys::mkdir_all(&config.process.cwd)?;
-        sys::chdir(&config.process.cwd)?;
-    }
+    // TODO(chapter 1): Set up the child
+    //   (the book: chapter 1, "Set up the child")
+    // Set the container up from the inside, in an order that works: its host name, its root
+    // directory (the two functions of your next exercises), and its working directory, from
+    // `-w`, made if it is missing and entered.
+    let _ = (&config.hostname, &config.root.path, &config.process.cwd);
     // Put the container in a new session of its own with `sys::setsid`. Until then it shares
     // minidock's session and process group, and a Ctrl-C typed in the terminal reaches both.
     Ok(())

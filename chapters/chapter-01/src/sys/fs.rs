@@ -17,6 +17,7 @@ pub fn chroot(path: &Path) -> Result<()> {
 }
 
 /// `chdir(2)`: changes the calling process's working directory.
+#[allow(dead_code)] // until your code uses it, in chapter 1
 pub fn chdir(path: &Path) -> Result<()> {
     call(
         format!("chdir({path:?})"),
@@ -26,6 +27,7 @@ pub fn chdir(path: &Path) -> Result<()> {
 }
 
 /// `mkdir(2)` for `path` and each missing parent, like `mkdir -p`. Existing directories are fine.
+#[allow(dead_code)] // until your code uses it, in chapter 1
 pub fn mkdir_all(path: &Path) -> Result<()> {
     call(
         format!("mkdir_all({path:?})"),

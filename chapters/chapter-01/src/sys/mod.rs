@@ -20,6 +20,7 @@ mod fs;
 mod namespaces;
 mod process;
 
+#[allow(unused_imports)] // until your code uses it, in chapter 1
 pub use fs::*;
 #[allow(unused_imports)] // until your code uses it, in chapter 1
 pub use namespaces::*;

@@ -5,13 +5,16 @@
 //! (or, with `--init`, the init that starts it). It never returns on success; on failure it tells
 //! minidock why (see `handshake`) and exits.
 
+use std::path::Path;
+
 use crate::config::Config;
 use crate::namespaces::uts;
 use crate::process::exec;
 use crate::process::exit;
 use crate::process::handshake::{ContainerEnd, ToContainer, ToMinidock};
 use crate::process::init;
-use crate::{rootfs, sys};
+use crate::rootfs;
+use crate::sys;
 use nix::sys::signal::Signal;
 
 /// What the container's first process is handed when it is cloned: the configuration, and what
@@ -53,15 +56,15 @@ pub fn main(args: &ChildArgs, channel: ContainerEnd) -> isize {
     exit::FAILED.into()
 }
 
-/// Prepares the container from the inside: its namespaces and host name, then the root
-/// filesystem (with its view of its cgroups, from chapter 4), then the working directory (which
-/// only exists once the root is in place).
+/// Prepares the container from the inside, between the go-ahead and the command.
 fn setup(args: &ChildArgs) -> sys::Result<()> {
     let config = args.config;
+    // The host name first: this process is in the new UTS namespace already. Then the root, and
+    // only then the working directory, which is a path inside the new root: made (docker creates
+    // a missing one) and entered from there, never on the host.
     uts::set_hostname(&config.hostname)?;
     rootfs::enter(&config.root.path)?;
-    if config.process.cwd != std::path::Path::new("/") {
-        // docker creates a missing working directory rather than failing.
+    if config.process.cwd != Path::new("/") {
         sys::mkdir_all(&config.process.cwd)?;
         sys::chdir(&config.process.cwd)?;
     }

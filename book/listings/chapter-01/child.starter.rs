@@ -1,0 +1,34 @@
+/// The child's whole life. The return value is its exit status, seen only if something failed.
+pub fn main(args: &ChildArgs, channel: ContainerEnd) -> isize {
+    sys::set_role(sys::Role::Container);
+    // While it waits, minidock's death shows as end-of-file.
+    match channel.recv() {
+        Ok(Some(ToContainer::Continue)) => {}
+        // minidock is gone, or said something else: nobody is left to report to.
+        Ok(None) | Err(_) => return 1,
+    }
+    let failure = match setup(args) {
+        Ok(()) => return exec::start(args.config, &channel),
+        Err(err) => ToMinidock::SetupFailed {
+            detail: err.to_string(),
+        },
+    };
+    // If even this fails, minidock sees end-of-file and then this exit status: docker's status
+    // for "the runtime failed", not one the command could have chosen.
+    let _ = channel.send(&failure);
+    exit::FAILED.into()
+}
+
+/// Prepares the container from the inside, between the go-ahead and the command.
+fn setup(args: &ChildArgs) -> sys::Result<()> {
+    let config = args.config;
+    // TODO(chapter 1): Set up the child
+    //   (the book: chapter 1, "Set up the child")
+    // Set the container up from the inside, in an order that works: its host name, its root
+    // directory (the two functions of your next exercises), and its working directory, from
+    // `-w`, made if it is missing and entered.
+    let _ = (&config.hostname, &config.root.path, &config.process.cwd);
+    // Put the container in a new session of its own with `sys::setsid`. Until then it shares
+    // minidock's session and process group, and a Ctrl-C typed in the terminal reaches both.
+    Ok(())
+}

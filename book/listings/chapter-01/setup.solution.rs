@@ -1,0 +1,16 @@
+/// Prepares the container from the inside, between the go-ahead and the command.
+fn setup(args: &ChildArgs) -> sys::Result<()> {
+    let config = args.config;
+    // The host name first: this process is in the new UTS namespace already. Then the root, and
+    // only then the working directory, which is a path inside the new root: made (docker creates
+    // a missing one) and entered from there, never on the host.
+    uts::set_hostname(&config.hostname)?;
+    rootfs::enter(&config.root.path)?;
+    if config.process.cwd != Path::new("/") {
+        sys::mkdir_all(&config.process.cwd)?;
+        sys::chdir(&config.process.cwd)?;
+    }
+    // Put the container in a new session of its own with `sys::setsid`. Until then it shares
+    // minidock's session and process group, and a Ctrl-C typed in the terminal reaches both.
+    Ok(())
+}
