@@ -30,6 +30,10 @@ enum Kind {
     /// like the workshop: the chapter's binary at ./target/debug/minidock-NN and a busybox root
     /// filesystem at ./target/rootfs/busybox. `echo $?` shows the previous command's status.
     Session { commands: &'static [&'static str] },
+    /// A demo the book prints as commands only (NAME.sh, included in a `sh` block), since what
+    /// it prints differs from machine to machine (namespace numbers, pids, sizes): run as one
+    /// `sh -e` script in the same directory, it must succeed, so that no demo rots unseen.
+    Demo { script: &'static str },
 }
 
 struct Spec {
@@ -132,6 +136,77 @@ const SPECS: &[Spec] = &[
                 "sudo chroot rootfs /bin/busybox --install -s /bin",
                 "sudo chroot rootfs /bin/sh -c 'ls /; cd ..; pwd'",
             ],
+        },
+    },
+    Spec {
+        chapter: 1,
+        name: "ns-links",
+        kind: Kind::Demo {
+            script: "\
+ls -l /proc/$$/ns       # uts -> 'uts:[4026531838]': the number names the namespace
+sudo lsns -t uts        # every UTS namespace, with one process in it
+",
+        },
+    },
+    Spec {
+        chapter: 1,
+        name: "nsenter",
+        kind: Kind::Demo {
+            script: "\
+sudo unshare --uts sh -c 'hostname inner; exec sleep 100' &
+sleep 1
+sudo lsns -t uts                               # one line more: the namespace of \"sleep 100\"
+PID=$(sudo lsns -t uts -n -o PID,COMMAND | awk '$2 == \"sleep\" && $3 == \"100\" { print $1 }')
+sudo nsenter --target \"$PID\" --uts hostname    # prints: inner
+sudo kill \"$PID\"
+",
+        },
+    },
+    Spec {
+        chapter: 1,
+        name: "explain-clone",
+        kind: Kind::Demo {
+            script: "\
+sudo ./target/debug/minidock-01 --explain run ./target/rootfs/busybox true 2>&1 | grep -E 'fork|clone'
+",
+        },
+    },
+    Spec {
+        chapter: 1,
+        name: "explain-true",
+        kind: Kind::Demo {
+            script: "sudo ./target/debug/minidock-01 --explain run ./target/rootfs/busybox true\n",
+        },
+    },
+    Spec {
+        chapter: 1,
+        name: "rename-inside",
+        kind: Kind::Demo {
+            script: "\
+sudo unshare --uts sh -c '
+  ./target/debug/minidock-01 run ./target/rootfs/busybox sh -c \"hostname inner; hostname\"
+  hostname      # the outer name: not \"inner\"
+'
+",
+        },
+    },
+    Spec {
+        chapter: 1,
+        name: "hostname-by-hand",
+        kind: Kind::Demo {
+            script: "\
+sudo ./target/debug/minidock-01 run --hostname box ./target/rootfs/busybox hostname
+hostname
+",
+        },
+    },
+    Spec {
+        chapter: 1,
+        name: "ps-without-pid-namespace",
+        kind: Kind::Demo {
+            script: "\
+sudo unshare -m sh -c 'mount -t proc proc ./target/rootfs/busybox/proc && ./target/debug/minidock-01 run ./target/rootfs/busybox ps'
+",
         },
     },
     Spec {
@@ -559,12 +634,16 @@ pub fn render(root: &Path) -> Result<BTreeMap<PathBuf, String>> {
                 *show_failure,
             )?,
             Kind::Session { commands } => session(&states, &target, chapter, commands)?,
+            Kind::Demo { script } => demo(&states, &target, chapter, script)?,
         };
-        let text = steady_pids(&steady_ids(&text));
+        let (text, extension) = match spec.kind {
+            Kind::Demo { .. } => (text, "sh"),
+            _ => (steady_pids(&steady_ids(&text)), "txt"),
+        };
         let path = root
             .join("book/transcripts")
             .join(chapter.crate_name())
-            .join(format!("{}.txt", spec.name));
+            .join(format!("{}.{extension}", spec.name));
         out.insert(path, text);
     }
     Ok(out)
@@ -708,6 +787,61 @@ fn without_varying_parts(line: &str) -> String {
 }
 
 fn session(states: &Path, target: &Path, chapter: &Chapter, commands: &[&str]) -> Result<String> {
+    let (scratch, path) = workshop_dir(states, target, chapter)?;
+    let mut text = String::new();
+    let mut last_status = 0;
+    for &shown in commands {
+        // The line is shown as written (with its line continuation joined up).
+        let shown = shown.split_whitespace().collect::<Vec<_>>().join(" ");
+        text += &format!("$ {shown}\n");
+        if shown == "echo $?" {
+            text += &format!("{last_status}\n");
+            continue;
+        }
+        let (status, output) = run_shell(&scratch, &path, &["-c", &shown])?;
+        last_status = status.code().unwrap_or(-1);
+        text += &output;
+    }
+    let _ = fs::remove_dir_all(&scratch);
+    Ok(text)
+}
+
+/// Runs a demo script; its text is the transcript, once it has succeeded.
+fn demo(states: &Path, target: &Path, chapter: &Chapter, script: &str) -> Result<String> {
+    let (scratch, path) = workshop_dir(states, target, chapter)?;
+    let (status, output) = run_shell(&scratch, &path, &["-e", "-c", script])?;
+    let _ = fs::remove_dir_all(&scratch);
+    if !status.success() {
+        bail!(
+            "a demo of chapter {} failed ({status}):\n{script}\n--- it printed:\n{output}",
+            chapter.number
+        );
+    }
+    Ok(script.to_string())
+}
+
+/// Runs `sh ARGS` in `dir` with `path` as PATH and no input; returns its status and its
+/// standard output and error, in the order written.
+fn run_shell(dir: &Path, path: &str, args: &[&str]) -> Result<(std::process::ExitStatus, String)> {
+    let log = dir.join("output");
+    let file = fs::File::create(&log)?;
+    let status = Command::new("sh")
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", path)
+        .stdin(Stdio::null())
+        // One file for both streams keeps the order in which they were written.
+        .stdout(file.try_clone()?)
+        .stderr(file)
+        .status()
+        .context("running a transcript's command")?;
+    Ok((status, fs::read_to_string(&log)?))
+}
+
+/// A directory laid out like the workshop, with the chapter solved, and the PATH to run its
+/// commands with.
+fn workshop_dir(states: &Path, target: &Path, chapter: &Chapter) -> Result<(PathBuf, String)> {
     let built = Command::new("cargo")
         .args(["build", "--quiet", "--manifest-path"])
         .arg(states.join("Cargo.toml"))
@@ -743,40 +877,11 @@ fn session(states: &Path, target: &Path, chapter: &Chapter, commands: &[&str]) -
     };
     fs::write(shim.join("sudo"), sudo)?;
     fs::set_permissions(shim.join("sudo"), fs::Permissions::from_mode(0o755))?;
-    let mut text = String::new();
-    let mut last_status = 0;
-    for &shown in commands {
-        // The line is shown as written (with its line continuation joined up).
-        let shown = shown.split_whitespace().collect::<Vec<_>>().join(" ");
-        text += &format!("$ {shown}\n");
-        if shown == "echo $?" {
-            text += &format!("{last_status}\n");
-            continue;
-        }
-        let log = scratch.join("output");
-        let file = fs::File::create(&log)?;
-        let status = Command::new("sh")
-            .args(["-c", &shown])
-            .current_dir(&scratch)
-            .env_clear()
-            .env(
-                "PATH",
-                format!(
-                    "{}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-                    shim.display()
-                ),
-            )
-            .stdin(Stdio::null())
-            // One file for both streams keeps the order in which they were written.
-            .stdout(file.try_clone()?)
-            .stderr(file)
-            .status()
-            .context("running a transcript's command")?;
-        last_status = status.code().unwrap_or(-1);
-        text += &fs::read_to_string(&log)?;
-    }
-    let _ = fs::remove_dir_all(&scratch);
-    Ok(text)
+    let path = format!(
+        "{}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        shim.display()
+    );
+    Ok((scratch, path))
 }
 
 /// The pid minidock writes to a cgroup's `cgroup.procs` (under `--explain`) is the container's,
