@@ -3,13 +3,16 @@
 
 use std::time::{Duration, Instant};
 
-use harness::{check_eq, procs, random, Failure, Sandbox, Section};
+use harness::{check_eq, procs, random, Failure, Output, Sandbox, Section};
 
 const PID: Section = Section::new(2, "A new PID namespace");
 const PID_1: Section = Section::new(2, "Pid 1 is special");
 const IPC: Section = Section::new(2, "A new IPC namespace");
 const SESSION: Section = Section::new(2, "A session of its own");
 const FORWARD: Section = Section::new(2, "Forward signals");
+const HOLD: Section = Section::new(2, "Hold the signals back");
+const CLEAN: Section = Section::new(2, "A clean signal state for the command");
+const DEATH: Section = Section::new(2, "Die with minidock");
 const REAP: Section = Section::new(2, "Reap orphans");
 
 /// How long a command that should be running by now may take to say so.
@@ -124,8 +127,10 @@ fn signals_sent_to_minidock_reach_the_command() {
         ])
         .spawn();
     running.expect_line("ready", START, FORWARD);
+    let container = running.children();
     running.signal(signal);
     let out = running.finish_within(STOP);
+    expect_minidock_survived(&out, signal, name, &container);
     if out.timed_out {
         Failure::new(format!(
             "minidock was sent {name}, and the command, which handles it, never got it"
@@ -385,8 +390,10 @@ fn any_signal_minidock_can_catch_reaches_the_command() {
         ])
         .spawn();
     running.expect_line("ready", START, FORWARD);
+    let container = running.children();
     running.signal(signal);
     let out = running.finish_within(STOP);
+    expect_minidock_survived(&out, signal, &name, &container);
     if out.status != code.parse().ok() {
         Failure::new(format!(
             "minidock was sent {name}; the command exits with {code} when it gets it"
@@ -397,5 +404,201 @@ fn any_signal_minidock_can_catch_reaches_the_command() {
         .output(&out)
         .section(FORWARD)
         .fail();
+    }
+}
+
+/// Fails the test if minidock itself died of `signal`, which it was sent to pass on, killing
+/// first what it left behind of the container (`container`: its first process, as the host
+/// sees it).
+#[track_caller]
+fn expect_minidock_survived(out: &Output, signal: libc::c_int, name: &str, container: &[u32]) {
+    if out.signal != Some(signal) {
+        return;
+    }
+    kill_left_behind(container);
+    Failure::new(format!("minidock was sent {name}, to pass on to the container"))
+        .expected_text("minidock reads it from its signalfd and passes it on")
+        .got_text(format!("minidock itself was killed by {name}"))
+        .hint(format!("a signal minidock does not block takes its default action on minidock, which ends it: every signal minidock passes on must be blocked, {name} included, before the container exists"))
+        .output(out)
+        .section(HOLD)
+        .fail();
+}
+
+/// Kills the given host pids, if they still run: what a failing test leaves of a container
+/// whose minidock is gone.
+fn kill_left_behind(pids: &[u32]) {
+    for &pid in pids {
+        if is_running(pid) {
+            // SAFETY: kill(2) of a process this test's own minidock started, a host pid above 1.
+            unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
+        }
+    }
+}
+
+/// Whether host process `pid` still runs (a zombie has ended: it only waits to be collected).
+fn is_running(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|stat| {
+            let after = stat.rsplit_once(')')?.1;
+            after.split_whitespace().next().map(|state| state != "Z")
+        })
+        .unwrap_or(false)
+}
+
+/// A line of /proc/PID/status with a signal set, `SigBlk` or `SigIgn`, as a bit mask.
+fn signal_mask(status: &str, key: &str) -> Option<u64> {
+    let line = status
+        .lines()
+        .find_map(|l| l.strip_prefix(key)?.strip_prefix(':'))?;
+    u64::from_str_radix(line.trim(), 16).ok()
+}
+
+/// The signals of a mask, by name: bit N - 1 is signal N.
+fn signal_names(mask: u64) -> String {
+    const NAMES: [&str; 31] = [
+        "SIGHUP",
+        "SIGINT",
+        "SIGQUIT",
+        "SIGILL",
+        "SIGTRAP",
+        "SIGABRT",
+        "SIGBUS",
+        "SIGFPE",
+        "SIGKILL",
+        "SIGUSR1",
+        "SIGSEGV",
+        "SIGUSR2",
+        "SIGPIPE",
+        "SIGALRM",
+        "SIGTERM",
+        "SIGSTKFLT",
+        "SIGCHLD",
+        "SIGCONT",
+        "SIGSTOP",
+        "SIGTSTP",
+        "SIGTTIN",
+        "SIGTTOU",
+        "SIGURG",
+        "SIGXCPU",
+        "SIGXFSZ",
+        "SIGVTALRM",
+        "SIGPROF",
+        "SIGWINCH",
+        "SIGIO",
+        "SIGPWR",
+        "SIGSYS",
+    ];
+    let names: Vec<String> = (0..64)
+        .filter(|bit| mask & (1 << bit) != 0)
+        .map(|bit| match NAMES.get(bit) {
+            Some(name) => name.to_string(),
+            None => format!("signal {}", bit + 1),
+        })
+        .collect();
+    if names.is_empty() {
+        "none".into()
+    } else if names.len() > 6 {
+        format!("{} signals: {}, ...", names.len(), names[..6].join(", "))
+    } else {
+        names.join(", ")
+    }
+}
+
+#[test]
+fn the_command_starts_with_no_signal_blocked_or_ignored() {
+    let sb = Sandbox::new();
+    let seconds = random::number(100, 1000).to_string();
+    let mut running = sb.minidock(["run", &sb.image(), "sleep", &seconds]).spawn();
+    // The container's first process becomes `sleep` when it executes it: its signal state from
+    // then on is the command's own, as the kernel shows it in /proc/PID/status.
+    let deadline = Instant::now() + START;
+    let mut seen = None;
+    while seen.is_none() && Instant::now() < deadline {
+        if let [pid] = running.children()[..] {
+            let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+            if comm.trim_end() == "sleep" {
+                let status =
+                    std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+                seen = Some((pid, status));
+                break;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let Some((pid, status)) = seen else {
+        let out = running.stop();
+        Failure::new(format!(
+            "the container's command, `sleep {seconds}`, should be running"
+        ))
+        .expected_text(format!("minidock's child becomes `sleep` within {START:?}"))
+        .got_text("it never did")
+        .output(&out)
+        .section(CLEAN)
+        .fail();
+    };
+    kill_left_behind(&[pid]);
+    let out = running.finish();
+    let blocked = signal_mask(&status, "SigBlk");
+    let ignored = signal_mask(&status, "SigIgn");
+    if blocked == Some(0) && ignored == Some(0) {
+        return;
+    }
+    let describe = |mask: Option<u64>| mask.map_or("unreadable".to_string(), signal_names);
+    let mut failure = Failure::new(
+        "the signals the command starts with blocked (SigBlk) and ignored (SigIgn), in its /proc/PID/status",
+    )
+    .expected_text("none blocked, none ignored: the clean start any program expects, and gets under `docker run`")
+    .got_text(format!(
+        "blocked: {}; ignored: {}",
+        describe(blocked),
+        describe(ignored)
+    ))
+    .note("command", format!("`sleep {seconds}`, host pid {pid}"));
+    failure = if blocked != Some(0) {
+        failure.hint("the signal mask survives execve(2): the signals minidock holds back stay blocked in the command, which then never sees a SIGTERM, unless the process that becomes the command replaces its mask with the empty set first (blocking an empty set changes nothing)")
+    } else {
+        failure.hint("ignored signals survive execve(2) too (SIGPIPE is ignored in every Rust program, minidock included): put every signal back to its default action before the exec, as well as unblocking them")
+    };
+    failure.output(&out).section(CLEAN).fail();
+}
+
+#[test]
+fn the_container_dies_with_minidock() {
+    let sb = Sandbox::new();
+    let script = r#"echo ready; exec "$0" hold"#;
+    let mut running = sb
+        .minidock(["run", &sb.image(), "sh", "-c", script, &sb.probe()])
+        .spawn();
+    running.expect_line("ready", START, DEATH);
+    let container = running.children();
+    // SIGKILL: minidock can neither block it nor pass it on. Checked before the harness collects
+    // minidock, which kills whatever is left in minidock's process group.
+    running.signal(libc::SIGKILL);
+    let deadline = Instant::now() + STOP;
+    while container.iter().any(|&pid| is_running(pid)) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let survivors: Vec<u32> = container
+        .iter()
+        .copied()
+        .filter(|&pid| is_running(pid))
+        .collect();
+    kill_left_behind(&survivors);
+    let out = running.finish_within(STOP);
+    if container.len() != 1 || !survivors.is_empty() {
+        Failure::new("minidock was killed with SIGKILL while its container ran")
+            .expected_text(format!(
+                "the container's first process ends with it, within {STOP:?}"
+            ))
+            .got_text(match (container.len(), survivors.len()) {
+                (1, _) => format!("host pid {} still ran, with nobody to wait for it", container[0]),
+                (n, _) => format!("minidock had {n} child process(es), not 1"),
+            })
+            .hint("a process whose parent dies is handed to another parent and runs on: once it has the go-ahead, the container's first process must ask the kernel for a death signal, one that even a pid 1 without handlers cannot ignore, and check that minidock is not already gone")
+            .output(&out)
+            .section(DEATH)
+            .fail();
     }
 }

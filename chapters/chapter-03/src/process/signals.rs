@@ -49,23 +49,26 @@ fn caught() -> SigSet {
     set
 }
 
-/// Blocks every signal minidock will pass on, from the first moment of `main`: a signal that
-/// arrives while minidock is still preparing the container waits, pending, instead of killing
-/// minidock (and with it, the container).
+/// Holds back, from the first moment of `main`, every signal minidock will pass on, and the news
+/// of its children. The mask is inherited through `clone(2)` and `fork(2)`: the container's
+/// first process and `--init` start with the same signals held back.
 pub fn block() -> sys::Result<()> {
+    // Blocked, a signal waits, pending, for the loop that reads it from the signalfd: one that
+    // arrives between clone(2) and that loop is passed on late rather than lost, and none can
+    // take its default action on minidock (end it) before minidock has passed it on. SIGCHLD
+    // is among them: unblocked, its default action would discard it, and the loop would never
+    // hear that the child ended.
     sys::block_signals(&caught())
 }
 
 impl Signals {
-    /// Blocks the signals to pass on and `SIGCHLD`, and opens the signalfd to read them.
+    /// Opens the signalfd from which the signals that `block` holds back are read.
     ///
-    /// Call it before `clone(2)`: from then on nothing is lost or acted on too early. The child
-    /// inherits the blocked set, which is why the container's first process clears it before it
-    /// executes the command.
+    /// `block` ran first thing in `main`, before `clone(2)`: from then on nothing is lost or acted
+    /// on too early. The child inherits the blocked set, which is why the process that becomes
+    /// the command clears it before it executes the command (`exec::start`).
     pub fn catch() -> sys::Result<Signals> {
-        let set = caught();
-        sys::block_signals(&set)?;
-        Ok(Signals(sys::signalfd(&set)?))
+        Ok(Signals(sys::signalfd(&caught())?))
     }
 
     /// Waits for the next piece of news.
