@@ -13,6 +13,7 @@ const FORWARD: Section = Section::new(2, "Forward signals");
 const HOLD: Section = Section::new(2, "Hold the signals back");
 const CLEAN: Section = Section::new(2, "A clean signal state for the command");
 const DEATH: Section = Section::new(2, "Die with minidock");
+const INIT: Section = Section::new(2, "Look after the command");
 const REAP: Section = Section::new(2, "Reap orphans");
 
 /// How long a command that should be running by now may take to say so.
@@ -601,4 +602,68 @@ fn the_container_dies_with_minidock() {
             .section(DEATH)
             .fail();
     }
+}
+
+#[test]
+fn with_init_signals_reach_the_command() {
+    let sb = Sandbox::new();
+    let (signal, name) = random::pick(&FORWARDED);
+    let code = random::number(1, 100) as i32;
+    let mut running = sb
+        .minidock([
+            "--explain",
+            "run",
+            "--init",
+            &sb.image(),
+            &sb.probe(),
+            "trap",
+            &signal.to_string(),
+            &code.to_string(),
+        ])
+        .spawn();
+    running.expect_line("ready", START, INIT);
+    let container = running.children();
+    running.signal(signal);
+    let deadline = Instant::now() + STOP;
+    while is_running(running.pid()) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // Still running: where did the signal stop? Still pending in minidock means minidock never
+    // got to the loop that reads it.
+    let status = std::fs::read_to_string(format!("/proc/{}/status", running.pid()));
+    let pending = status
+        .ok()
+        .and_then(|status| signal_mask(&status, "ShdPnd"))
+        .is_some_and(|mask| mask & (1 << (signal - 1)) != 0);
+    let out = running.finish_within(Duration::ZERO);
+    expect_minidock_survived(&out, signal, name, &container);
+    if out.status == Some(code) {
+        return;
+    }
+    let passed_on_by = |who: &str| {
+        out.stderr
+            .lines()
+            .any(|l| l.contains(&format!("[{who}] kill(")))
+    };
+    let (section, hint) = if pending {
+        (INIT, "minidock never read it: it was still waiting to learn that the command started, which it learns when the last copy of the container's end of the channel closes, at the command's execve. With --init, the init holds a copy too, unless it lets go of it once it has started the command")
+    } else if !passed_on_by("minidock") {
+        (
+            FORWARD,
+            "minidock read it, and did not pass it on to the container's first process, the init",
+        )
+    } else if !passed_on_by("init") {
+        (INIT, "minidock passed it on to the init, pid 1, which did not pass it on to the command, its child: with --init, the command is pid 2, and hears only of the signals the init sends it")
+    } else {
+        (INIT, "the init must start the command as its child, pass on every signal it reads, and return how the command ended once it has collected it")
+    };
+    Failure::new(format!(
+        "with --init, minidock was sent {name}; the command exits with {code} when it gets it"
+    ))
+    .expected_text(format!("exit status {code}"))
+    .got_text(out.ending())
+    .hint(hint)
+    .output(&out)
+    .section(section)
+    .fail();
 }

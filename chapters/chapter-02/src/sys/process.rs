@@ -362,6 +362,7 @@ pub fn read_signal(fd: &mut nix::sys::signalfd::SignalFd) -> Result<Signo> {
 ///
 /// # Safety
 /// As for `clone`: the caller is single-threaded.
+#[allow(dead_code)] // until your code uses it, in chapter 2
 pub unsafe fn fork() -> Result<Option<Pid>> {
     use nix::unistd::ForkResult;
     call("fork()".into(), "COMMAND &", || {
