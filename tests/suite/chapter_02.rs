@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use harness::{check_eq, procs, random, Failure, Output, Sandbox, Section};
+use harness::{check_eq, procs, random, Failure, Output, Running, Sandbox, Section};
 
 const PID: Section = Section::new(2, "A new PID namespace");
 const PID_1: Section = Section::new(2, "Pid 1 is special");
@@ -129,6 +129,7 @@ fn signals_sent_to_minidock_reach_the_command() {
         .spawn();
     running.expect_line("ready", START, FORWARD);
     let container = running.children();
+    expect_minidock_holds(&mut running, signal, name, &container);
     running.signal(signal);
     let out = running.finish_within(STOP);
     expect_minidock_survived(&out, signal, name, &container);
@@ -392,6 +393,7 @@ fn any_signal_minidock_can_catch_reaches_the_command() {
         .spawn();
     running.expect_line("ready", START, FORWARD);
     let container = running.children();
+    expect_minidock_holds(&mut running, signal, &name, &container);
     running.signal(signal);
     let out = running.finish_within(STOP);
     expect_minidock_survived(&out, signal, &name, &container);
@@ -424,6 +426,38 @@ fn expect_minidock_survived(out: &Output, signal: libc::c_int, name: &str, conta
         .output(out)
         .section(HOLD)
         .fail();
+}
+
+/// Fails the test unless minidock, whose container runs, blocks `signal`: as the kernel shows
+/// it in /proc/PID/status, which lists the blocked signals, SigBlk, as a bit mask.
+#[track_caller]
+fn expect_minidock_holds(
+    running: &mut Running,
+    signal: libc::c_int,
+    name: &str,
+    container: &[u32],
+) {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", running.pid()));
+    let blocked = status
+        .ok()
+        .and_then(|status| signal_mask(&status, "SigBlk"));
+    let Some(blocked) = blocked else {
+        return; // minidock has ended already: the test's own checks say how
+    };
+    if blocked & (1 << (signal - 1)) != 0 {
+        return;
+    }
+    let out = running.stop();
+    kill_left_behind(container);
+    Failure::new(
+        "the signals minidock blocks while its container runs (SigBlk, in its /proc/PID/status)",
+    )
+    .expected_text(format!("{name} among them, as every signal minidock passes on"))
+    .got_text(signal_names(blocked))
+    .hint(format!("a signal minidock does not block takes its default action on minidock, ending it or, for some, vanishing unseen: the signalfd reads only the signals that are blocked, so {name} must be, from before the container exists"))
+    .output(&out)
+    .section(HOLD)
+    .fail();
 }
 
 /// Kills the given host pids, if they still run: what a failing test leaves of a container
@@ -623,6 +657,7 @@ fn with_init_signals_reach_the_command() {
         .spawn();
     running.expect_line("ready", START, INIT);
     let container = running.children();
+    expect_minidock_holds(&mut running, signal, name, &container);
     running.signal(signal);
     let deadline = Instant::now() + STOP;
     while is_running(running.pid()) && Instant::now() < deadline {

@@ -49,26 +49,23 @@ fn caught() -> SigSet {
     set
 }
 
-/// Holds back, from the first moment of `main`, every signal minidock will pass on, and the news
-/// of its children. The mask is inherited through `clone(2)` and `fork(2)`: the container's
-/// first process and `--init` start with the same signals held back.
-pub fn block() -> sys::Result<()> {
-    // Blocked, a signal waits, pending, for the loop that reads it from the signalfd: one that
-    // arrives between clone(2) and that loop is passed on late rather than lost, and none can
-    // take its default action on minidock (end it) before minidock has passed it on. SIGCHLD
-    // is among them: unblocked, its default action would discard it, and the loop would never
-    // hear that the child ended.
-    sys::block_signals(&caught())
-}
-
 impl Signals {
-    /// Opens the signalfd from which the signals that `block` holds back are read.
+    /// Holds back every signal minidock will pass on, and the news of its children, and opens the
+    /// signalfd they are read from.
     ///
-    /// `block` ran first thing in `main`, before `clone(2)`: from then on nothing is lost or acted
-    /// on too early. The child inherits the blocked set, which is why the process that becomes
-    /// the command clears it before it executes the command (`exec::start`).
+    /// minidock calls it before `clone(2)`. The child inherits the blocked set (through `clone`,
+    /// and the init's `fork`), which is why the process that becomes the command clears it
+    /// before it executes the command (`exec::start`).
     pub fn catch() -> sys::Result<Signals> {
-        Ok(Signals(sys::signalfd(&caught())?))
+        // Blocked, a signal waits, pending, until it is read from the signalfd: one that arrives
+        // between clone(2) and the loop that reads it is passed on late rather than lost, and
+        // none can take its default action on minidock (end it) before minidock has passed it
+        // on. The signalfd only reads signals that are blocked: SIGCHLD, left unblocked, would
+        // be discarded, as its default action says, and the loop would never hear that the
+        // child ended.
+        let set = caught();
+        sys::block_signals(&set)?;
+        Ok(Signals(sys::signalfd(&set)?))
     }
 
     /// Waits for the next piece of news.
