@@ -702,3 +702,72 @@ fn with_init_signals_reach_the_command() {
     .section(section)
     .fail();
 }
+
+#[test]
+fn a_signal_sent_while_the_container_starts_is_passed_on() {
+    let sb = Sandbox::new();
+    // Signals that end a process without a handler (no core dump; SIGWINCH is ignored).
+    let choices: Vec<_> = FORWARDED
+        .into_iter()
+        .filter(|(s, _)| ![libc::SIGQUIT, libc::SIGWINCH].contains(s))
+        .collect();
+    let (signal, name) = random::pick(&choices);
+    let seconds = random::number(100, 1000).to_string();
+    let mut running = sb
+        .minidock(["run", "--init", &sb.image(), "sleep", &seconds])
+        .spawn();
+    // The signal goes out as soon as minidock holds it back: the container is still being made,
+    // set up, or started, and minidock's loop is not reading signals yet.
+    let bit = 1u64 << (signal - 1);
+    let deadline = Instant::now() + START;
+    loop {
+        // Children first: if minidock has a child and, after that, still does not block the
+        // signal, it did not block it before the child existed.
+        let children = running.children();
+        let status = std::fs::read_to_string(format!("/proc/{}/status", running.pid()));
+        let blocked = status
+            .ok()
+            .and_then(|status| signal_mask(&status, "SigBlk"));
+        if blocked.is_some_and(|mask| mask & bit != 0) {
+            break;
+        }
+        if !children.is_empty() || blocked.is_none() || Instant::now() >= deadline {
+            let out = running.stop();
+            kill_left_behind(&children);
+            let got = match (blocked, children.is_empty()) {
+                (None, _) => "minidock ended before it blocked it".to_string(),
+                (Some(mask), true) => format!("blocked within {START:?}: {}", signal_names(mask)),
+                (Some(mask), false) => format!(
+                    "blocked when its child already existed: {}",
+                    signal_names(mask)
+                ),
+            };
+            Failure::new("minidock's blocked signals (SigBlk) as its container started")
+                .expected_text(format!(
+                    "{name} blocked before the container's first process exists"
+                ))
+                .got_text(got)
+                .hint("a signal that arrives between clone(2) and the loop that reads it must wait, pending, not act on minidock: block the signals to pass on before the child exists")
+                .output(&out)
+                .section(HOLD)
+                .fail();
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    running.signal(signal);
+    let deadline = Instant::now() + STOP;
+    while is_running(running.pid()) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let container = running.children();
+    kill_left_behind(&container);
+    let out = running.finish_within(Duration::ZERO);
+    expect_minidock_survived(&out, signal, name, &container);
+    let expected = 128 + signal;
+    out.expect_status(expected, HOLD)
+        .what(format!(
+            "with --init, minidock was sent {name} while it started the container; the command, `sleep {seconds}`, has no handler for it"
+        ))
+        .expected_text(format!("exit status {expected} (128 + {name}): the signal waited for minidock's loop, then went to the init, then to the command"))
+        .hint("the signal must wait, pending, from before the child exists until minidock's loop reads it and passes it on; the init then passes it to the command, which must start with nothing blocked: the other signal tests of this chapter tell which link is missing");
+}
