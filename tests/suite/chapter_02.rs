@@ -3,13 +3,17 @@
 
 use std::time::{Duration, Instant};
 
-use harness::{check_eq, procs, random, Failure, Sandbox, Section};
+use harness::{check_eq, procs, random, Failure, Output, Running, Sandbox, Section};
 
 const PID: Section = Section::new(2, "A new PID namespace");
 const PID_1: Section = Section::new(2, "Pid 1 is special");
 const IPC: Section = Section::new(2, "A new IPC namespace");
 const SESSION: Section = Section::new(2, "A session of its own");
 const FORWARD: Section = Section::new(2, "Forward signals");
+const HOLD: Section = Section::new(2, "Hold the signals back");
+const CLEAN: Section = Section::new(2, "A clean signal state for the command");
+const DEATH: Section = Section::new(2, "Die with minidock");
+const INIT: Section = Section::new(2, "Look after the command");
 const REAP: Section = Section::new(2, "Reap orphans");
 
 /// How long a command that should be running by now may take to say so.
@@ -124,8 +128,11 @@ fn signals_sent_to_minidock_reach_the_command() {
         ])
         .spawn();
     running.expect_line("ready", START, FORWARD);
+    let container = running.children();
+    expect_minidock_holds(&mut running, signal, name, &container);
     running.signal(signal);
     let out = running.finish_within(STOP);
+    expect_minidock_survived(&out, signal, name, &container);
     if out.timed_out {
         Failure::new(format!(
             "minidock was sent {name}, and the command, which handles it, never got it"
@@ -385,8 +392,11 @@ fn any_signal_minidock_can_catch_reaches_the_command() {
         ])
         .spawn();
     running.expect_line("ready", START, FORWARD);
+    let container = running.children();
+    expect_minidock_holds(&mut running, signal, &name, &container);
     running.signal(signal);
     let out = running.finish_within(STOP);
+    expect_minidock_survived(&out, signal, &name, &container);
     if out.status != code.parse().ok() {
         Failure::new(format!(
             "minidock was sent {name}; the command exits with {code} when it gets it"
@@ -398,4 +408,366 @@ fn any_signal_minidock_can_catch_reaches_the_command() {
         .section(FORWARD)
         .fail();
     }
+}
+
+/// Fails the test if minidock itself died of `signal`, which it was sent to pass on, killing
+/// first what it left behind of the container (`container`: its first process, as the host
+/// sees it).
+#[track_caller]
+fn expect_minidock_survived(out: &Output, signal: libc::c_int, name: &str, container: &[u32]) {
+    if out.signal != Some(signal) {
+        return;
+    }
+    kill_left_behind(container);
+    Failure::new(format!("minidock was sent {name}, to pass on to the container"))
+        .expected_text("minidock reads it from its signalfd and passes it on")
+        .got_text(format!("minidock itself was killed by {name}"))
+        .hint(format!("a signal minidock does not block takes its default action on minidock, which ends it: every signal minidock passes on must be blocked, {name} included, before the container exists"))
+        .output(out)
+        .section(HOLD)
+        .fail();
+}
+
+/// Fails the test unless minidock, whose container runs, blocks `signal`: as the kernel shows
+/// it in /proc/PID/status, which lists the blocked signals, SigBlk, as a bit mask.
+#[track_caller]
+fn expect_minidock_holds(
+    running: &mut Running,
+    signal: libc::c_int,
+    name: &str,
+    container: &[u32],
+) {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", running.pid()));
+    let blocked = status
+        .ok()
+        .and_then(|status| signal_mask(&status, "SigBlk"));
+    let Some(blocked) = blocked else {
+        return; // minidock has ended already: the test's own checks say how
+    };
+    if blocked & (1 << (signal - 1)) != 0 {
+        return;
+    }
+    let out = running.stop();
+    kill_left_behind(container);
+    Failure::new(
+        "the signals minidock blocks while its container runs (SigBlk, in its /proc/PID/status)",
+    )
+    .expected_text(format!("{name} among them, as every signal minidock passes on"))
+    .got_text(signal_names(blocked))
+    .hint(format!("a signal minidock does not block takes its default action on minidock, ending it or, for some, vanishing unseen: the signalfd reads only the signals that are blocked, so {name} must be, from before the container exists"))
+    .output(&out)
+    .section(HOLD)
+    .fail();
+}
+
+/// Kills the given host pids, if they still run: what a failing test leaves of a container
+/// whose minidock is gone.
+fn kill_left_behind(pids: &[u32]) {
+    for &pid in pids {
+        if is_running(pid) {
+            // SAFETY: kill(2) of a process this test's own minidock started, a host pid above 1.
+            unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
+        }
+    }
+}
+
+/// Whether host process `pid` still runs (a zombie has ended: it only waits to be collected).
+fn is_running(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|stat| {
+            let after = stat.rsplit_once(')')?.1;
+            after.split_whitespace().next().map(|state| state != "Z")
+        })
+        .unwrap_or(false)
+}
+
+/// A line of /proc/PID/status with a signal set, `SigBlk` or `SigIgn`, as a bit mask.
+fn signal_mask(status: &str, key: &str) -> Option<u64> {
+    let line = status
+        .lines()
+        .find_map(|l| l.strip_prefix(key)?.strip_prefix(':'))?;
+    u64::from_str_radix(line.trim(), 16).ok()
+}
+
+/// The signals of a mask, by name: bit N - 1 is signal N.
+fn signal_names(mask: u64) -> String {
+    const NAMES: [&str; 31] = [
+        "SIGHUP",
+        "SIGINT",
+        "SIGQUIT",
+        "SIGILL",
+        "SIGTRAP",
+        "SIGABRT",
+        "SIGBUS",
+        "SIGFPE",
+        "SIGKILL",
+        "SIGUSR1",
+        "SIGSEGV",
+        "SIGUSR2",
+        "SIGPIPE",
+        "SIGALRM",
+        "SIGTERM",
+        "SIGSTKFLT",
+        "SIGCHLD",
+        "SIGCONT",
+        "SIGSTOP",
+        "SIGTSTP",
+        "SIGTTIN",
+        "SIGTTOU",
+        "SIGURG",
+        "SIGXCPU",
+        "SIGXFSZ",
+        "SIGVTALRM",
+        "SIGPROF",
+        "SIGWINCH",
+        "SIGIO",
+        "SIGPWR",
+        "SIGSYS",
+    ];
+    let names: Vec<String> = (0..64)
+        .filter(|bit| mask & (1 << bit) != 0)
+        .map(|bit| match NAMES.get(bit) {
+            Some(name) => name.to_string(),
+            None => format!("signal {}", bit + 1),
+        })
+        .collect();
+    if names.is_empty() {
+        "none".into()
+    } else if names.len() > 6 {
+        format!("{} signals: {}, ...", names.len(), names[..6].join(", "))
+    } else {
+        names.join(", ")
+    }
+}
+
+#[test]
+fn the_command_starts_with_no_signal_blocked_or_ignored() {
+    let sb = Sandbox::new();
+    let seconds = random::number(100, 1000).to_string();
+    let mut running = sb.minidock(["run", &sb.image(), "sleep", &seconds]).spawn();
+    // The container's first process becomes `sleep` when it executes it: its signal state from
+    // then on is the command's own, as the kernel shows it in /proc/PID/status.
+    let deadline = Instant::now() + START;
+    let mut seen = None;
+    while seen.is_none() && Instant::now() < deadline {
+        if let [pid] = running.children()[..] {
+            let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+            if comm.trim_end() == "sleep" {
+                let status =
+                    std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+                seen = Some((pid, status));
+                break;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let Some((pid, status)) = seen else {
+        let out = running.stop();
+        Failure::new(format!(
+            "the container's command, `sleep {seconds}`, should be running"
+        ))
+        .expected_text(format!("minidock's child becomes `sleep` within {START:?}"))
+        .got_text("it never did")
+        .output(&out)
+        .section(CLEAN)
+        .fail();
+    };
+    kill_left_behind(&[pid]);
+    let out = running.finish();
+    let blocked = signal_mask(&status, "SigBlk");
+    let ignored = signal_mask(&status, "SigIgn");
+    if blocked == Some(0) && ignored == Some(0) {
+        return;
+    }
+    let describe = |mask: Option<u64>| mask.map_or("unreadable".to_string(), signal_names);
+    let mut failure = Failure::new(
+        "the signals the command starts with blocked (SigBlk) and ignored (SigIgn), in its /proc/PID/status",
+    )
+    .expected_text("none blocked, none ignored: the clean start any program expects, and gets under `docker run`")
+    .got_text(format!(
+        "blocked: {}; ignored: {}",
+        describe(blocked),
+        describe(ignored)
+    ))
+    .note("command", format!("`sleep {seconds}`, host pid {pid}"));
+    failure = if blocked != Some(0) {
+        failure.hint("the signal mask survives execve(2): the signals minidock holds back stay blocked in the command, which then never sees a SIGTERM, unless the process that becomes the command replaces its mask with the empty set first (blocking an empty set changes nothing)")
+    } else {
+        failure.hint("ignored signals survive execve(2) too (SIGPIPE is ignored in every Rust program, minidock included): put every signal back to its default action before the exec, as well as unblocking them")
+    };
+    failure.output(&out).section(CLEAN).fail();
+}
+
+#[test]
+fn the_container_dies_with_minidock() {
+    let sb = Sandbox::new();
+    let script = r#"echo ready; exec "$0" hold"#;
+    let mut running = sb
+        .minidock(["run", &sb.image(), "sh", "-c", script, &sb.probe()])
+        .spawn();
+    running.expect_line("ready", START, DEATH);
+    let container = running.children();
+    // SIGKILL: minidock can neither block it nor pass it on. Checked before the harness collects
+    // minidock, which kills whatever is left in minidock's process group.
+    running.signal(libc::SIGKILL);
+    let deadline = Instant::now() + STOP;
+    while container.iter().any(|&pid| is_running(pid)) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let survivors: Vec<u32> = container
+        .iter()
+        .copied()
+        .filter(|&pid| is_running(pid))
+        .collect();
+    kill_left_behind(&survivors);
+    let out = running.finish_within(STOP);
+    if container.len() != 1 || !survivors.is_empty() {
+        Failure::new("minidock was killed with SIGKILL while its container ran")
+            .expected_text(format!(
+                "the container's first process ends with it, within {STOP:?}"
+            ))
+            .got_text(match (container.len(), survivors.len()) {
+                (1, _) => format!("host pid {} still ran, with nobody to wait for it", container[0]),
+                (n, _) => format!("minidock had {n} child process(es), not 1"),
+            })
+            .hint("a process whose parent dies is handed to another parent and runs on: once it has the go-ahead, the container's first process must ask the kernel for a death signal, one that even a pid 1 without handlers cannot ignore, and check that minidock is not already gone")
+            .output(&out)
+            .section(DEATH)
+            .fail();
+    }
+}
+
+#[test]
+fn with_init_signals_reach_the_command() {
+    let sb = Sandbox::new();
+    let (signal, name) = random::pick(&FORWARDED);
+    let code = random::number(1, 100) as i32;
+    let mut running = sb
+        .minidock([
+            "--explain",
+            "run",
+            "--init",
+            &sb.image(),
+            &sb.probe(),
+            "trap",
+            &signal.to_string(),
+            &code.to_string(),
+        ])
+        .spawn();
+    running.expect_line("ready", START, INIT);
+    let container = running.children();
+    expect_minidock_holds(&mut running, signal, name, &container);
+    running.signal(signal);
+    let deadline = Instant::now() + STOP;
+    while is_running(running.pid()) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // Still running: where did the signal stop? Still pending in minidock means minidock never
+    // got to the loop that reads it.
+    let status = std::fs::read_to_string(format!("/proc/{}/status", running.pid()));
+    let pending = status
+        .ok()
+        .and_then(|status| signal_mask(&status, "ShdPnd"))
+        .is_some_and(|mask| mask & (1 << (signal - 1)) != 0);
+    let out = running.finish_within(Duration::ZERO);
+    expect_minidock_survived(&out, signal, name, &container);
+    if out.status == Some(code) {
+        return;
+    }
+    let passed_on_by = |who: &str| {
+        out.stderr
+            .lines()
+            .any(|l| l.contains(&format!("[{who}] kill(")))
+    };
+    let (section, hint) = if pending {
+        (INIT, "minidock never read it: it was still waiting to learn that the command started, which it learns when the last copy of the container's end of the channel closes, at the command's execve. With --init, the init holds a copy too, unless it lets go of it once it has started the command")
+    } else if !passed_on_by("minidock") {
+        (
+            FORWARD,
+            "minidock read it, and did not pass it on to the container's first process, the init",
+        )
+    } else if !passed_on_by("init") {
+        (INIT, "minidock passed it on to the init, pid 1, which did not pass it on to the command, its child: with --init, the command is pid 2, and hears only of the signals the init sends it")
+    } else {
+        (INIT, "the init must start the command as its child, pass on every signal it reads, and return how the command ended once it has collected it")
+    };
+    Failure::new(format!(
+        "with --init, minidock was sent {name}; the command exits with {code} when it gets it"
+    ))
+    .expected_text(format!("exit status {code}"))
+    .got_text(out.ending())
+    .hint(hint)
+    .output(&out)
+    .section(section)
+    .fail();
+}
+
+#[test]
+fn a_signal_sent_while_the_container_starts_is_passed_on() {
+    let sb = Sandbox::new();
+    // Signals that end a process without a handler (no core dump; SIGWINCH is ignored).
+    let choices: Vec<_> = FORWARDED
+        .into_iter()
+        .filter(|(s, _)| ![libc::SIGQUIT, libc::SIGWINCH].contains(s))
+        .collect();
+    let (signal, name) = random::pick(&choices);
+    let seconds = random::number(100, 1000).to_string();
+    let mut running = sb
+        .minidock(["run", "--init", &sb.image(), "sleep", &seconds])
+        .spawn();
+    // The signal goes out as soon as minidock holds it back: the container is still being made,
+    // set up, or started, and minidock's loop is not reading signals yet.
+    let bit = 1u64 << (signal - 1);
+    let deadline = Instant::now() + START;
+    loop {
+        // Children first: if minidock has a child and, after that, still does not block the
+        // signal, it did not block it before the child existed.
+        let children = running.children();
+        let status = std::fs::read_to_string(format!("/proc/{}/status", running.pid()));
+        let blocked = status
+            .ok()
+            .and_then(|status| signal_mask(&status, "SigBlk"));
+        if blocked.is_some_and(|mask| mask & bit != 0) {
+            break;
+        }
+        if !children.is_empty() || blocked.is_none() || Instant::now() >= deadline {
+            let out = running.stop();
+            kill_left_behind(&children);
+            let got = match (blocked, children.is_empty()) {
+                (None, _) => "minidock ended before it blocked it".to_string(),
+                (Some(mask), true) => format!("blocked within {START:?}: {}", signal_names(mask)),
+                (Some(mask), false) => format!(
+                    "blocked when its child already existed: {}",
+                    signal_names(mask)
+                ),
+            };
+            Failure::new("minidock's blocked signals (SigBlk) as its container started")
+                .expected_text(format!(
+                    "{name} blocked before the container's first process exists"
+                ))
+                .got_text(got)
+                .hint("a signal that arrives between clone(2) and the loop that reads it must wait, pending, not act on minidock: block the signals to pass on before the child exists")
+                .output(&out)
+                .section(HOLD)
+                .fail();
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    running.signal(signal);
+    let deadline = Instant::now() + STOP;
+    while is_running(running.pid()) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let container = running.children();
+    kill_left_behind(&container);
+    let out = running.finish_within(Duration::ZERO);
+    expect_minidock_survived(&out, signal, name, &container);
+    let expected = 128 + signal;
+    out.expect_status(expected, HOLD)
+        .what(format!(
+            "with --init, minidock was sent {name} while it started the container; the command, `sleep {seconds}`, has no handler for it"
+        ))
+        .expected_text(format!("exit status {expected} (128 + {name}): the signal waited for minidock's loop, then went to the init, then to the command"))
+        .hint("the signal must wait, pending, from before the child exists until minidock's loop reads it and passes it on; the init then passes it to the command, which must start with nothing blocked: the other signal tests of this chapter tell which link is missing");
 }

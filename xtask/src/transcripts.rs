@@ -277,6 +277,24 @@ sudo unshare -m sh -c 'mount -t proc proc ./target/rootfs/busybox/proc && ./targ
     },
     Spec {
         chapter: 2,
+        name: "clean",
+        kind: Kind::Tests {
+            solved: true,
+            filters: &["no_signal_blocked"],
+            show_failure: None,
+        },
+    },
+    Spec {
+        chapter: 2,
+        name: "death",
+        kind: Kind::Tests {
+            solved: true,
+            filters: &["dies_with_minidock"],
+            show_failure: None,
+        },
+    },
+    Spec {
+        chapter: 2,
         name: "init",
         kind: Kind::Tests {
             solved: true,

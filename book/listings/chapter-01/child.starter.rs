@@ -28,7 +28,8 @@ fn setup(args: &ChildArgs) -> sys::Result<()> {
     // directory (the two functions of your next exercises), and its working directory, from
     // `-w`, made if it is missing and entered.
     let _ = (&config.hostname, &config.root.path, &config.process.cwd);
-    // Put the container in a new session of its own with `sys::setsid`. Until then it shares
-    // minidock's session and process group, and a Ctrl-C typed in the terminal reaches both.
+    // A Ctrl-C typed in the terminal must reach the container once, through minidock, and
+    // not also directly. Until then the container shares minidock's session and process
+    // group, and the terminal signals both.
     Ok(())
 }

@@ -8,7 +8,9 @@ pub fn main(args: &ChildArgs, channel: ContainerEnd) -> isize {
         Ok(None) | Err(_) => return 1,
     }
     // From the go-ahead on, if minidock dies, the container dies with it, rather than run on
-    // with nobody to wait for it.
+    // with nobody to wait for it. SIGKILL, sent from minidock's side of the PID namespace, is
+    // the one signal a pid 1 without handlers cannot ignore. (Before the go-ahead there is no
+    // need: minidock's death shows as end-of-file in the recv above.)
     if sys::set_parent_death_signal(Signal::SIGKILL).is_err() {
         return exit::FAILED.into();
     }

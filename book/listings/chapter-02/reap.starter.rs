@@ -1,4 +1,5 @@
 /// Collects the children that have ended, and returns how the command ended if it is one of them.
+#[allow(dead_code)] // until your code uses it, in chapter 2
 fn reap(command: Pid) -> sys::Result<Option<Ended>> {
     // TODO(chapter 2): Reap orphans
     //   (the book: chapter 2, "Reap orphans")

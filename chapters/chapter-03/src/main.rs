@@ -39,11 +39,6 @@ use cli::Cli;
 
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
-    // First of all: a signal meant for the container must not kill minidock while it prepares.
-    if let Err(err) = process::signals::block() {
-        sys::tell(&sys::chain(&err));
-        return ExitCode::from(process::exit::FAILED);
-    }
     let program = program_name();
     let parsed = Cli::command()
         .bin_name(program.clone())

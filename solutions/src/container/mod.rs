@@ -278,8 +278,8 @@ fn forward(child: Pid, signal: sys::Signo) {
     //~ // The container's first process is pid 1, but only inside its PID namespace.
     //~ let _ = (child, sys::kill(Pid::from_raw(1), signal));
     // [ch02 before]
-    //~ // Send `signal` on to the container's first process with `sys::kill`. Until then minidock
-    //~ // swallows it: a `kill` of minidock stops nothing.
+    //~ // Pass `signal` on to the container's first process. Until then minidock swallows it,
+    //~ // and a `kill` of minidock stops nothing.
     //~ let _ = (child, signal);
     // [ch02 end]
 }

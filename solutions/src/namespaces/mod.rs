@@ -57,6 +57,9 @@ fn uts() -> CloneFlags {
 fn pid() -> CloneFlags {
     // [ch02 exercise pid-namespace: A new PID namespace]
     CloneFlags::CLONE_NEWPID
+    // [ch02 mistake pid-as-newns: chapter_02::the_command_is_pid_1, chapter_02::host_processes_are_out_of_reach]
+    //~ // "NS" for namespace: the flag of a new namespace.
+    //~ CloneFlags::CLONE_NEWNS
     // [ch02 before]
     //~ // Return the clone(2) flag that creates the child in a new PID namespace, as its pid 1.
     //~ CloneFlags::empty()
@@ -68,6 +71,9 @@ fn pid() -> CloneFlags {
 fn ipc() -> CloneFlags {
     // [ch02 exercise ipc-namespace: A new IPC namespace]
     CloneFlags::CLONE_NEWIPC
+    // [ch02 mistake ipc-as-sysvsem: chapter_02::ipc_objects_stay_in_the_container]
+    //~ // The flag clone(2) names after System V semaphores.
+    //~ CloneFlags::CLONE_SYSVSEM
     // [ch02 before]
     //~ // Return the clone(2) flag that gives the child its own System V IPC objects.
     //~ CloneFlags::empty()

@@ -23,6 +23,7 @@ use crate::namespaces;
 // [ch04 end]
 // [ch02]
 use crate::process::init;
+// [ch02 unsolved allow(unused_imports)]
 use nix::sys::signal::Signal;
 // [ch02 end]
 
@@ -47,8 +48,11 @@ pub fn main(args: &ChildArgs, channel: ContainerEnd) -> isize {
         Ok(None) | Err(_) => return 1,
     }
     // [ch02]
+    // [ch02 exercise parent-death: Die with minidock]
     // From the go-ahead on, if minidock dies, the container dies with it, rather than run on
-    // with nobody to wait for it.
+    // with nobody to wait for it. SIGKILL, sent from minidock's side of the PID namespace, is
+    // the one signal a pid 1 without handlers cannot ignore. (Before the go-ahead there is no
+    // need: minidock's death shows as end-of-file in the recv above.)
     if sys::set_parent_death_signal(Signal::SIGKILL).is_err() {
         return exit::FAILED.into();
     }
@@ -57,6 +61,18 @@ pub fn main(args: &ChildArgs, channel: ContainerEnd) -> isize {
     if channel.peer_is_gone() {
         return 1;
     }
+    // [ch02 mistake parent-death-sigterm: chapter_02::the_container_dies_with_minidock]
+    //~ // A polite death signal, the one `kill` sends by default.
+    //~ if sys::set_parent_death_signal(Signal::SIGTERM).is_err() {
+    //~     return exit::FAILED.into();
+    //~ }
+    //~ if channel.peer_is_gone() {
+    //~     return 1;
+    //~ }
+    // [ch02 before]
+    //~ // If minidock dies from here on, nothing is left to wait for the container or to pass
+    //~ // signals on: make sure the container dies with it, even if minidock died a moment ago.
+    // [ch02 end]
     // [ch02 end]
     let failure = match setup(args) {
         // [ch02]
@@ -114,8 +130,9 @@ fn setup(args: &ChildArgs) -> sys::Result<()> {
     // passes it on once, rather than also reaching the container directly.
     sys::setsid()?;
     // [ch02 before]
-    //~ // Put the container in a new session of its own with `sys::setsid`. Until then it shares
-    //~ // minidock's session and process group, and a Ctrl-C typed in the terminal reaches both.
+    //~ // A Ctrl-C typed in the terminal must reach the container once, through minidock, and
+    //~ // not also directly. Until then the container shares minidock's session and process
+    //~ // group, and the terminal signals both.
     // [ch02 end]
     Ok(())
 }

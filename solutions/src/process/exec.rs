@@ -7,6 +7,10 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use nix::errno::Errno;
+// [ch02]
+// [ch02 unsolved allow(unused_imports)]
+use nix::sys::signal::SigSet;
+// [ch02 end]
 
 use crate::config::Config;
 use crate::process::exit;
@@ -44,7 +48,27 @@ pub fn start(config: &Config, channel: &ContainerEnd) -> isize {
 }
 
 fn prepare() -> sys::Result<()> {
-    sys::reset_signals()?;
+    // [ch02 exercise clean-signals: A clean signal state for the command]
+    // What a program expects to start with: every signal at its default action, none blocked.
+    // Both survive execve(2): a command that inherited minidock's mask would never see a
+    // SIGTERM. The actions first: a signal already pending, say one the init passed on before
+    // this exec, then meets its default action when the mask lets it through, not an inherited
+    // "ignore" that would drop it.
+    sys::default_signal_actions()?;
+    sys::set_signal_mask(&SigSet::empty())?;
+    // [ch02 mistake block-nothing: chapter_02::the_command_starts_with_no_signal_blocked_or_ignored]
+    //~ // Block nothing more: the command's mask is an empty set.
+    //~ sys::default_signal_actions()?;
+    //~ sys::block_signals(&SigSet::empty())?;
+    // [ch02 mistake mask-without-actions: chapter_02::the_command_starts_with_no_signal_blocked_or_ignored]
+    //~ // Unblocking every signal is all it takes.
+    //~ sys::set_signal_mask(&SigSet::empty())?;
+    // [ch02 before]
+    //~ // The command must start with the signal state any program expects. From this chapter on
+    //~ // minidock holds signals back, and the process that becomes the command inherited that:
+    //~ // until it is undone, the command never sees the signals it is sent.
+    //~ sys::default_signal_actions()?;
+    // [ch02 end]
     // Descriptors minidock inherited from whoever started it are none of the command's business.
     sys::close_range_on_exec(3)
 }

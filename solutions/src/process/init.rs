@@ -24,6 +24,7 @@ use crate::config::Config;
 use crate::process::exec;
 use crate::process::exit;
 use crate::process::handshake::ContainerEnd;
+// [ch02 unsolved allow(unused_imports)]
 use crate::process::signals::{Event, Signals};
 use crate::sys::{self, Ended};
 
@@ -41,7 +42,9 @@ pub fn main(config: &Config, channel: ContainerEnd) -> isize {
 }
 
 fn supervise(config: &Config, channel: ContainerEnd) -> sys::Result<Ended> {
-    // The signals are still blocked, as minidock left them: read them here too.
+    // [ch02 exercise init-life: Look after the command]
+    // The signals are still blocked, as minidock left them: read them here too. Opened before
+    // the fork, so a signal minidock passes on meanwhile waits for the loop below.
     let mut signals = Signals::catch()?;
     // SAFETY: the container's first process is single-threaded, as minidock was.
     let command = match unsafe { sys::fork() }? {
@@ -52,7 +55,9 @@ fn supervise(config: &Config, channel: ContainerEnd) -> sys::Result<Ended> {
     // From here on, the calls --explain shows are the init's own.
     sys::set_role(sys::Role::Init);
     // From now on only the command holds the container's end of the handshake, so minidock sees
-    // end-of-file exactly when the command's execve succeeds.
+    // end-of-file exactly when the command's execve succeeds. Kept open here, it would keep
+    // minidock waiting for that news, outside its loop, while the command runs: the signals
+    // minidock is sent would wait with it.
     drop(channel);
     loop {
         match signals.next()? {
@@ -67,9 +72,57 @@ fn supervise(config: &Config, channel: ContainerEnd) -> sys::Result<Ended> {
             }
         }
     }
+    // [ch02 mistake init-keeps-channel: chapter_02::with_init_signals_reach_the_command]
+    //~ let mut signals = Signals::catch()?;
+    //~ // SAFETY: the container's first process is single-threaded, as minidock was.
+    //~ let command = match unsafe { sys::fork() }? {
+    //~     None => std::process::exit(exec::start(config, &channel) as i32),
+    //~     Some(pid) => pid,
+    //~ };
+    //~ sys::set_role(sys::Role::Init);
+    //~ // The channel is the command's business: the init leaves it alone.
+    //~ let _channel = channel;
+    //~ loop {
+    //~     match signals.next()? {
+    //~         Event::Signal(signal) => {
+    //~             let _ = sys::kill(command, signal);
+    //~         }
+    //~         Event::ChildEnded => {
+    //~             if let Some(ended) = reap(command)? {
+    //~                 return Ok(ended);
+    //~             }
+    //~         }
+    //~     }
+    //~ }
+    // [ch02 mistake init-passes-nothing: chapter_02::with_init_signals_reach_the_command]
+    //~ let mut signals = Signals::catch()?;
+    //~ // SAFETY: the container's first process is single-threaded, as minidock was.
+    //~ let command = match unsafe { sys::fork() }? {
+    //~     None => std::process::exit(exec::start(config, &channel) as i32),
+    //~     Some(pid) => pid,
+    //~ };
+    //~ sys::set_role(sys::Role::Init);
+    //~ drop(channel);
+    //~ loop {
+    //~     // The signals are minidock's news for the container: the command is in it already.
+    //~     if signals.next()? == Event::ChildEnded {
+    //~         if let Some(ended) = reap(command)? {
+    //~             return Ok(ended);
+    //~         }
+    //~     }
+    //~ }
+    // [ch02 before]
+    //~ // Stay on as the container's pid 1: start the command as a child of this process, make
+    //~ // sure minidock still learns when its execve succeeds, then pass on the signals that come
+    //~ // (`Signals`) and collect the children that end (`reap`) until the command has ended,
+    //~ // and return how it ended. Until then this process becomes the command itself, and
+    //~ // --init changes nothing.
+    //~ std::process::exit(exec::start(config, &channel) as i32)
+    // [ch02 end]
 }
 
 /// Collects the children that have ended, and returns how the command ended if it is one of them.
+// [ch02 unsolved allow(dead_code)]
 fn reap(command: Pid) -> sys::Result<Option<Ended>> {
     // [ch02 exercise reap: Reap orphans]
     // One SIGCHLD can stand for many children: collect every one that has ended, whoever it is,

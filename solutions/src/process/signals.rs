@@ -41,6 +41,7 @@ pub enum Event {
 pub struct Signals(SignalFd);
 
 /// The signals minidock holds back: the ones it passes on, and `SIGCHLD`.
+// [ch02 unsolved allow(dead_code)]
 fn caught() -> SigSet {
     let mut set = SigSet::all();
     for signal in NOT_FORWARDED {
@@ -50,23 +51,54 @@ fn caught() -> SigSet {
     set
 }
 
-/// Blocks every signal minidock will pass on, from the first moment of `main`: a signal that
-/// arrives while minidock is still preparing the container waits, pending, instead of killing
-/// minidock (and with it, the container).
-pub fn block() -> sys::Result<()> {
-    sys::block_signals(&caught())
-}
-
 impl Signals {
-    /// Blocks the signals to pass on and `SIGCHLD`, and opens the signalfd to read them.
+    /// Holds back every signal minidock will pass on, and the news of its children, and opens the
+    /// signalfd they are read from.
     ///
-    /// Call it before `clone(2)`: from then on nothing is lost or acted on too early. The child
-    /// inherits the blocked set, which is why the container's first process clears it before it
-    /// executes the command.
+    /// minidock calls it before `clone(2)`. The child inherits the blocked set (through `clone`,
+    /// and the init's `fork`), which is why the process that becomes the command clears it
+    /// before it executes the command (`exec::start`).
     pub fn catch() -> sys::Result<Signals> {
+        // [ch02 exercise hold-signals: Hold the signals back]
+        // Blocked, a signal waits, pending, until it is read from the signalfd: one that arrives
+        // between clone(2) and the loop that reads it is passed on late rather than lost, and
+        // none can take its default action on minidock (end it) before minidock has passed it
+        // on. The signalfd only reads signals that are blocked: SIGCHLD, left unblocked, would
+        // be discarded, as its default action says, and the loop would never hear that the
+        // child ended.
         let set = caught();
         sys::block_signals(&set)?;
         Ok(Signals(sys::signalfd(&set)?))
+        // [ch02 mistake hold-usual-signals-only: chapter_02::any_signal_minidock_can_catch_reaches_the_command]
+        //~ // The signals people send to stop or poke a program, and the news of the children.
+        //~ let mut set = SigSet::from(Signal::SIGCHLD);
+        //~ for signal in [
+        //~     Signal::SIGHUP,
+        //~     Signal::SIGINT,
+        //~     Signal::SIGQUIT,
+        //~     Signal::SIGUSR1,
+        //~     Signal::SIGUSR2,
+        //~     Signal::SIGTERM,
+        //~     Signal::SIGWINCH,
+        //~ ] {
+        //~     set.add(signal);
+        //~ }
+        //~ sys::block_signals(&set)?;
+        //~ Ok(Signals(sys::signalfd(&set)?))
+        // [ch02 mistake read-without-blocking: chapter_02::signals_sent_to_minidock_reach_the_command]
+        //~ // The signalfd catches them: only SIGCHLD, ignored by default, needs holding back.
+        //~ sys::block_signals(&SigSet::from(Signal::SIGCHLD))?;
+        //~ Ok(Signals(sys::signalfd(&caught())?))
+        // [ch02 before]
+        //~ // Hold back every signal minidock will pass on (the set `caught` makes), so that each
+        //~ // waits to be read here instead of acting on minidock. Until then only the news of the
+        //~ // children is held back and read, which the loop in `Container::wait` needs to notice
+        //~ // the end of the container: a SIGTERM kills minidock itself, and leaves the container
+        //~ // behind.
+        //~ let news = SigSet::from(Signal::SIGCHLD);
+        //~ sys::block_signals(&news)?;
+        //~ Ok(Signals(sys::signalfd(&news)?))
+        // [ch02 end]
     }
 
     /// Waits for the next piece of news.

@@ -199,7 +199,7 @@ fn wait_passing_signals(child: Pid, signals: &mut Signals) -> Result<sys::Ended>
 fn forward(child: Pid, signal: sys::Signo) {
     // TODO(chapter 2): Forward signals
     //   (the book: chapter 2, "Forward signals")
-    // Send `signal` on to the container's first process with `sys::kill`. Until then minidock
-    // swallows it: a `kill` of minidock stops nothing.
+    // Pass `signal` on to the container's first process. Until then minidock swallows it,
+    // and a `kill` of minidock stops nothing.
     let _ = (child, signal);
 }

@@ -15,6 +15,7 @@ use crate::process::handshake::{ContainerEnd, ToContainer, ToMinidock};
 use crate::process::init;
 use crate::rootfs;
 use crate::sys;
+#[allow(unused_imports)] // until your code uses it, in chapter 2
 use nix::sys::signal::Signal;
 
 /// What the container's first process is handed when it is cloned: the configuration, and what
@@ -32,16 +33,10 @@ pub fn main(args: &ChildArgs, channel: ContainerEnd) -> isize {
         // minidock is gone, or said something else: nobody is left to report to.
         Ok(None) | Err(_) => return 1,
     }
-    // From the go-ahead on, if minidock dies, the container dies with it, rather than run on
-    // with nobody to wait for it.
-    if sys::set_parent_death_signal(Signal::SIGKILL).is_err() {
-        return exit::FAILED.into();
-    }
-    // minidock may have died after its go-ahead but before the prctl above took effect, when
-    // the kernel had no death signal to send yet. Its end of the channel is closed then.
-    if channel.peer_is_gone() {
-        return 1;
-    }
+    // TODO(chapter 2): Die with minidock
+    //   (the book: chapter 2, "Die with minidock")
+    // If minidock dies from here on, nothing is left to wait for the container or to pass
+    // signals on: make sure the container dies with it, even if minidock died a moment ago.
     let failure = match setup(args) {
         // With --init, this process stays as the container's init, and the command is its child.
         Ok(()) if args.config.init => return init::main(args.config, channel),
@@ -70,7 +65,8 @@ fn setup(args: &ChildArgs) -> sys::Result<()> {
     }
     // TODO(chapter 2): A session of its own
     //   (the book: chapter 2, "A session of its own")
-    // Put the container in a new session of its own with `sys::setsid`. Until then it shares
-    // minidock's session and process group, and a Ctrl-C typed in the terminal reaches both.
+    // A Ctrl-C typed in the terminal must reach the container once, through minidock, and
+    // not also directly. Until then the container shares minidock's session and process
+    // group, and the terminal signals both.
     Ok(())
 }

@@ -23,6 +23,7 @@ use crate::config::Config;
 use crate::process::exec;
 use crate::process::exit;
 use crate::process::handshake::ContainerEnd;
+#[allow(unused_imports)] // until your code uses it, in chapter 2
 use crate::process::signals::{Event, Signals};
 use crate::sys::{self, Ended};
 
@@ -40,35 +41,18 @@ pub fn main(config: &Config, channel: ContainerEnd) -> isize {
 }
 
 fn supervise(config: &Config, channel: ContainerEnd) -> sys::Result<Ended> {
-    // The signals are still blocked, as minidock left them: read them here too.
-    let mut signals = Signals::catch()?;
-    // SAFETY: the container's first process is single-threaded, as minidock was.
-    let command = match unsafe { sys::fork() }? {
-        // The command: started as without --init; it reports a failure to start to minidock.
-        None => std::process::exit(exec::start(config, &channel) as i32),
-        Some(pid) => pid,
-    };
-    // From here on, the calls --explain shows are the init's own.
-    sys::set_role(sys::Role::Init);
-    // From now on only the command holds the container's end of the handshake, so minidock sees
-    // end-of-file exactly when the command's execve succeeds.
-    drop(channel);
-    loop {
-        match signals.next()? {
-            Event::Signal(signal) => {
-                // The command may have just ended: then there is no one to pass it to.
-                let _ = sys::kill(command, signal);
-            }
-            Event::ChildEnded => {
-                if let Some(ended) = reap(command)? {
-                    return Ok(ended);
-                }
-            }
-        }
-    }
+    // TODO(chapter 2): Look after the command
+    //   (the book: chapter 2, "Look after the command")
+    // Stay on as the container's pid 1: start the command as a child of this process, make
+    // sure minidock still learns when its execve succeeds, then pass on the signals that come
+    // (`Signals`) and collect the children that end (`reap`) until the command has ended,
+    // and return how it ended. Until then this process becomes the command itself, and
+    // --init changes nothing.
+    std::process::exit(exec::start(config, &channel) as i32)
 }
 
 /// Collects the children that have ended, and returns how the command ended if it is one of them.
+#[allow(dead_code)] // until your code uses it, in chapter 2
 fn reap(command: Pid) -> sys::Result<Option<Ended>> {
     // TODO(chapter 2): Reap orphans
     //   (the book: chapter 2, "Reap orphans")

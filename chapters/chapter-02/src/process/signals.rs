@@ -40,6 +40,7 @@ pub enum Event {
 pub struct Signals(SignalFd);
 
 /// The signals minidock holds back: the ones it passes on, and `SIGCHLD`.
+#[allow(dead_code)] // until your code uses it, in chapter 2
 fn caught() -> SigSet {
     let mut set = SigSet::all();
     for signal in NOT_FORWARDED {
@@ -49,23 +50,24 @@ fn caught() -> SigSet {
     set
 }
 
-/// Blocks every signal minidock will pass on, from the first moment of `main`: a signal that
-/// arrives while minidock is still preparing the container waits, pending, instead of killing
-/// minidock (and with it, the container).
-pub fn block() -> sys::Result<()> {
-    sys::block_signals(&caught())
-}
-
 impl Signals {
-    /// Blocks the signals to pass on and `SIGCHLD`, and opens the signalfd to read them.
+    /// Holds back every signal minidock will pass on, and the news of its children, and opens the
+    /// signalfd they are read from.
     ///
-    /// Call it before `clone(2)`: from then on nothing is lost or acted on too early. The child
-    /// inherits the blocked set, which is why the container's first process clears it before it
-    /// executes the command.
+    /// minidock calls it before `clone(2)`. The child inherits the blocked set (through `clone`,
+    /// and the init's `fork`), which is why the process that becomes the command clears it
+    /// before it executes the command (`exec::start`).
     pub fn catch() -> sys::Result<Signals> {
-        let set = caught();
-        sys::block_signals(&set)?;
-        Ok(Signals(sys::signalfd(&set)?))
+        // TODO(chapter 2): Hold the signals back
+        //   (the book: chapter 2, "Hold the signals back")
+        // Hold back every signal minidock will pass on (the set `caught` makes), so that each
+        // waits to be read here instead of acting on minidock. Until then only the news of the
+        // children is held back and read, which the loop in `Container::wait` needs to notice
+        // the end of the container: a SIGTERM kills minidock itself, and leaves the container
+        // behind.
+        let news = SigSet::from(Signal::SIGCHLD);
+        sys::block_signals(&news)?;
+        Ok(Signals(sys::signalfd(&news)?))
     }
 
     /// Waits for the next piece of news.

@@ -187,29 +187,38 @@ fn wait_for(pid: libc::pid_t, flags: libc::c_int, call: &str) -> Result<Option<(
     Ok(Some((found, ended)))
 }
 
-/// `signal(2)` and `sigprocmask(2)`: gives the command the signal state a program expects to
-/// start with: every signal at its default action and none blocked.
+/// `rt_sigaction(2)`, for every signal: puts each back to its default action.
 ///
-/// A process keeps ignored signals and its signal mask across `execve(2)`. Rust programs ignore
-/// SIGPIPE (so that writing to a closed pipe is an error, not death), and whoever started
-/// minidock may have ignored others (`nohup` ignores SIGHUP): the command must inherit none of
-/// that. `yes | head -1` relies on `yes` dying of SIGPIPE.
-pub fn reset_signals() -> Result<()> {
-    use nix::sys::signal::{signal, sigprocmask, SigHandler, SigSet, SigmaskHow, Signal};
-    call(
-        "signal(every signal, SIG_DFL); sigprocmask(SIG_SETMASK, {})".into(),
-        "",
-        || {
-            for sig in Signal::iterator() {
-                if matches!(sig, Signal::SIGKILL | Signal::SIGSTOP) {
-                    continue; // their action cannot be changed
-                }
-                // SAFETY: restoring a default disposition installs no handler.
-                unsafe { signal(sig, SigHandler::SigDfl) }?;
+/// A process keeps the signals it ignores across `execve(2)` (handlers cannot survive it, ignoring
+/// can). Rust programs ignore SIGPIPE (so that writing to a closed pipe is an error, not death),
+/// and whoever started minidock may have ignored others (`nohup` ignores SIGHUP, and some
+/// programs the real-time signals): the command must inherit none of that. `yes | head -1`
+/// relies on `yes` dying of SIGPIPE.
+pub fn default_signal_actions() -> Result<()> {
+    call("signal(every signal, SIG_DFL)".into(), "", || {
+        // The kernel's struct sigaction, all zeros: handler SIG_DFL, no flags, nothing masked.
+        // Made by hand because libc refuses the two real-time signals it reserves for itself
+        // (32 and 33), which may be ignored as well as any other.
+        let default = [0u64; 4];
+        for signo in 1..=libc::SIGRTMAX() {
+            if signo == libc::SIGKILL || signo == libc::SIGSTOP {
+                continue; // their action cannot be changed
             }
-            sigprocmask(SigmaskHow::SIG_SETMASK, Some(&SigSet::empty()), None)
-        },
-    )
+            // SAFETY: rt_sigaction(2) reads the zeroed struct above, which installs no handler;
+            // the last argument is the size of the kernel's signal set, 64 bits.
+            let ret = unsafe {
+                libc::syscall(
+                    libc::SYS_rt_sigaction,
+                    signo,
+                    default.as_ptr(),
+                    std::ptr::null_mut::<u64>(),
+                    8usize,
+                )
+            };
+            Errno::result(ret)?;
+        }
+        Ok(())
+    })
 }
 
 /// A signal by its number: any signal, the real-time ones included (nix's `Signal` names only the
@@ -272,30 +281,55 @@ pub fn setsid() -> Result<()> {
 
 /// `prctl(PR_SET_PDEATHSIG)`: asks the kernel to send `signal` to the calling process when its
 /// parent ends.
+#[allow(dead_code)] // until your code uses it, in chapter 2
 pub fn set_parent_death_signal(signal: nix::sys::signal::Signal) -> Result<()> {
     call(format!("prctl(PR_SET_PDEATHSIG, {signal})"), "", || {
         nix::sys::prctl::set_pdeathsig(signal)
     })
 }
 
-/// `sigprocmask(SIG_BLOCK)`: holds back `signals`, which stay pending until read from a signalfd
-/// or unblocked, instead of interrupting the process or killing it.
-pub fn block_signals(signals: &nix::sys::signal::SigSet) -> Result<()> {
+/// `sigprocmask(SIG_SETMASK)`: replaces the set of blocked signals, the signal mask, with
+/// `signals`. The mask, like ignored signals, survives `execve(2)`.
+#[allow(dead_code)] // until your code uses it, in chapter 2
+pub fn set_signal_mask(signals: &nix::sys::signal::SigSet) -> Result<()> {
+    use nix::sys::signal::{sigprocmask, SigmaskHow};
+    call(
+        format!("sigprocmask(SIG_SETMASK, {})", signal_set(signals)),
+        "",
+        || sigprocmask(SigmaskHow::SIG_SETMASK, Some(signals), None),
+    )
+}
+
+/// A set of signals as `--explain` shows it: `{}`, `{SIGHUP, SIGTERM}`, or for a set of nearly
+/// every signal, which reads better as what it leaves out, `every signal but {SIGPIPE}`.
+fn signal_set(signals: &nix::sys::signal::SigSet) -> String {
     use nix::sys::signal::Signal;
-    // A set of nearly every signal reads better as what it leaves out.
     let missing: Vec<&str> = Signal::iterator()
         .filter(|s| !matches!(s, Signal::SIGKILL | Signal::SIGSTOP) && !signals.contains(*s))
         .map(|s| s.as_str())
         .collect();
-    let set = if missing.len() < 5 {
+    if missing.len() < 5 {
         format!("every signal but {{{}}}", missing.join(", "))
     } else {
         let names: Vec<&str> = signals.iter().map(|s| s.as_str()).collect();
         format!("{{{}}}", names.join(", "))
-    };
-    call(format!("sigprocmask(SIG_BLOCK, {set})"), "", || {
-        nix::sys::signal::sigprocmask(nix::sys::signal::SigmaskHow::SIG_BLOCK, Some(signals), None)
-    })
+    }
+}
+
+/// `sigprocmask(SIG_BLOCK)`: holds back `signals`, which stay pending until read from a signalfd
+/// or unblocked, instead of interrupting the process or killing it.
+pub fn block_signals(signals: &nix::sys::signal::SigSet) -> Result<()> {
+    call(
+        format!("sigprocmask(SIG_BLOCK, {})", signal_set(signals)),
+        "",
+        || {
+            nix::sys::signal::sigprocmask(
+                nix::sys::signal::SigmaskHow::SIG_BLOCK,
+                Some(signals),
+                None,
+            )
+        },
+    )
 }
 
 /// `signalfd(2)`: a descriptor from which the blocked `signals` are read one by one, like
@@ -328,6 +362,7 @@ pub fn read_signal(fd: &mut nix::sys::signalfd::SignalFd) -> Result<Signo> {
 ///
 /// # Safety
 /// As for `clone`: the caller is single-threaded.
+#[allow(dead_code)] // until your code uses it, in chapter 2
 pub unsafe fn fork() -> Result<Option<Pid>> {
     use nix::unistd::ForkResult;
     call("fork()".into(), "COMMAND &", || {

@@ -40,7 +40,8 @@ pub fn main(config: &Config, channel: ContainerEnd) -> isize {
 }
 
 fn supervise(config: &Config, channel: ContainerEnd) -> sys::Result<Ended> {
-    // The signals are still blocked, as minidock left them: read them here too.
+    // The signals are still blocked, as minidock left them: read them here too. Opened before
+    // the fork, so a signal minidock passes on meanwhile waits for the loop below.
     let mut signals = Signals::catch()?;
     // SAFETY: the container's first process is single-threaded, as minidock was.
     let command = match unsafe { sys::fork() }? {
@@ -51,7 +52,9 @@ fn supervise(config: &Config, channel: ContainerEnd) -> sys::Result<Ended> {
     // From here on, the calls --explain shows are the init's own.
     sys::set_role(sys::Role::Init);
     // From now on only the command holds the container's end of the handshake, so minidock sees
-    // end-of-file exactly when the command's execve succeeds.
+    // end-of-file exactly when the command's execve succeeds. Kept open here, it would keep
+    // minidock waiting for that news, outside its loop, while the command runs: the signals
+    // minidock is sent would wait with it.
     drop(channel);
     loop {
         match signals.next()? {

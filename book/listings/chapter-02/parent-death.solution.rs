@@ -1,0 +1,34 @@
+/// The child's whole life. The return value is its exit status, seen only if something failed.
+pub fn main(args: &ChildArgs, channel: ContainerEnd) -> isize {
+    sys::set_role(sys::Role::Container);
+    // While it waits, minidock's death shows as end-of-file.
+    match channel.recv() {
+        Ok(Some(ToContainer::Continue)) => {}
+        // minidock is gone, or said something else: nobody is left to report to.
+        Ok(None) | Err(_) => return 1,
+    }
+    // From the go-ahead on, if minidock dies, the container dies with it, rather than run on
+    // with nobody to wait for it. SIGKILL, sent from minidock's side of the PID namespace, is
+    // the one signal a pid 1 without handlers cannot ignore. (Before the go-ahead there is no
+    // need: minidock's death shows as end-of-file in the recv above.)
+    if sys::set_parent_death_signal(Signal::SIGKILL).is_err() {
+        return exit::FAILED.into();
+    }
+    // minidock may have died after its go-ahead but before the prctl above took effect, when
+    // the kernel had no death signal to send yet. Its end of the channel is closed then.
+    if channel.peer_is_gone() {
+        return 1;
+    }
+    let failure = match setup(args) {
+        // With --init, this process stays as the container's init, and the command is its child.
+        Ok(()) if args.config.init => return init::main(args.config, channel),
+        Ok(()) => return exec::start(args.config, &channel),
+        Err(err) => ToMinidock::SetupFailed {
+            detail: err.to_string(),
+        },
+    };
+    // If even this fails, minidock sees end-of-file and then this exit status: docker's status
+    // for "the runtime failed", not one the command could have chosen.
+    let _ = channel.send(&failure);
+    exit::FAILED.into()
+}
