@@ -47,15 +47,30 @@ fn in_own_cgroup(pid: Option<u32>, parent: &str) -> Result<(), (String, Section,
     };
     let places = cgroups::places(pid);
     let own = format!("{}/minidock-", parent.trim_end_matches('/'));
-    let outside: Vec<String> = places
+    let outside: Vec<&str> = places
         .iter()
         .filter(|(_, path)| !path.starts_with(&own))
-        .map(|(controllers, path)| format!("{controllers}:{path}"))
+        .map(|(controllers, _)| match controllers.as_str() {
+            "" => "the v2 tree",
+            controllers => controllers,
+        })
         .collect();
     if !places.is_empty() && outside.is_empty() {
         return Ok(());
     }
-    let got = format!("outside it in {}", outside.join(", "));
+    if places.is_empty() {
+        return Err((
+            format!("no /proc/{pid}/cgroup to read: the process is gone"),
+            JOIN,
+            "the container ended early",
+        ));
+    }
+    let got = format!(
+        "outside it in {} of {} trees: {}",
+        outside.len(),
+        places.len(),
+        outside.join(", ")
+    );
     if cgroups::containers_below(parent).len() < cgroups::trees().len() {
         Err((
             got,
