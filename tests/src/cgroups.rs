@@ -57,6 +57,29 @@ fn hierarchies() -> Vec<(PathBuf, Vec<String>)> {
         .collect()
 }
 
+/// Where process `pid` is in each cgroup tree that holds limits, from `/proc/PID/cgroup`, as
+/// (controllers, path) pairs: the one line of the v2 tree on v2; on v1, the line of each mounted
+/// hierarchy (a hybrid host's v2 tree, with no controller, is left out).
+pub fn places(pid: u32) -> Vec<(String, String)> {
+    let text = fs::read_to_string(format!("/proc/{pid}/cgroup")).unwrap_or_default();
+    let v2 = is_v2();
+    text.lines()
+        .filter_map(|line| {
+            let mut fields = line.splitn(3, ':');
+            let (_, controllers, path) = (fields.next()?, fields.next()?, fields.next()?);
+            let kept = if v2 {
+                controllers.is_empty()
+            } else {
+                controllers
+                    .split(',')
+                    .next()
+                    .is_some_and(|c| !c.is_empty() && dir(c, "/").is_some())
+            };
+            kept.then(|| (controllers.to_string(), path.to_string()))
+        })
+        .collect()
+}
+
 /// The child cgroups of the absolute cgroup `path`, in the tree that carries `controller`.
 pub fn children(controller: &str, path: &str) -> Vec<PathBuf> {
     let Some(dir) = dir(controller, path) else {

@@ -85,7 +85,7 @@ fn failed_cgroup_setup(line: &str) -> (String, Section, Option<&'static str>) {
         .find(|cause| line.contains(cause.file) && line.ends_with(cause.error));
     let section = cause.map_or(
         Section::new(4, "Put the container in its cgroup"),
-        |cause| cause.section,
+        |cause| (cause.section)(),
     );
     (
         "the container's cgroup".to_string(),
@@ -100,7 +100,27 @@ struct CgroupCause {
     file: &'static str,
     error: &'static str,
     why: &'static str,
-    section: Section,
+    /// Where the fix is explained: for some causes, in the section of the host's cgroup version.
+    section: fn() -> Section,
+}
+
+const MAKE_V1: Section = Section::new(4, "Make the cgroup: cgroup v1");
+const MAKE_V2: Section = Section::new(4, "Make the cgroup: cgroup v2");
+
+fn make_v1() -> Section {
+    MAKE_V1
+}
+
+fn make_of_this_host() -> Section {
+    if crate::cgroups::is_v2() {
+        MAKE_V2
+    } else {
+        MAKE_V1
+    }
+}
+
+fn limits_v1() -> Section {
+    Section::new(4, "Write the limits: cgroup v1")
 }
 
 const CGROUP_CAUSES: &[CgroupCause] = &[
@@ -108,13 +128,19 @@ const CGROUP_CAUSES: &[CgroupCause] = &[
         file: "memory.memsw.limit_in_bytes",
         error: "invalid argument",
         why: "the kernel refuses (EINVAL, \"invalid argument\") a memory and swap limit below the memory limit: write memory.limit_in_bytes first, then memory.memsw.limit_in_bytes",
-        section: Section::new(4, "Write the limits: cgroup v1"),
+        section: limits_v1,
     },
     CgroupCause {
         file: "",
         error: "no space left on device",
         why: "a cpuset cgroup with no CPUs or no memory nodes takes no process (ENOSPC, \"no space left on device\"): on cgroup v1, every level of the path with an empty cpuset.cpus or cpuset.mems gets its parent's, from the top down",
-        section: Section::new(4, "Put the container in its cgroup"),
+        section: make_v1,
+    },
+    CgroupCause {
+        file: "",
+        error: "no such file or directory",
+        why: "a file of the container's cgroup is missing (ENOENT): the cgroup is not made (in every hierarchy, on cgroup v1), or, on cgroup v2, a level above it does not hand the controller down in its cgroup.subtree_control",
+        section: make_of_this_host,
     },
 ];
 
@@ -552,7 +578,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             (section.chapter, section.title),
-            (4, "Put the container in its cgroup")
+            (4, "Make the cgroup: cgroup v1")
         );
         assert!(why.unwrap().contains("cpuset"));
         let (_, section, why) =

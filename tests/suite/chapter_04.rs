@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 
 use harness::{cgroups, check_at_most, check_eq, random, Failure, Output, Sandbox, Section};
 
+const MAKE_V1: Section = Section::new(4, "Make the cgroup: cgroup v1");
+const MAKE_V2: Section = Section::new(4, "Make the cgroup: cgroup v2");
 const JOIN: Section = Section::new(4, "Put the container in its cgroup");
 const LIMITS_V2: Section = Section::new(4, "Write the limits: cgroup v2");
 const LIMITS_V1: Section = Section::new(4, "Write the limits: cgroup v1");
@@ -20,6 +22,67 @@ fn limits() -> Section {
         LIMITS_V2
     } else {
         LIMITS_V1
+    }
+}
+
+/// The section that makes the cgroup on this host's cgroup version.
+fn make() -> Section {
+    if cgroups::is_v2() {
+        MAKE_V2
+    } else {
+        MAKE_V1
+    }
+}
+
+/// Whether the container's first process, `pid` on the host, is in a container cgroup of its
+/// own below the absolute cgroup `parent`, in every tree: if not, what the host sees, the
+/// section that helps and the likely cause.
+fn in_own_cgroup(pid: Option<u32>, parent: &str) -> Result<(), (String, Section, &'static str)> {
+    let Some(pid) = pid else {
+        return Err((
+            "no first process of the container".to_string(),
+            JOIN,
+            "the container ended early",
+        ));
+    };
+    let places = cgroups::places(pid);
+    let own = format!("{}/minidock-", parent.trim_end_matches('/'));
+    let outside: Vec<&str> = places
+        .iter()
+        .filter(|(_, path)| !path.starts_with(&own))
+        .map(|(controllers, _)| match controllers.as_str() {
+            "" => "the v2 tree",
+            controllers => controllers,
+        })
+        .collect();
+    if !places.is_empty() && outside.is_empty() {
+        return Ok(());
+    }
+    if places.is_empty() {
+        return Err((
+            format!("no /proc/{pid}/cgroup to read: the process is gone"),
+            JOIN,
+            "the container ended early",
+        ));
+    }
+    let got = format!(
+        "outside it in {} of {} trees: {}",
+        outside.len(),
+        places.len(),
+        outside.join(", ")
+    );
+    if cgroups::containers_below(parent).len() < cgroups::trees().len() {
+        Err((
+            got,
+            make(),
+            "the container's cgroup is missing from some cgroup tree: it is made in every one (on cgroup v1, one directory per hierarchy)",
+        ))
+    } else {
+        Err((
+            got,
+            JOIN,
+            "the container's cgroup exists, but its first process was not moved into it (in every tree)",
+        ))
     }
 }
 
@@ -314,18 +377,136 @@ fn the_container_sees_its_limits_and_its_own_cgroup_root() {
 }
 
 #[test]
+fn the_container_is_in_a_cgroup_of_its_own_in_every_tree() {
+    let sb = Sandbox::new();
+    // No limit at all: the container still gets a cgroup of its own, in every tree.
+    let mut running = start_holding(&sb, &[]);
+    let child = running.children().first().copied();
+    let place = in_own_cgroup(child, sb.cgroup_parent());
+    running.close_stdin();
+    let out = running.finish();
+    if let Err((got, section, hint)) = place {
+        Failure::new("the cgroups of the container's first process, as the host sees them (/proc/PID/cgroup)")
+            .expected_text(format!(
+                "in every tree, a cgroup of its own below {}",
+                sb.cgroup_parent()
+            ))
+            .got_text(got)
+            .hint(hint)
+            .output(&out)
+            .section(section)
+            .fail();
+    }
+    out.expect_status(0, REMOVE);
+    expect_no_leftover(&sb, "after a container ended", &out);
+}
+
+#[test]
+fn the_command_starts_in_its_cgroup_and_sees_it_as_its_root() {
+    let sb = Sandbox::new();
+    // The command waits for its stdin to close, while the test looks from outside; then it
+    // shows its cgroup namespace and its cgroups as it sees them.
+    let script = "echo ready; read line; readlink /proc/self/ns/cgroup; cat /proc/self/cgroup";
+    let mut running = sb
+        .minidock(["run", &sb.image(), "sh", "-c", script])
+        .spawn();
+    running
+        .expect_line("ready", Duration::from_secs(20), JOIN)
+        .what("a container whose command waits for its stdin never started");
+    // A process put in its cgroup before the go-ahead is there at once; one put there later is
+    // there a moment after its command started. Either way the test waits until it is.
+    let child = running.children().first().copied();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let place = loop {
+        let place = in_own_cgroup(child, sb.cgroup_parent());
+        if place.is_ok() || Instant::now() >= deadline {
+            break place;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    running.close_stdin();
+    let out = running.finish();
+    if let Err((got, section, hint)) = place {
+        Failure::new("the cgroups of the container's first process, as the host sees them (/proc/PID/cgroup), once its command runs")
+            .expected_text(format!(
+                "in every tree, a cgroup of its own below {}",
+                sb.cgroup_parent()
+            ))
+            .got_text(format!("{got}, 5 s after the command started"))
+            .hint(hint)
+            .output(&out)
+            .section(section)
+            .fail();
+    }
+    out.expect_status(0, JOIN);
+    let mut lines = out
+        .stdout
+        .lines()
+        .skip_while(|line| *line != "ready")
+        .skip(1);
+    let namespace = lines.next().unwrap_or("").to_string();
+    let cgroup_lines: Vec<&str> = lines.collect();
+    let paths: Vec<&str> = cgroup_lines
+        .iter()
+        .filter_map(|l| l.splitn(3, ':').nth(2))
+        .collect();
+    if paths.is_empty() || paths.iter().any(|p| *p != "/") {
+        let host = std::fs::read_link("/proc/self/ns/cgroup")
+            .map(|link| link.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let (section, hint) = if namespace == host {
+            (
+                NAMESPACE,
+                "the container shares the host's cgroup namespace: it needs one of its own (unshare(2) with CLONE_NEWCGROUP), made after it is in its cgroup",
+            )
+        } else {
+            (
+                JOIN,
+                "the container has a cgroup namespace of its own, rooted at another cgroup than its own: the root is the cgroup the child is in when it makes the namespace, right after the go-ahead, so minidock moves it into its cgroup before the go-ahead",
+            )
+        };
+        Failure::new("/proc/self/cgroup in the container")
+            .expected_text(
+                "every cgroup path is \"/\": the container's cgroup is its namespace's root",
+            )
+            .got_text(cgroup_lines.join(" | "))
+            .note("namespace", format!("{namespace} (the host's: {host})"))
+            .hint(hint)
+            .output(&out)
+            .section(section)
+            .fail();
+    }
+}
+
+#[test]
 fn no_cgroup_is_left_behind() {
     let sb = Sandbox::new();
+    // --cpu-shares is written by the code the chapter starts with: the run fails unless the
+    // container's cgroup exists, so there is something to leave behind.
     let out = sb
-        .minidock(["run", "-m", "64m", &sb.image(), "true"])
+        .minidock(["run", "--cpu-shares", "512", &sb.image(), "true"])
         .output();
     out.expect_status(0, REMOVE);
     expect_no_leftover(&sb, "after a container ended", &out);
     let out = sb
-        .minidock(["run", "--pids-limit", "50", &sb.image(), "/no/such/command"])
+        .minidock([
+            "run",
+            "--cpu-shares",
+            "512",
+            &sb.image(),
+            "/no/such/command",
+        ])
         .output();
     out.expect_status(127, REMOVE);
-    expect_no_leftover(&sb, "after a command that could not start", &out);
+    check_eq(
+        "cgroups left behind after a command that could not start",
+        Vec::<PathBuf>::new(),
+        sb.leftover_cgroups(),
+        &out,
+        REMOVE,
+    )
+    .expected_text("none: the container's cgroup is removed on every way out of run")
+    .hint("a run that fails (here the command does not exist, and minidock exits with 127) removes its cgroup too: the removal belongs where it runs however run ends, not at the end of the success path");
 }
 
 #[test]
@@ -416,6 +597,17 @@ fn the_next_run_cleans_up_after_a_killed_minidock() {
     running
         .expect_line("ready", Duration::from_secs(10), JOIN)
         .what("the container never started");
+    let place = in_own_cgroup(running.children().first().copied(), sb.cgroup_parent());
+    if let Err((got, section, hint)) = place {
+        let out = running.stop();
+        Failure::new("the cgroups of the container's first process, as the host sees them")
+            .expected_text("a cgroup of its own, in every tree, for the next run to clean up")
+            .got_text(got)
+            .hint(hint)
+            .output(&out)
+            .section(section)
+            .fail();
+    }
     // SIGKILL cannot be caught: minidock gets no chance to remove anything. Its container dies
     // with it (chapter 2), and its empty cgroup stays.
     running.signal(libc::SIGKILL);
@@ -428,10 +620,21 @@ fn the_next_run_cleans_up_after_a_killed_minidock() {
 #[test]
 fn zero_limits_mean_none_and_bad_values_say_what_is_wrong() {
     let sb = Sandbox::new();
-    // docker's "no limit".
-    let out = sb
-        .minidock(["run", "-m", "0", "--cpus", "0", &sb.image(), "true"])
-        .output();
+    // docker's "no limit": the container still has a cgroup of its own, with nothing in it
+    // limited.
+    let mut running = start_holding(&sb, &["-m", "0", "--cpus", "0"]);
+    let place = in_own_cgroup(running.children().first().copied(), sb.cgroup_parent());
+    running.close_stdin();
+    let out = running.finish();
+    if let Err((got, section, hint)) = place {
+        Failure::new("the cgroups of a container run with -m 0 --cpus 0, as the host sees them")
+            .expected_text("a cgroup of its own, in every tree, with no limit written")
+            .got_text(got)
+            .hint(hint)
+            .output(&out)
+            .section(section)
+            .fail();
+    }
     out.expect_status(0, limits());
     expect_no_leftover(&sb, "after a container ran with -m 0 --cpus 0", &out);
     let cases: [(&[&str], &[&str]); 4] = [
@@ -478,10 +681,22 @@ fn an_empty_cpuset_level_above_the_container_is_filled_in() {
         std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("mkdir {}: {e}", dir.display()));
     }
     let parent = format!("{level}/{}", random::name("a-"));
-    let out = sb
-        .minidock(["run", "--cgroup-parent", &parent, &sb.image(), "true"])
-        .output();
-    out.expect_status(0, JOIN)
+    let mut running = start_holding(&sb, &["--cgroup-parent", &parent]);
+    let place = in_own_cgroup(running.children().first().copied(), &parent);
+    running.close_stdin();
+    let out = running.finish();
+    if let Err((got, section, hint)) = place {
+        Failure::new(format!(
+            "the cgroups of a container run with --cgroup-parent {parent}, where {level} exists with no CPUs in its cpuset"
+        ))
+        .expected_text(format!("in every tree, a cgroup of its own below {parent}"))
+        .got_text(got)
+        .hint(hint)
+        .output(&out)
+        .section(section)
+        .fail();
+    }
+    out.expect_status(0, make())
         .what(format!(
             "a container run with --cgroup-parent {parent}, where {level} exists with no CPUs in its cpuset"
         ))
@@ -667,7 +882,9 @@ fn a_relative_cgroup_parent_is_cleaned_up_by_a_run_from_another_cgroup() {
         // On cgroup v2 a relative parent works only for a minidock in the root cgroup (any
         // other cgroup of its own holds a process, and may not hand controllers down): there is
         // no second place to sweep from. The cleanup after a killed run is still checked.
-        let out = sb.minidock(["run", &sb.image(), "true"]).output();
+        let out = sb
+            .minidock(["run", "--cpu-shares", "512", &sb.image(), "true"])
+            .output();
         out.expect_status(0, REMOVE);
         expect_no_leftover(&sb, "after a container ended", &out);
         return;
@@ -746,7 +963,9 @@ fn a_temporary_ledger_entry_of_a_killed_minidock_is_swept() {
     std::fs::create_dir_all(&ledger).unwrap();
     let name = format!(".{}", random::name("minidock-"));
     std::fs::write(ledger.join(&name), "").unwrap();
-    let out = sb.minidock(["run", &sb.image(), "true"]).output();
+    let out = sb
+        .minidock(["run", "--cpu-shares", "512", &sb.image(), "true"])
+        .output();
     out.expect_status(0, REMOVE);
     expect_no_leftover(&sb, "after a container ended", &out);
     check_eq(

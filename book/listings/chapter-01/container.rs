@@ -43,12 +43,18 @@ impl Container {
 
     /// The setup only minidock can do, from outside, while the child waits for the go-ahead.
     pub fn set_up_from_outside(&mut self) -> Result<()> {
+        // Put the container's first process in its cgroup, at the one moment when nothing of
+        // the command can escape the limits: see "Put the container in its cgroup". Until then
+        // the cgroup exists, with its limits, and nothing runs in it.
         Ok(())
     }
 
     /// Gives the child the go-ahead, and learns whether its command started.
     pub fn release(&mut self) -> Result<()> {
-        let channel = self.channel.as_ref().expect("release comes after spawn");
+        // The go-ahead is given once; minidock's end of the channel has no more use after it.
+        let Some(channel) = self.channel.take() else {
+            return Ok(());
+        };
         channel.send(&ToContainer::Continue)?;
         let Some(failure) = channel.recv()? else {
             // End of file: the command runs.

@@ -1,6 +1,9 @@
 /// Gives the child the go-ahead, and learns whether its command started.
 pub fn release(&mut self) -> Result<()> {
-    let channel = self.channel.as_ref().expect("release comes after spawn");
+    // The go-ahead is given once; minidock's end of the channel has no more use after it.
+    let Some(channel) = self.channel.take() else {
+        return Ok(());
+    };
     channel.send(&ToContainer::Continue)?;
     let Some(failure) = channel.recv()? else {
         // End of file: the command runs.

@@ -7,7 +7,8 @@
 pub fn enter_cgroup_namespace() -> sys::Result<()> {
     // TODO(chapter 4): A cgroup namespace
     //   (the book: chapter 4, "A cgroup namespace")
-    // Move this process into a new cgroup namespace with `sys::unshare`. Until then the
-    // container sees the host's whole cgroup tree, and its own place in it.
+    // Give the container its own view of the cgroup tree, rooted at the cgroup this process
+    // is in now: see "A cgroup namespace". Until then the container sees the host's whole
+    // cgroup tree, and its own place in it.
     Ok(())
 }

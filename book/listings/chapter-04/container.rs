@@ -49,13 +49,19 @@ impl Container {
 
     /// The setup only minidock can do, from outside, while the child waits for the go-ahead.
     pub fn set_up_from_outside(&mut self) -> Result<()> {
+        // Now, while the child waits for the go-ahead: it has started nothing yet, so all the
+        // command will ever start is born in the cgroup and counted; and the cgroup namespace
+        // the child makes after the go-ahead is rooted at the cgroup it is in by then.
         self.cgroup.join(self.child()?)?;
         Ok(())
     }
 
     /// Gives the child the go-ahead, and learns whether its command started.
     pub fn release(&mut self) -> Result<()> {
-        let channel = self.channel.as_ref().expect("release comes after spawn");
+        // The go-ahead is given once; minidock's end of the channel has no more use after it.
+        let Some(channel) = self.channel.take() else {
+            return Ok(());
+        };
         channel.send(&ToContainer::Continue)?;
         let Some(failure) = channel.recv()? else {
             // End of file: the command runs.

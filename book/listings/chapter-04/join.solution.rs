@@ -1,5 +1,8 @@
-/// Moves the container's first process into its cgroup, before it runs any of the command:
-/// everything it starts from then on is born inside, and counted.
-fn join(cgroup: &dyn Cgroup, child: Pid) -> cgroups::Result<()> {
-    cgroup.add(child)
+/// The setup only minidock can do, from outside, while the child waits for the go-ahead.
+pub fn set_up_from_outside(&mut self) -> Result<()> {
+    // Now, while the child waits for the go-ahead: it has started nothing yet, so all the
+    // command will ever start is born in the cgroup and counted; and the cgroup namespace
+    // the child makes after the go-ahead is rooted at the cgroup it is in by then.
+    self.cgroup.join(self.child()?)?;
+    Ok(())
 }

@@ -1,9 +1,9 @@
 fn apply(&self, r: &Resources) -> Result<()> {
     // TODO(chapter 4): Write the limits: cgroup v2
     //   (the book: chapter 4, "Write the limits: cgroup v2")
-    // Write the memory limit (`r.memory.limit`, bytes), the CPU quota (`r.cpu.quota`
-    // microseconds in every `r.cpu.period`) and the process limit (`r.pids.limit`) to their
-    // files, each only if it was asked for. The other limits below show how.
+    // Write the limits that were asked for in `r` (memory, CPU quota, processes) to the
+    // container's cgroup: see "Write the limits: cgroup v2". The limits below show the
+    // way. Until then the container's cgroup limits nothing.
     // v2 counts swap on its own; docker's --memory-swap is memory and swap together. The
     // file exists only where the kernel accounts swap; without it, as without swap, the
     // memory limit alone is the limit.

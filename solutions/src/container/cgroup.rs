@@ -41,8 +41,9 @@ impl ContainerCgroup {
     }
 
     /// Moves the container's first process into the cgroup.
+    // [ch04 unsolved allow(dead_code)]
     pub fn join(&self, child: Pid) -> Result<()> {
-        Ok(join(&*self.cgroup, child)?)
+        Ok(self.cgroup.add(child)?)
     }
 
     /// Says so when the kernel killed a process of the container for want of memory, as `docker
@@ -79,21 +80,8 @@ impl Drop for ContainerCgroup {
         //~ // Nothing to do about a cgroup that will not go: drop the error.
         //~ let _ = self.cgroup.remove();
         // [ch04 before]
-        //~ // Remove the container's cgroup with its `remove` method. Until then, every run
-        //~ // leaves an empty cgroup behind.
+        //~ // Remove the container's cgroup, and say so if it cannot be removed: see "Remove
+        //~ // the cgroup". Until then every run leaves an empty cgroup behind.
         // [ch04 end]
     }
-}
-
-/// Moves the container's first process into its cgroup, before it runs any of the command:
-/// everything it starts from then on is born inside, and counted.
-fn join(cgroup: &dyn Cgroup, child: Pid) -> cgroups::Result<()> {
-    // [ch04 exercise join: Put the container in its cgroup]
-    cgroup.add(child)
-    // [ch04 before]
-    //~ // Add `child` to `cgroup`. Until then the cgroup exists, with its limits, and nothing in
-    //~ // it: the container runs without limits.
-    //~ let _ = (cgroup, child);
-    //~ Ok(())
-    // [ch04 end]
 }

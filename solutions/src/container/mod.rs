@@ -178,15 +178,29 @@ impl Container {
 
     /// The setup only minidock can do, from outside, while the child waits for the go-ahead.
     pub fn set_up_from_outside(&mut self) -> Result<()> {
-        // [ch04]
+        // [ch04 exercise join: Put the container in its cgroup]
+        // Now, while the child waits for the go-ahead: it has started nothing yet, so all the
+        // command will ever start is born in the cgroup and counted; and the cgroup namespace
+        // the child makes after the go-ahead is rooted at the cgroup it is in by then.
         self.cgroup.join(self.child()?)?;
+        // [ch04 mistake join-after-go-ahead: chapter_04::the_command_starts_in_its_cgroup_and_sees_it_as_its_root]
+        //~ // Once the child runs: the go-ahead first, then the cgroup.
+        //~ self.release()?;
+        //~ self.cgroup.join(self.child()?)?;
+        // [ch04 before]
+        //~ // Put the container's first process in its cgroup, at the one moment when nothing of
+        //~ // the command can escape the limits: see "Put the container in its cgroup". Until then
+        //~ // the cgroup exists, with its limits, and nothing runs in it.
         // [ch04 end]
         Ok(())
     }
 
     /// Gives the child the go-ahead, and learns whether its command started.
     pub fn release(&mut self) -> Result<()> {
-        let channel = self.channel.as_ref().expect("release comes after spawn");
+        // The go-ahead is given once; minidock's end of the channel has no more use after it.
+        let Some(channel) = self.channel.take() else {
+            return Ok(());
+        };
         // [ch01 stretch started: Learn whether the command started | chapter_01::stretch::a_command_that_cannot_start_is_reported_as_docker_does, chapter_01::stretch::a_failed_setup_is_reported_in_one_line]
         channel.send(&ToContainer::Continue)?;
         let Some(failure) = channel.recv()? else {

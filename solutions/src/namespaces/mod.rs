@@ -102,8 +102,9 @@ pub fn enter_cgroup_namespace() -> sys::Result<()> {
     //~ // "NS" for namespace: the flag of a new namespace.
     //~ sys::unshare(CloneFlags::CLONE_NEWNS)
     // [ch04 before]
-    //~ // Move this process into a new cgroup namespace with `sys::unshare`. Until then the
-    //~ // container sees the host's whole cgroup tree, and its own place in it.
+    //~ // Give the container its own view of the cgroup tree, rooted at the cgroup this process
+    //~ // is in now: see "A cgroup namespace". Until then the container sees the host's whole
+    //~ // cgroup tree, and its own place in it.
     //~ Ok(())
     // [ch04 end]
 }

@@ -370,6 +370,7 @@ fn kill_all(dir: &Path) {
 }
 
 /// Creates every missing directory from the hierarchy's root down to `dir`.
+#[allow(dead_code)] // until your code uses it, in chapter 4
 fn make_dirs(dir: &Path) -> Result<()> {
     let mut missing = Vec::new();
     let mut at = Some(dir);

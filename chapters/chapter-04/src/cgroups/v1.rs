@@ -21,7 +21,7 @@ pub struct Cgroup {
 }
 
 impl Cgroup {
-    /// Creates cgroup `path` in every hierarchy.
+    /// Creates cgroup `path` in every hierarchy, ready for a process to join.
     pub fn create(hierarchies: &[Hierarchy], path: &str, parent: &str) -> Result<Cgroup> {
         let mut cgroup = Cgroup { dirs: Vec::new() };
         for hierarchy in hierarchies {
@@ -32,28 +32,12 @@ impl Cgroup {
                     hierarchy.mount_point.display()
                 ),
             })?;
-            if let Err(err) = super::make_dirs(&dir) {
+            // Recorded before it is made: a cgroup made in some hierarchies only is removed
+            // from each of them again.
+            cgroup.dirs.push((hierarchy.clone(), dir.clone()));
+            if let Err(err) = make(hierarchy, &dir) {
                 let _ = super::Cgroup::remove(&cgroup);
                 return Err(err);
-            }
-            cgroup.dirs.push((hierarchy.clone(), dir.clone()));
-            if hierarchy.has("cpuset") {
-                // A new cpuset cgroup starts with no CPUs and no memory nodes unless the
-                // hierarchy copies its parent's (cgroup.clone_children), and no process can
-                // join it then: give each empty level its parent's, from the top down. Every
-                // level, not only those this run made: another minidock may have made a level
-                // a moment ago and not have filled it in yet.
-                let mut levels: Vec<&Path> = dir
-                    .ancestors()
-                    .take_while(|level| *level != hierarchy.mount_point)
-                    .collect();
-                levels.reverse();
-                for level in levels {
-                    if let Err(err) = inherit_cpuset(level) {
-                        let _ = super::Cgroup::remove(&cgroup);
-                        return Err(err);
-                    }
-                }
             }
         }
         Ok(cgroup)
@@ -77,16 +61,16 @@ impl Cgroup {
     }
 }
 
-/// Gives cpuset cgroup `dir` its parent's CPUs and memory nodes, where it has none yet.
-fn inherit_cpuset(dir: &Path) -> Result<()> {
-    let parent = dir.parent().unwrap_or(dir);
-    for file in ["cpuset.cpus", "cpuset.mems"] {
-        if !super::read(&dir.join(file))?.trim().is_empty() {
-            continue;
-        }
-        let value = super::read(&parent.join(file))?;
-        sys::write_file(&dir.join(file), value.trim())?;
-    }
+/// Makes the container's directory `dir` in `hierarchy`, with the levels above it that are
+/// missing, so that a process can join it.
+fn make(hierarchy: &Hierarchy, dir: &Path) -> Result<()> {
+    // TODO(chapter 4): Make the cgroup: cgroup v1
+    //   (the book: chapter 4, "Make the cgroup: cgroup v1")
+    // Make the container's directory `dir` in this hierarchy, with any level above it that
+    // is missing, so that the container's first process can join it: see "Make the cgroup:
+    // cgroup v1" (and mind what a new cgroup of the cpuset hierarchy starts with). Until
+    // then the container has no cgroup in this hierarchy.
+    let _ = (hierarchy, dir);
     Ok(())
 }
 
@@ -94,12 +78,10 @@ impl super::Cgroup for Cgroup {
     fn apply(&self, r: &Resources) -> Result<()> {
         // TODO(chapter 4): Write the limits: cgroup v1
         //   (the book: chapter 4, "Write the limits: cgroup v1")
-        // Write the memory limit (`r.memory.limit`, bytes), the CPU quota (`r.cpu.quota`
-        // microseconds in every `r.cpu.period`, two files) and the process limit
-        // (`r.pids.limit`) to their files in their hierarchies, each only if it was asked
-        // for. The other limits below show how. Then memory and swap together
-        // (`r.memory.swap`) in memory.memsw.limit_in_bytes, where the host has that file:
-        // after the memory limit, which it may not be below.
+        // Write the limits that were asked for in `r` (memory, CPU quota, processes, and
+        // memory and swap together where the host accounts swap) to the container's cgroup,
+        // each in its controller's hierarchy and in an order the kernel accepts: see "Write
+        // the limits: cgroup v1". Until then the container's cgroup limits nothing.
         if let Some(shares) = r.cpu.shares {
             self.write("cpu", "cpu.shares", &shares.to_string())?;
         }
