@@ -483,6 +483,8 @@ fn dev_shm_and_mqueue_are_the_containers_own() {
         "no mqueue filesystem at /dev/mqueue: mount one there, for the message queues of the container's IPC namespace".to_string()
     } else if line(2) != "65536" {
         format!("/dev/shm is {} KiB: a tmpfs may take half of the RAM unless its `size` says otherwise (size=65536k, 64 MiB, as Docker's)", line(2))
+    } else if line(3) == "ran" && line(4) == "opened" {
+        "a program copied to /dev/shm runs, and a device file made there opens: /dev/shm holds neither, mount it with MS_NODEV and MS_NOEXEC (not /dev's flags)".to_string()
     } else if line(3) == "ran" {
         "a program copied to /dev/shm runs: shared memory holds no programs, mount it with MS_NOEXEC".to_string()
     } else if line(4) == "opened" {
@@ -550,7 +552,7 @@ fn tmp_is_scratch_space_outside_the_image() {
         .fail();
     }
     let hint = if out.stdout.contains("opened") {
-        "a device file made in /tmp opens: mount it with MS_NODEV (and MS_NOSUID), as every filesystem but /dev"
+        "a device file made in /tmp opens: mount it with MS_NODEV (and MS_NOSUID), as every filesystem but /dev and /dev/pts"
     } else if out.stdout.is_empty() && out.stderr.contains("Permission denied") {
         "a program copied to /tmp does not run: /tmp is mounted with MS_NOEXEC, and installers and build tools run programs from there"
     } else {

@@ -4,8 +4,9 @@ fn mount_dev() -> sys::Result<()> {
     let dev = Path::new("/dev");
     sys::mkdir_all(dev)?;
     // A tmpfs of the container's own, not the image's directory: the nodes made in it vanish
-    // with the container. No MS_NODEV, the flag every other mount here gets: this is the one
-    // place device files must work. MS_STRICTATIME, as Docker's /dev has it: tools judge how
+    // with the container. No MS_NODEV, which the other mounts here get (but /dev/pts): device
+    // files must open here. No MS_NOEXEC either, as on the host: it would forbid mapping
+    // /dev/zero as executable memory. MS_STRICTATIME, as Docker's /dev has it: tools judge how
     // long a terminal has been idle by its device file's access time.
     sys::mount(
         Some(Path::new("tmpfs")),
