@@ -38,6 +38,13 @@ const MOUNTS: &[(&str, Section)] = &[
     ("MS_PRIVATE", Section::new(3, "Make every mount private")),
     ("MS_BIND", Section::new(3, "Pivot to the new root")),
     ("\"/proc\"", Section::new(3, "Mount /proc")),
+    ("\"/dev\"", Section::new(3, "Mount /dev")),
+    (
+        "\"/dev/pts\"",
+        Section::new(3, "Mount the pseudo-terminals"),
+    ),
+    ("\"/sys\"", Section::new(3, "Mount /sys read-only")),
+    ("\"/tmp\"", Section::new(3, "Mount /tmp")),
 ];
 
 /// The setup call that failed, if minidock said "setting up the container: CALL(...)", where
@@ -188,7 +195,7 @@ const CAUSES: &[Cause] = &[
         call: "mount",
         error: "device or resource busy",
         why: "the kernel will not mount that here (EBUSY): mounted before the pivot, it would land on the host's own /proc, /dev or /sys. The container's filesystems come after the pivot (`mounts::prepare`)",
-        section: None,
+        section: Some(Section::new(3, "Pivot to the new root")),
     },
 ];
 
@@ -539,6 +546,17 @@ mod tests {
             failed("minidock: setting up the container: mount(\"\", \"/\", \"\", MS_REC | MS_PRIVATE, \"\"): x\n")
                 .unwrap();
         assert_eq!(section.title, "Make every mount private");
+        let (_, section, _) = failed(
+            "minidock: setting up the container: mount(\"devpts\", \"/dev/pts\", \"devpts\", MS_NOSUID, \"\"): invalid argument\n",
+        )
+        .unwrap();
+        assert_eq!(section.title, "Mount the pseudo-terminals");
+        // Mounted before the pivot, a filesystem lands on the host's: the pivot is at fault.
+        let (_, section, _) = failed(
+            "minidock: setting up the container: mount(\"sysfs\", \"/sys\", \"sysfs\", MS_RDONLY, \"\"): device or resource busy\n",
+        )
+        .unwrap();
+        assert_eq!(section.title, "Pivot to the new root");
     }
 
     #[test]

@@ -9,9 +9,15 @@ use harness::{check_eq, random, Failure, Output, Running, Sandbox, Section};
 const PRIVATE: Section = Section::new(3, "Make every mount private");
 const PIVOT: Section = Section::new(3, "Pivot to the new root");
 const PROC: Section = Section::new(3, "Mount /proc");
-const DEV: Section = Section::new(3, "Create the device nodes");
-/// The filesystems come with the pivot: `mounts::prepare` runs once the root is the image.
-const FILESYSTEMS: Section = PIVOT;
+const DEV: Section = Section::new(3, "Mount /dev");
+const NODES: Section = Section::new(3, "Create the device nodes");
+const PTS: Section = Section::new(3, "Mount the pseudo-terminals");
+const IPC: Section = Section::new(3, "Mount shared memory and message queues");
+const SYS: Section = Section::new(3, "Mount /sys read-only");
+const TMP: Section = Section::new(3, "Mount /tmp");
+
+/// Why a filesystem of the container's may be missing altogether, whatever its own exercise.
+const NOT_YET: &str = "the container's filesystems are mounted by `mounts::prepare`, which runs once the root is pivoted (\"Pivot to the new root\")";
 
 /// How long a command that should be running by now may take to say so.
 const START: Duration = Duration::from_secs(10);
@@ -330,6 +336,60 @@ fn proc_runs_no_programs_and_opens_no_devices() {
 }
 
 #[test]
+fn dev_is_a_tmpfs_of_the_containers_own() {
+    let sb = Sandbox::new();
+    // Its filesystem type, one of its links, then a device file the container makes there
+    // itself, written to: whether device files open on /dev.
+    let name = random::name("null-");
+    let script = format!(
+        "stat -f -c %T /dev && readlink /dev/stdout && mknod /dev/{name} c 1 3 && {{ echo x > /dev/{name} && echo opened || echo refused; }}"
+    );
+    let out = sb
+        .minidock(["run", &sb.image(), "sh", "-c", &script])
+        .output();
+    // The fixture's image has an empty /dev: whatever is made in the container's must not land
+    // there.
+    let image_dev = sb.rootfs().join("dev");
+    let in_image: Vec<String> = std::fs::read_dir(&image_dev)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .collect();
+    let fs_type = out.stdout.lines().next().unwrap_or_default();
+    if !in_image.is_empty() {
+        let hint = if fs_type == "tmpfs" {
+            "what was made in /dev landed in the image, hidden under the tmpfs: mount the tmpfs on /dev first, and fill it only then".to_string()
+        } else {
+            format!("what was made in /dev landed in the image: mount a tmpfs on /dev, and fill it only then. If that is done, {NOT_YET}")
+        };
+        Failure::new(format!(
+            "the image's /dev directory, on the host, after a container ran and made /dev/{name}"
+        ))
+        .expected_text("empty, as it was: the container's /dev is a tmpfs of its own")
+        .got_text(format!("{} holds {in_image:?}", image_dev.display()))
+        .hint(hint)
+        .output(&out)
+        .section(DEV)
+        .fail();
+    }
+    let hint = if out.stdout.ends_with("refused\n") {
+        "device files do not open on /dev: it is mounted with MS_NODEV, the one mount that must not have it".to_string()
+    } else if fs_type != "tmpfs" {
+        format!("/dev is not a tmpfs: mount one there. If that is done, {NOT_YET}")
+    } else {
+        "the links of /dev are missing: once the tmpfs is mounted, fill it with `fill_dev`"
+            .to_string()
+    };
+    out.expect_stdout("tmpfs\n/proc/self/fd/1\nopened", DEV)
+        .what(format!(
+            "the type of the container's /dev, where /dev/stdout leads, then a device file the container made at /dev/{name}, written to"
+        ))
+        .expected_text("tmpfs, /proc/self/fd/1, and the device file opened")
+        .hint(hint);
+}
+
+#[test]
 fn dev_has_the_standard_devices_and_no_disks() {
     let sb = Sandbox::new();
     let script = r#"echo discarded > /dev/null && "$0" devices"#;
@@ -348,11 +408,97 @@ c 1:5 0666 zero";
     let want = want.join("\n");
     let hint = if out.stdout.contains(" 0000 ") {
         "mknod_char makes a node with no permission bits at all: chmod(2) gives it its mode"
+            .to_string()
+    } else if out.stdout.trim().is_empty() {
+        format!("no device in /dev: make these six in the container's tmpfs (\"Mount /dev\" first). If that is done, {NOT_YET}")
     } else {
         "a tmpfs at /dev with these six character devices, mode 0666, and nothing of the host's"
+            .to_string()
     };
-    out.expect_stdout(&want, DEV)
+    out.expect_stdout(&want, NODES)
         .what("the device files in the container's /dev (c MAJOR:MINOR MODE NAME)")
+        .hint(hint);
+}
+
+/// How the container's /dev/pts looks: its entries, then again once /dev/ptmx is opened (which
+/// makes a new terminal), then the modes of `ptmx` and of that terminal.
+const PTS_SCRIPT: &str = "echo $(ls /dev/pts); exec 3<>/dev/ptmx; echo $(ls /dev/pts); stat -c %a /dev/pts/ptmx /dev/pts/0";
+
+#[test]
+fn dev_pts_holds_the_containers_terminals_only() {
+    let sb = Sandbox::new();
+    // A terminal of the host's, open while the container runs: the host's devpts is not empty.
+    let host_terminal = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/ptmx")
+        .ok();
+    let out = sb
+        .minidock(["run", &sb.image(), "sh", "-c", PTS_SCRIPT])
+        .output();
+    drop(host_terminal);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    let hint = match lines[..] {
+        [] | ["", ..] => format!(
+            "nothing in /dev/pts: mount a devpts instance there. If that is done, {NOT_YET}"
+        ),
+        [first, ..] if first != "ptmx" => "terminals the container did not make: /dev/pts must be a new instance of devpts (`newinstance`), not the host's".to_string(),
+        [_] => {
+            if out.stderr.contains("Permission denied") {
+                "/dev/ptmx does not open: a terminal is a device file of devpts, and MS_NODEV on /dev/pts forbids opening any".to_string()
+            } else {
+                "/dev/ptmx does not open: it is a link to pts/ptmx, the multiplexer of the devpts instance at /dev/pts".to_string()
+            }
+        }
+        [_, _, "0", ..] => "the instance's ptmx has mode 0000, as devpts makes it by default: `ptmxmode=0666` lets everyone open it".to_string(),
+        [_, _, _, "600", ..] => "the new terminal has mode 0600, devpts's default: `mode=0620` is the mode each terminal is made with".to_string(),
+        _ => "a new devpts instance at /dev/pts, with ptmxmode=0666 and mode=0620".to_string(),
+    };
+    out.expect_stdout("ptmx\n0 ptmx\n666\n620", PTS)
+        .what("the entries of the container's /dev/pts (while a terminal of the host's is open), again once the container opened /dev/ptmx, then the modes of /dev/pts/ptmx and /dev/pts/0")
+        .expected_text("ptmx alone, then terminal 0 beside it, the first of the container's own; modes 666 and 620")
+        .hint(hint);
+}
+
+/// The magic number of the mqueue filesystem, as `stat -f -c %t` prints it.
+const MQUEUE_MAGIC: &str = "19800202";
+
+#[test]
+fn dev_shm_and_mqueue_are_the_containers_own() {
+    let sb = Sandbox::new();
+    let name = random::name("shm-");
+    // The filesystems of /dev/shm and /dev/mqueue, the size of /dev/shm in KiB; then whether
+    // a program copied to /dev/shm runs, and whether a device file made there opens.
+    let script = format!(
+        "stat -f -c %T /dev/shm && stat -f -c %t /dev/mqueue && df -k /dev/shm | awk 'NR == 2 {{ print $2 }}' && cp \"$0\" /dev/shm/{name} && {{ /dev/shm/{name} pid > /dev/null && echo ran || echo refused; }} && mknod /dev/shm/{name}.null c 1 3 && {{ echo x > /dev/shm/{name}.null && echo opened || echo refused; }}"
+    );
+    let out = sb
+        .minidock(["run", &sb.image(), "sh", "-c", &script, &sb.probe()])
+        .output();
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    let line = |n: usize| lines.get(n).copied().unwrap_or_default();
+    let hint = if line(0) != "tmpfs" {
+        format!("no tmpfs at /dev/shm: mount one there, below the container's /dev. If that is done, {NOT_YET}")
+    } else if line(1) != MQUEUE_MAGIC {
+        "no mqueue filesystem at /dev/mqueue: mount one there, for the message queues of the container's IPC namespace".to_string()
+    } else if line(2) != "65536" {
+        format!("/dev/shm is {} KiB: a tmpfs may take half of the RAM unless its `size` says otherwise (size=65536k, 64 MiB, as Docker's)", line(2))
+    } else if line(3) == "ran" && line(4) == "opened" {
+        "a program copied to /dev/shm runs, and a device file made there opens: /dev/shm holds neither, mount it with MS_NODEV and MS_NOEXEC (not /dev's flags)".to_string()
+    } else if line(3) == "ran" {
+        "a program copied to /dev/shm runs: shared memory holds no programs, mount it with MS_NOEXEC".to_string()
+    } else if line(4) == "opened" {
+        "a device file made in /dev/shm opens: only /dev and /dev/pts may hold working device files, mount /dev/shm with MS_NODEV".to_string()
+    } else {
+        "a tmpfs at /dev/shm (nosuid, nodev, noexec, size=65536k) and an mqueue filesystem at /dev/mqueue".to_string()
+    };
+    out.expect_stdout(&format!("tmpfs\n{MQUEUE_MAGIC}\n65536\nrefused\nrefused"), IPC)
+        .what(format!(
+            "the filesystem types of /dev/shm and /dev/mqueue, the size of /dev/shm in KiB, then the probe copied to /dev/shm/{name} and run, and a device file made at /dev/shm/{name}.null, opened"
+        ))
+        .expected_text(format!(
+            "tmpfs, {MQUEUE_MAGIC} (mqueue), 65536, then both refused"
+        ))
         .hint(hint);
 }
 
@@ -363,39 +509,59 @@ fn sys_is_read_only() {
     let out = sb
         .minidock(["run", &sb.image(), &sb.probe(), "write", &path])
         .output();
-    out.expect_status(0, FILESYSTEMS);
-    out.expect_stdout("EROFS", FILESYSTEMS)
+    out.expect_status(0, SYS);
+    let hint = match out.stdout_trimmed() {
+        "ok" => format!("the file was written in the image: nothing is mounted at /sys. {NOT_YET}"),
+        "EROFS" => String::new(),
+        _ => "sysfs refuses a new file anyway, but not as a read-only filesystem: mount it with MS_RDONLY, so that none of its files can be written".to_string(),
+    };
+    out.expect_stdout("EROFS", SYS)
         .what(format!("writing {path} inside the container"))
         .expected_text("EROFS: /sys is a read-only sysfs")
-        .hint("sysfs is mounted at /sys once the root is pivoted (`mounts::prepare`)");
+        .hint(hint);
 }
 
 #[test]
 fn tmp_is_scratch_space_outside_the_image() {
     let sb = Sandbox::new();
     let name = random::name("scratch-");
+    // A program copied to /tmp runs, and writes a file there; a device file made there opens
+    // nothing.
+    let script = format!(
+        "cp \"$0\" /tmp/{name} && /tmp/{name} write /tmp/{name}.txt && mknod /tmp/{name}.null c 1 3 && {{ echo x > /tmp/{name}.null && echo opened || echo refused; }}"
+    );
     let out = sb
-        .minidock([
-            "run",
-            &sb.image(),
-            &sb.probe(),
-            "write",
-            &format!("/tmp/{name}"),
-        ])
+        .minidock(["run", &sb.image(), "sh", "-c", &script, &sb.probe()])
         .output();
-    out.expect_status(0, FILESYSTEMS);
-    out.expect_stdout("ok", FILESYSTEMS)
-        .what("writing a file in the container's /tmp");
-    let in_image = sb.rootfs().join("tmp").join(&name);
-    if in_image.exists() {
+    let image_tmp = sb.rootfs().join("tmp");
+    let in_image: Vec<String> = std::fs::read_dir(&image_tmp)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .collect();
+    if !in_image.is_empty() {
         Failure::new(format!(
-            "the file the container wrote to /tmp/{name} ended up in the image"
+            "what the container wrote to /tmp/{name}..., in the image"
         ))
-        .expected_text("/tmp is a tmpfs of the container's own, gone when it ends")
-        .got_text(format!("{} exists", in_image.display()))
-        .hint("a tmpfs is mounted at /tmp once the root is pivoted (`mounts::prepare`)")
+        .expected_text("nothing: /tmp is a tmpfs of the container's own, gone when it ends")
+        .got_text(format!("{} holds {in_image:?}", image_tmp.display()))
+        .hint(format!("nothing is mounted at /tmp. {NOT_YET}"))
         .output(&out)
-        .section(FILESYSTEMS)
+        .section(TMP)
         .fail();
     }
+    let hint = if out.stdout.contains("opened") {
+        "a device file made in /tmp opens: mount it with MS_NODEV (and MS_NOSUID), as every filesystem but /dev and /dev/pts"
+    } else if out.stdout.is_empty() && out.stderr.contains("Permission denied") {
+        "a program copied to /tmp does not run: /tmp is mounted with MS_NOEXEC, and installers and build tools run programs from there"
+    } else {
+        "a tmpfs at /tmp, mode 1777, with nosuid and nodev and without noexec"
+    };
+    out.expect_stdout("ok\nrefused", TMP)
+        .what(format!(
+            "the probe copied to /tmp/{name} and run from there, writing /tmp/{name}.txt; then a device file made at /tmp/{name}.null, opened"
+        ))
+        .expected_text("ok, then refused: programs run from /tmp, device files do not open there")
+        .hint(hint);
 }

@@ -2,8 +2,8 @@
 fn make_device(dev: &Path, device: &Device) -> sys::Result<()> {
     // TODO(chapter 3): Create the device nodes
     //   (the book: chapter 3, "Create the device nodes")
-    // Create the character device `device` in `dev` with `sys::mknod_char`, then give it
-    // `device.mode` with `sys::chmod`. Until then /dev has no device in it.
+    // Make `device` a character device file in `dev`, one that everyone may read and write
+    // as its `mode` says, whatever the umask. Until then /dev has no device in it.
     let _ = (dev, device);
     Ok(())
 }

@@ -2,8 +2,8 @@
 fn mount_proc() -> sys::Result<()> {
     // TODO(chapter 3): Mount /proc
     //   (the book: chapter 3, "Mount /proc")
-    // Mount a new procfs instance at /proc with `sys::mount` (the directory may be missing:
-    // `sys::mkdir_all`), with nothing in it to run, open as a device or gain privileges by.
-    // Until then /proc is the image's empty directory.
+    // Give the container a /proc that lists its own processes, with nothing in it that can be
+    // run, opened as a device or used to gain privileges (the image may have no /proc
+    // directory). Until then /proc is the image's empty directory.
     Ok(())
 }

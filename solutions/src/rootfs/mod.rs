@@ -66,8 +66,10 @@ fn make_mounts_private() -> sys::Result<()> {
     //~ // `/` private is enough for pivot_root, but every mount below it stays shared.
     //~ sys::mount(None, Path::new("/"), None, MsFlags::MS_PRIVATE, None)
     // [ch03 before]
-    //~ // Make every mount of the container's namespace private, recursively from `/`, with
-    //~ // `sys::mount`. Until then, what the container mounts may show up on the host.
+    //~ // Cut every link by which a mount or an unmount travels between the container's mount
+    //~ // namespace and the host's, for every mount of the namespace and not only its root: see
+    //~ // "Propagation: shared, private, slave". Until then, what the container mounts may show
+    //~ // up on the host.
     //~ Ok(())
     // [ch03 end]
 }
@@ -137,11 +139,11 @@ fn pivot(rootfs: &Path) -> sys::Result<()> {
     //~ sys::chdir(Path::new("/"))?;
     //~ mounts::prepare()
     // [ch03 before]
-    //~ // Bind `rootfs` onto itself (it is both the source and the target of the bind), step
-    //~ // into it, and pivot_root(2) with `.` as both arguments, which stacks the old root on
-    //~ // top of the new one. Then detach the old root (it is at `.`), chdir to `/`, and mount
-    //~ // the container's own filesystems with `mounts::prepare`. Until then the container is
-    //~ // chrooted, as in chapter 1.
+    //~ // Make `rootfs` the root of the container's mount namespace, in place of chroot: meet
+    //~ // what pivot_root(2) demands of the new root ("`pivot_root(2)`"), make no name in the
+    //~ // image for the old root and leave nothing of it in the namespace ("Where the old root
+    //~ // goes"), then give the container its own filesystems (`mounts::prepare`), in its own
+    //~ // tree. Until then the container is chrooted, as in chapter 1.
     //~ sys::chroot(rootfs)?;
     //~ sys::chdir(Path::new("/"))
     // [ch03 end]

@@ -100,18 +100,24 @@ fn mount_proc() -> sys::Result<()> {
     //~     None,
     //~ )
     // [ch03 before]
-    //~ // Mount a new procfs instance at /proc with `sys::mount` (the directory may be missing:
-    //~ // `sys::mkdir_all`), with nothing in it to run, open as a device or gain privileges by.
-    //~ // Until then /proc is the image's empty directory.
+    //~ // Give the container a /proc that lists its own processes, with nothing in it that can be
+    //~ // run, opened as a device or used to gain privileges (the image may have no /proc
+    //~ // directory). Until then /proc is the image's empty directory.
     //~ Ok(())
     // [ch03 end]
 }
 
-/// A small tmpfs at /dev with the standard devices, links, pseudo-terminals and shared memory.
+/// A small tmpfs at /dev, then what it holds: the standard devices and links, and the
+/// filesystems below it.
 fn mount_dev() -> sys::Result<()> {
     let dev = Path::new("/dev");
+    // [ch03 exercise mount-dev: Mount /dev]
     sys::mkdir_all(dev)?;
-    // MS_NODEV would make the device nodes below useless: this is the one place they belong.
+    // A tmpfs of the container's own, not the image's directory: the nodes made in it vanish
+    // with the container. No MS_NODEV, which the other mounts here get (but /dev/pts): device
+    // files must open here. No MS_NOEXEC either, as on the host: it would forbid mapping
+    // /dev/zero as executable memory. MS_STRICTATIME, as Docker's /dev has it: tools judge how
+    // long a terminal has been idle by its device file's access time.
     sys::mount(
         Some(Path::new("tmpfs")),
         dev,
@@ -119,42 +125,56 @@ fn mount_dev() -> sys::Result<()> {
         MsFlags::MS_NOSUID | MsFlags::MS_STRICTATIME,
         Some("mode=755,size=65536k"),
     )?;
+    // Filled only now: anything made in /dev before the mount would land in the image, hidden
+    // from the container under the tmpfs.
+    fill_dev(dev)
+    // [ch03 mistake dev-nodev: chapter_03::dev_is_a_tmpfs_of_the_containers_own]
+    //~ // A tmpfs with the flags of the other mounts.
+    //~ sys::mkdir_all(dev)?;
+    //~ sys::mount(
+    //~     Some(Path::new("tmpfs")),
+    //~     dev,
+    //~     Some("tmpfs"),
+    //~     SAFE | MsFlags::MS_STRICTATIME,
+    //~     Some("mode=755,size=65536k"),
+    //~ )?;
+    //~ fill_dev(dev)
+    // [ch03 mistake dev-in-image: chapter_03::dev_is_a_tmpfs_of_the_containers_own]
+    //~ // The image has a /dev directory: the devices can go there.
+    //~ sys::mkdir_all(dev)?;
+    //~ fill_dev(dev)
+    // [ch03 mistake dev-filled-first: chapter_03::dev_is_a_tmpfs_of_the_containers_own]
+    //~ // The devices and links first, then the tmpfs.
+    //~ sys::mkdir_all(dev)?;
+    //~ fill_dev(dev)?;
+    //~ sys::mount(
+    //~     Some(Path::new("tmpfs")),
+    //~     dev,
+    //~     Some("tmpfs"),
+    //~     MsFlags::MS_NOSUID | MsFlags::MS_STRICTATIME,
+    //~     Some("mode=755,size=65536k"),
+    //~ )
+    // [ch03 before]
+    //~ // Give the container a /dev of its own, in memory and not in the image, where device
+    //~ // files can be opened and set-user-id programs cannot gain anything, then fill it with
+    //~ // `fill_dev`. Until then the container's /dev is the image's empty directory.
+    //~ let _ = dev;
+    //~ Ok(())
+    // [ch03 end]
+}
+
+/// What the container's /dev holds: the devices and the links, then its pseudo-terminals,
+/// shared memory and message queues, each a filesystem of its own mounted below it.
+// [ch03 unsolved allow(dead_code)]
+fn fill_dev(dev: &Path) -> sys::Result<()> {
     for device in &DEVICES {
         make_device(dev, device)?;
     }
     for (name, target) in LINKS {
         sys::symlink(target, &dev.join(name))?;
     }
-    let pts = dev.join("pts");
-    sys::mkdir_all(&pts)?;
-    // A new devpts instance: the container's terminals are numbered from 0 and the host's are
-    // not among them. Its `ptmx` is what /dev/ptmx points to.
-    sys::mount(
-        Some(Path::new("devpts")),
-        &pts,
-        Some("devpts"),
-        MsFlags::MS_NOSUID | MsFlags::MS_NOEXEC,
-        Some("newinstance,ptmxmode=0666,mode=0620"),
-    )?;
-    let shm = dev.join("shm");
-    sys::mkdir_all(&shm)?;
-    sys::mount(
-        Some(Path::new("shm")),
-        &shm,
-        Some("tmpfs"),
-        SAFE | MsFlags::MS_NOEXEC,
-        Some("mode=1777,size=65536k"),
-    )?;
-    let mqueue = dev.join("mqueue");
-    sys::mkdir_all(&mqueue)?;
-    // The POSIX message queues of the container's IPC namespace (chapter 2).
-    sys::mount(
-        Some(Path::new("mqueue")),
-        &mqueue,
-        Some("mqueue"),
-        SAFE | MsFlags::MS_NOEXEC,
-        None,
-    )
+    mount_pts(&dev.join("pts"))?;
+    mount_ipc(dev)
 }
 
 /// Creates one device node in `dev`, with exactly the device's mode.
@@ -169,15 +189,135 @@ fn make_device(dev: &Path, device: &Device) -> sys::Result<()> {
     //~ // The node is made: the mode can wait.
     //~ sys::mknod_char(&dev.join(device.name), device.major, device.minor)
     // [ch03 before]
-    //~ // Create the character device `device` in `dev` with `sys::mknod_char`, then give it
-    //~ // `device.mode` with `sys::chmod`. Until then /dev has no device in it.
+    //~ // Make `device` a character device file in `dev`, one that everyone may read and write
+    //~ // as its `mode` says, whatever the umask. Until then /dev has no device in it.
     //~ let _ = (dev, device);
+    //~ Ok(())
+    // [ch03 end]
+}
+
+/// The container's own pseudo-terminals at `pts`: a new instance of devpts.
+fn mount_pts(pts: &Path) -> sys::Result<()> {
+    // [ch03 exercise devpts: Mount the pseudo-terminals]
+    sys::mkdir_all(pts)?;
+    // A new instance (every devpts mount is one since Linux 4.7; `newinstance` says so on older
+    // kernels too): its terminals are numbered from 0, and the host's are not among them. Its
+    // `ptmx`, where /dev/ptmx points, creates them: mode 0666 lets everyone open it (the kernel
+    // makes it 0000 otherwise), and `mode=0620` is the mode of each terminal it makes. A
+    // terminal is a device file, so no MS_NODEV here either.
+    sys::mount(
+        Some(Path::new("devpts")),
+        pts,
+        Some("devpts"),
+        MsFlags::MS_NOSUID | MsFlags::MS_NOEXEC,
+        Some("newinstance,ptmxmode=0666,mode=0620"),
+    )
+    // [ch03 mistake devpts-nodev: chapter_03::dev_pts_holds_the_containers_terminals_only]
+    //~ // A devpts instance with the flags of the other mounts.
+    //~ sys::mkdir_all(pts)?;
+    //~ sys::mount(
+    //~     Some(Path::new("devpts")),
+    //~     pts,
+    //~     Some("devpts"),
+    //~     SAFE | MsFlags::MS_NOEXEC,
+    //~     Some("newinstance,ptmxmode=0666,mode=0620"),
+    //~ )
+    // [ch03 mistake devpts-default-modes: chapter_03::dev_pts_holds_the_containers_terminals_only]
+    //~ // A new instance is all it takes.
+    //~ sys::mkdir_all(pts)?;
+    //~ sys::mount(
+    //~     Some(Path::new("devpts")),
+    //~     pts,
+    //~     Some("devpts"),
+    //~     MsFlags::MS_NOSUID | MsFlags::MS_NOEXEC,
+    //~     Some("newinstance"),
+    //~ )
+    // [ch03 before]
+    //~ // Give the container pseudo-terminals of its own at `pts`, none of the host's, that
+    //~ // anyone can create through /dev/ptmx and open. Until then /dev/pts is missing, and
+    //~ // /dev/ptmx leads nowhere.
+    //~ let _ = pts;
+    //~ Ok(())
+    // [ch03 end]
+}
+
+/// The container's POSIX shared memory and message queues, below `dev`.
+fn mount_ipc(dev: &Path) -> sys::Result<()> {
+    // [ch03 exercise dev-ipc: Mount shared memory and message queues]
+    let shm = dev.join("shm");
+    sys::mkdir_all(&shm)?;
+    // Shared memory is files in memory, and a tmpfs may grow to half of the RAM: `size` bounds
+    // what the container can take this way, as Docker's --shm-size does (64 MiB by default).
+    sys::mount(
+        Some(Path::new("shm")),
+        &shm,
+        Some("tmpfs"),
+        SAFE | MsFlags::MS_NOEXEC,
+        Some("mode=1777,size=65536k"),
+    )?;
+    let mqueue = dev.join("mqueue");
+    sys::mkdir_all(&mqueue)?;
+    // An mqueue filesystem shows the POSIX message queues of the IPC namespace of whoever
+    // mounts it: the container's (chapter 2).
+    sys::mount(
+        Some(Path::new("mqueue")),
+        &mqueue,
+        Some("mqueue"),
+        SAFE | MsFlags::MS_NOEXEC,
+        None,
+    )
+    // [ch03 mistake ipc-flags-of-dev: chapter_03::dev_shm_and_mqueue_are_the_containers_own]
+    //~ // They are below /dev: the flags of /dev.
+    //~ let shm = dev.join("shm");
+    //~ sys::mkdir_all(&shm)?;
+    //~ sys::mount(
+    //~     Some(Path::new("shm")),
+    //~     &shm,
+    //~     Some("tmpfs"),
+    //~     MsFlags::MS_NOSUID | MsFlags::MS_STRICTATIME,
+    //~     Some("mode=1777,size=65536k"),
+    //~ )?;
+    //~ let mqueue = dev.join("mqueue");
+    //~ sys::mkdir_all(&mqueue)?;
+    //~ sys::mount(
+    //~     Some(Path::new("mqueue")),
+    //~     &mqueue,
+    //~     Some("mqueue"),
+    //~     MsFlags::MS_NOSUID | MsFlags::MS_STRICTATIME,
+    //~     None,
+    //~ )
+    // [ch03 mistake shm-unbounded: chapter_03::dev_shm_and_mqueue_are_the_containers_own]
+    //~ // A tmpfs as /tmp has it.
+    //~ let shm = dev.join("shm");
+    //~ sys::mkdir_all(&shm)?;
+    //~ sys::mount(
+    //~     Some(Path::new("shm")),
+    //~     &shm,
+    //~     Some("tmpfs"),
+    //~     SAFE | MsFlags::MS_NOEXEC,
+    //~     Some("mode=1777"),
+    //~ )?;
+    //~ let mqueue = dev.join("mqueue");
+    //~ sys::mkdir_all(&mqueue)?;
+    //~ sys::mount(
+    //~     Some(Path::new("mqueue")),
+    //~     &mqueue,
+    //~     Some("mqueue"),
+    //~     SAFE | MsFlags::MS_NOEXEC,
+    //~     None,
+    //~ )
+    // [ch03 before]
+    //~ // Give the container its own POSIX shared memory at `dev`/shm, bounded to 64 MiB, and its
+    //~ // IPC namespace's POSIX message queues at `dev`/mqueue; in neither can a program run or
+    //~ // a device file open. Until then shm_open(3) and mq_open(3) fail in the container.
+    //~ let _ = dev;
     //~ Ok(())
     // [ch03 end]
 }
 
 /// sysfs at /sys, read-only: the container may look at the kernel's devices, not change them.
 fn mount_sys() -> sys::Result<()> {
+    // [ch03 exercise mount-sys: Mount /sys read-only]
     let target = Path::new("/sys");
     sys::mkdir_all(target)?;
     sys::mount(
@@ -187,6 +327,22 @@ fn mount_sys() -> sys::Result<()> {
         SAFE | MsFlags::MS_NOEXEC | MsFlags::MS_RDONLY,
         None,
     )
+    // [ch03 mistake sys-writable: chapter_03::sys_is_read_only]
+    //~ // sysfs, with the flags of /proc.
+    //~ let target = Path::new("/sys");
+    //~ sys::mkdir_all(target)?;
+    //~ sys::mount(
+    //~     Some(Path::new("sysfs")),
+    //~     target,
+    //~     Some("sysfs"),
+    //~     SAFE | MsFlags::MS_NOEXEC,
+    //~     None,
+    //~ )
+    // [ch03 before]
+    //~ // Give the container the kernel's view of its devices at /sys, one it can read and not
+    //~ // change. Until then /sys is the image's empty directory.
+    //~ Ok(())
+    // [ch03 end]
 }
 
 /// A tmpfs at /tmp, writable by everyone (with the sticky bit, as /tmp always is).
@@ -194,8 +350,10 @@ fn mount_sys() -> sys::Result<()> {
 /// Until chapter 5 gives each container a writable layer of its own, whatever the container
 /// writes lands in the image directory itself; scratch files at least stay out of it.
 fn mount_tmp() -> sys::Result<()> {
+    // [ch03 exercise mount-tmp: Mount /tmp]
     let target = Path::new("/tmp");
     sys::mkdir_all(target)?;
+    // Programs may run from /tmp (installers and build tools do): no MS_NOEXEC.
     sys::mount(
         Some(Path::new("tmpfs")),
         target,
@@ -203,4 +361,32 @@ fn mount_tmp() -> sys::Result<()> {
         SAFE,
         Some("mode=1777"),
     )
+    // [ch03 mistake tmp-noexec: chapter_03::tmp_is_scratch_space_outside_the_image]
+    //~ // A tmpfs with the flags of the other mounts.
+    //~ let target = Path::new("/tmp");
+    //~ sys::mkdir_all(target)?;
+    //~ sys::mount(
+    //~     Some(Path::new("tmpfs")),
+    //~     target,
+    //~     Some("tmpfs"),
+    //~     SAFE | MsFlags::MS_NOEXEC,
+    //~     Some("mode=1777"),
+    //~ )
+    // [ch03 mistake tmp-without-flags: chapter_03::tmp_is_scratch_space_outside_the_image]
+    //~ // A tmpfs, as it comes.
+    //~ let target = Path::new("/tmp");
+    //~ sys::mkdir_all(target)?;
+    //~ sys::mount(
+    //~     Some(Path::new("tmpfs")),
+    //~     target,
+    //~     Some("tmpfs"),
+    //~     MsFlags::empty(),
+    //~     Some("mode=1777"),
+    //~ )
+    // [ch03 before]
+    //~ // Give the container a /tmp of its own, in memory, that everyone may write to and run
+    //~ // programs from, but where no device file opens and no set-user-id bit counts. Until then
+    //~ // what the container writes to /tmp lands in the image.
+    //~ Ok(())
+    // [ch03 end]
 }

@@ -77,83 +77,78 @@ pub fn prepare() -> sys::Result<()> {
 fn mount_proc() -> sys::Result<()> {
     // TODO(chapter 3): Mount /proc
     //   (the book: chapter 3, "Mount /proc")
-    // Mount a new procfs instance at /proc with `sys::mount` (the directory may be missing:
-    // `sys::mkdir_all`), with nothing in it to run, open as a device or gain privileges by.
-    // Until then /proc is the image's empty directory.
+    // Give the container a /proc that lists its own processes, with nothing in it that can be
+    // run, opened as a device or used to gain privileges (the image may have no /proc
+    // directory). Until then /proc is the image's empty directory.
     Ok(())
 }
 
-/// A small tmpfs at /dev with the standard devices, links, pseudo-terminals and shared memory.
+/// A small tmpfs at /dev, then what it holds: the standard devices and links, and the
+/// filesystems below it.
 fn mount_dev() -> sys::Result<()> {
     let dev = Path::new("/dev");
-    sys::mkdir_all(dev)?;
-    // MS_NODEV would make the device nodes below useless: this is the one place they belong.
-    sys::mount(
-        Some(Path::new("tmpfs")),
-        dev,
-        Some("tmpfs"),
-        MsFlags::MS_NOSUID | MsFlags::MS_STRICTATIME,
-        Some("mode=755,size=65536k"),
-    )?;
+    // TODO(chapter 3): Mount /dev
+    //   (the book: chapter 3, "Mount /dev")
+    // Give the container a /dev of its own, in memory and not in the image, where device
+    // files can be opened and set-user-id programs cannot gain anything, then fill it with
+    // `fill_dev`. Until then the container's /dev is the image's empty directory.
+    let _ = dev;
+    Ok(())
+}
+
+/// What the container's /dev holds: the devices and the links, then its pseudo-terminals,
+/// shared memory and message queues, each a filesystem of its own mounted below it.
+#[allow(dead_code)] // until your code uses it, in chapter 3
+fn fill_dev(dev: &Path) -> sys::Result<()> {
     for device in &DEVICES {
         make_device(dev, device)?;
     }
     for (name, target) in LINKS {
         sys::symlink(target, &dev.join(name))?;
     }
-    let pts = dev.join("pts");
-    sys::mkdir_all(&pts)?;
-    // A new devpts instance: the container's terminals are numbered from 0 and the host's are
-    // not among them. Its `ptmx` is what /dev/ptmx points to.
-    sys::mount(
-        Some(Path::new("devpts")),
-        &pts,
-        Some("devpts"),
-        MsFlags::MS_NOSUID | MsFlags::MS_NOEXEC,
-        Some("newinstance,ptmxmode=0666,mode=0620"),
-    )?;
-    let shm = dev.join("shm");
-    sys::mkdir_all(&shm)?;
-    sys::mount(
-        Some(Path::new("shm")),
-        &shm,
-        Some("tmpfs"),
-        SAFE | MsFlags::MS_NOEXEC,
-        Some("mode=1777,size=65536k"),
-    )?;
-    let mqueue = dev.join("mqueue");
-    sys::mkdir_all(&mqueue)?;
-    // The POSIX message queues of the container's IPC namespace (chapter 2).
-    sys::mount(
-        Some(Path::new("mqueue")),
-        &mqueue,
-        Some("mqueue"),
-        SAFE | MsFlags::MS_NOEXEC,
-        None,
-    )
+    mount_pts(&dev.join("pts"))?;
+    mount_ipc(dev)
 }
 
 /// Creates one device node in `dev`, with exactly the device's mode.
 fn make_device(dev: &Path, device: &Device) -> sys::Result<()> {
     // TODO(chapter 3): Create the device nodes
     //   (the book: chapter 3, "Create the device nodes")
-    // Create the character device `device` in `dev` with `sys::mknod_char`, then give it
-    // `device.mode` with `sys::chmod`. Until then /dev has no device in it.
+    // Make `device` a character device file in `dev`, one that everyone may read and write
+    // as its `mode` says, whatever the umask. Until then /dev has no device in it.
     let _ = (dev, device);
+    Ok(())
+}
+
+/// The container's own pseudo-terminals at `pts`: a new instance of devpts.
+fn mount_pts(pts: &Path) -> sys::Result<()> {
+    // TODO(chapter 3): Mount the pseudo-terminals
+    //   (the book: chapter 3, "Mount the pseudo-terminals")
+    // Give the container pseudo-terminals of its own at `pts`, none of the host's, that
+    // anyone can create through /dev/ptmx and open. Until then /dev/pts is missing, and
+    // /dev/ptmx leads nowhere.
+    let _ = pts;
+    Ok(())
+}
+
+/// The container's POSIX shared memory and message queues, below `dev`.
+fn mount_ipc(dev: &Path) -> sys::Result<()> {
+    // TODO(chapter 3): Mount shared memory and message queues
+    //   (the book: chapter 3, "Mount shared memory and message queues")
+    // Give the container its own POSIX shared memory at `dev`/shm, bounded to 64 MiB, and its
+    // IPC namespace's POSIX message queues at `dev`/mqueue; in neither can a program run or
+    // a device file open. Until then shm_open(3) and mq_open(3) fail in the container.
+    let _ = dev;
     Ok(())
 }
 
 /// sysfs at /sys, read-only: the container may look at the kernel's devices, not change them.
 fn mount_sys() -> sys::Result<()> {
-    let target = Path::new("/sys");
-    sys::mkdir_all(target)?;
-    sys::mount(
-        Some(Path::new("sysfs")),
-        target,
-        Some("sysfs"),
-        SAFE | MsFlags::MS_NOEXEC | MsFlags::MS_RDONLY,
-        None,
-    )
+    // TODO(chapter 3): Mount /sys read-only
+    //   (the book: chapter 3, "Mount /sys read-only")
+    // Give the container the kernel's view of its devices at /sys, one it can read and not
+    // change. Until then /sys is the image's empty directory.
+    Ok(())
 }
 
 /// A tmpfs at /tmp, writable by everyone (with the sticky bit, as /tmp always is).
@@ -161,13 +156,10 @@ fn mount_sys() -> sys::Result<()> {
 /// Until chapter 5 gives each container a writable layer of its own, whatever the container
 /// writes lands in the image directory itself; scratch files at least stay out of it.
 fn mount_tmp() -> sys::Result<()> {
-    let target = Path::new("/tmp");
-    sys::mkdir_all(target)?;
-    sys::mount(
-        Some(Path::new("tmpfs")),
-        target,
-        Some("tmpfs"),
-        SAFE,
-        Some("mode=1777"),
-    )
+    // TODO(chapter 3): Mount /tmp
+    //   (the book: chapter 3, "Mount /tmp")
+    // Give the container a /tmp of its own, in memory, that everyone may write to and run
+    // programs from, but where no device file opens and no set-user-id bit counts. Until then
+    // what the container writes to /tmp lands in the image.
+    Ok(())
 }

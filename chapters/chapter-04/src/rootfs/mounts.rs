@@ -88,11 +88,16 @@ fn mount_proc() -> sys::Result<()> {
     )
 }
 
-/// A small tmpfs at /dev with the standard devices, links, pseudo-terminals and shared memory.
+/// A small tmpfs at /dev, then what it holds: the standard devices and links, and the
+/// filesystems below it.
 fn mount_dev() -> sys::Result<()> {
     let dev = Path::new("/dev");
     sys::mkdir_all(dev)?;
-    // MS_NODEV would make the device nodes below useless: this is the one place they belong.
+    // A tmpfs of the container's own, not the image's directory: the nodes made in it vanish
+    // with the container. No MS_NODEV, which the other mounts here get (but /dev/pts): device
+    // files must open here. No MS_NOEXEC either, as on the host: it would forbid mapping
+    // /dev/zero as executable memory. MS_STRICTATIME, as Docker's /dev has it: tools judge how
+    // long a terminal has been idle by its device file's access time.
     sys::mount(
         Some(Path::new("tmpfs")),
         dev,
@@ -100,42 +105,22 @@ fn mount_dev() -> sys::Result<()> {
         MsFlags::MS_NOSUID | MsFlags::MS_STRICTATIME,
         Some("mode=755,size=65536k"),
     )?;
+    // Filled only now: anything made in /dev before the mount would land in the image, hidden
+    // from the container under the tmpfs.
+    fill_dev(dev)
+}
+
+/// What the container's /dev holds: the devices and the links, then its pseudo-terminals,
+/// shared memory and message queues, each a filesystem of its own mounted below it.
+fn fill_dev(dev: &Path) -> sys::Result<()> {
     for device in &DEVICES {
         make_device(dev, device)?;
     }
     for (name, target) in LINKS {
         sys::symlink(target, &dev.join(name))?;
     }
-    let pts = dev.join("pts");
-    sys::mkdir_all(&pts)?;
-    // A new devpts instance: the container's terminals are numbered from 0 and the host's are
-    // not among them. Its `ptmx` is what /dev/ptmx points to.
-    sys::mount(
-        Some(Path::new("devpts")),
-        &pts,
-        Some("devpts"),
-        MsFlags::MS_NOSUID | MsFlags::MS_NOEXEC,
-        Some("newinstance,ptmxmode=0666,mode=0620"),
-    )?;
-    let shm = dev.join("shm");
-    sys::mkdir_all(&shm)?;
-    sys::mount(
-        Some(Path::new("shm")),
-        &shm,
-        Some("tmpfs"),
-        SAFE | MsFlags::MS_NOEXEC,
-        Some("mode=1777,size=65536k"),
-    )?;
-    let mqueue = dev.join("mqueue");
-    sys::mkdir_all(&mqueue)?;
-    // The POSIX message queues of the container's IPC namespace (chapter 2).
-    sys::mount(
-        Some(Path::new("mqueue")),
-        &mqueue,
-        Some("mqueue"),
-        SAFE | MsFlags::MS_NOEXEC,
-        None,
-    )
+    mount_pts(&dev.join("pts"))?;
+    mount_ipc(dev)
 }
 
 /// Creates one device node in `dev`, with exactly the device's mode.
@@ -145,6 +130,49 @@ fn make_device(dev: &Path, device: &Device) -> sys::Result<()> {
     // `sys::mknod_char` makes the node with no permission bits at all (mknod(2) would pass any
     // it were given through the umask, 022 usually): chmod(2) gives it exactly its mode.
     sys::chmod(&path, device.mode)
+}
+
+/// The container's own pseudo-terminals at `pts`: a new instance of devpts.
+fn mount_pts(pts: &Path) -> sys::Result<()> {
+    sys::mkdir_all(pts)?;
+    // A new instance (every devpts mount is one since Linux 4.7; `newinstance` says so on older
+    // kernels too): its terminals are numbered from 0, and the host's are not among them. Its
+    // `ptmx`, where /dev/ptmx points, creates them: mode 0666 lets everyone open it (the kernel
+    // makes it 0000 otherwise), and `mode=0620` is the mode of each terminal it makes. A
+    // terminal is a device file, so no MS_NODEV here either.
+    sys::mount(
+        Some(Path::new("devpts")),
+        pts,
+        Some("devpts"),
+        MsFlags::MS_NOSUID | MsFlags::MS_NOEXEC,
+        Some("newinstance,ptmxmode=0666,mode=0620"),
+    )
+}
+
+/// The container's POSIX shared memory and message queues, below `dev`.
+fn mount_ipc(dev: &Path) -> sys::Result<()> {
+    let shm = dev.join("shm");
+    sys::mkdir_all(&shm)?;
+    // Shared memory is files in memory, and a tmpfs may grow to half of the RAM: `size` bounds
+    // what the container can take this way, as Docker's --shm-size does (64 MiB by default).
+    sys::mount(
+        Some(Path::new("shm")),
+        &shm,
+        Some("tmpfs"),
+        SAFE | MsFlags::MS_NOEXEC,
+        Some("mode=1777,size=65536k"),
+    )?;
+    let mqueue = dev.join("mqueue");
+    sys::mkdir_all(&mqueue)?;
+    // An mqueue filesystem shows the POSIX message queues of the IPC namespace of whoever
+    // mounts it: the container's (chapter 2).
+    sys::mount(
+        Some(Path::new("mqueue")),
+        &mqueue,
+        Some("mqueue"),
+        SAFE | MsFlags::MS_NOEXEC,
+        None,
+    )
 }
 
 /// sysfs at /sys, read-only: the container may look at the kernel's devices, not change them.
@@ -167,6 +195,7 @@ fn mount_sys() -> sys::Result<()> {
 fn mount_tmp() -> sys::Result<()> {
     let target = Path::new("/tmp");
     sys::mkdir_all(target)?;
+    // Programs may run from /tmp (installers and build tools do): no MS_NOEXEC.
     sys::mount(
         Some(Path::new("tmpfs")),
         target,
