@@ -153,12 +153,12 @@ sudo lsns -t uts        # every UTS namespace, with one process in it
         name: "nsenter",
         kind: Kind::Demo {
             script: "\
-sudo unshare --uts sh -c 'hostname inner; exec sleep 100' &
+sudo unshare --uts sh -c 'hostname inner; echo $$ > inner.pid; exec sleep 100' &
 sleep 1
-sudo lsns -t uts                               # one line more: the namespace of \"sleep 100\"
-PID=$(sudo lsns -t uts -n -o PID,COMMAND | awk '$2 == \"sleep\" && $3 == \"100\" { print $1 }')
+PID=$(cat inner.pid)                           # the shell's pid, which is now \"sleep 100\"'s
+sudo lsns -t uts                               # one line more: that pid, in a namespace of its own
 sudo nsenter --target \"$PID\" --uts hostname    # prints: inner
-sudo kill \"$PID\"
+sudo kill \"$PID\"; sudo rm inner.pid
 ",
         },
     },
