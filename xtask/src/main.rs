@@ -5,6 +5,7 @@
 //!                    (--force: also overwrite files of chapters/ that were changed by hand)
 //! reference [N]      write the reference state at the end of each chapter to target/reference/
 //! try [-- CMD...]    build minidock and run it, explained, on a busybox root filesystem
+//! rootfs             make that busybox root filesystem (target/rootfs/busybox), and nothing else
 //! transcripts [--check]  run the book's console sessions and write them to book/transcripts/
 //! book [--serve]     build the book (or serve it on http://127.0.0.1:3000)
 //! verify [WORDS...]  check every invariant of the workshop (what CI runs), or the steps named so
@@ -33,7 +34,7 @@ fn main() {
 }
 
 fn usage() -> &'static str {
-    "usage: cargo xtask <gen [--check | --force] | reference [N] | try [-- CMD...] | transcripts [--check] \
+    "usage: cargo xtask <gen [--check | --force] | reference [N] | try [-- CMD...] | rootfs | transcripts [--check] \
      | book [--serve] | verify [STEP WORDS...] | cgroup-v2 [-p PACKAGE] [TEST FILTERS...] \
      | bench [--quick]>"
 }
@@ -89,6 +90,11 @@ fn dispatch() -> Result<()> {
             Ok(())
         }
         Some("try") => try_it::run(&root, &rest),
+        Some("rootfs") => {
+            let rootfs = try_it::busybox_rootfs(&run::target_dir(&root))?;
+            println!("the busybox root filesystem: {}", rootfs.display());
+            Ok(())
+        }
         Some("transcripts") => match rest.as_slice() {
             [] => transcripts::run(&root, false),
             ["--check"] => transcripts::run(&root, true),

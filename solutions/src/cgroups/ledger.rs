@@ -86,6 +86,7 @@ impl Drop for Entry {
 /// Removes the cgroups of the entries no running minidock holds, with `remove(dirs)` (true if
 /// nothing of them is left), and their entries.
 pub fn sweep(root: &Path, remove: impl Fn(&[PathBuf]) -> bool) {
+    // [ch04 stretch sweep: Sweep what a killed minidock left | chapter_04::stretch::the_next_run_sweeps_what_a_killed_minidock_left, chapter_04::stretch::a_running_containers_cgroup_is_left_alone]
     let Ok(entries) = fs::read_dir(root.join("cgroups")) else {
         return;
     };
@@ -109,6 +110,11 @@ pub fn sweep(root: &Path, remove: impl Fn(&[PathBuf]) -> bool) {
             let _ = fs::remove_file(entry.path());
         }
     }
+    // [ch04 before]
+    //~ // Remove the cgroups of the ledger's entries that no running minidock holds, with
+    //~ // `remove`, and then the entries themselves. Until then nothing is swept.
+    //~ let _ = (root, remove);
+    // [ch04 end]
 }
 
 /// Whether to wait for a lock that another process holds.
