@@ -332,9 +332,12 @@ pub fn block_signals(signals: &nix::sys::signal::SigSet) -> Result<()> {
 /// messages, instead of arriving in a handler at any moment.
 pub fn signalfd(signals: &nix::sys::signal::SigSet) -> Result<nix::sys::signalfd::SignalFd> {
     use nix::sys::signalfd::{SfdFlags, SignalFd};
-    call("signalfd(SFD_CLOEXEC)".into(), "", || {
-        SignalFd::with_flags(signals, SfdFlags::SFD_CLOEXEC)
-    })
+    // The set is narrated as sigprocmask's is: a signalfd reads only the signals of its set.
+    call(
+        format!("signalfd({}, SFD_CLOEXEC)", signal_set(signals)),
+        "",
+        || SignalFd::with_flags(signals, SfdFlags::SFD_CLOEXEC),
+    )
 }
 
 /// `read(2)` of a signalfd: waits for the next blocked signal, and returns its number.
