@@ -231,6 +231,7 @@ fn consistency(root: &Path) -> Result<()> {
         }
         let headings = book::chapter_headings(root, &chapter.page())?;
         let page = fs::read_to_string(root.join("book/src").join(chapter.page()))?;
+        problems.extend(answers_shown_early(root, chapter, &page));
         for (path, e) in &ours {
             // The book's section says where the TODO is: a learner opens the file it names.
             let named = files_named(&section_text(&page, &e.title));
@@ -484,6 +485,37 @@ fn failure_report(output: &str, test: &str) -> Option<String> {
         .min()
         .unwrap_or(rest.len());
     Some(rest[..end].trim().to_string())
+}
+
+/// Listings included before a chapter's "Exercises" heading that print the answer of one of its
+/// exercises: a listing that holds one has a starter version (NAME.starter.rs), which is the
+/// one to show until the exercise's own section.
+fn answers_shown_early(root: &Path, chapter: &Chapter, page: &str) -> Vec<String> {
+    let dir = format!("../listings/{}/", chapter.crate_name());
+    let before = page.split("\n## Exercises").next().unwrap_or(page);
+    let mut problems = Vec::new();
+    for line in before.lines() {
+        let Some(name) = line
+            .trim()
+            .strip_prefix("{{#include ")
+            .and_then(|rest| rest.strip_suffix("}}"))
+            .and_then(|path| path.strip_prefix(&dir))
+            .and_then(|file| file.strip_suffix(".rs"))
+        else {
+            continue;
+        };
+        if name.ends_with(".starter") || name.ends_with(".solution") {
+            continue;
+        }
+        let starter = format!("book/listings/{}/{name}.starter.rs", chapter.crate_name());
+        if root.join(&starter).exists() {
+            problems.push(format!(
+                "book/src/{}: `{name}.rs`, included before the exercises, prints the answer of an exercise of the chapter: include {starter} there",
+                chapter.page()
+            ));
+        }
+    }
+    problems
 }
 
 /// Invariant 2, for every chapter at once.
