@@ -481,6 +481,107 @@ sudo unshare -m sh -c 'mount -t proc proc ./target/rootfs/busybox/proc && ./targ
         },
     },
     Spec {
+        chapter: 2,
+        name: "pid-namespace-from-host",
+        kind: Kind::Demo {
+            script: "\
+sudo unshare --pid --fork --mount-proc sleep 100 &
+sleep 1
+sudo lsns -t pid                     # the new namespace, and the host pid of its first process
+PID=$(sudo lsns -t pid -n -o PID,COMMAND | awk '$2 == \"sleep\" && $3 == \"100\" { print $1 }')
+grep NSpid /proc/$PID/status         # that process's pids: on the host, then inside
+ls -l /proc/$$/ns/pid /proc/$$/ns/pid_for_children
+sudo kill -KILL \"$PID\"               # pid 1 of its namespace: see below why -KILL
+",
+            on: Hosts::All,
+        },
+    },
+    Spec {
+        chapter: 2,
+        name: "pid-1-from-host",
+        kind: Kind::Demo {
+            script: "\
+sudo unshare --pid --fork sleep 100 &
+sleep 1
+sudo lsns -t pid                  # one line more: the namespace of \"sleep 100\"
+PID=$(sudo lsns -t pid -n -o PID,COMMAND | awk '$2 == \"sleep\" && $3 == \"100\" { print $1 }')
+sudo kill -TERM \"$PID\"            # nothing happens
+sleep 1; ps -o stat=,args= -p \"$PID\"   # still there
+sudo kill -KILL \"$PID\"            # this one works
+",
+            on: Hosts::All,
+        },
+    },
+    Spec {
+        chapter: 2,
+        name: "signal-state",
+        kind: Kind::Demo {
+            script: "\
+grep -E 'SigBlk|SigIgn' /proc/self/status      # your shell's grep
+",
+            on: Hosts::All,
+        },
+    },
+    Spec {
+        chapter: 2,
+        name: "message-queues",
+        kind: Kind::Demo {
+            script: "\
+ID=$(ipcmk -Q | sed 's/.*: //')               # Message queue id: ID
+ipcs -q                                       # listed, with its key
+sudo unshare --ipc ipcs -q                    # a new IPC namespace: empty
+sudo unshare --ipc sh -c 'ipcmk -Q; ipcs -q'  # one queue, gone with the namespace
+ipcs -q                                       # only your first one
+ipcrm -q \"$ID\"
+",
+            on: Hosts::All,
+        },
+    },
+    Spec {
+        chapter: 2,
+        name: "pid-and-parent",
+        kind: Kind::Session {
+            commands: &[
+                "sudo ./target/debug/minidock-02 run ./target/rootfs/busybox sh -c 'echo \"pid $$, parent $PPID\"'",
+            ],
+        },
+    },
+    Spec {
+        chapter: 2,
+        name: "ipc-by-hand",
+        kind: Kind::Demo {
+            script: "\
+ID=$(ipcmk -Q | sed 's/.*: //')                # Message queue id: ID
+sudo ./target/debug/minidock-02 run ./target/rootfs/busybox sleep 60 &
+sleep 1
+sudo lsns -t ipc                               # one line more: the namespace of \"sleep 60\"
+PID=$(sudo lsns -t ipc -n -o PID,COMMAND | awk '$2 == \"sleep\" && $3 == \"60\" { print $1 }')
+sudo nsenter --target \"$PID\" --ipc ipcs -q     # no queue
+sudo kill -KILL \"$PID\"
+ipcrm -q \"$ID\"
+",
+            on: Hosts::All,
+        },
+    },
+    Spec {
+        chapter: 2,
+        name: "sleep-ignores-term",
+        kind: Kind::Session {
+            commands: &[
+                "sudo timeout --preserve-status 1 ./target/debug/minidock-02 run ./target/rootfs/busybox sleep 3; echo $?",
+            ],
+        },
+    },
+    Spec {
+        chapter: 2,
+        name: "sleep-with-init",
+        kind: Kind::Session {
+            commands: &[
+                "sudo timeout --preserve-status 1 ./target/debug/minidock-02 run --init ./target/rootfs/busybox sleep 3; echo $?",
+            ],
+        },
+    },
+    Spec {
         chapter: 3,
         name: "starter",
         kind: Kind::Tests {
