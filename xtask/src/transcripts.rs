@@ -32,8 +32,39 @@ enum Kind {
     Session { commands: &'static [&'static str] },
     /// A demo the book prints as commands only (NAME.sh, included in a `sh` block), since what
     /// it prints differs from machine to machine (namespace numbers, pids, sizes): run as one
-    /// `sh -e` script in the same directory, it must succeed, so that no demo rots unseen.
-    Demo { script: &'static str },
+    /// `sh -e` script in the same directory, it must succeed, so that no demo rots unseen. A
+    /// demo for one cgroup version only runs where the host has that version; elsewhere its
+    /// script is still written, and checked as text.
+    Demo { script: &'static str, on: Hosts },
+}
+
+/// The hosts a demo runs on.
+#[derive(Clone, Copy, PartialEq)]
+enum Hosts {
+    All,
+    /// cgroup v1, or the hybrid layout, whose controllers are v1's.
+    CgroupV1,
+    /// cgroup v2 alone: a `cgroup2` filesystem at /sys/fs/cgroup.
+    CgroupV2,
+}
+
+impl Hosts {
+    fn include_this_one(self) -> bool {
+        match self {
+            Hosts::All => true,
+            Hosts::CgroupV1 => !cgroup_v2(),
+            Hosts::CgroupV2 => cgroup_v2(),
+        }
+    }
+}
+
+/// Whether this host's /sys/fs/cgroup is a cgroup2 filesystem, as minidock decides.
+fn cgroup_v2() -> bool {
+    let mounts = fs::read_to_string("/proc/self/mounts").unwrap_or_default();
+    mounts.lines().any(|line| {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        fields.get(1) == Some(&"/sys/fs/cgroup") && fields.get(2) == Some(&"cgroup2")
+    })
 }
 
 struct Spec {
@@ -146,6 +177,7 @@ const SPECS: &[Spec] = &[
 ls -l /proc/$$/ns       # uts -> 'uts:[4026531838]': the number names the namespace
 sudo lsns -t uts        # every UTS namespace, with one process in it
 ",
+            on: Hosts::All,
         },
     },
     Spec {
@@ -160,6 +192,7 @@ sudo lsns -t uts                               # one line more: that pid, in a n
 sudo nsenter --target \"$PID\" --uts hostname    # prints: inner
 sudo kill \"$PID\"; sudo rm inner.pid
 ",
+            on: Hosts::All,
         },
     },
     Spec {
@@ -169,6 +202,7 @@ sudo kill \"$PID\"; sudo rm inner.pid
             script: "\
 sudo ./target/debug/minidock-01 --explain run ./target/rootfs/busybox true 2>&1 | grep -E 'fork|clone'
 ",
+            on: Hosts::All,
         },
     },
     Spec {
@@ -176,6 +210,7 @@ sudo ./target/debug/minidock-01 --explain run ./target/rootfs/busybox true 2>&1 
         name: "explain-true",
         kind: Kind::Demo {
             script: "sudo ./target/debug/minidock-01 --explain run ./target/rootfs/busybox true\n",
+            on: Hosts::All,
         },
     },
     Spec {
@@ -188,6 +223,7 @@ sudo unshare --uts sh -c '
   hostname      # the outer name: not \"inner\"
 '
 ",
+            on: Hosts::All,
         },
     },
     Spec {
@@ -198,6 +234,7 @@ sudo unshare --uts sh -c '
 sudo ./target/debug/minidock-01 run --hostname box ./target/rootfs/busybox hostname
 hostname
 ",
+            on: Hosts::All,
         },
     },
     Spec {
@@ -207,6 +244,7 @@ hostname
             script: "\
 sudo unshare -m sh -c 'mount -t proc proc ./target/rootfs/busybox/proc && ./target/debug/minidock-01 run ./target/rootfs/busybox ps'
 ",
+            on: Hosts::All,
         },
     },
     Spec {
@@ -443,6 +481,107 @@ sudo unshare -m sh -c 'mount -t proc proc ./target/rootfs/busybox/proc && ./targ
         },
     },
     Spec {
+        chapter: 2,
+        name: "pid-namespace-from-host",
+        kind: Kind::Demo {
+            script: "\
+sudo unshare --pid --fork --mount-proc sleep 100 &
+sleep 1
+sudo lsns -t pid                     # the new namespace, and the host pid of its first process
+PID=$(sudo lsns -t pid -n -o PID,COMMAND | awk '$2 == \"sleep\" && $3 == \"100\" { print $1 }')
+grep NSpid /proc/$PID/status         # that process's pids: on the host, then inside
+ls -l /proc/$$/ns/pid /proc/$$/ns/pid_for_children
+sudo kill -KILL \"$PID\"               # pid 1 of its namespace: see below why -KILL
+",
+            on: Hosts::All,
+        },
+    },
+    Spec {
+        chapter: 2,
+        name: "pid-1-from-host",
+        kind: Kind::Demo {
+            script: "\
+sudo unshare --pid --fork sleep 100 &
+sleep 1
+sudo lsns -t pid                  # one line more: the namespace of \"sleep 100\"
+PID=$(sudo lsns -t pid -n -o PID,COMMAND | awk '$2 == \"sleep\" && $3 == \"100\" { print $1 }')
+sudo kill -TERM \"$PID\"            # nothing happens
+sleep 1; ps -o stat=,args= -p \"$PID\"   # still there
+sudo kill -KILL \"$PID\"            # this one works
+",
+            on: Hosts::All,
+        },
+    },
+    Spec {
+        chapter: 2,
+        name: "signal-state",
+        kind: Kind::Demo {
+            script: "\
+grep -E 'SigBlk|SigIgn' /proc/self/status      # your shell's grep
+",
+            on: Hosts::All,
+        },
+    },
+    Spec {
+        chapter: 2,
+        name: "message-queues",
+        kind: Kind::Demo {
+            script: "\
+ID=$(ipcmk -Q | sed 's/.*: //')               # Message queue id: ID
+ipcs -q                                       # listed, with its key
+sudo unshare --ipc ipcs -q                    # a new IPC namespace: empty
+sudo unshare --ipc sh -c 'ipcmk -Q; ipcs -q'  # one queue, gone with the namespace
+ipcs -q                                       # only your first one
+ipcrm -q \"$ID\"
+",
+            on: Hosts::All,
+        },
+    },
+    Spec {
+        chapter: 2,
+        name: "pid-and-parent",
+        kind: Kind::Session {
+            commands: &[
+                "sudo ./target/debug/minidock-02 run ./target/rootfs/busybox sh -c 'echo \"pid $$, parent $PPID\"'",
+            ],
+        },
+    },
+    Spec {
+        chapter: 2,
+        name: "ipc-by-hand",
+        kind: Kind::Demo {
+            script: "\
+ID=$(ipcmk -Q | sed 's/.*: //')                # Message queue id: ID
+sudo ./target/debug/minidock-02 run ./target/rootfs/busybox sleep 60 &
+sleep 1
+sudo lsns -t ipc                               # one line more: the namespace of \"sleep 60\"
+PID=$(sudo lsns -t ipc -n -o PID,COMMAND | awk '$2 == \"sleep\" && $3 == \"60\" { print $1 }')
+sudo nsenter --target \"$PID\" --ipc ipcs -q     # no queue
+sudo kill -KILL \"$PID\"
+ipcrm -q \"$ID\"
+",
+            on: Hosts::All,
+        },
+    },
+    Spec {
+        chapter: 2,
+        name: "sleep-ignores-term",
+        kind: Kind::Session {
+            commands: &[
+                "sudo timeout --preserve-status 1 ./target/debug/minidock-02 run ./target/rootfs/busybox sleep 3; echo $?",
+            ],
+        },
+    },
+    Spec {
+        chapter: 2,
+        name: "sleep-with-init",
+        kind: Kind::Session {
+            commands: &[
+                "sudo timeout --preserve-status 1 ./target/debug/minidock-02 run --init ./target/rootfs/busybox sleep 3; echo $?",
+            ],
+        },
+    },
+    Spec {
         chapter: 3,
         name: "starter",
         kind: Kind::Tests {
@@ -657,6 +796,307 @@ sudo unshare -m sh -c 'mount -t proc proc ./target/rootfs/busybox/proc && ./targ
             ],
         },
     },
+    Spec {
+        chapter: 4,
+        name: "cgroup-by-hand-v2",
+        kind: Kind::Demo {
+            script: "\
+cd /sys/fs/cgroup
+cat cgroup.controllers cgroup.subtree_control   # available here, and handed down
+home=$(sed -n 's/^0:://p' /proc/$$/cgroup)      # where this shell is now
+mkdir demo; ls demo                             # the kernel filled it in
+echo $$ > demo/cgroup.procs                     # the shell joins demo
+cat /proc/$$/cgroup                             # 0::/demo
+cat demo/cgroup.procs                           # the shell, and cat itself: born in demo
+echo 4 > demo/pids.max
+sh -c 'for i in 1 2 3 4 5; do sleep 2 & done; wait' || echo \"sh gave up\"   # only two sleeps start
+cat demo/pids.current demo/pids.events          # what runs now; how often a fork was refused
+echo $$ > \"/sys/fs/cgroup$home/cgroup.procs\"    # back where it was
+sleep 2; rmdir demo                             # once the sleeps are over
+exit
+
+",
+            on: Hosts::CgroupV2,
+        },
+    },
+    Spec {
+        chapter: 4,
+        name: "cgroup-by-hand-v1",
+        kind: Kind::Demo {
+            script: "\
+cd /sys/fs/cgroup/pids
+home=$(sed -n 's/^[0-9]*:pids://p' /proc/$$/cgroup)
+mkdir demo
+echo $$ > demo/cgroup.procs
+cat /proc/$$/cgroup                             # pids:/demo; every other line unchanged
+echo 4 > demo/pids.max
+sh -c 'for i in 1 2 3 4 5; do sleep 2 & done; wait' || echo \"sh gave up\"
+cat demo/pids.current demo/pids.events
+echo $$ > \"/sys/fs/cgroup/pids$home/cgroup.procs\"
+sleep 2; rmdir demo
+exit
+",
+            on: Hosts::CgroupV1,
+        },
+    },
+    Spec {
+        chapter: 4,
+        name: "find-cgroups",
+        kind: Kind::Demo {
+            script: "\
+stat -fc %T /sys/fs/cgroup        # cgroup2fs: v2; tmpfs: v1 or hybrid
+ls /sys/fs/cgroup                 # v2: the root's files; v1: one directory per hierarchy
+findmnt -t cgroup,cgroup2         # the cgroup filesystems, with their options
+cat /proc/self/cgroup             # where cat is: the place it was born in, its shell's
+systemd-cgls --no-pager | head -30
+",
+            on: Hosts::All,
+        },
+    },
+    Spec {
+        chapter: 4,
+        name: "cgroupns-v2",
+        kind: Kind::Demo {
+            script: "\
+sudo mkdir /sys/fs/cgroup/demo
+cat /proc/self/cgroup                                        # 0::/user.slice/...
+sudo unshare --cgroup cat /proc/self/cgroup                  # 0::/
+sudo unshare --cgroup sh -c 'echo $$ > /sys/fs/cgroup/demo/cgroup.procs; cat /proc/self/cgroup'
+sudo sh -c 'echo $$ > /sys/fs/cgroup/demo/cgroup.procs; exec unshare --cgroup cat /proc/self/cgroup'
+sudo rmdir /sys/fs/cgroup/demo
+",
+            on: Hosts::CgroupV2,
+        },
+    },
+    Spec {
+        chapter: 4,
+        name: "cgroupns-v1",
+        kind: Kind::Demo {
+            script: "\
+sudo mkdir /sys/fs/cgroup/pids/demo
+cat /proc/self/cgroup                                        # one line per hierarchy
+sudo unshare --cgroup cat /proc/self/cgroup                  # every path is /
+sudo unshare --cgroup sh -c 'echo $$ > /sys/fs/cgroup/pids/demo/cgroup.procs; grep pids /proc/self/cgroup'
+sudo sh -c 'echo $$ > /sys/fs/cgroup/pids/demo/cgroup.procs; exec unshare --cgroup grep pids /proc/self/cgroup'
+sudo rmdir /sys/fs/cgroup/pids/demo
+",
+            on: Hosts::CgroupV1,
+        },
+    },
+    Spec {
+        chapter: 4,
+        name: "make-by-hand",
+        kind: Kind::Demo {
+            script: "\
+sudo ./target/debug/minidock-04 --explain run --cgroup-parent /minidock-book ./target/rootfs/busybox true 2>&1 | grep -E 'mkdir|subtree'
+sudo sh -c 'rmdir /sys/fs/cgroup/*/minidock-book 2>/dev/null || rmdir /sys/fs/cgroup/minidock-book'
+",
+            on: Hosts::All,
+        },
+    },
+    Spec {
+        chapter: 4,
+        name: "move-by-hand",
+        kind: Kind::Demo {
+            script: "\
+sudo ./target/debug/minidock-04 run --cgroup-parent /minidock-book ./target/rootfs/busybox cat /proc/self/cgroup
+sudo sh -c 'rmdir /sys/fs/cgroup/*/minidock-book 2>/dev/null || rmdir /sys/fs/cgroup/minidock-book'
+",
+            on: Hosts::All,
+        },
+    },
+    Spec {
+        chapter: 4,
+        name: "limits-by-hand",
+        kind: Kind::Demo {
+            script: "\
+sudo ./target/debug/minidock-04 run -m 16m --cgroup-parent /minidock-book ./target/rootfs/busybox sh -c 'x=a; while :; do x=$x$x; done' || echo $?
+sudo ./target/debug/minidock-04 --explain run --pids-limit 50 --cpus 0.5 --cgroup-parent /minidock-book ./target/rootfs/busybox true 2>&1 | grep echo
+sudo sh -c 'rmdir /sys/fs/cgroup/*/minidock-book 2>/dev/null || rmdir /sys/fs/cgroup/minidock-book'
+",
+            on: Hosts::All,
+        },
+    },
+    Spec {
+        chapter: 4,
+        name: "root-by-hand",
+        kind: Kind::Demo {
+            script: "\
+sudo ./target/debug/minidock-04 run -m 64m --cgroup-parent /minidock-book ./target/rootfs/busybox cat /proc/self/cgroup
+sudo ./target/debug/minidock-04 run -m 64m --cgroup-parent /minidock-book ./target/rootfs/busybox ls /sys/fs/cgroup
+sudo sh -c 'rmdir /sys/fs/cgroup/*/minidock-book 2>/dev/null || rmdir /sys/fs/cgroup/minidock-book'
+",
+            on: Hosts::All,
+        },
+    },
+    Spec {
+        chapter: 4,
+        name: "remove-by-hand",
+        kind: Kind::Demo {
+            script: "\
+sudo ./target/debug/minidock-04 run -m 64m --cgroup-parent /minidock-book ./target/rootfs/busybox true
+ls /sys/fs/cgroup/minidock-book/ 2>/dev/null | grep minidock- || echo nothing      # v2
+ls /sys/fs/cgroup/memory/minidock-book/ 2>/dev/null | grep minidock- || echo nothing   # v1
+sudo sh -c 'rmdir /sys/fs/cgroup/*/minidock-book 2>/dev/null || rmdir /sys/fs/cgroup/minidock-book'
+",
+            on: Hosts::All,
+        },
+    },
+    Spec {
+        chapter: 4,
+        name: "no-process-v2",
+        kind: Kind::Demo {
+            script: "\
+sudo mkdir -p /sys/fs/cgroup/outer/inner
+cat /sys/fs/cgroup/outer/cgroup.controllers       # what the root hands down to outer
+ls /sys/fs/cgroup/outer/inner | grep memory.max || echo nothing   # outer hands nothing down yet
+echo +memory | sudo tee /sys/fs/cgroup/outer/cgroup.subtree_control
+ls /sys/fs/cgroup/outer/inner | grep memory.max   # there now, with the other memory files
+sudo sh -c 'echo $$ > /sys/fs/cgroup/outer/cgroup.procs' || echo refused   # Device or resource busy
+sudo rmdir /sys/fs/cgroup/outer/inner /sys/fs/cgroup/outer
+",
+            on: Hosts::CgroupV2,
+        },
+    },
+    Spec {
+        chapter: 4,
+        name: "cpuset-v1",
+        kind: Kind::Demo {
+            script: "\
+sudo mkdir /sys/fs/cgroup/cpuset/empty
+cat /sys/fs/cgroup/cpuset/empty/cpuset.cpus       # an empty line
+sudo sh -c 'echo $$ > /sys/fs/cgroup/cpuset/empty/cgroup.procs' || echo refused   # No space left on device
+cat /sys/fs/cgroup/cpuset/cpuset.cpus | sudo tee /sys/fs/cgroup/cpuset/empty/cpuset.cpus
+cat /sys/fs/cgroup/cpuset/cpuset.mems | sudo tee /sys/fs/cgroup/cpuset/empty/cpuset.mems
+sudo sh -c 'echo $$ > /sys/fs/cgroup/cpuset/empty/cgroup.procs; grep cpuset /proc/self/cgroup'
+sudo rmdir /sys/fs/cgroup/cpuset/empty
+",
+            on: Hosts::CgroupV1,
+        },
+    },
+    Spec {
+        chapter: 4,
+        name: "hog-v2",
+        kind: Kind::Demo {
+            script: "\
+sudo mkdir /sys/fs/cgroup/hog
+echo 32M | sudo tee /sys/fs/cgroup/hog/memory.max
+[ -e /sys/fs/cgroup/hog/memory.swap.max ] &&        # if the file exists
+  echo 0 | sudo tee /sys/fs/cgroup/hog/memory.swap.max
+sudo sh -c 'echo $$ > /sys/fs/cgroup/hog/cgroup.procs; x=a; while :; do x=$x$x; done' || echo $?
+cat /sys/fs/cgroup/hog/memory.events
+sudo rmdir /sys/fs/cgroup/hog
+",
+            on: Hosts::CgroupV2,
+        },
+    },
+    Spec {
+        chapter: 4,
+        name: "hog-v1",
+        kind: Kind::Demo {
+            script: "\
+sudo mkdir /sys/fs/cgroup/memory/hog
+echo 32M | sudo tee /sys/fs/cgroup/memory/hog/memory.limit_in_bytes
+[ -e /sys/fs/cgroup/memory/hog/memory.memsw.limit_in_bytes ] &&    # if the file exists
+  echo 32M | sudo tee /sys/fs/cgroup/memory/hog/memory.memsw.limit_in_bytes
+sudo sh -c 'echo $$ > /sys/fs/cgroup/memory/hog/cgroup.procs; x=a; while :; do x=$x$x; done' || echo $?
+cat /sys/fs/cgroup/memory/hog/memory.max_usage_in_bytes /sys/fs/cgroup/memory/hog/memory.failcnt
+grep oom_kill /sys/fs/cgroup/memory/hog/memory.oom_control     # on kernels since 4.13
+sudo rmdir /sys/fs/cgroup/memory/hog
+",
+            on: Hosts::CgroupV1,
+        },
+    },
+    Spec {
+        chapter: 4,
+        name: "slow-v2",
+        kind: Kind::Demo {
+            script: "\
+sudo mkdir /sys/fs/cgroup/slow
+echo '20000 100000' | sudo tee /sys/fs/cgroup/slow/cpu.max
+sudo sh -c 'echo $$ > /sys/fs/cgroup/slow/cgroup.procs; exec timeout 5 sh -c \"while :; do :; done\"' || echo $?
+cat /sys/fs/cgroup/slow/cpu.stat
+sudo rmdir /sys/fs/cgroup/slow
+",
+            on: Hosts::CgroupV2,
+        },
+    },
+    Spec {
+        chapter: 4,
+        name: "slow-v1",
+        kind: Kind::Demo {
+            script: "\
+sudo mkdir -p /sys/fs/cgroup/cpu/slow /sys/fs/cgroup/cpuacct/slow
+echo 20000 | sudo tee /sys/fs/cgroup/cpu/slow/cpu.cfs_quota_us
+sudo sh -c 'echo $$ > /sys/fs/cgroup/cpu/slow/cgroup.procs; echo $$ > /sys/fs/cgroup/cpuacct/slow/cgroup.procs
+            exec timeout 5 sh -c \"while :; do :; done\"' || echo $?
+cat /sys/fs/cgroup/cpu/slow/cpu.stat /sys/fs/cgroup/cpuacct/slow/cpuacct.usage
+sudo rmdir /sys/fs/cgroup/cpu/slow
+[ ! -d /sys/fs/cgroup/cpuacct/slow ] || sudo rmdir /sys/fs/cgroup/cpuacct/slow
+",
+            on: Hosts::CgroupV1,
+        },
+    },
+    Spec {
+        chapter: 4,
+        name: "freeze-v2",
+        kind: Kind::Demo {
+            script: "\
+sudo timeout 10 ./target/debug/minidock-04 run --init --cgroup-parent /minidock-book ./target/rootfs/busybox sh -c 'i=0; while :; do i=$((i+1)); echo $i; sleep 1; done' &
+sleep 2
+echo 1 | sudo tee /sys/fs/cgroup/minidock-book/minidock-*/cgroup.freeze     # the counting stops
+sleep 3
+cat /sys/fs/cgroup/minidock-book/minidock-*/cgroup.events                    # frozen 1
+echo 0 | sudo tee /sys/fs/cgroup/minidock-book/minidock-*/cgroup.freeze     # it goes on
+wait                                                       # until timeout stops it
+sudo rmdir /sys/fs/cgroup/minidock-book
+",
+            on: Hosts::CgroupV2,
+        },
+    },
+    Spec {
+        chapter: 4,
+        name: "freeze-v1",
+        kind: Kind::Demo {
+            script: "\
+sudo timeout 10 ./target/debug/minidock-04 run --init --cgroup-parent /minidock-book ./target/rootfs/busybox sh -c 'i=0; while :; do i=$((i+1)); echo $i; sleep 1; done' &
+sleep 2
+echo FROZEN | sudo tee /sys/fs/cgroup/freezer/minidock-book/minidock-*/freezer.state   # it stops
+sleep 3
+cat /sys/fs/cgroup/freezer/minidock-book/minidock-*/freezer.state                      # FROZEN
+echo THAWED | sudo tee /sys/fs/cgroup/freezer/minidock-book/minidock-*/freezer.state   # it goes on
+wait                                                                 # until timeout stops it
+sudo rmdir /sys/fs/cgroup/*/minidock-book
+",
+            on: Hosts::CgroupV1,
+        },
+    },
+    Spec {
+        chapter: 4,
+        name: "team-v2",
+        kind: Kind::Demo {
+            script: "\
+sudo mkdir /sys/fs/cgroup/team
+echo 100M | sudo tee /sys/fs/cgroup/team/memory.max
+sudo ./target/debug/minidock-04 run --cgroup-parent /team ./target/rootfs/busybox cat /sys/fs/cgroup/memory.max
+sudo rmdir /sys/fs/cgroup/team
+",
+            on: Hosts::CgroupV2,
+        },
+    },
+    Spec {
+        chapter: 4,
+        name: "team-v1",
+        kind: Kind::Demo {
+            script: "\
+sudo mkdir /sys/fs/cgroup/memory/team
+echo 100M | sudo tee /sys/fs/cgroup/memory/team/memory.limit_in_bytes
+sudo ./target/debug/minidock-04 run --cgroup-parent /team ./target/rootfs/busybox cat /sys/fs/cgroup/memory/memory.limit_in_bytes
+sudo rmdir /sys/fs/cgroup/*/team
+",
+            on: Hosts::CgroupV1,
+        },
+    },
 ];
 
 /// The cgroup parent the chapter 4 sessions use stays after them, as docker's /docker does:
@@ -691,7 +1131,13 @@ pub fn render(root: &Path) -> Result<BTreeMap<PathBuf, String>> {
                 *show_failure,
             )?,
             Kind::Session { commands } => session(&states, &target, chapter, commands)?,
-            Kind::Demo { script } => demo(&states, &target, chapter, script)?,
+            Kind::Demo { script, on } => {
+                let script = as_included(root, chapter, spec.name, script)?;
+                if on.include_this_one() {
+                    demo(&states, &target, chapter, &script)?;
+                }
+                script
+            }
         };
         let (text, extension) = match spec.kind {
             Kind::Demo { .. } => (text, "sh"),
@@ -863,8 +1309,41 @@ fn session(states: &Path, target: &Path, chapter: &Chapter, commands: &[&str]) -
     Ok(text)
 }
 
-/// Runs a demo script; its text is the transcript, once it has succeeded.
-fn demo(states: &Path, target: &Path, chapter: &Chapter, script: &str) -> Result<String> {
+/// A demo's script as its file must read where the chapter includes it: mdBook pastes the file
+/// in as it is, so in an indented block (a list item's) every line after the first needs the
+/// indentation of the include line, or the block ends at the first line without it.
+fn as_included(root: &Path, chapter: &Chapter, name: &str, script: &str) -> Result<String> {
+    let page = root
+        .join("book/src")
+        .join(format!("chapter-{:02}.md", chapter.number));
+    let page = fs::read_to_string(&page).with_context(|| format!("reading {}", page.display()))?;
+    let include = format!(
+        "{{{{#include ../transcripts/{}/{name}.sh}}}}",
+        chapter.crate_name()
+    );
+    let indent = page
+        .lines()
+        .find_map(|line| line.strip_suffix(include.as_str()))
+        .filter(|before| before.chars().all(|c| c == ' '))
+        .unwrap_or("");
+    Ok(indented(script, indent))
+}
+
+/// `text` with `indent` before every line but the first and the empty ones.
+fn indented(text: &str, indent: &str) -> String {
+    let mut lines = text.split_inclusive('\n');
+    let mut out = lines.next().unwrap_or("").to_string();
+    for line in lines {
+        if line != "\n" {
+            out += indent;
+        }
+        out += line;
+    }
+    out
+}
+
+/// Runs a demo script, which must succeed.
+fn demo(states: &Path, target: &Path, chapter: &Chapter, script: &str) -> Result<()> {
     let (scratch, path) = workshop_dir(states, target, chapter)?;
     let (status, output) = run_shell(&scratch, &path, &["-e", "-c", script])?;
     let _ = fs::remove_dir_all(&scratch);
@@ -874,7 +1353,7 @@ fn demo(states: &Path, target: &Path, chapter: &Chapter, script: &str) -> Result
             chapter.number
         );
     }
-    Ok(script.to_string())
+    Ok(())
 }
 
 /// Runs `sh ARGS` in `dir` with `path` as PATH and no input; returns its status and its
@@ -1016,6 +1495,12 @@ mod tests {
             without_varying_parts("thread 'chapter_01::x' (40512) panicked at a.rs:1:2:"),
             "thread 'chapter_01::x' panicked at a.rs:1:2:"
         );
+    }
+
+    #[test]
+    fn a_demo_in_a_list_item_is_indented_after_its_first_line() {
+        assert_eq!(indented("a\nb\n\nc\n", "  "), "a\n  b\n\n  c\n");
+        assert_eq!(indented("a\n", "  "), "a\n");
     }
 
     #[test]

@@ -1,0 +1,1 @@
+grep -E 'SigBlk|SigIgn' /proc/self/status      # your shell's grep

@@ -1,0 +1,3 @@
+sudo ./target/debug/minidock-04 run -m 64m --cgroup-parent /minidock-book ./target/rootfs/busybox cat /proc/self/cgroup
+sudo ./target/debug/minidock-04 run -m 64m --cgroup-parent /minidock-book ./target/rootfs/busybox ls /sys/fs/cgroup
+sudo sh -c 'rmdir /sys/fs/cgroup/*/minidock-book 2>/dev/null || rmdir /sys/fs/cgroup/minidock-book'
