@@ -53,6 +53,17 @@ fn failed_setup_call(output: &Output) -> Option<(String, Section, Option<&'stati
     if let Some(line) = setup_error(output, CGROUP_SETUP) {
         return Some(failed_cgroup_setup(line));
     }
+    // The clone itself, refused: its stack (chapter 1).
+    if let Some(line) = setup_error(output, STARTING) {
+        if line.starts_with("clone(") {
+            let why = "the child's stack: a buffer of STACK_SIZE bytes that minidock keeps until clone returns";
+            return Some((
+                "clone".into(),
+                Section::new(1, "Clone the child"),
+                Some(why),
+            ));
+        }
+    }
     let line = setup_error(output, CONTAINER_SETUP)?;
     let call = line.split('(').next()?;
     let mut section = if call == "mount" {
@@ -75,6 +86,8 @@ fn failed_setup_call(output: &Output) -> Option<(String, Section, Option<&'stati
 
 /// What minidock says before the call that failed, when it could not set up the container.
 const CONTAINER_SETUP: &str = "setting up the container: ";
+/// The same, when it could not start the container's first process.
+const STARTING: &str = "starting the container: ";
 /// The same, when it could not set up the container's cgroup (chapter 4).
 const CGROUP_SETUP: &str = "setting up the container's cgroup: ";
 

@@ -1026,12 +1026,21 @@ fn render(nodes: &[Node], target: &Target, out: &mut Rendered) {
                         Some((_, body)) => render(body, target, out),
                         None => render(solution, target, out),
                     }
-                } else {
-                    if current {
-                        out.lines
-                            .extend(todo_comment(exercise, indent, target.comment));
-                    }
+                } else if current {
+                    out.lines
+                        .extend(todo_comment(exercise, indent, target.comment));
                     render(before, target, out);
+                } else {
+                    // Before its chapter, a before version is only the code that stands in: its
+                    // comments say what to do, which is the business of its chapter's starter.
+                    let code: Vec<Node> = before
+                        .iter()
+                        .filter(|node| {
+                            !matches!(node, Node::Line(line) if line.trim_start().starts_with(target.comment))
+                        })
+                        .cloned()
+                        .collect();
+                    render(&code, target, out);
                 }
                 if current {
                     out.exercises

@@ -17,7 +17,8 @@ pub fn spawn(&mut self) -> Result<()> {
     // TODO(chapter 1): Clone the child
     //   (the book: chapter 1, "Clone the child")
     // Start the child with clone(2) rather than fork(2), so that it is born in the new
-    // namespaces the `namespaces` module asks for.
+    // namespaces the `namespaces` module asks for, on a stack of its own (`STACK_SIZE`
+    // bytes, above).
     // SAFETY: minidock never starts a thread, so it is single-threaded here.
     let child = unsafe { sys::fork(child_main)? };
     // Likewise, minidock closes its copy of the container's end: from now on the only holder

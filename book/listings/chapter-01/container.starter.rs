@@ -28,7 +28,8 @@ impl Container {
         // TODO(chapter 1): Clone the child
         //   (the book: chapter 1, "Clone the child")
         // Start the child with clone(2) rather than fork(2), so that it is born in the new
-        // namespaces the `namespaces` module asks for.
+        // namespaces the `namespaces` module asks for, on a stack of its own (`STACK_SIZE`
+        // bytes, above).
         // SAFETY: minidock never starts a thread, so it is single-threaded here.
         let child = unsafe { sys::fork(child_main)? };
         // Likewise, minidock closes its copy of the container's end: from now on the only holder
@@ -42,9 +43,6 @@ impl Container {
 
     /// The setup only minidock can do, from outside, while the child waits for the go-ahead.
     pub fn set_up_from_outside(&mut self) -> Result<()> {
-        // Put the container's first process in its cgroup, at the one moment when nothing of
-        // the command can escape the limits: see "Put the container in its cgroup". Until then
-        // the cgroup exists, with its limits, and nothing runs in it.
         Ok(())
     }
 

@@ -10,8 +10,5 @@ fn setup(args: &ChildArgs) -> sys::Result<()> {
         sys::mkdir_all(&config.process.cwd)?;
         sys::chdir(&config.process.cwd)?;
     }
-    // A Ctrl-C typed in the terminal must reach the container once, through minidock, and
-    // not also directly. Until then the container shares minidock's session and process
-    // group, and the terminal signals both.
     Ok(())
 }

@@ -156,6 +156,10 @@ impl Container {
         // SAFETY: minidock never starts a thread, so it is single-threaded here; STACK_SIZE is
         // ample for the child's setup, which never recurses deeply.
         let child = unsafe { sys::clone(child_main, &mut stack, namespaces::clone_flags())? };
+        // [ch01 mistake stack-too-small: chapter_01::the_host_keeps_its_hostname]
+        //~ // A page is plenty for a few calls.
+        //~ let mut stack = [0u8; 4096];
+        //~ let child = unsafe { sys::clone(child_main, &mut stack, namespaces::clone_flags())? };
         // [ch01 mistake clone-without-flags: chapter_01::the_host_keeps_its_hostname]
         //~ // clone(2) as a better fork: the child's namespaces are the child's business.
         //~ let mut stack = vec![0u8; STACK_SIZE];
@@ -163,7 +167,8 @@ impl Container {
         //~ let child = unsafe { sys::clone(child_main, &mut stack, flags)? };
         // [ch01 before]
         //~ // Start the child with clone(2) rather than fork(2), so that it is born in the new
-        //~ // namespaces the `namespaces` module asks for.
+        //~ // namespaces the `namespaces` module asks for, on a stack of its own (`STACK_SIZE`
+        //~ // bytes, above).
         //~ // SAFETY: minidock never starts a thread, so it is single-threaded here.
         //~ let child = unsafe { sys::fork(child_main)? };
         // [ch01 end]

@@ -120,9 +120,9 @@ fn setup(args: &ChildArgs) -> sys::Result<()> {
     //~ }
     //~ rootfs::enter(&config.root.path)?;
     // [ch01 before]
-    //~ // Set the container up from the inside, in an order that works: its host name, its root
-    //~ // directory (the two functions of your next exercises), and its working directory, from
-    //~ // `-w`, made if it is missing and entered.
+    //~ // Set the container up from the inside, in an order that works: its working directory
+    //~ // (from `-w`, made if it is missing), its root directory and its host name (these two
+    //~ // with the functions of your next exercises).
     //~ let _ = (&config.hostname, &config.root.path, &config.process.cwd);
     // [ch01 end]
     // [ch02 exercise session: A session of its own]

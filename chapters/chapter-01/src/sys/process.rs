@@ -64,6 +64,15 @@ pub unsafe fn clone(
     } else {
         format!("unshare {} --fork", options.join(" "))
     };
+    // The stack has no guard page: a child that overran it would corrupt its heap and die of
+    // it at random. Refuse what surely is too small, rather than let that happen.
+    const SMALLEST: usize = 64 << 10;
+    if stack.len() < SMALLEST {
+        return Err(Error::Refused {
+            call: format!("clone({})", names.join(" | ")),
+            reason: "the child's stack is smaller than 64 KiB, too small to run its setup on",
+        });
+    }
     call(format!("clone({})", names.join(" | ")), &shell, || {
         // SAFETY: the caller keeps both promises above. `stack` need only be valid during the
         // call: the child runs on its own copy of minidock's whole address space.
@@ -76,6 +85,7 @@ pub unsafe fn clone(
 ///
 /// # Safety
 /// minidock is single-threaded when it calls this: the child gets only the calling thread.
+#[allow(dead_code)] // unused once your code clones the child
 pub unsafe fn fork(mut child: Box<dyn FnMut() -> isize + '_>) -> Result<Pid> {
     // SAFETY: the caller promises a single thread; the child leaves through `_exit` and never
     // returns into minidock's code.
