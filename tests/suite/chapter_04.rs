@@ -308,7 +308,7 @@ fn the_container_sees_its_limits_and_its_own_cgroup_root() {
     let files: Vec<&str> = limits_expected.iter().map(|(file, _)| *file).collect();
     let script = format!(
         "for f in {}; do printf '%s: ' $f; cat /sys/fs/cgroup/$f 2>&1; done; \
-         cat /proc/self/cgroup",
+         readlink /proc/self/ns/cgroup; cat /proc/self/cgroup",
         files.join(" ")
     );
     let out = sb
@@ -328,7 +328,8 @@ fn the_container_sees_its_limits_and_its_own_cgroup_root() {
         .output();
     out.expect_status(0, NAMESPACE);
     let lines: Vec<&str> = out.stdout.lines().collect();
-    let (limit_lines, cgroup_lines) = lines.split_at(files.len().min(lines.len()));
+    let (limit_lines, rest) = lines.split_at(files.len().min(lines.len()));
+    let (namespace, cgroup_lines) = rest.split_first().unwrap_or((&"", &[]));
     // First the namespace: in its own, every line of /proc/self/cgroup ends in "/", the
     // container's cgroup being the root of what it sees.
     let paths: Vec<&str> = cgroup_lines
@@ -336,10 +337,13 @@ fn the_container_sees_its_limits_and_its_own_cgroup_root() {
         .filter_map(|l| l.splitn(3, ':').nth(2))
         .collect();
     if paths.is_empty() || paths.iter().any(|p| *p != "/") {
-        // A path above the namespace's root shows as `/..`: the namespace exists, rooted
-        // elsewhere than the container's cgroup.
-        let hint = if paths.iter().any(|p| p.starts_with("/..")) {
-            "the container's own cgroup shows below the root: the namespace was made before minidock moved the child into its cgroup"
+        // Whether the container has a namespace of its own tells the two causes apart; what
+        // the paths look like depends on where minidock runs.
+        let host = std::fs::read_link("/proc/self/ns/cgroup")
+            .map(|link| link.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let hint = if *namespace != host {
+            "the container has a cgroup namespace of its own, rooted at another cgroup than its own: the root is the cgroup the child is in when it makes the namespace. Either minidock moved the child into its cgroup after the go-ahead, too late (chapter 4, \"Put the container in its cgroup\"), or the namespace was made before the move, at clone (chapter 4, \"A cgroup namespace\")"
         } else {
             "without a cgroup namespace of its own (unshare(2) with CLONE_NEWCGROUP), the container sees where it is in the host's tree"
         };
@@ -348,6 +352,7 @@ fn the_container_sees_its_limits_and_its_own_cgroup_root() {
                 "every cgroup path is \"/\": the container's cgroup is its namespace's root",
             )
             .got_text(cgroup_lines.join(" | "))
+            .note("namespace", format!("{namespace} (the host's: {host})"))
             .hint(hint)
             .output(&out)
             .section(NAMESPACE)
@@ -470,7 +475,7 @@ fn the_command_starts_in_its_cgroup_and_sees_it_as_its_root() {
         } else {
             (
                 JOIN,
-                "the container has a cgroup namespace of its own, rooted at another cgroup than its own: the root is the cgroup the child is in when it makes the namespace, right after the go-ahead, so minidock moves it into its cgroup before the go-ahead",
+                "the container has a cgroup namespace of its own, rooted at another cgroup than its own: the root is the cgroup the child is in when it makes the namespace. Either minidock moved the child into its cgroup after the go-ahead, too late (chapter 4, \"Put the container in its cgroup\"), or the namespace was made before the move, at clone (chapter 4, \"A cgroup namespace\")",
             )
         };
         Failure::new("/proc/self/cgroup in the container")
