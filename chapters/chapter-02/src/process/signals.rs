@@ -60,8 +60,8 @@ impl Signals {
     pub fn catch() -> sys::Result<Signals> {
         // TODO(chapter 2): Hold the signals back
         //   (the book: chapter 2, "Hold the signals back")
-        // Hold back every signal minidock will pass on (the set `caught` makes), so that each
-        // waits to be read here instead of acting on minidock. Until then only the news of the
+        // Hold back every signal minidock will pass on, so that each waits to be read here
+        // instead of acting on minidock. Until then only the news of the
         // children is held back and read, which the loop in `Container::wait` needs to notice
         // the end of the container: a SIGTERM kills minidock itself, and leaves the container
         // behind.
