@@ -86,7 +86,7 @@ impl Drop for Entry {
 /// Removes the cgroups of the entries no running minidock holds, with `remove(dirs)` (true if
 /// nothing of them is left), and their entries.
 pub fn sweep(root: &Path, remove: impl Fn(&[PathBuf]) -> bool) {
-    // [ch04 stretch sweep: Sweep what a killed minidock left | chapter_04::stretch::the_next_run_sweeps_what_a_killed_minidock_left, chapter_04::stretch::a_running_containers_cgroup_is_left_alone]
+    // [ch04 stretch sweep: Sweep what a killed minidock left | chapter_04::stretch::the_next_run_sweeps_what_a_killed_minidock_left]
     let Ok(entries) = fs::read_dir(root.join("cgroups")) else {
         return;
     };
@@ -110,6 +110,18 @@ pub fn sweep(root: &Path, remove: impl Fn(&[PathBuf]) -> bool) {
             let _ = fs::remove_file(entry.path());
         }
     }
+    // [ch04 mistake sweep-held-entries: chapter_04::stretch::a_running_containers_cgroup_is_left_alone]
+    //~ // Every entry is a cgroup to clean up: its run is over, or about to be.
+    //~ let Ok(entries) = fs::read_dir(root.join("cgroups")) else {
+    //~     return;
+    //~ };
+    //~ for entry in entries.flatten() {
+    //~     let text = fs::read_to_string(entry.path()).unwrap_or_default();
+    //~     let dirs: Vec<PathBuf> = text.lines().map(PathBuf::from).collect();
+    //~     if remove(&dirs) {
+    //~         let _ = fs::remove_file(entry.path());
+    //~     }
+    //~ }
     // [ch04 before]
     //~ // Remove the cgroups of the ledger's entries that no running minidock holds, with
     //~ // `remove`, and then the entries themselves. Until then nothing is swept.
