@@ -743,6 +743,177 @@ ipcrm -q \"$ID\"
         },
     },
     Spec {
+        chapter: 3,
+        name: "mount-table",
+        kind: Kind::Demo {
+            script: "\
+findmnt                                  # the whole table, as a tree
+findmnt -o TARGET,SOURCE,FSTYPE,OPTIONS /proc
+head -3 /proc/self/mountinfo
+",
+            on: Hosts::All,
+        },
+    },
+    Spec {
+        chapter: 3,
+        name: "ns-numbers",
+        kind: Kind::Demo {
+            script: "\
+sudo unshare --mount sh -c 'ls -l /proc/$$/ns/mnt'   # the new namespace's number
+ls -l /proc/$$/ns/mnt                                # your shell's: another number
+sudo lsns -t mnt                                     # services with mount namespaces of their own
+",
+            on: Hosts::All,
+        },
+    },
+    Spec {
+        chapter: 3,
+        name: "propagation",
+        kind: Kind::Demo {
+            script: "\
+findmnt -o TARGET,PROPAGATION     # on a systemd machine: \"shared\" almost everywhere
+grep shared: /proc/self/mountinfo | wc -l
+",
+            on: Hosts::All,
+        },
+    },
+    Spec {
+        chapter: 3,
+        name: "private-by-hand",
+        kind: Kind::Session {
+            commands: &[
+                "sudo ./target/debug/minidock-03 run ./target/rootfs/busybox \
+                 sh -c 'mkdir -p /scratch && mount -t tmpfs scratch /scratch && echo mounted'",
+                "findmnt ./target/rootfs/busybox/scratch",
+                "echo $?",
+                "sudo rmdir ./target/rootfs/busybox/scratch",
+            ],
+        },
+    },
+    Spec {
+        chapter: 3,
+        name: "pivot-by-hand",
+        kind: Kind::Demo {
+            script: "\
+sudo ./target/debug/minidock-03 run ./target/rootfs/busybox ls /..     # the image's /, nothing above
+sudo ./target/debug/minidock-03 run ./target/rootfs/busybox ls /proc   # empty
+",
+            on: Hosts::All,
+        },
+    },
+    Spec {
+        chapter: 3,
+        name: "proc-by-hand",
+        kind: Kind::Demo {
+            script: "\
+sudo ./target/debug/minidock-03 run ./target/rootfs/busybox ps
+sudo ./target/debug/minidock-03 run ./target/rootfs/busybox mount
+",
+            on: Hosts::All,
+        },
+    },
+    Spec {
+        chapter: 3,
+        name: "dev-by-hand",
+        kind: Kind::Demo {
+            script: "sudo ./target/debug/minidock-03 run ./target/rootfs/busybox ls -l /dev\n",
+            on: Hosts::All,
+        },
+    },
+    Spec {
+        chapter: 3,
+        name: "nodes-by-hand",
+        kind: Kind::Demo {
+            script: "\
+sudo ./target/debug/minidock-03 run ./target/rootfs/busybox ls -l /dev
+sudo ./target/debug/minidock-03 run ./target/rootfs/busybox sh -c 'head -c 16 /dev/urandom | od -x'
+",
+            on: Hosts::All,
+        },
+    },
+    Spec {
+        chapter: 3,
+        name: "pts-by-hand",
+        kind: Kind::Demo {
+            script: "\
+sudo ./target/debug/minidock-03 run ./target/rootfs/busybox sh -c 'exec 3<>/dev/ptmx; ls -l /dev/pts'
+",
+            on: Hosts::All,
+        },
+    },
+    Spec {
+        chapter: 3,
+        name: "escape",
+        kind: Kind::Demo {
+            script: r#"cat > escape.c <<'EOF'
+/* escape.c: the classic way out of a chroot. Only root can do it. */
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int main(void)
+{
+    mkdir("hatch", 0700);             /* a directory below the current root */
+    if (chroot("hatch") != 0) {       /* the root moves down, the working directory stays */
+        perror("chroot");
+        return 1;
+    }
+    for (int i = 0; i < 64; i++)
+        chdir("..");                  /* climb: the root is never met */
+    chroot(".");                      /* wherever the climb ended becomes the root */
+    execl("/bin/sh", "sh", (char *)0);
+    perror("execl");
+    return 1;
+}
+EOF
+gcc -static -o escape escape.c
+sudo cp escape ./target/rootfs/busybox/escape
+echo 'ls /home' | sudo chroot ./target/rootfs/busybox /escape     # the host's shell: its /home
+echo 'ls /' | sudo ./target/debug/minidock-03 run ./target/rootfs/busybox /escape   # the image's /
+sudo rm -r ./target/rootfs/busybox/escape ./target/rootfs/busybox/hatch escape escape.c
+"#,
+            on: Hosts::All,
+        },
+    },
+    Spec {
+        chapter: 3,
+        name: "pivot-classic",
+        kind: Kind::Demo {
+            script: "\
+sudo unshare --mount sh -e <<'EOF'   # every mount of the new namespace is private
+mount --bind target/rootfs/busybox target/rootfs/busybox
+cd target/rootfs/busybox
+mkdir -p .old-root
+pivot_root . .old-root               # the old root goes into the image's .old-root
+cd /
+ls /.old-root                        # the host's whole tree, still there
+umount -l /.old-root && rmdir /.old-root
+ls -a /                              # the image, and nothing above it
+EOF
+",
+            on: Hosts::All,
+        },
+    },
+    Spec {
+        chapter: 3,
+        name: "pivot-in-place",
+        kind: Kind::Demo {
+            script: "\
+sudo unshare --mount sh -e <<'EOF'
+mount --bind target/rootfs/busybox target/rootfs/busybox
+cd target/rootfs/busybox
+pivot_root . .                       # the old root goes on top of the new one, at /
+ls /                                 # the image: a path from / starts below the stack
+ls /..                               # the host's whole tree: .. goes up onto the old root
+umount -l .                          # the topmost mount at . goes: the old root
+cd /
+ls /..                               # the image again: there is nothing above it any more
+EOF
+",
+            on: Hosts::All,
+        },
+    },
+    Spec {
         chapter: 4,
         name: "starter",
         kind: Kind::Tests {
@@ -1132,11 +1303,12 @@ pub fn render(root: &Path) -> Result<BTreeMap<PathBuf, String>> {
             )?,
             Kind::Session { commands } => session(&states, &target, chapter, commands)?,
             Kind::Demo { script, on } => {
-                let script = as_included(root, chapter, spec.name, script)?;
+                // The script runs as the reader sees it: in a list item, the book shows it
+                // without the item's indentation (which would hide a here-document's end).
                 if on.include_this_one() {
-                    demo(&states, &target, chapter, &script)?;
+                    demo(&states, &target, chapter, script)?;
                 }
-                script
+                as_included(root, chapter, spec.name, script)?
             }
         };
         let (text, extension) = match spec.kind {

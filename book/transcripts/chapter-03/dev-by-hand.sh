@@ -1,0 +1,1 @@
+sudo ./target/debug/minidock-03 run ./target/rootfs/busybox ls -l /dev
