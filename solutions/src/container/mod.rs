@@ -114,6 +114,11 @@ pub struct Container {
 impl Container {
     /// Prepares what must exist before the container's first process does.
     pub fn prepare(config: Config, root: &Path) -> Result<Container> {
+        // [ch02]
+        // First, before anything exists that would have to be undone, and before the child: a
+        // signal sent from now on waits for the loop in `wait`, rather than kill minidock.
+        let signals = Signals::catch()?;
+        // [ch02 end]
         state_root(root)?;
         // [ch04]
         // The cgroup, with its limits written, exists before the child does.
@@ -123,11 +128,8 @@ impl Container {
             config,
             child: None,
             channel: None,
-            // [ch02]
-            // Before the child exists: a signal sent from now on waits for the loop in `wait`.
-            signals: Signals::catch()?,
-            // [ch02 end]
-            cgroup, // [ch04]
+            signals, // [ch02]
+            cgroup,  // [ch04]
         })
     }
 

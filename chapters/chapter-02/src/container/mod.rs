@@ -79,13 +79,15 @@ pub struct Container {
 impl Container {
     /// Prepares what must exist before the container's first process does.
     pub fn prepare(config: Config, root: &Path) -> Result<Container> {
+        // First, before anything exists that would have to be undone, and before the child: a
+        // signal sent from now on waits for the loop in `wait`, rather than kill minidock.
+        let signals = Signals::catch()?;
         state_root(root)?;
         Ok(Container {
             config,
             child: None,
             channel: None,
-            // Before the child exists: a signal sent from now on waits for the loop in `wait`.
-            signals: Signals::catch()?,
+            signals,
         })
     }
 
