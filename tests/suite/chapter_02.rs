@@ -185,7 +185,9 @@ fn init_reaps_orphans() {
         .minidock(["run", "--init", &sb.image(), &sb.probe(), "orphan"])
         .spawn();
     running.expect_line("ready", START, REAP);
-    let init = running.children().first().copied();
+    let container = running.children();
+    expect_minidock_past_the_handshake(&mut running, &container);
+    let init = container.first().copied();
     let namespace = init.and_then(procs::pid_namespace);
     if namespace.is_none() || namespace == procs::pid_namespace(running.pid()) {
         let out = running.stop();
@@ -251,7 +253,11 @@ fn orphans_that_end_together_are_all_reaped() {
         ])
         .spawn();
     running.expect_line("ready", START, REAP);
-    let init = running.children().first().copied().unwrap_or_default();
+    let container = running.children();
+    expect_minidock_past_the_handshake(&mut running, &container);
+    // The test ends the container with a SIGTERM to minidock.
+    expect_minidock_holds(&mut running, libc::SIGTERM, "SIGTERM", &container);
+    let init = container.first().copied().unwrap_or_default();
     let zombies = || {
         procs::in_pid_namespace_of(init)
             .into_iter()
@@ -316,6 +322,9 @@ fn with_init_a_command_without_handlers_still_stops() {
         ])
         .spawn();
     running.expect_line("ready", START, FORWARD);
+    let container = running.children();
+    expect_minidock_past_the_handshake(&mut running, &container);
+    expect_minidock_holds(&mut running, signal, name, &container);
     running.signal(signal);
     let out = running.finish_within(STOP);
     let expected = 128 + signal;
@@ -445,6 +454,7 @@ fn expect_minidock_holds(
         return; // minidock has ended already: the test's own checks say how
     };
     if blocked & (1 << (signal - 1)) != 0 {
+        expect_minidock_reads(running, signal, name, container);
         return;
     }
     let out = running.stop();
@@ -458,6 +468,85 @@ fn expect_minidock_holds(
     .output(&out)
     .section(HOLD)
     .fail();
+}
+
+/// Fails the test unless one of minidock's signalfds reads `signal`, which minidock blocks: a
+/// blocked signal outside every signalfd's set waits, pending, forever. The kernel shows each
+/// signalfd's set as `sigmask` in /proc/PID/fdinfo/FD.
+#[track_caller]
+fn expect_minidock_reads(
+    running: &mut Running,
+    signal: libc::c_int,
+    name: &str,
+    container: &[u32],
+) {
+    let sets = signalfd_sets(running.pid());
+    // No signalfd at all: minidock reads its signals another way, which the test then judges
+    // by what the command gets.
+    if sets.is_empty() || sets.iter().any(|set| set & (1 << (signal - 1)) != 0) {
+        return;
+    }
+    let out = running.stop();
+    kill_left_behind(container);
+    let read: Vec<String> = sets.iter().map(|&set| signal_names(set)).collect();
+    Failure::new("the signals minidock's signalfd reads (sigmask, in /proc/PID/fdinfo/FD)")
+        .expected_text(format!("{name} among them: minidock blocks it"))
+        .got_text(read.join("; "))
+        .hint(format!("a signalfd reads only the signals of the set it was made with: {name} is blocked, so it never acts on minidock, but no signalfd reads it either, so it waits, pending, forever. Make the signalfd with the very set you block"))
+        .output(&out)
+        .section(HOLD)
+        .fail();
+}
+
+/// The set of each signalfd host process `pid` has open, as bit masks.
+fn signalfd_sets(pid: u32) -> Vec<u64> {
+    let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return Vec::new();
+    };
+    fds.flatten()
+        .filter(|fd| {
+            std::fs::read_link(fd.path())
+                .is_ok_and(|target| target.as_os_str() == "anon_inode:[signalfd]")
+        })
+        .filter_map(|fd| {
+            let info = std::fs::read_to_string(format!(
+                "/proc/{pid}/fdinfo/{}",
+                fd.file_name().to_string_lossy()
+            ))
+            .ok()?;
+            signal_mask(&info, "sigmask")
+        })
+        .collect()
+}
+
+/// Fails the test if minidock, whose command with --init has started, still waits on the
+/// handshake for the news that it started: then it is not in its loop, and the signals it is
+/// sent wait with it. /proc/PID/syscall names the call a sleeping process waits in.
+#[track_caller]
+fn expect_minidock_past_the_handshake(running: &mut Running, container: &[u32]) {
+    let in_recv = |pid: u32| {
+        std::fs::read_to_string(format!("/proc/{pid}/syscall"))
+            .ok()
+            .and_then(|line| line.split_whitespace().next()?.parse::<libc::c_long>().ok())
+            == Some(libc::SYS_recvfrom)
+    };
+    // The command runs, so its execve has closed its copy of the channel; minidock may need a
+    // moment to be scheduled and leave recv(2).
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while in_recv(running.pid()) {
+        if Instant::now() >= deadline {
+            let out = running.stop();
+            kill_left_behind(container);
+            Failure::new("with --init, minidock once the command runs")
+                .expected_text("minidock in its loop, reading signals and waiting for the container")
+                .got_text("minidock still in recv(2) on the handshake channel, 2 s after the command started")
+                .hint("minidock learns that the command started when the last copy of the container's end of the channel closes, at the command's execve. With --init, the init holds a copy too: it must let go of it once it has started the command, or minidock waits for that news as long as the init lives")
+                .output(&out)
+                .section(INIT)
+                .fail();
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
 }
 
 /// Kills the given host pids, if they still run: what a failing test leaves of a container
@@ -657,6 +746,7 @@ fn with_init_signals_reach_the_command() {
         .spawn();
     running.expect_line("ready", START, INIT);
     let container = running.children();
+    expect_minidock_past_the_handshake(&mut running, &container);
     expect_minidock_holds(&mut running, signal, name, &container);
     running.signal(signal);
     let deadline = Instant::now() + STOP;

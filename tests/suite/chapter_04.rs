@@ -492,6 +492,60 @@ fn the_command_starts_in_its_cgroup_and_sees_it_as_its_root() {
 }
 
 #[test]
+fn the_child_is_in_its_cgroup_before_the_go_ahead() {
+    let sb = Sandbox::new();
+    // Whether a move made too late shows in the container depends on who runs first, minidock
+    // or the child, once the go-ahead is sent. minidock's own narration has no such race: its
+    // calls come in the order it makes them.
+    let code = random::number(1, 100);
+    let script = format!("exit {code}");
+    let out = sb
+        .minidock(["--explain", "run", &sb.image(), "sh", "-c", &script])
+        .output();
+    let minidock: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|line| line.contains("[minidock]"))
+        .collect();
+    let go_ahead = minidock
+        .iter()
+        .position(|line| line.contains("send(channel, go-ahead)"));
+    let moves: Vec<usize> = minidock
+        .iter()
+        .enumerate()
+        .filter(|(_, line)| line.contains("cgroup.procs"))
+        .map(|(i, _)| i)
+        .collect();
+    let shown = || {
+        let calls: Vec<&str> = minidock
+            .iter()
+            .filter(|line| line.contains("cgroup.procs") || line.contains("channel"))
+            .map(|line| line.trim_start_matches("+ "))
+            .collect();
+        calls.join(" | ")
+    };
+    let failure = || {
+        Failure::new("the order of minidock's calls (`minidock --explain run ...`)")
+            .expected_text(
+                "the child's pid written to cgroup.procs (in every tree), then send(channel, go-ahead)",
+            )
+            .section(JOIN)
+    };
+    match (go_ahead, moves.last()) {
+        (_, None) => failure()
+            .got_text(format!("no write to any cgroup.procs: {}", shown()))
+            .hint("minidock makes the container's cgroup, but never moves the child into it")
+            .fail(),
+        (Some(go_ahead), Some(&last)) if last > go_ahead => failure()
+            .got_text(shown())
+            .hint("minidock moves the child into its cgroup after giving it the go-ahead: from then on the child runs, and what it does first (its cgroup namespace, the command's first processes) can happen outside the cgroup. Whether that shows in the container depends on which process the kernel runs first, so another test can pass by luck: the move belongs in the setup from outside, before the go-ahead")
+            .fail(),
+        _ => {}
+    }
+    out.expect_status(code as i32, JOIN);
+}
+
+#[test]
 fn no_cgroup_is_left_behind() {
     let sb = Sandbox::new();
     // --cpu-shares is written by the code the chapter starts with: the run fails unless the

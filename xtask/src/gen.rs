@@ -8,7 +8,7 @@
 //! | book/listings/chapter-NN/               | code the book includes                     | yes         |
 //! | target/reference/chapter-NN/            | the reference state at the end of NN       | no: `cargo xtask reference NN` |
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -443,12 +443,47 @@ fn listing_text(name: &str, span: &[&str]) -> (String, String) {
 /// holds an exercise of `chapter`, as it stands in the starter too (NAME.starter.rs), so that the
 /// book can show the code around an exercise before the exercise is done.
 fn named_listings(reference: &Reference, chapter: &Chapter) -> Result<Vec<(String, String)>> {
+    // A stretch exercise's code is given in the starter, and is its answer: the starter's
+    // listing keeps its note and leaves the code out.
+    let stretches: BTreeSet<String> = reference
+        .files
+        .values()
+        .flat_map(|source| source.exercises())
+        .filter(|exercise| exercise.stretch && exercise.chapter == chapter.number)
+        .map(|exercise| exercise.id)
+        .collect();
     let spans = |mode: Mode| -> Vec<(String, Vec<String>)> {
         let mut out = Vec::new();
         for source in reference.files.values() {
             if let Some(rendered) = source.render(chapter.number, mode) {
                 for (name, start, end) in &rendered.listings {
-                    out.push((name.clone(), rendered.lines[*start..*end].to_vec()));
+                    let mut lines = Vec::new();
+                    let mut i = *start;
+                    while i < *end {
+                        let stretch = rendered.exercises.iter().find(|(id, from, to)| {
+                            mode == Mode::Starter
+                                && *from == i
+                                && *to <= *end
+                                && stretches.contains(id)
+                        });
+                        match stretch {
+                            Some((_, from, to)) => {
+                                let note = &rendered.lines[*from..(*from + 2).min(*to)];
+                                let indent: String =
+                                    note[0].chars().take_while(|c| c.is_whitespace()).collect();
+                                lines.extend(note.iter().cloned());
+                                lines.push(format!(
+                                    "{indent}// (its code, given in the starter, is left out here)"
+                                ));
+                                i = *to;
+                            }
+                            None => {
+                                lines.push(rendered.lines[i].clone());
+                                i += 1;
+                            }
+                        }
+                    }
+                    out.push((name.clone(), lines));
                 }
             }
         }

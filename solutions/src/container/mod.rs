@@ -194,6 +194,12 @@ impl Container {
         //~ // Once the child runs: the go-ahead first, then the cgroup.
         //~ self.release()?;
         //~ self.cgroup.join(self.child()?)?;
+        // [ch04 mistake join-after-sending-go-ahead: chapter_04::the_child_is_in_its_cgroup_before_the_go_ahead]
+        //~ // The go-ahead first, so the child gets on with its own setup meanwhile.
+        //~ if let Some(channel) = &self.channel {
+        //~     channel.send(&ToContainer::Continue)?;
+        //~ }
+        //~ self.cgroup.join(self.child()?)?;
         // [ch04 before]
         //~ // Put the container's first process in its cgroup, at the one moment when nothing of
         //~ // the command can escape the limits: see "Put the container in its cgroup". Until then

@@ -2,11 +2,11 @@
 
 use std::convert::Infallible;
 use std::ffi::{CStr, CString};
-use std::os::fd::OwnedFd;
+use std::os::fd::{AsRawFd, BorrowedFd, OwnedFd};
 
 use nix::errno::Errno;
 use nix::sched::CloneFlags;
-use nix::sys::socket::{AddressFamily, SockFlag, SockType};
+use nix::sys::socket::{AddressFamily, MsgFlags, SockFlag, SockType};
 use nix::unistd::Pid;
 
 use super::namespaces::unshare_option;
@@ -30,6 +30,42 @@ pub fn socketpair() -> Result<(OwnedFd, OwnedFd)> {
             )
         },
     )
+}
+
+/// `send(2)`: one message on a socket of the handshake; `what` names it for `--explain`.
+pub fn send(fd: BorrowedFd<'_>, bytes: &[u8], what: &str) -> Result<()> {
+    call(format!("send(channel, {what})"), "", || {
+        // MSG_NOSIGNAL: if the other side is gone, an error rather than a SIGPIPE.
+        nix::sys::socket::send(fd.as_raw_fd(), bytes, MsgFlags::MSG_NOSIGNAL).map(drop)
+    })
+}
+
+/// `recv(2)`: the next message on a socket of the handshake, into `buf`; `None` at end of file
+/// (the other end is closed). It waits as long as it takes, so `--explain` narrates it once it
+/// returns, with the message that came (`name` names it). Not an end of file: for minidock that
+/// is the news that the command runs, and its line would race the command's own output.
+pub fn recv(
+    fd: BorrowedFd<'_>,
+    buf: &mut [u8],
+    name: impl Fn(&[u8]) -> String,
+) -> Result<Option<usize>> {
+    let received = loop {
+        match nix::sys::socket::recv(fd.as_raw_fd(), buf, MsgFlags::empty()) {
+            Err(Errno::EINTR) => continue,
+            other => break other,
+        }
+    };
+    match received {
+        Ok(0) => Ok(None),
+        Ok(n) => {
+            explain(&format!("recv(channel) = {}", name(&buf[..n])), "");
+            Ok(Some(n))
+        }
+        Err(errno) => Err(Error::Failed {
+            call: "recv(channel)".into(),
+            errno,
+        }),
+    }
 }
 
 /// `clone(2)`: starts a child process running `child`, in the new namespaces `flags` asks for.

@@ -30,20 +30,13 @@
 //! succeeds, and not before. (A child that dies before it gets there closes it too; then
 //! `waitpid` tells minidock how it died.)
 
-use std::os::fd::{AsRawFd, OwnedFd};
-
-use nix::sys::socket::{recv, send, MsgFlags};
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 
 /// Errors of the handshake channel itself (not the failures it carries).
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("handshake")]
     Sys(#[from] crate::sys::Error),
-    #[error("handshake: {what}: {}", crate::sys::describe(*.errno))]
-    Io {
-        what: &'static str,
-        errno: nix::errno::Errno,
-    },
     #[error("handshake: unexpected message {0:?}")]
     Garbled(Vec<u8>),
 }
@@ -145,30 +138,24 @@ impl ToMinidock {
 const MAX_MESSAGE: usize = 4096;
 
 fn send_bytes(fd: &OwnedFd, bytes: &[u8]) -> Result<()> {
-    // MSG_NOSIGNAL: if the other side is gone, an error rather than a SIGPIPE.
-    send(fd.as_raw_fd(), bytes, MsgFlags::MSG_NOSIGNAL)
-        .map(drop)
-        .map_err(|errno| Error::Io {
-            what: "send",
-            errno,
-        })
+    Ok(crate::sys::send(fd.as_fd(), bytes, &name(bytes))?)
 }
 
 /// Receives one message; `None` means the other end is closed.
 fn recv_bytes(fd: &OwnedFd) -> Result<Option<Vec<u8>>> {
     let mut buf = vec![0u8; MAX_MESSAGE];
-    loop {
-        match recv(fd.as_raw_fd(), &mut buf, MsgFlags::empty()) {
-            Ok(0) => return Ok(None),
-            Ok(n) => return Ok(Some(buf[..n].to_vec())),
-            Err(nix::errno::Errno::EINTR) => continue,
-            Err(errno) => {
-                return Err(Error::Io {
-                    what: "recv",
-                    errno,
-                })
-            }
-        }
+    let received = crate::sys::recv(fd.as_fd(), &mut buf, name)?;
+    Ok(received.map(|n| buf[..n].to_vec()))
+}
+
+/// What `--explain` calls a message on the wire.
+fn name(bytes: &[u8]) -> String {
+    match bytes.first() {
+        Some(&CONTINUE) => "go-ahead".into(),
+        Some(&SETUP_FAILED) => "setup failed".into(),
+        Some(&NOT_FOUND) => "command not found".into(),
+        Some(&NOT_EXECUTABLE) => "command not executable".into(),
+        _ => format!("{bytes:?}"),
     }
 }
 
@@ -220,7 +207,6 @@ impl ContainerEnd {
     #[allow(dead_code)] // until your code uses it, in chapter 2
     pub fn peer_is_gone(&self) -> bool {
         use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
-        use std::os::fd::AsFd;
         let mut fds = [PollFd::new(self.0.as_fd(), PollFlags::POLLIN)];
         match poll(&mut fds, PollTimeout::ZERO) {
             Ok(_) => fds[0]
