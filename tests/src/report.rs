@@ -66,6 +66,19 @@ fn failed_setup_call(output: &Output) -> Option<(String, Section, Option<&'stati
     }
     let line = setup_error(output, CONTAINER_SETUP)?;
     let call = line.split('(').next()?;
+    if call == "mount" && line.starts_with("mount(\"tmpfs\"") {
+        // A tmpfs anywhere but the container's own /dev and /tmp: one of `--tmpfs`.
+        let own = MOUNTS.iter().any(|(mark, _)| line.contains(mark))
+            || line.contains("\"/sys/fs/cgroup\"");
+        if !own {
+            let why = "a --tmpfs mount the kernel refused: flag words (nosuid, nodev, noexec, ro...) belong in mount(2)'s flags, and only the tmpfs's own KEY=VALUE options in its data";
+            return Some((
+                call.to_string(),
+                Section::new(3, "Split the mount options"),
+                Some(why),
+            ));
+        }
+    }
     let mut section = if call == "mount" {
         MOUNTS
             .iter()
@@ -570,6 +583,17 @@ mod tests {
         )
         .unwrap();
         assert_eq!(section.title, "Pivot to the new root");
+        // A tmpfs of --tmpfs, not one of the container's own.
+        let (_, section, _) = failed(
+            "minidock: setting up the container: mount(\"tmpfs\", \"/run\", \"tmpfs\", 0, \"nosuid\"): invalid argument\n",
+        )
+        .unwrap();
+        assert_eq!(section.title, "Split the mount options");
+        let (_, section, _) = failed(
+            "minidock: setting up the container: mount(\"tmpfs\", \"/tmp\", \"tmpfs\", 0, \"\"): no such file or directory\n",
+        )
+        .unwrap();
+        assert_eq!(section.title, "Mount /tmp");
     }
 
     #[test]

@@ -861,3 +861,79 @@ fn a_signal_sent_while_the_container_starts_is_passed_on() {
         .expected_text(format!("exit status {expected} (128 + {name}): the signal waited for minidock's loop, then went to the init, then to the command"))
         .hint("the signal must wait, pending, from before the child exists until minidock's loop reads it and passes it on; the init then passes it to the command, which must start with nothing blocked: the other signal tests of this chapter tell which link is missing");
 }
+
+/// The stretch exercise: a part chapter 2 gives, for the learner who deletes it and writes it
+/// too. Left out of the chapter's run (it passes on the given code): `cargo test -p chapter-02 --
+/// --ignored stretch` runs it.
+mod stretch {
+    use std::time::Duration;
+
+    use harness::{random, Failure, Sandbox, Section};
+
+    const LOOP: Section = Section::new(2, "Wait and pass signals on");
+
+    #[test]
+    #[ignore = "a stretch exercise: cargo test -p chapter-02 -- --ignored stretch"]
+    fn several_signals_in_a_row_all_reach_the_command() {
+        let sb = Sandbox::new();
+        // Distinct signals, so the command can tell them apart (two of the same kind may merge
+        // into one, pending); sent at once, they are all pending in minidock together.
+        let mut pool = vec![
+            (libc::SIGHUP, "HUP"),
+            (libc::SIGINT, "INT"),
+            (libc::SIGQUIT, "QUIT"),
+            (libc::SIGUSR1, "USR1"),
+            (libc::SIGUSR2, "USR2"),
+            (libc::SIGWINCH, "WINCH"),
+            (libc::SIGALRM, "ALRM"),
+        ];
+        let count = random::number(3, 5) as usize;
+        let mut chosen = Vec::new();
+        while chosen.len() < count {
+            let i = random::number(0, pool.len() as u64 - 1) as usize;
+            chosen.push(pool.remove(i));
+        }
+        // The command is pid 1, so only the signals it has a handler for reach it: it counts
+        // them, and ends once it has seen them all.
+        let traps: String = chosen
+            .iter()
+            .map(|(_, name)| format!("trap 'n=$((n+1)); echo got {name}' {name}; "))
+            .collect();
+        let script = format!(
+            "n=0; {traps}echo ready; while [ $n -lt {count} ]; do sleep 0.05; done; echo all"
+        );
+        let mut running = sb
+            .minidock(["run", &sb.image(), "sh", "-c", &script])
+            .spawn();
+        running.expect_line("ready", Duration::from_secs(10), LOOP);
+        for (signal, _) in &chosen {
+            running.signal(*signal);
+        }
+        let out = running.finish_within(Duration::from_secs(5));
+        let missing: Vec<&str> = chosen
+            .iter()
+            .filter(|(_, name)| !out.stdout.lines().any(|l| l == format!("got {name}")))
+            .map(|(_, name)| *name)
+            .collect();
+        if !missing.is_empty() || out.status != Some(0) {
+            let sent: Vec<String> = chosen
+                .iter()
+                .map(|(_, name)| format!("SIG{name}"))
+                .collect();
+            Failure::new(format!(
+                "minidock was sent {} at once; the command has a handler for each",
+                sent.join(", ")
+            ))
+            .expected_text("each passed on, and the command ending once it saw them all (exit status 0)")
+            .got_text(if missing.is_empty() {
+                out.ending()
+            } else {
+                format!("never seen by the command: SIG{}", missing.join(", SIG"))
+            })
+            .hint("minidock must keep reading its signalfd after the first signal, passing each on, until the child has ended: a loop that stops, or waits for the child with a plain waitpid, lets the next ones wait forever")
+            .output(&out)
+            .section(LOOP)
+            .fail();
+        }
+    }
+}

@@ -705,6 +705,21 @@ ipcrm -q \"$ID\"
     },
     Spec {
         chapter: 3,
+        name: "tmpfs",
+        kind: Kind::Session {
+            commands: &[
+                "sudo ./target/debug/minidock-03 run --tmpfs /tmp/cache:size=64k,mode=700 \
+                 ./target/rootfs/busybox sh -c 'grep cache /proc/mounts; stat -c %a /tmp/cache'",
+                "sudo ./target/debug/minidock-03 run --tmpfs /tmp/cache:exec,bogus=1 \
+                 ./target/rootfs/busybox true",
+                "sudo ./target/debug/minidock-03 run --tmpfs /tmp/cache:size=1x \
+                 ./target/rootfs/busybox true",
+                "echo $?",
+            ],
+        },
+    },
+    Spec {
+        chapter: 3,
         name: "bind",
         kind: Kind::Session {
             commands: &[

@@ -1,16 +1,9 @@
 /// Waits for the container's first process to end, passing on the signals minidock receives
 /// meanwhile, and returns how it ended.
 fn wait_passing_signals(child: Pid, signals: &mut Signals) -> Result<sys::Ended> {
-    loop {
-        match signals.next().map_err(Error::Wait)? {
-            Event::Signal(signal) => forward(child, signal),
-            Event::ChildEnded => {
-                if let Some(ended) = sys::try_waitpid(child).map_err(Error::Wait)? {
-                    return Ok(ended);
-                }
-            }
-        }
-    }
+    // STRETCH(chapter 2): Wait and pass signals on
+    //   (optional, given: the book, chapter 2, "Wait and pass signals on")
+    // (its code, given in the starter, is left out here)
 }
 
 /// Passes `signal`, which minidock received, on to the container's first process.

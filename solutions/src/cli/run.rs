@@ -21,6 +21,11 @@ pub struct RunArgs {
     #[arg(long)]
     pub init: bool,
     // [ch02 end]
+    // [ch03]
+    /// Mount a tmpfs at PATH in the container, with mount options (e.g. /run:size=64m,mode=755)
+    #[arg(long, value_name = "PATH[:OPTIONS]")]
+    pub tmpfs: Vec<String>,
+    // [ch03 end]
     // [ch04]
     /// Memory limit (e.g. 64m; units b, k, m, g)
     #[arg(short = 'm', long, value_name = "BYTES", allow_hyphen_values = true)]

@@ -55,6 +55,13 @@ fn configure(args: &RunArgs) -> Result<Config> {
         hostname,
         process,
         init: args.init, // [ch02]
+        // [ch03]
+        mounts: args
+            .tmpfs
+            .iter()
+            .map(|spec| config::mounts::tmpfs(spec))
+            .collect::<config::Result<_>>()?,
+        // [ch03 end]
         // [ch04]
         linux: config::Linux {
             resources: resources(args)?,

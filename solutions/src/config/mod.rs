@@ -6,7 +6,8 @@
 //! (`root.path`, `process.args`, `process.env`, `process.cwd`, `hostname`, `linux.resources`,
 //! `linux.cgroupsPath`), so that any other source of a configuration maps onto it directly.
 
-// [ch04]
+pub mod mounts; // [ch03]
+                // [ch04]
 pub mod resources;
 // [ch04 end]
 
@@ -39,6 +40,14 @@ pub enum Error {
     Nul { what: &'static str, value: String },
     #[error("generating a container id: {0}")]
     Random(std::io::Error),
+    // [ch03]
+    #[error("invalid mount path: '{0}' mount path must be absolute")]
+    RelativeMount(String),
+    #[error("invalid specification: destination can't be '/'")]
+    MountOnRoot,
+    #[error("invalid tmpfs option {0}")]
+    TmpfsOption(String),
+    // [ch03 end]
     // [ch04]
     #[error(transparent)]
     Resources(#[from] resources::Error),
@@ -71,6 +80,11 @@ pub struct Config {
     /// (docker's `--init`; the OCI runtime has no such thing).
     pub init: bool,
     // [ch02 end]
+    // [ch03]
+    /// Filesystems mounted in the container besides its own /proc, /dev, /sys and /tmp: for now
+    /// the tmpfs of `--tmpfs` (OCI `mounts`).
+    pub mounts: Vec<mounts::Mount>,
+    // [ch03 end]
     // [ch04]
     /// What only Linux has: limits, and where the cgroup goes.
     pub linux: Linux,

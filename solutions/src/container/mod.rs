@@ -284,9 +284,13 @@ fn state_root(root: &Path) -> Result<()> {
 /// Waits for the container's first process to end, passing on the signals minidock receives
 /// meanwhile, and returns how it ended.
 fn wait_passing_signals(child: Pid, signals: &mut Signals) -> Result<sys::Ended> {
+    // [ch02 stretch wait-loop: Wait and pass signals on | chapter_02::stretch::several_signals_in_a_row_all_reach_the_command]
     loop {
         match signals.next().map_err(Error::Wait)? {
             Event::Signal(signal) => forward(child, signal),
+            // Signals do not queue: one SIGCHLD may stand for several children, or come from a
+            // child other than this one. So it is a reason to ask, without waiting, and not the
+            // answer.
             Event::ChildEnded => {
                 if let Some(ended) = sys::try_waitpid(child).map_err(Error::Wait)? {
                     return Ok(ended);
@@ -294,6 +298,13 @@ fn wait_passing_signals(child: Pid, signals: &mut Signals) -> Result<sys::Ended>
             }
         }
     }
+    // [ch02 before]
+    //~ // Read the news from `signals` until the child has ended: pass each signal on to it
+    //~ // (`forward`), and take each SIGCHLD as a reason to ask, without waiting, whether it has
+    //~ // ended. Until then minidock waits for the child and passes nothing on.
+    //~ let _ = signals;
+    //~ sys::waitpid(child).map_err(Error::Wait)
+    // [ch02 end]
 }
 
 /// Passes `signal`, which minidock received, on to the container's first process.

@@ -104,7 +104,8 @@ fn setup(args: &ChildArgs) -> sys::Result<()> {
     // a missing one) and entered from there, never on the host.
     uts::set_hostname(&config.hostname)?;
     rootfs::enter(&config.root.path)?;
-    // [ch04]
+    rootfs::tmpfs::mount_all(&config.mounts)?; // [ch03]
+                                               // [ch04]
     cgroups::mount_view(&args.cgroup_view)?;
     // [ch04 end]
     if config.process.cwd != Path::new("/") {

@@ -3,6 +3,7 @@
 // [ch03]
 // [ch03 unsolved allow(dead_code)]
 mod mounts;
+pub mod tmpfs;
 // [ch03 end]
 
 use std::path::Path;

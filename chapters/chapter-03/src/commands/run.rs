@@ -52,5 +52,10 @@ fn configure(args: &RunArgs) -> Result<Config> {
         hostname,
         process,
         init: args.init,
+        mounts: args
+            .tmpfs
+            .iter()
+            .map(|spec| config::mounts::tmpfs(spec))
+            .collect::<config::Result<_>>()?,
     })
 }

@@ -6,6 +6,8 @@
 //! (`root.path`, `process.args`, `process.env`, `process.cwd`, `hostname`, `linux.resources`,
 //! `linux.cgroupsPath`), so that any other source of a configuration maps onto it directly.
 
+pub mod mounts;
+
 use std::ffi::CString;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -31,6 +33,12 @@ pub enum Error {
     Nul { what: &'static str, value: String },
     #[error("generating a container id: {0}")]
     Random(std::io::Error),
+    #[error("invalid mount path: '{0}' mount path must be absolute")]
+    RelativeMount(String),
+    #[error("invalid specification: destination can't be '/'")]
+    MountOnRoot,
+    #[error("invalid tmpfs option {0}")]
+    TmpfsOption(String),
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -49,6 +57,9 @@ pub struct Config {
     /// Whether minidock's own init is the container's pid 1, with the command as its child
     /// (docker's `--init`; the OCI runtime has no such thing).
     pub init: bool,
+    /// Filesystems mounted in the container besides its own /proc, /dev, /sys and /tmp: for now
+    /// the tmpfs of `--tmpfs` (OCI `mounts`).
+    pub mounts: Vec<mounts::Mount>,
 }
 
 /// The container's root filesystem (OCI `root`).

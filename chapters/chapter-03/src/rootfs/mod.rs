@@ -2,6 +2,7 @@
 
 #[allow(dead_code)] // until your code uses it, in chapter 3
 mod mounts;
+pub mod tmpfs;
 
 use std::path::Path;
 

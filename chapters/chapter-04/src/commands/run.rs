@@ -53,6 +53,11 @@ fn configure(args: &RunArgs) -> Result<Config> {
         hostname,
         process,
         init: args.init,
+        mounts: args
+            .tmpfs
+            .iter()
+            .map(|spec| config::mounts::tmpfs(spec))
+            .collect::<config::Result<_>>()?,
         linux: config::Linux {
             resources: resources(args)?,
             cgroups_path: config::cgroups_path(&args.cgroup_parent)?,

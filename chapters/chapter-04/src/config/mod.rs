@@ -6,6 +6,7 @@
 //! (`root.path`, `process.args`, `process.env`, `process.cwd`, `hostname`, `linux.resources`,
 //! `linux.cgroupsPath`), so that any other source of a configuration maps onto it directly.
 
+pub mod mounts;
 pub mod resources;
 
 use std::ffi::CString;
@@ -35,6 +36,12 @@ pub enum Error {
     Nul { what: &'static str, value: String },
     #[error("generating a container id: {0}")]
     Random(std::io::Error),
+    #[error("invalid mount path: '{0}' mount path must be absolute")]
+    RelativeMount(String),
+    #[error("invalid specification: destination can't be '/'")]
+    MountOnRoot,
+    #[error("invalid tmpfs option {0}")]
+    TmpfsOption(String),
     #[error(transparent)]
     Resources(#[from] resources::Error),
     #[error("reading the host's online CPUs: {0}")]
@@ -61,6 +68,9 @@ pub struct Config {
     /// Whether minidock's own init is the container's pid 1, with the command as its child
     /// (docker's `--init`; the OCI runtime has no such thing).
     pub init: bool,
+    /// Filesystems mounted in the container besides its own /proc, /dev, /sys and /tmp: for now
+    /// the tmpfs of `--tmpfs` (OCI `mounts`).
+    pub mounts: Vec<mounts::Mount>,
     /// What only Linux has: limits, and where the cgroup goes.
     pub linux: Linux,
 }

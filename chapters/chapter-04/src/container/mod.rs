@@ -213,6 +213,9 @@ fn wait_passing_signals(child: Pid, signals: &mut Signals) -> Result<sys::Ended>
     loop {
         match signals.next().map_err(Error::Wait)? {
             Event::Signal(signal) => forward(child, signal),
+            // Signals do not queue: one SIGCHLD may stand for several children, or come from a
+            // child other than this one. So it is a reason to ask, without waiting, and not the
+            // answer.
             Event::ChildEnded => {
                 if let Some(ended) = sys::try_waitpid(child).map_err(Error::Wait)? {
                     return Ok(ended);

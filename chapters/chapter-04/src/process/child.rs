@@ -73,6 +73,7 @@ fn setup(args: &ChildArgs) -> sys::Result<()> {
     // a missing one) and entered from there, never on the host.
     uts::set_hostname(&config.hostname)?;
     rootfs::enter(&config.root.path)?;
+    rootfs::tmpfs::mount_all(&config.mounts)?;
     cgroups::mount_view(&args.cgroup_view)?;
     if config.process.cwd != Path::new("/") {
         sys::mkdir_all(&config.process.cwd)?;

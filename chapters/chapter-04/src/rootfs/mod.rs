@@ -1,6 +1,7 @@
 //! The container's root filesystem: the directory it sees as `/`.
 
 mod mounts;
+pub mod tmpfs;
 
 use std::path::Path;
 
