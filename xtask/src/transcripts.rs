@@ -698,9 +698,17 @@ ipcrm -q \"$ID\"
                 "sudo ./target/debug/minidock-03 run ./target/rootfs/busybox ps",
                 "sudo ./target/debug/minidock-03 run ./target/rootfs/busybox ls /dev",
                 "sudo ./target/debug/minidock-03 run ./target/rootfs/busybox \
-                 sh -c 'mount | grep -v \" / \"'",
+                 sh -c 'mount | grep -v \" / \" | cut -d\" \" -f1-5'",
                 "sudo ./target/debug/minidock-03 run ./target/rootfs/busybox touch /sys/x",
             ],
+        },
+    },
+    Spec {
+        chapter: 3,
+        name: "mount-table",
+        kind: Kind::Session {
+            commands: &["sudo ./target/debug/minidock-03 run ./target/rootfs/busybox \
+                 sh -c 'mount | grep -v \" / \"'"],
         },
     },
     Spec {
