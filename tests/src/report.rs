@@ -219,6 +219,18 @@ const CAUSES: &[Cause] = &[
     },
     Cause {
         call: "mount",
+        error: "no such file or directory",
+        why: "the mount point does not exist (ENOENT): an image need not have /proc, /dev, /sys or /tmp, and a fresh tmpfs has no subdirectory at all. Create the directory first (`sys::mkdir_all`), then mount on it",
+        section: None,
+    },
+    Cause {
+        call: "mknod",
+        error: "file exists",
+        why: "the device node is there already (EEXIST), so /dev is not a fresh tmpfs: the nodes were made in the image's own /dev, before the tmpfs was mounted over it (and a previous run left them there). Mount the tmpfs on /dev first, and fill it only then",
+        section: Some(Section::new(3, "Mount /dev")),
+    },
+    Cause {
+        call: "mount",
         error: "device or resource busy",
         why: "the kernel will not mount that here (EBUSY): mounted before the pivot, it would land on the host's own /proc, /dev or /sys. The container's filesystems come after the pivot (`mounts::prepare`)",
         section: Some(Section::new(3, "Pivot to the new root")),
@@ -653,6 +665,36 @@ mod tests {
             report.contains("  orphan:   pid 4\n  hint:     reap them\n"),
             "{report}"
         );
+    }
+
+    #[test]
+    fn a_missing_mount_point_says_to_make_it() {
+        let (call, section, why) = failed(
+            "minidock: setting up the container: mount(\"proc\", \"/proc\", \"proc\", MS_NOSUID | MS_NODEV | MS_NOEXEC, \"\"): no such file or directory\n",
+        )
+        .unwrap();
+        assert_eq!(call, "mount");
+        assert_eq!(section.title, "Mount /proc");
+        assert!(why.unwrap().contains("mkdir_all"));
+    }
+
+    #[test]
+    fn a_device_node_made_twice_points_to_the_dev_mount() {
+        let (call, section, why) = failed(
+            "minidock: setting up the container: mknod(\"/dev/null\", S_IFCHR, makedev(1, 3)): file exists\n",
+        )
+        .unwrap();
+        assert_eq!(call, "mknod");
+        assert_eq!(section.title, "Mount /dev");
+        assert!(why
+            .unwrap()
+            .contains("before the tmpfs was mounted over it"));
+        // Any other failure of mknod is the device nodes' own.
+        let (_, section, _) = failed(
+            "minidock: setting up the container: mknod(\"/dev/null\", S_IFCHR, makedev(1, 3)): operation not permitted\n",
+        )
+        .unwrap();
+        assert_eq!(section.title, "Create the device nodes");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! its root is the image for good (pivot_root, not chroot), and it gets its own /proc, /dev, /sys
 //! and /tmp.
 
+use std::os::unix::fs::FileTypeExt;
 use std::time::Duration;
 
 use harness::{check_eq, random, Failure, Output, Running, Sandbox, Section};
@@ -93,15 +94,27 @@ fn a_chroot_escape_finds_no_host() {
         .minidock(["run", &sb.image(), &sb.probe(), "escape", &secret])
         .output();
     out.expect_status(0, PIVOT);
+    // The climb ends at the container's `/`. The old root could still be mounted elsewhere,
+    // under any name: look for it in the whole of the container's mount table, which also
+    // tells a container that pivoted from one that did not.
+    let table = container_mount_table(&sb);
+    let hint = if !table.host_root_at.is_empty() {
+        format!(
+            "the root was pivoted, but the old root was never detached: the container's mount table still has the host's root, at {:?}. pivot_root(\".\", \".\") stacks it on top of `/`, where `/..` leads to it: detach it right after the pivot, with umount2(\".\", MNT_DETACH)",
+            table.host_root_at
+        )
+    } else if !table.has_root {
+        "there was no pivot: the container's mount table has no mount at `/`, so the container is only chrooted, and chroot only moves `/`. pivot_root makes the image the root of the whole mount namespace (and then the old root must be detached)".to_string()
+    } else {
+        ESCAPED.to_string()
+    };
     out.expect_stdout("no", PIVOT)
         .what(format!(
             "after the classic chroot escape inside the container, the host's file {secret}"
         ))
         .expected_text("no such file: above the container's / there is nothing left")
-        .hint(ESCAPED);
-    // The climb ends at the container's `/`. The old root could still be mounted elsewhere,
-    // under any name: look for it in the whole of the container's mount table.
-    let (places, out) = host_root_in_container(&sb);
+        .hint(hint);
+    let places = &table.host_root_at;
     if !places.is_empty() {
         let hint = if places.iter().any(|p| p == "/") {
             "pivot_root(\".\", \".\") stacks the old root on top of the new one, at `/`, where `/..` leads to it: detach it right after the pivot, with umount2(\".\", MNT_DETACH)"
@@ -112,17 +125,28 @@ fn a_chroot_escape_finds_no_host() {
             .expected_text("nowhere: once the old root is detached, nothing of the host's tree is left in the container")
             .got_text(format!("mounted at {places:?}"))
             .hint(hint)
-            .output(&out)
+            .output(&table.out)
             .section(PIVOT)
             .fail();
     }
 }
 
-/// Where a running container of the sandbox's image has the host's root filesystem mounted, by
-/// its mount table as the host reads it (`/proc/PID/mountinfo` shows the mount points as that
-/// process sees them), with the run that was looked at.
+/// What the mount table of a running container tells of its root.
+struct MountTable {
+    /// Where the host's root filesystem is mounted in it.
+    host_root_at: Vec<String>,
+    /// Whether anything is mounted at its `/`: after a pivot, the image is. A chrooted process's
+    /// table leaves out every mount it cannot reach, and the host's root is one of those.
+    has_root: bool,
+    /// The run that was looked at.
+    out: Output,
+}
+
+/// The mount table of a running container of the sandbox's image, as the host reads it
+/// (`/proc/PID/mountinfo` shows the mount points as that process sees them): where the host's
+/// root filesystem is mounted in it, and whether anything is at its `/`.
 #[track_caller]
-fn host_root_in_container(sb: &Sandbox) -> (Vec<String>, Output) {
+fn container_mount_table(sb: &Sandbox) -> MountTable {
     // A line of a mount table names a mount by its device and the directory of that device it
     // shows (`/` for all of it), then gives its mount point.
     let identity = |line: &str| {
@@ -169,13 +193,18 @@ fn host_root_in_container(sb: &Sandbox) -> (Vec<String>, Output) {
             .section(PIVOT)
             .fail();
     };
-    let places = table
-        .lines()
-        .filter_map(identity)
+    let mounts: Vec<(String, String, String)> = table.lines().filter_map(identity).collect();
+    let host_root_at = mounts
+        .iter()
         .filter(|(device, root, _)| host_roots.contains(&(device.clone(), root.clone())))
-        .map(|(_, _, point)| point)
+        .map(|(_, _, point)| point.clone())
         .collect();
-    (places, out)
+    let has_root = mounts.iter().any(|(_, _, point)| point == "/");
+    MountTable {
+        host_root_at,
+        has_root,
+        out,
+    }
 }
 
 /// How many containers start at once on one image.
@@ -335,6 +364,33 @@ fn proc_runs_no_programs_and_opens_no_devices() {
     }
 }
 
+/// What the image's /dev directory holds, on the host: the fixture's is empty, and a container's
+/// /dev is a tmpfs of its own, so whatever is there was made before the tmpfs was mounted.
+fn image_dev(sb: &Sandbox) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(sb.rootfs().join("dev"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Whether `fill_dev` made its devices or links in the image's own /dev, on the host: no command
+/// of these tests makes one there (a redirection to a missing /dev/null makes a plain file).
+fn filled_in_image(sb: &Sandbox) -> bool {
+    std::fs::read_dir(sb.rootfs().join("dev"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| entry.file_type().ok())
+        .any(|kind| kind.is_symlink() || kind.is_char_device())
+}
+
+/// The hint of a test of what `fill_dev` makes, when it was made in the image's /dev.
+const FILLED_FIRST: &str = "what `fill_dev` made landed in the image's own /dev (on the host, it holds the devices and links now), where a tmpfs mounted afterwards hides it: mount the tmpfs on /dev first, and fill it only then";
+
 #[test]
 fn dev_is_a_tmpfs_of_the_containers_own() {
     let sb = Sandbox::new();
@@ -349,13 +405,8 @@ fn dev_is_a_tmpfs_of_the_containers_own() {
         .output();
     // The fixture's image has an empty /dev: whatever is made in the container's must not land
     // there.
-    let image_dev = sb.rootfs().join("dev");
-    let in_image: Vec<String> = std::fs::read_dir(&image_dev)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|entry| entry.file_name().to_string_lossy().into_owned())
-        .collect();
+    let dev_dir = sb.rootfs().join("dev");
+    let in_image = image_dev(&sb);
     let fs_type = out.stdout.lines().next().unwrap_or_default();
     if !in_image.is_empty() {
         let hint = if fs_type == "tmpfs" {
@@ -367,7 +418,7 @@ fn dev_is_a_tmpfs_of_the_containers_own() {
             "the image's /dev directory, on the host, after a container ran and made /dev/{name}"
         ))
         .expected_text("empty, as it was: the container's /dev is a tmpfs of its own")
-        .got_text(format!("{} holds {in_image:?}", image_dev.display()))
+        .got_text(format!("{} holds {in_image:?}", dev_dir.display()))
         .hint(hint)
         .output(&out)
         .section(DEV)
@@ -392,7 +443,9 @@ fn dev_is_a_tmpfs_of_the_containers_own() {
 #[test]
 fn dev_has_the_standard_devices_and_no_disks() {
     let sb = Sandbox::new();
-    let script = r#"echo discarded > /dev/null && "$0" devices"#;
+    // The device files, then whether one of them opens: an `echo` to /dev/null, which must still
+    // be a device afterwards, and not a file the echo created.
+    let script = r#"echo discarded > /dev/null && opened=opened || opened=refused; "$0" devices; echo "$opened""#;
     let out = sb
         .minidock(["run", &sb.image(), "sh", "-c", script, &sb.probe()])
         .output();
@@ -406,17 +459,32 @@ c 1:5 0666 zero";
     let mut want: Vec<&str> = expected.lines().collect();
     want.sort_by_key(|l| l.rsplit(' ').next());
     let want = want.join("\n");
-    let hint = if out.stdout.contains(" 0000 ") {
+    let listed = out
+        .stdout
+        .lines()
+        .filter(|line| line.starts_with("c ") || line.starts_with("b "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut section = NODES;
+    let hint = if filled_in_image(&sb) {
+        section = DEV;
+        FILLED_FIRST.to_string()
+    } else if listed == want && out.stdout.ends_with("refused\n") {
+        // The nodes are right: opening them is what fails.
+        section = DEV;
+        "the six devices exist, with the right numbers and mode, but do not open (\"permission denied\"): /dev is mounted with MS_NODEV (`SAFE` has it), which forbids opening any device file on it. /dev is the one mount that must not have it".to_string()
+    } else if out.stdout.contains(" 0000 ") {
         "mknod_char makes a node with no permission bits at all: chmod(2) gives it its mode"
             .to_string()
-    } else if out.stdout.trim().is_empty() {
+    } else if listed.is_empty() {
         format!("no device in /dev: make these six in the container's tmpfs (\"Mount /dev\" first). If that is done, {NOT_YET}")
     } else {
         "a tmpfs at /dev with these six character devices, mode 0666, and nothing of the host's"
             .to_string()
     };
-    out.expect_stdout(&want, NODES)
-        .what("the device files in the container's /dev (c MAJOR:MINOR MODE NAME)")
+    out.expect_stdout(&format!("{want}\nopened"), section)
+        .what("the device files in the container's /dev (c MAJOR:MINOR MODE NAME), then an echo to /dev/null")
+        .expected_text("these six, then the echo gets through (opened)")
         .hint(hint);
 }
 
@@ -438,7 +506,20 @@ fn dev_pts_holds_the_containers_terminals_only() {
         .output();
     drop(host_terminal);
     let lines: Vec<&str> = out.stdout.lines().collect();
-    let hint = match lines[..] {
+    let (hint, section) = if filled_in_image(&sb) {
+        (FILLED_FIRST.to_string(), DEV)
+    } else {
+        (pts_hint(&lines, &out), PTS)
+    };
+    out.expect_stdout("ptmx\n0 ptmx\n666\n620", section)
+        .what("the entries of the container's /dev/pts (while a terminal of the host's is open), again once the container opened /dev/ptmx, then the modes of /dev/pts/ptmx and /dev/pts/0")
+        .expected_text("ptmx alone, then terminal 0 beside it, the first of the container's own; modes 666 and 620")
+        .hint(hint);
+}
+
+/// The likely cause of a wrong /dev/pts, from what `PTS_SCRIPT` printed (`lines`).
+fn pts_hint(lines: &[&str], out: &Output) -> String {
+    match lines[..] {
         [] | ["", ..] => format!(
             "nothing in /dev/pts: mount a devpts instance there. If that is done, {NOT_YET}"
         ),
@@ -453,11 +534,7 @@ fn dev_pts_holds_the_containers_terminals_only() {
         [_, _, "0", ..] => "the instance's ptmx has mode 0000, as devpts makes it by default: `ptmxmode=0666` lets everyone open it".to_string(),
         [_, _, _, "600", ..] => "the new terminal has mode 0600, devpts's default: `mode=0620` is the mode each terminal is made with".to_string(),
         _ => "a new devpts instance at /dev/pts, with ptmxmode=0666 and mode=0620".to_string(),
-    };
-    out.expect_stdout("ptmx\n0 ptmx\n666\n620", PTS)
-        .what("the entries of the container's /dev/pts (while a terminal of the host's is open), again once the container opened /dev/ptmx, then the modes of /dev/pts/ptmx and /dev/pts/0")
-        .expected_text("ptmx alone, then terminal 0 beside it, the first of the container's own; modes 666 and 620")
-        .hint(hint);
+    }
 }
 
 /// The magic number of the mqueue filesystem, as `stat -f -c %t` prints it.
@@ -477,7 +554,10 @@ fn dev_shm_and_mqueue_are_the_containers_own() {
         .output();
     let lines: Vec<&str> = out.stdout.lines().collect();
     let line = |n: usize| lines.get(n).copied().unwrap_or_default();
-    let hint = if line(0) != "tmpfs" {
+    let filled_first = filled_in_image(&sb);
+    let hint = if filled_first {
+        FILLED_FIRST.to_string()
+    } else if line(0) != "tmpfs" {
         format!("no tmpfs at /dev/shm: mount one there, below the container's /dev. If that is done, {NOT_YET}")
     } else if line(1) != MQUEUE_MAGIC {
         "no mqueue filesystem at /dev/mqueue: mount one there, for the message queues of the container's IPC namespace".to_string()
@@ -492,7 +572,11 @@ fn dev_shm_and_mqueue_are_the_containers_own() {
     } else {
         "a tmpfs at /dev/shm (nosuid, nodev, noexec, size=65536k) and an mqueue filesystem at /dev/mqueue".to_string()
     };
-    out.expect_stdout(&format!("tmpfs\n{MQUEUE_MAGIC}\n65536\nrefused\nrefused"), IPC)
+    let section = if filled_first { DEV } else { IPC };
+    out.expect_stdout(
+        &format!("tmpfs\n{MQUEUE_MAGIC}\n65536\nrefused\nrefused"),
+        section,
+    )
         .what(format!(
             "the filesystem types of /dev/shm and /dev/mqueue, the size of /dev/shm in KiB, then the probe copied to /dev/shm/{name} and run, and a device file made at /dev/shm/{name}.null, opened"
         ))
@@ -519,6 +603,90 @@ fn sys_is_read_only() {
         .what(format!("writing {path} inside the container"))
         .expected_text("EROFS: /sys is a read-only sysfs")
         .hint(hint);
+}
+
+/// The mount points every container gets, and the filesystem type `stat -f -c %T` finds there.
+const MOUNT_POINTS: [(&str, &str, Section); 4] = [
+    ("/proc", "proc", PROC),
+    ("/dev", "tmpfs", DEV),
+    ("/sys", "sysfs", SYS),
+    ("/tmp", "tmpfs", TMP),
+];
+
+#[test]
+fn an_image_without_mount_points_gets_them() {
+    let sb = Sandbox::new();
+    // The sandbox's image under a name of its own, without the four directories: nothing says
+    // an image has them.
+    let image = sb.dir().join(random::name("bare-"));
+    std::fs::rename(sb.rootfs(), &image).expect("renaming the sandbox's image");
+    for (point, _, _) in MOUNT_POINTS {
+        let dir = image.join(&point[1..]);
+        std::fs::remove_dir(&dir).unwrap_or_else(|e| panic!("removing {}: {e}", dir.display()));
+    }
+    // The filesystem at each (or `missing`), then a file written to /tmp and read back. (No
+    // `2>/dev/null`: that is a device file, and the test is not about devices.)
+    let (name, word) = (random::name("scratch-"), random::word(12));
+    let script = format!(
+        "for dir in /proc /dev /sys /tmp; do if [ -d $dir ]; then stat -f -c %T $dir; else echo missing; fi; done; echo {word} > /tmp/{name} && cat /tmp/{name}"
+    );
+    let out = sb
+        .minidock(["run", &image.display().to_string(), "sh", "-c", &script])
+        .output();
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    let wrong = MOUNT_POINTS
+        .iter()
+        .enumerate()
+        .find(|(n, (_, fs_type, _))| lines.get(*n) != Some(fs_type));
+    if let Some((n, (point, fs_type, section))) = wrong {
+        let got = lines.get(n).copied().unwrap_or_default();
+        let hint = if got == "missing" {
+            format!("the image has no {point}, and the container none either: `mount_{}` must make the directory before it mounts on it (`sys::mkdir_all`). If that is done, {NOT_YET}", &point[1..])
+        } else {
+            format!("the directory was made, but no {fs_type} is on it: mount one there, as in an image that has the directory")
+        };
+        Failure::new(format!(
+            "the filesystem at {point}, in a container of an image that has no such directory"
+        ))
+        .expected_text(*fs_type)
+        .got_text(if got.is_empty() {
+            "nothing printed"
+        } else {
+            got
+        })
+        .hint(hint)
+        .output(&out)
+        .section(*section)
+        .fail();
+    }
+    out.expect_stdout(
+        &format!("proc\ntmpfs\nsysfs\ntmpfs\n{word}"),
+        TMP,
+    )
+    .what(format!(
+        "the filesystems at /proc, /dev, /sys and /tmp, then {word} written to /tmp/{name} and read back"
+    ))
+    .hint("the four filesystems are there, and yet writing to /tmp failed (see stderr): a tmpfs with mode=1777 is writable by everyone");
+    // minidock made the four directories in the image, as runc does: what the container
+    // mounted on them, or wrote there, is not in them.
+    let left: Vec<String> = MOUNT_POINTS
+        .iter()
+        .flat_map(|(point, _, _)| {
+            std::fs::read_dir(image.join(&point[1..]))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(move |entry| format!("{point}/{}", entry.file_name().to_string_lossy()))
+        })
+        .collect();
+    check_eq(
+        "what is left in the image's new /proc, /dev, /sys and /tmp directories, on the host",
+        Vec::<String>::new(),
+        left,
+        &out,
+        DEV,
+    )
+    .hint("the container's filesystems are mounted on the directories, and fill only the mounts: what landed in the image was made before its mount");
 }
 
 #[test]

@@ -667,7 +667,7 @@ ipcrm -q \"$ID\"
         name: "tmp",
         kind: Kind::Tests {
             solved: true,
-            filters: &["tmp_is"],
+            filters: &["tmp_is", "without_mount_points"],
             show_failure: None,
         },
     },

@@ -3,6 +3,7 @@ fn mount_sys() -> sys::Result<()> {
     // TODO(chapter 3): Mount /sys read-only
     //   (the book: chapter 3, "Mount /sys read-only")
     // Give the container the kernel's view of its devices at /sys, one it can read and not
-    // change. Until then /sys is the image's empty directory.
+    // change (the image may have no /sys directory). Until then /sys is the image's empty
+    // directory.
     Ok(())
 }

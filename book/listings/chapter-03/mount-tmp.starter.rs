@@ -6,7 +6,8 @@ fn mount_tmp() -> sys::Result<()> {
     // TODO(chapter 3): Mount /tmp
     //   (the book: chapter 3, "Mount /tmp")
     // Give the container a /tmp of its own, in memory, that everyone may write to and run
-    // programs from, but where no device file opens and no set-user-id bit counts. Until then
-    // what the container writes to /tmp lands in the image.
+    // programs from, but where no device file opens and no set-user-id bit counts (the image
+    // may have no /tmp directory). Until then what the container writes to /tmp lands in the
+    // image.
     Ok(())
 }

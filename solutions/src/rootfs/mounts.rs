@@ -88,6 +88,15 @@ fn mount_proc() -> sys::Result<()> {
         SAFE | MsFlags::MS_NOEXEC,
         None,
     )
+    // [ch03 mistake proc-without-mkdir: chapter_03::an_image_without_mount_points_gets_them]
+    //~ // The image has a /proc directory to mount on.
+    //~ sys::mount(
+    //~     Some(Path::new("proc")),
+    //~     Path::new("/proc"),
+    //~     Some("proc"),
+    //~     SAFE | MsFlags::MS_NOEXEC,
+    //~     None,
+    //~ )
     // [ch03 mistake proc-without-flags: chapter_03::proc_runs_no_programs_and_opens_no_devices]
     //~ // A procfs instance, with no flags: it works, and lets more than it should.
     //~ let target = Path::new("/proc");
@@ -128,7 +137,7 @@ fn mount_dev() -> sys::Result<()> {
     // Filled only now: anything made in /dev before the mount would land in the image, hidden
     // from the container under the tmpfs.
     fill_dev(dev)
-    // [ch03 mistake dev-nodev: chapter_03::dev_is_a_tmpfs_of_the_containers_own]
+    // [ch03 mistake dev-nodev: chapter_03::dev_is_a_tmpfs_of_the_containers_own, chapter_03::dev_has_the_standard_devices_and_no_disks]
     //~ // A tmpfs with the flags of the other mounts.
     //~ sys::mkdir_all(dev)?;
     //~ sys::mount(
@@ -143,7 +152,7 @@ fn mount_dev() -> sys::Result<()> {
     //~ // The image has a /dev directory: the devices can go there.
     //~ sys::mkdir_all(dev)?;
     //~ fill_dev(dev)
-    // [ch03 mistake dev-filled-first: chapter_03::dev_is_a_tmpfs_of_the_containers_own]
+    // [ch03 mistake dev-filled-first: chapter_03::dev_is_a_tmpfs_of_the_containers_own, chapter_03::dev_has_the_standard_devices_and_no_disks, chapter_03::a_container_needs_no_name_in_its_image, chapter_03::dev_pts_holds_the_containers_terminals_only, chapter_03::dev_shm_and_mqueue_are_the_containers_own]
     //~ // The devices and links first, then the tmpfs.
     //~ sys::mkdir_all(dev)?;
     //~ fill_dev(dev)?;
@@ -155,9 +164,10 @@ fn mount_dev() -> sys::Result<()> {
     //~     Some("mode=755,size=65536k"),
     //~ )
     // [ch03 before]
-    //~ // Give the container a /dev of its own, in memory and not in the image, where device
-    //~ // files can be opened and set-user-id programs cannot gain anything, then fill it with
-    //~ // `fill_dev`. Until then the container's /dev is the image's empty directory.
+    //~ // Give the container a /dev of its own, in memory and not in the image (which may have
+    //~ // no /dev directory), where device files can be opened and set-user-id programs cannot
+    //~ // gain anything, then fill it with `fill_dev`. Until then the container's /dev is the
+    //~ // image's empty directory.
     //~ let _ = dev;
     //~ Ok(())
     // [ch03 end]
@@ -340,7 +350,8 @@ fn mount_sys() -> sys::Result<()> {
     //~ )
     // [ch03 before]
     //~ // Give the container the kernel's view of its devices at /sys, one it can read and not
-    //~ // change. Until then /sys is the image's empty directory.
+    //~ // change (the image may have no /sys directory). Until then /sys is the image's empty
+    //~ // directory.
     //~ Ok(())
     // [ch03 end]
 }
@@ -385,8 +396,9 @@ fn mount_tmp() -> sys::Result<()> {
     //~ )
     // [ch03 before]
     //~ // Give the container a /tmp of its own, in memory, that everyone may write to and run
-    //~ // programs from, but where no device file opens and no set-user-id bit counts. Until then
-    //~ // what the container writes to /tmp lands in the image.
+    //~ // programs from, but where no device file opens and no set-user-id bit counts (the image
+    //~ // may have no /tmp directory). Until then what the container writes to /tmp lands in the
+    //~ // image.
     //~ Ok(())
     // [ch03 end]
 }

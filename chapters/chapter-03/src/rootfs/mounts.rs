@@ -89,9 +89,10 @@ fn mount_dev() -> sys::Result<()> {
     let dev = Path::new("/dev");
     // TODO(chapter 3): Mount /dev
     //   (the book: chapter 3, "Mount /dev")
-    // Give the container a /dev of its own, in memory and not in the image, where device
-    // files can be opened and set-user-id programs cannot gain anything, then fill it with
-    // `fill_dev`. Until then the container's /dev is the image's empty directory.
+    // Give the container a /dev of its own, in memory and not in the image (which may have
+    // no /dev directory), where device files can be opened and set-user-id programs cannot
+    // gain anything, then fill it with `fill_dev`. Until then the container's /dev is the
+    // image's empty directory.
     let _ = dev;
     Ok(())
 }
@@ -147,7 +148,8 @@ fn mount_sys() -> sys::Result<()> {
     // TODO(chapter 3): Mount /sys read-only
     //   (the book: chapter 3, "Mount /sys read-only")
     // Give the container the kernel's view of its devices at /sys, one it can read and not
-    // change. Until then /sys is the image's empty directory.
+    // change (the image may have no /sys directory). Until then /sys is the image's empty
+    // directory.
     Ok(())
 }
 
@@ -159,7 +161,8 @@ fn mount_tmp() -> sys::Result<()> {
     // TODO(chapter 3): Mount /tmp
     //   (the book: chapter 3, "Mount /tmp")
     // Give the container a /tmp of its own, in memory, that everyone may write to and run
-    // programs from, but where no device file opens and no set-user-id bit counts. Until then
-    // what the container writes to /tmp lands in the image.
+    // programs from, but where no device file opens and no set-user-id bit counts (the image
+    // may have no /tmp directory). Until then what the container writes to /tmp lands in the
+    // image.
     Ok(())
 }
