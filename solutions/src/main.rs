@@ -36,6 +36,7 @@ mod cli;
 mod commands;
 mod config;
 mod container;
+mod image; // [ch05]
 mod namespaces;
 mod process;
 mod rootfs;

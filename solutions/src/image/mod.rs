@@ -1,0 +1,5 @@
+// [ch05 file]
+//! Images: what a container starts from, stored once, shared by every container made of it.
+
+pub mod digest;
+pub mod layer;
