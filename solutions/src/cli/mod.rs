@@ -5,12 +5,14 @@
 //! the end of the workshop, so the tests of early chapters keep running against the finished
 //! runtime: later chapters add options, and commands, each in a file of its own here.
 
+mod image; // [ch05]
 mod run;
 
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+pub use image::{ImagesArgs, ImportArgs}; // [ch05]
 pub use run::RunArgs;
 
 /// A small container runtime, written chapter by chapter.
@@ -45,4 +47,10 @@ pub enum Command {
     // docker uses -h for --hostname here, so help is --help only.
     #[command(disable_help_flag = true)]
     Run(RunArgs),
+    // [ch05]
+    /// Import the contents from a tarball to create a filesystem image
+    Import(ImportArgs),
+    /// List images
+    Images(ImagesArgs),
+    // [ch05 end]
 }

@@ -2,6 +2,10 @@
 //! configuration, and drive the container through its phases. `run` is the first; later chapters
 //! add `ps`, `stop`, `exec` and the others beside it.
 
+// [ch05]
+pub mod images;
+pub mod import;
+// [ch05 end]
 pub mod run;
 
 use std::path::Path;
@@ -13,6 +17,12 @@ use crate::cli::Command;
 pub enum Error {
     #[error(transparent)]
     Run(#[from] run::Error),
+    // [ch05]
+    #[error(transparent)]
+    Import(#[from] import::Error),
+    #[error(transparent)]
+    Images(#[from] images::Error),
+    // [ch05 end]
 }
 
 impl Error {
@@ -20,6 +30,9 @@ impl Error {
     pub fn exit_status(&self) -> u8 {
         match self {
             Error::Run(err) => err.exit_status(),
+            // [ch05]
+            Error::Import(_) | Error::Images(_) => crate::process::exit::FAILED,
+            // [ch05 end]
         }
     }
 }
@@ -28,5 +41,9 @@ impl Error {
 pub fn execute(command: &Command, root: &Path) -> Result<u8, Error> {
     match command {
         Command::Run(args) => Ok(run::run(args, root)?),
+        // [ch05]
+        Command::Import(args) => Ok(import::import(args, root)?),
+        Command::Images(args) => Ok(images::images(args, root)?),
+        // [ch05 end]
     }
 }

@@ -128,10 +128,12 @@ fn open_parent(root: &OwnedFd, path: &Path) -> Result<(OwnedFd, OsString), Strin
                     .map_err(|e| e.desc().to_string())?;
                 openat2(&dir, part, how).map_err(|e| e.desc().to_string())?
             }
-            Err(Errno::ELOOP) | Err(Errno::ENOTDIR) => return Err(format!(
+            Err(Errno::ELOOP) | Err(Errno::ENOTDIR) => {
+                return Err(format!(
                 "its directory {:?} is not a directory of the layer (a symbolic link, or a file)",
                 part
-            )),
+            ))
+            }
             Err(errno) => return Err(errno.desc().to_string()),
         };
     }
