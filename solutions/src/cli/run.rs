@@ -2,7 +2,7 @@
 
 use clap::{ArgAction, Args};
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct RunArgs {
     /// Container host name (default: a short random id, as docker does)
     #[arg(short = 'h', long, value_name = "NAME")]
@@ -21,6 +21,11 @@ pub struct RunArgs {
     #[arg(long)]
     pub init: bool,
     // [ch02 end]
+    // [ch05]
+    /// Overwrite the default ENTRYPOINT of the image ("" clears it)
+    #[arg(long, value_name = "COMMAND", allow_hyphen_values = true)]
+    pub entrypoint: Option<String>,
+    // [ch05 end]
     // [ch03]
     /// Mount a tmpfs at PATH in the container, with mount options (e.g. /run:size=64m,mode=755)
     #[arg(long, value_name = "PATH[:OPTIONS]")]

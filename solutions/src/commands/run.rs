@@ -5,11 +5,18 @@ use std::path::Path;
 use crate::cli::RunArgs;
 use crate::config::{self, Config};
 use crate::container::{self, Container};
+use crate::image::{self, Image}; // [ch05]
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(transparent)]
     Config(#[from] config::Error),
+    // [ch05]
+    #[error(transparent)]
+    Image(#[from] image::Error),
+    #[error("no command specified")]
+    NoCommand,
+    // [ch05 end]
     #[error(transparent)]
     Container(#[from] container::Error),
 }
@@ -20,6 +27,9 @@ impl Error {
         match self {
             Error::Container(err) => err.exit_status(),
             Error::Config(_) => crate::process::exit::FAILED,
+            // [ch05]
+            Error::Image(_) | Error::NoCommand => crate::process::exit::FAILED,
+            // [ch05 end]
         }
     }
 }
@@ -32,7 +42,10 @@ pub type Result<T> = std::result::Result<T, Error>;
 /// Each phase is a step of the container's life (see `container`); a phase that fails returns
 /// at once, and the container cleans up after itself on the way out.
 pub fn run(args: &RunArgs, root: &Path) -> Result<u8> {
-    let config = configure(args)?;
+    // [ch01..ch05]
+    //~ let config = configure(args)?;
+    // [ch01..ch05 end]
+    let config = configure(args, root)?; // [ch05]
     let mut container = Container::prepare(config, root)?;
     container.spawn()?;
     container.set_up_from_outside()?;
@@ -43,9 +56,33 @@ pub fn run(args: &RunArgs, root: &Path) -> Result<u8> {
 
 /// The container's configuration, from `run`'s options: every mistake in them is found here,
 /// while nothing exists yet.
-fn configure(args: &RunArgs) -> Result<Config> {
-    let root = config::root(args.image())?;
+// [ch01..ch05]
+//~ fn configure(args: &RunArgs) -> Result<Config> {
+//~     let root = config::root(args.image())?;
+// [ch01..ch05 end]
+// [ch05]
+fn configure(args: &RunArgs, state: &Path) -> Result<Config> {
+    // [ch05 end]
     let id = config::new_id()?;
+    // [ch05]
+    // IMAGE is a root filesystem directory, or an image of the store, whose config fills in
+    // what the options leave out, as docker fills it in.
+    let image = (!config::is_path(args.image()))
+        .then(|| image::find(state, args.image()))
+        .transpose()?;
+    let (root, with_defaults);
+    let args = match &image {
+        Some(image) => {
+            root = container::storage::root(state, &id, image);
+            with_defaults = image_defaults(args, image)?;
+            &with_defaults
+        }
+        None => {
+            root = config::root(args.image())?;
+            args
+        }
+    };
+    // [ch05 end]
     let hostname = config::hostname(args.hostname.as_deref(), &id)?;
     let env = config::environment(&hostname, &args.env, |key| std::env::var(key).ok())?;
     let process = config::Process::new(args.command(), args.workdir.as_deref(), env)?;
@@ -88,3 +125,39 @@ fn resources(args: &RunArgs) -> Result<config::Resources> {
     Ok(resources::parse(&options, &online).map_err(config::Error::from)?)
 }
 // [ch04 end]
+
+// [ch05]
+/// The options, with what the image's config says filled in where they say nothing, as docker
+/// combines them: the entrypoint (or `--entrypoint`), then the command given, or else the
+/// image's (unless `--entrypoint` replaced the image's entrypoint); the image's environment
+/// before `-e`'s, which wins; its working directory unless `-w` gives one.
+fn image_defaults(args: &RunArgs, image: &Image) -> Result<RunArgs> {
+    let run = &image.config.config;
+    let entrypoint: Vec<String> = match &args.entrypoint {
+        Some(given) if given.is_empty() => Vec::new(),
+        Some(given) => vec![given.clone()],
+        None => run.entrypoint.clone().unwrap_or_default(),
+    };
+    let command: Vec<String> = if !args.command().is_empty() {
+        args.command().to_vec()
+    } else if args.entrypoint.is_some() {
+        Vec::new()
+    } else {
+        run.cmd.clone().unwrap_or_default()
+    };
+    if entrypoint.is_empty() && command.is_empty() {
+        return Err(Error::NoCommand);
+    }
+    let mut merged = args.clone();
+    merged.image_and_command = std::iter::once(args.image().to_string())
+        .chain(entrypoint)
+        .chain(command)
+        .collect();
+    merged.env = run.env.iter().chain(&args.env).cloned().collect();
+    merged.workdir = args
+        .workdir
+        .clone()
+        .or_else(|| run.working_dir.clone().filter(|dir| !dir.is_empty()));
+    Ok(merged)
+}
+// [ch05 end]

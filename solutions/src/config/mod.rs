@@ -96,7 +96,26 @@ pub struct Config {
 pub struct Root {
     /// The directory, as given: relative paths are relative to where minidock runs.
     pub path: PathBuf,
+    // [ch05]
+    /// For a container of an image: the layers stacked at `path` with overlayfs, and the
+    /// container's own directories for what it changes. `None` for a root filesystem directory,
+    /// which the container uses as it is.
+    pub overlay: Option<Overlay>,
+    // [ch05 end]
 }
+
+// [ch05]
+/// An overlay mount: read-only layers below, one writable directory on top.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overlay {
+    /// The image's layers, the topmost first, as overlayfs's `lowerdir` lists them.
+    pub lower: Vec<PathBuf>,
+    /// Where the container's changes go.
+    pub upper: PathBuf,
+    /// overlayfs's scratch directory, on the same filesystem as `upper`.
+    pub work: PathBuf,
+}
+// [ch05 end]
 
 /// The container's command (OCI `process`).
 #[derive(Debug, Clone)]
@@ -122,11 +141,16 @@ pub struct Linux {
 }
 // [ch04 end]
 
+/// Whether IMAGE is written as a path (`/...`, `./...`, `../...`): a root filesystem directory,
+/// as podman's `--rootfs` takes it, rather than the name of an image.
+pub fn is_path(image: &str) -> bool {
+    image.starts_with('/') || image.starts_with("./") || image.starts_with("../")
+}
+
 /// IMAGE written as a path must be an existing directory; anything else is an image reference,
 /// which this runtime does not know yet.
 pub fn root(image: &str) -> Result<Root> {
-    let is_path = image.starts_with('/') || image.starts_with("./") || image.starts_with("../");
-    if !is_path {
+    if !is_path(image) {
         return Err(Error::NotAPath(image.to_string()));
     }
     let path = Path::new(image);
@@ -143,6 +167,7 @@ pub fn root(image: &str) -> Result<Root> {
         )),
         Ok(meta) if meta.is_dir() => Ok(Root {
             path: path.to_path_buf(),
+            overlay: None, // [ch05]
         }),
         Ok(_) => Err(bad("not a directory".into())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(bad("no such directory".into())),

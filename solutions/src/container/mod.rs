@@ -32,6 +32,7 @@
 //! is the first process's side of the story.
 
 mod cgroup; // [ch04]
+pub mod storage; // [ch05]
 
 use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
@@ -108,6 +109,10 @@ pub struct Container {
     /// Its cgroup: removed when the container is dropped.
     cgroup: ContainerCgroup,
     // [ch04 end]
+    // [ch05]
+    /// Its own directories, for a container of an image: removed when it is dropped.
+    _storage: storage::ContainerStorage,
+    // [ch05 end]
 }
 
 // [listing container]
@@ -124,12 +129,14 @@ impl Container {
         // The cgroup, with its limits written, exists before the child does.
         let cgroup = ContainerCgroup::create(root, &config)?;
         // [ch04 end]
+        let storage = storage::ContainerStorage::create(root, &config)?; // [ch05]
         Ok(Container {
             config,
             child: None,
             channel: None,
-            signals, // [ch02]
-            cgroup,  // [ch04]
+            signals,           // [ch02]
+            cgroup,            // [ch04]
+            _storage: storage, // [ch05]
         })
     }
 

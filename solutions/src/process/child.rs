@@ -103,7 +103,7 @@ fn setup(args: &ChildArgs) -> sys::Result<()> {
     // only then the working directory, which is a path inside the new root: made (docker creates
     // a missing one) and entered from there, never on the host.
     uts::set_hostname(&config.hostname)?;
-    rootfs::enter(&config.root.path)?;
+    rootfs::enter(&config.root)?;
     rootfs::tmpfs::mount_all(&config.mounts)?; // [ch03]
                                                // [ch04]
     cgroups::mount_view(&args.cgroup_view)?;
@@ -119,7 +119,7 @@ fn setup(args: &ChildArgs) -> sys::Result<()> {
     //~     sys::mkdir_all(&config.process.cwd)?;
     //~     sys::chdir(&config.process.cwd)?;
     //~ }
-    //~ rootfs::enter(&config.root.path)?;
+    //~ rootfs::enter(&config.root)?;
     // [ch01 before]
     //~ // Set the container up from the inside, in an order that works: its working directory
     //~ // (from `-w`, made if it is missing), its root directory and its host name (these two

@@ -5,6 +5,7 @@
 mod mounts;
 pub mod tmpfs;
 // [ch03 end]
+mod overlay; // [ch05]
 
 use std::path::Path;
 
@@ -13,14 +14,16 @@ use std::path::Path;
 use nix::mount::MsFlags;
 // [ch03 end]
 
+use crate::config::Root;
 use crate::sys;
 
-/// Makes `rootfs` the root directory of the container: the directory the command and everything
-/// it starts see as `/`.
+/// Makes `root`'s directory the root directory of the container: the directory the command and
+/// everything it starts see as `/`.
 ///
 /// Runs in the container's first process, before it executes the command.
 // [ch01 unsolved allow(dead_code)]
-pub fn enter(rootfs: &Path) -> sys::Result<()> {
+pub fn enter(root: &Root) -> sys::Result<()> {
+    let rootfs = root.path.as_path();
     // [ch01..ch03 exercise chroot: Change the root directory]
     //~ // chroot(2) changes what `/` means for this process, but not its working directory, which
     //~ // still points into the host's tree: step into the new root as well.
@@ -42,6 +45,13 @@ pub fn enter(rootfs: &Path) -> sys::Result<()> {
     // [ch03]
     // In its own mount namespace, with its own /proc, /dev, /sys and /tmp.
     make_mounts_private()?;
+    // [ch05]
+    // A container of an image: its root is the image's layers and its own changes, stacked now
+    // that a mount made here stays here.
+    if let Some(layers) = &root.overlay {
+        overlay::mount(layers, rootfs)?;
+    }
+    // [ch05 end]
     pivot(rootfs)
     // [ch03 end]
 }
