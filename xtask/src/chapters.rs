@@ -56,6 +56,10 @@ pub const CHAPTERS: &[Chapter] = &[
         number: 4,
         title: "cgroups",
     },
+    Chapter {
+        number: 5,
+        title: "Images on overlayfs",
+    },
 ];
 
 impl Chapter {

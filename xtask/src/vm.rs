@@ -27,8 +27,9 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 
 /// The kernel modules the guest needs beyond what Debian builds in: virtio and 9p, to read the
-/// repository from the host. Their dependencies are found in the modules themselves.
-const MODULES: &[&str] = &["virtio_pci", "9pnet_virtio", "9p"];
+/// repository from the host, and overlayfs for containers of images (chapter 5). Their
+/// dependencies are found in the modules themselves.
+const MODULES: &[&str] = &["virtio_pci", "9pnet_virtio", "9p", "overlay"];
 
 /// How long the whole guest run may take.
 const TIMEOUT: Duration = Duration::from_secs(30 * 60);

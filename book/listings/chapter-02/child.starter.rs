@@ -32,7 +32,7 @@ fn setup(args: &ChildArgs) -> sys::Result<()> {
     // only then the working directory, which is a path inside the new root: made (docker creates
     // a missing one) and entered from there, never on the host.
     uts::set_hostname(&config.hostname)?;
-    rootfs::enter(&config.root.path)?;
+    rootfs::enter(&config.root)?;
     if config.process.cwd != Path::new("/") {
         sys::mkdir_all(&config.process.cwd)?;
         sys::chdir(&config.process.cwd)?;

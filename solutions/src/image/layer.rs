@@ -112,6 +112,7 @@ fn clean(raw: &[u8]) -> Result<Option<PathBuf>, String> {
 /// Opens the directory that holds `path` inside the layer, and returns it with the last name of
 /// `path`. Missing directories on the way are made; a symbolic link on the way is refused.
 fn open_parent(root: &OwnedFd, path: &Path) -> Result<(OwnedFd, OsString), String> {
+    // [ch05 exercise entry-directory: Find the entry's directory]
     let name = path.file_name().expect("a cleaned path ends in a name");
     let mut dir = unistd::dup(root).map_err(|e| e.desc().to_string())?;
     for part in path.parent().into_iter().flat_map(Path::components) {
@@ -138,6 +139,44 @@ fn open_parent(root: &OwnedFd, path: &Path) -> Result<(OwnedFd, OsString), Strin
         };
     }
     Ok((dir, name.to_os_string()))
+    // [ch05 mistake parent-follows-links: chapter_05::a_hostile_layer_writes_nothing_outside_it]
+    //~ // RESOLVE_IN_ROOT keeps every resolution inside the layer, links included.
+    //~ let name = path.file_name().expect("a cleaned path ends in a name");
+    //~ let mut dir = unistd::dup(root).map_err(|e| e.desc().to_string())?;
+    //~ for part in path.parent().into_iter().flat_map(Path::components) {
+    //~     let part = part.as_os_str();
+    //~     let how = OpenHow::new()
+    //~         .flags(OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC)
+    //~         .resolve(ResolveFlag::RESOLVE_IN_ROOT);
+    //~     dir = match openat2(&dir, part, how) {
+    //~         Ok(next) => next,
+    //~         Err(Errno::ENOENT) => {
+    //~             stat::mkdirat(&dir, part, Mode::from_bits_truncate(0o755))
+    //~                 .map_err(|e| e.desc().to_string())?;
+    //~             openat2(&dir, part, how).map_err(|e| e.desc().to_string())?
+    //~         }
+    //~         Err(errno) => return Err(errno.desc().to_string()),
+    //~     };
+    //~ }
+    //~ Ok((dir, name.to_os_string()))
+    // [ch05 mistake parent-by-path: chapter_05::a_hostile_layer_writes_nothing_outside_it]
+    //~ // The layer's directory is open: its entries are below it, through /proc/self/fd.
+    //~ let name = path.file_name().expect("a cleaned path ends in a name");
+    //~ let below = Path::new("/proc/self/fd")
+    //~     .join(root.as_raw_fd().to_string())
+    //~     .join(path.parent().unwrap_or(Path::new("")));
+    //~ std::fs::create_dir_all(&below).map_err(|e| e.to_string())?;
+    //~ let dir = nix::fcntl::open(&below, OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC, Mode::empty())
+    //~     .map_err(|e| e.desc().to_string())?;
+    //~ Ok((dir, name.to_os_string()))
+    // [ch05 before]
+    //~ // Open the directory that holds `path` inside the layer, from `root`: make the ones that
+    //~ // are missing, and refuse a symbolic link on the way, wherever it points: see "Find the
+    //~ // entry's directory". Until then every entry lands in the layer's top directory.
+    //~ let name = path.file_name().expect("a cleaned path ends in a name");
+    //~ let dir = unistd::dup(root).map_err(|e| e.desc().to_string())?;
+    //~ Ok((dir, name.to_os_string()))
+    // [ch05 end]
 }
 
 /// Creates one entry; returns its time if it is a directory, to be set once its content is made.
@@ -280,6 +319,7 @@ fn create(
 /// Records a deletion the way overlayfs reads it in a lower layer: a character device 0/0
 /// hides the name below it; the opaque attribute on a directory hides everything below it.
 fn whiteout(parent: &OwnedFd, deleted: &OsStr) -> Result<(), String> {
+    // [ch05 exercise whiteout: Turn whiteouts into overlayfs's]
     if deleted.as_bytes() == b".wh..opq" {
         // fsetxattr(2) needs a descriptor of the directory itself, not an O_PATH one.
         let dir = nix::fcntl::openat(
@@ -319,6 +359,28 @@ fn whiteout(parent: &OwnedFd, deleted: &OsStr) -> Result<(), String> {
         stat::makedev(0, 0),
     )
     .map_err(|e| format!("making the whiteout: {}", e.desc()))
+    // [ch05 mistake whiteout-as-empty-file: chapter_05::deleted_files_stay_deleted]
+    //~ // An empty file of the name: the name is taken, nothing below shows.
+    //~ if deleted.as_bytes() == b".wh..opq" {
+    //~     return Ok(());
+    //~ }
+    //~ let how = OpenHow::new()
+    //~     .flags(OFlag::O_WRONLY | OFlag::O_CREAT | OFlag::O_CLOEXEC)
+    //~     .mode(Mode::empty())
+    //~     .resolve(ResolveFlag::RESOLVE_BENEATH);
+    //~ openat2(parent, deleted, how).map(drop).map_err(|e| e.desc().to_string())
+    // [ch05 before]
+    //~ // Record the deletion as overlayfs reads it in a lower layer: `.wh..opq` (the marker of
+    //~ // an opaque directory) as the attribute `trusted.overlay.opaque` = `y` of the directory
+    //~ // `parent`, any other name as a character device 0/0 of that name in `parent`: see "Turn
+    //~ // whiteouts into overlayfs's". Until then the marker is kept as a file.
+    //~ let marker = OsString::from(format!(".wh.{}", deleted.to_string_lossy()));
+    //~ let how = OpenHow::new()
+    //~     .flags(OFlag::O_WRONLY | OFlag::O_CREAT | OFlag::O_CLOEXEC)
+    //~     .mode(Mode::empty())
+    //~     .resolve(ResolveFlag::RESOLVE_BENEATH);
+    //~ openat2(parent, marker.as_os_str(), how).map(drop).map_err(|e| e.desc().to_string())
+    // [ch05 end]
 }
 
 fn set_mtime(parent: &OwnedFd, name: &OsStr, mtime: i64) -> nix::Result<()> {

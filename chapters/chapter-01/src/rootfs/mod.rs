@@ -2,14 +2,16 @@
 
 use std::path::Path;
 
+use crate::config::Root;
 use crate::sys;
 
-/// Makes `rootfs` the root directory of the container: the directory the command and everything
-/// it starts see as `/`.
+/// Makes `root`'s directory the root directory of the container: the directory the command and
+/// everything it starts see as `/`.
 ///
 /// Runs in the container's first process, before it executes the command.
 #[allow(dead_code)] // until your code uses it, in chapter 1
-pub fn enter(rootfs: &Path) -> sys::Result<()> {
+pub fn enter(root: &Root) -> sys::Result<()> {
+    let rootfs = root.path.as_path();
     // TODO(chapter 1): Change the root directory
     //   (the book: chapter 1, "Change the root directory")
     // Make `rootfs` the whole filesystem of this process: what its paths start from, and

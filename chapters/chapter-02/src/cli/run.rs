@@ -2,7 +2,7 @@
 
 use clap::{ArgAction, Args};
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct RunArgs {
     /// Container host name (default: a short random id, as docker does)
     #[arg(short = 'h', long, value_name = "NAME")]

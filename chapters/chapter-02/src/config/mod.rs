@@ -71,11 +71,16 @@ pub struct Process {
     pub path: String,
 }
 
+/// Whether IMAGE is written as a path (`/...`, `./...`, `../...`): a root filesystem directory,
+/// as podman's `--rootfs` takes it, rather than the name of an image.
+pub fn is_path(image: &str) -> bool {
+    image.starts_with('/') || image.starts_with("./") || image.starts_with("../")
+}
+
 /// IMAGE written as a path must be an existing directory; anything else is an image reference,
 /// which this runtime does not know yet.
 pub fn root(image: &str) -> Result<Root> {
-    let is_path = image.starts_with('/') || image.starts_with("./") || image.starts_with("../");
-    if !is_path {
+    if !is_path(image) {
         return Err(Error::NotAPath(image.to_string()));
     }
     let path = Path::new(image);

@@ -2,13 +2,15 @@
 
 use std::path::Path;
 
+use crate::config::Root;
 use crate::sys;
 
-/// Makes `rootfs` the root directory of the container: the directory the command and everything
-/// it starts see as `/`.
+/// Makes `root`'s directory the root directory of the container: the directory the command and
+/// everything it starts see as `/`.
 ///
 /// Runs in the container's first process, before it executes the command.
-pub fn enter(rootfs: &Path) -> sys::Result<()> {
+pub fn enter(root: &Root) -> sys::Result<()> {
+    let rootfs = root.path.as_path();
     // chroot(2) changes what `/` means for this process, but not its working directory, which
     // still points into the host's tree: step into the new root as well.
     sys::chroot(rootfs)?;

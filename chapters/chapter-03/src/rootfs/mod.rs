@@ -9,13 +9,15 @@ use std::path::Path;
 #[allow(unused_imports)] // until your code uses it, in chapter 3
 use nix::mount::MsFlags;
 
+use crate::config::Root;
 use crate::sys;
 
-/// Makes `rootfs` the root directory of the container: the directory the command and everything
-/// it starts see as `/`.
+/// Makes `root`'s directory the root directory of the container: the directory the command and
+/// everything it starts see as `/`.
 ///
 /// Runs in the container's first process, before it executes the command.
-pub fn enter(rootfs: &Path) -> sys::Result<()> {
+pub fn enter(root: &Root) -> sys::Result<()> {
+    let rootfs = root.path.as_path();
     // In its own mount namespace, with its own /proc, /dev, /sys and /tmp.
     make_mounts_private()?;
     pivot(rootfs)

@@ -72,7 +72,7 @@ fn setup(args: &ChildArgs) -> sys::Result<()> {
     // only then the working directory, which is a path inside the new root: made (docker creates
     // a missing one) and entered from there, never on the host.
     uts::set_hostname(&config.hostname)?;
-    rootfs::enter(&config.root.path)?;
+    rootfs::enter(&config.root)?;
     rootfs::tmpfs::mount_all(&config.mounts)?;
     cgroups::mount_view(&args.cgroup_view)?;
     if config.process.cwd != Path::new("/") {

@@ -1,0 +1,54 @@
+//! The command line, in docker's shape: `minidock [OPTIONS] run [OPTIONS] IMAGE [COMMAND] [ARG...]`.
+//!
+//! Only what clap needs to parse it: the structs, their help texts and defaults. What the options
+//! mean is for the commands (`crate::commands`) to work out. It stays the same from chapter 1 to
+//! the end of the workshop, so the tests of early chapters keep running against the finished
+//! runtime: later chapters add options, and commands, each in a file of its own here.
+
+mod image;
+mod run;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+pub use image::{ImagesArgs, ImportArgs};
+pub use run::RunArgs;
+
+/// A small container runtime, written chapter by chapter.
+#[derive(Debug, Parser)]
+#[command(
+    name = "minidock",
+    version,
+    about = "A small container runtime, written chapter by chapter",
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// Print every system call minidock makes, with the shell command that does the same
+    #[arg(long)]
+    pub explain: bool,
+
+    /// Where minidock keeps its state
+    #[arg(
+        long,
+        value_name = "DIR",
+        env = "MINIDOCK_ROOT",
+        default_value = "/var/lib/minidock"
+    )]
+    pub root: PathBuf,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a command in a new container
+    // docker uses -h for --hostname here, so help is --help only.
+    #[command(disable_help_flag = true)]
+    Run(RunArgs),
+    /// Import the contents from a tarball to create a filesystem image
+    Import(ImportArgs),
+    /// List images
+    Images(ImagesArgs),
+}

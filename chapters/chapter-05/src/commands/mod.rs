@@ -1,0 +1,41 @@
+//! The commands minidock runs, one file each: they turn what the command line says into a
+//! configuration, and drive the container through its phases. `run` is the first; later chapters
+//! add `ps`, `stop`, `exec` and the others beside it.
+
+pub mod images;
+pub mod import;
+pub mod run;
+
+use std::path::Path;
+
+use crate::cli::Command;
+
+/// A command that failed: what `main` prints, with the exit status it calls for.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Run(#[from] run::Error),
+    #[error(transparent)]
+    Import(#[from] import::Error),
+    #[error(transparent)]
+    Images(#[from] images::Error),
+}
+
+impl Error {
+    /// The exit status docker would give for this failure.
+    pub fn exit_status(&self) -> u8 {
+        match self {
+            Error::Run(err) => err.exit_status(),
+            Error::Import(_) | Error::Images(_) => crate::process::exit::FAILED,
+        }
+    }
+}
+
+/// Runs `command`, with minidock's state under `root`; returns the status minidock exits with.
+pub fn execute(command: &Command, root: &Path) -> Result<u8, Error> {
+    match command {
+        Command::Run(args) => Ok(run::run(args, root)?),
+        Command::Import(args) => Ok(import::import(args, root)?),
+        Command::Images(args) => Ok(images::images(args, root)?),
+    }
+}

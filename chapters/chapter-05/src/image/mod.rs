@@ -1,0 +1,52 @@
+//! Images: what a container starts from, stored once, shared by every container made of it.
+
+pub mod config;
+pub mod digest;
+pub mod import;
+pub mod layer;
+pub mod store;
+
+use std::path::{Path, PathBuf};
+
+use config::ImageConfig;
+use digest::Digest;
+
+/// An image of the store, as a container is made of it.
+#[derive(Debug, Clone)]
+pub struct Image {
+    pub config: ImageConfig,
+    /// Its layers' directories, the bottom one first.
+    pub layers: Vec<PathBuf>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Store(#[from] store::Error),
+    #[error("image {id}: its config: {reason}")]
+    Config { id: String, reason: String },
+}
+
+/// The image `reference` names in the store under the state root `state`.
+pub fn find(state: &Path, reference: &str) -> Result<Image, Error> {
+    let store = store::Store::open(state)?;
+    let id = store.resolve(reference)?;
+    let bad = |reason: String| Error::Config {
+        id: id.to_string(),
+        reason,
+    };
+    let config: ImageConfig =
+        serde_json::from_slice(&store.blob(&id)?).map_err(|e| bad(e.to_string()))?;
+    let layers = config
+        .rootfs
+        .diff_ids
+        .iter()
+        .map(|diff_id| {
+            let diff_id: Digest = diff_id
+                .parse()
+                .map_err(|e: digest::BadDigest| bad(e.to_string()))?;
+            Ok(store.layer(&diff_id))
+        })
+        .collect::<Result<_, Error>>()?;
+    Ok(Image { config, layers })
+}

@@ -1,0 +1,328 @@
+//! The image store, under the state root: every layer once, by its diff id; every config and
+//! manifest as the exact bytes it came in, by their digest; and the names.
+//!
+//! ```text
+//!   ROOT/image/
+//!   ├── lock                      held while the names or the set of layers change
+//!   ├── layers/<hex>/             a layer, extracted: the diff id's hex digits
+//!   ├── blobs/sha256/<hex>        configs and manifests, raw: a digest is over the bytes
+//!   ├── repositories.json         {"busybox:latest": "sha256:<image id>"}
+//!   └── tmp/<random>/             work in progress, held by its process's lock; swept when not
+//! ```
+//!
+//! Every change is made in `tmp/` and then renamed into place: a rename is atomic, so another
+//! minidock sees a layer whole or not at all, and a minidock killed halfway leaves only a
+//! directory in `tmp/`, which the next one removes once no lock holds it.
+
+use std::collections::BTreeMap;
+use std::fs::{self, File};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+use nix::fcntl::{Flock, FlockArg};
+
+use super::digest::Digest;
+use super::layer;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("the image store {path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+    #[error("the image store's lock: {0}")]
+    Lock(nix::errno::Errno),
+    #[error(transparent)]
+    Layer(#[from] layer::Error),
+    #[error("the image store's names ({path}): {reason}")]
+    Names { path: PathBuf, reason: String },
+    #[error("no such image: {0}")]
+    NoSuchImage(String),
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+fn io_error(path: &Path) -> impl FnOnce(io::Error) -> Error + '_ {
+    move |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// The store of one state root.
+pub struct Store {
+    dir: PathBuf,
+}
+
+/// The store's lock, held while it lives.
+pub struct Locked<'a> {
+    store: &'a Store,
+    _lock: Flock<File>,
+}
+
+/// A directory in `tmp/`, held by this process, removed when dropped unless it was moved into
+/// place.
+pub struct Work {
+    dir: PathBuf,
+    lock_path: PathBuf,
+    _lock: Flock<File>,
+}
+
+impl Drop for Work {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.dir);
+        let _ = fs::remove_file(&self.lock_path);
+    }
+}
+
+impl Work {
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+}
+
+impl Store {
+    /// The store under the state root `root`, made if it is not there yet, with what a killed
+    /// minidock left in `tmp/` swept.
+    pub fn open(root: &Path) -> Result<Store> {
+        let store = Store {
+            dir: root.join("image"),
+        };
+        for dir in [store.layers(), store.blobs(), store.tmp()] {
+            fs::create_dir_all(&dir).map_err(io_error(&dir))?;
+        }
+        store.sweep()?;
+        Ok(store)
+    }
+
+    fn layers(&self) -> PathBuf {
+        self.dir.join("layers")
+    }
+
+    fn blobs(&self) -> PathBuf {
+        self.dir.join("blobs").join("sha256")
+    }
+
+    fn tmp(&self) -> PathBuf {
+        self.dir.join("tmp")
+    }
+
+    fn names_path(&self) -> PathBuf {
+        self.dir.join("repositories.json")
+    }
+
+    /// The directory of the layer `diff_id`, extracted.
+    pub fn layer(&self, diff_id: &Digest) -> PathBuf {
+        self.layers().join(diff_id.hex())
+    }
+
+    /// Takes the store's lock, waiting for another minidock to let go of it.
+    pub fn lock(&self) -> Result<Locked<'_>> {
+        let path = self.dir.join("lock");
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(io_error(&path))?;
+        let lock =
+            Flock::lock(file, FlockArg::LockExclusive).map_err(|(_, errno)| Error::Lock(errno))?;
+        Ok(Locked {
+            store: self,
+            _lock: lock,
+        })
+    }
+
+    /// A new directory to work in, held by this process until dropped.
+    pub fn work(&self) -> Result<Work> {
+        let name = format!("{}-{}", std::process::id(), random_name());
+        let dir = self.tmp().join(&name);
+        let lock_path = self.tmp().join(format!("{name}.lock"));
+        let file = File::create(&lock_path).map_err(io_error(&lock_path))?;
+        let lock = Flock::lock(file, FlockArg::LockExclusiveNonblock)
+            .map_err(|(_, errno)| Error::Lock(errno))?;
+        fs::create_dir(&dir).map_err(io_error(&dir))?;
+        Ok(Work {
+            dir,
+            lock_path,
+            _lock: lock,
+        })
+    }
+
+    /// Removes the work directories no living minidock holds.
+    fn sweep(&self) -> Result<()> {
+        let tmp = self.tmp();
+        for entry in fs::read_dir(&tmp).map_err(io_error(&tmp))?.flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "lock") {
+                continue;
+            }
+            let lock_path = path.with_extension("lock");
+            let held = File::open(&lock_path)
+                .ok()
+                .map(|file| Flock::lock(file, FlockArg::LockExclusiveNonblock).is_err())
+                .unwrap_or(false);
+            if !held {
+                let _ = fs::remove_dir_all(&path);
+                let _ = fs::remove_file(&lock_path);
+            }
+        }
+        Ok(())
+    }
+
+    /// The raw bytes stored under `digest`.
+    pub fn blob(&self, digest: &Digest) -> Result<Vec<u8>> {
+        let path = self.blobs().join(digest.hex());
+        fs::read(&path).map_err(io_error(&path))
+    }
+
+    /// The image names: `repo:tag` → image id.
+    pub fn names(&self) -> Result<BTreeMap<String, Digest>> {
+        let path = self.names_path();
+        let text = match fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
+            Err(e) => return Err(io_error(&path)(e)),
+        };
+        let raw: BTreeMap<String, String> =
+            serde_json::from_str(&text).map_err(|e| Error::Names {
+                path: path.clone(),
+                reason: e.to_string(),
+            })?;
+        raw.into_iter()
+            .map(|(name, id)| {
+                let id = id
+                    .parse()
+                    .map_err(|e: super::digest::BadDigest| Error::Names {
+                        path: path.clone(),
+                        reason: e.to_string(),
+                    })?;
+                Ok((name, id))
+            })
+            .collect()
+    }
+
+    /// The image id `reference` names: a `repo:tag`, a full id, or a unique prefix of one.
+    pub fn resolve(&self, reference: &str) -> Result<Digest> {
+        let names = self.names()?;
+        if let Some(id) = names.get(&normalize(reference)) {
+            return Ok(id.clone());
+        }
+        let hex = reference.strip_prefix("sha256:").unwrap_or(reference);
+        if hex.len() >= 4 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            let mut found: Vec<&Digest> = names
+                .values()
+                .filter(|id| id.hex().starts_with(hex))
+                .collect();
+            found.dedup();
+            if let [id] = found[..] {
+                return Ok(id.clone());
+            }
+        }
+        Err(Error::NoSuchImage(reference.to_string()))
+    }
+}
+
+impl Locked<'_> {
+    /// Moves the layer extracted at `extracted` (in a work directory) into place, unless the
+    /// store has it already: a layer is stored once, however many images share it.
+    pub fn add_layer(&self, diff_id: &Digest, extracted: &Path) -> Result<()> {
+        let dest = self.store.layer(diff_id);
+        if dest.exists() {
+            return Ok(());
+        }
+        fs::rename(extracted, &dest).map_err(io_error(&dest))
+    }
+
+    /// Stores `bytes` under their digest, and returns it.
+    pub fn add_blob(&self, bytes: &[u8]) -> Result<Digest> {
+        let digest = Digest::of(bytes);
+        let dest = self.store.blobs().join(digest.hex());
+        if !dest.exists() {
+            write_atomically(&self.store.tmp(), &dest, bytes)?;
+        }
+        Ok(digest)
+    }
+
+    /// Points `name` (`repo[:tag]`) at the image `id`.
+    pub fn tag(&self, name: &str, id: &Digest) -> Result<()> {
+        let mut names = self.store.names()?;
+        names.insert(normalize(name), id.clone());
+        let raw: BTreeMap<&String, String> = names
+            .iter()
+            .map(|(name, id)| (name, id.to_string()))
+            .collect();
+        let text = serde_json::to_vec_pretty(&raw).expect("a map of strings serializes");
+        write_atomically(&self.store.tmp(), &self.store.names_path(), &text)
+    }
+}
+
+/// Writes `bytes` to `dest` all at once or not at all: a temporary file, synced, then renamed.
+fn write_atomically(tmp: &Path, dest: &Path, bytes: &[u8]) -> Result<()> {
+    let temp = tmp.join(format!("{}-{}.part", std::process::id(), random_name()));
+    let result = (|| {
+        let mut file = File::create(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        fs::rename(&temp, dest)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    result.map_err(io_error(dest))
+}
+
+/// `busybox` is `busybox:latest`, as docker reads it.
+pub fn normalize(name: &str) -> String {
+    let last = name.rsplit('/').next().unwrap_or(name);
+    if last.contains(':') || name.contains('@') {
+        name.to_string()
+    } else {
+        format!("{name}:latest")
+    }
+}
+
+/// 16 random hex digits, for names in `tmp/`.
+fn random_name() -> String {
+    let mut bytes = [0u8; 8];
+    let _ = File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut bytes));
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn root(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("minidock-store-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        dir
+    }
+
+    #[test]
+    fn names_are_normalized_as_docker_does() {
+        assert_eq!(normalize("busybox"), "busybox:latest");
+        assert_eq!(normalize("busybox:1.36"), "busybox:1.36");
+        assert_eq!(normalize("localhost:5000/bb"), "localhost:5000/bb:latest");
+    }
+
+    #[test]
+    fn blobs_and_names_survive_a_reopen_and_work_left_behind_is_swept() {
+        let dir = root("reopen");
+        let store = Store::open(&dir).unwrap();
+        let id = store.lock().unwrap().add_blob(b"{}").unwrap();
+        store.lock().unwrap().tag("bb", &id).unwrap();
+        // What a killed minidock leaves: a work directory whose lock nobody holds.
+        fs::create_dir(store.tmp().join("4242-dead")).unwrap();
+        let store = Store::open(&dir).unwrap();
+        assert_eq!(store.blob(&id).unwrap(), b"{}");
+        assert_eq!(store.resolve("bb").unwrap(), id);
+        assert_eq!(store.resolve(&id.hex()[..8]).unwrap(), id);
+        assert!(!store.tmp().join("4242-dead").exists());
+        // A work directory this process holds is left alone.
+        let work = store.work().unwrap();
+        store.sweep().unwrap();
+        assert!(work.path().exists());
+        drop(work);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,419 @@
+//! Chapter 5, "Images on overlayfs": a root filesystem tarball becomes an image in minidock's
+//! store, its layer extracted safely; a container of it runs on an overlay of its own, sees the
+//! image's config applied, and leaves the image as it found it.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use harness::{random, Failure, Output, Sandbox, Section};
+
+const MOUNT: Section = Section::new(5, "Mount the image");
+const ENTRY: Section = Section::new(5, "Find the entry's directory");
+const WHITEOUT: Section = Section::new(5, "Turn whiteouts into overlayfs's");
+
+/// How long a command that should be running by now may take to say so.
+const START: Duration = Duration::from_secs(10);
+
+/// Runs GNU tar with `args` on the sandbox's host. The fixture's files are hard links shared by
+/// every sandbox, so their change time moves while tar reads them: tar says so with status 1,
+/// which is no harm here (the contents do not change), and is told to keep quiet about it.
+#[track_caller]
+fn tar(sb: &Sandbox, args: &[String]) {
+    let mut all = vec!["--warning=no-file-changed".to_string()];
+    all.extend_from_slice(args);
+    let out = sb.host_command("tar", all).output();
+    let ok = out.status == Some(0) || (out.status == Some(1) && out.stderr.trim().is_empty());
+    assert!(
+        ok,
+        "making the test's tarball: tar {args:?}: {}",
+        out.ending()
+    );
+}
+
+/// A tarball of the sandbox's root filesystem, gzip-compressed as `docker export | gzip` makes
+/// one, at `name` in the sandbox's directory.
+#[track_caller]
+fn rootfs_tarball(sb: &Sandbox, name: &str) -> PathBuf {
+    let tarball = sb.dir().join(name);
+    let rootfs = sb.rootfs();
+    tar(
+        sb,
+        &[
+            "-C".into(),
+            rootfs.display().to_string(),
+            "-czf".into(),
+            tarball.display().to_string(),
+            ".".into(),
+        ],
+    );
+    tarball
+}
+
+/// `minidock import` of `tarball` as `name`, with `changes` (`--change`), which must succeed.
+#[track_caller]
+fn import(sb: &Sandbox, tarball: &Path, name: &str, changes: &[String]) -> Output {
+    let mut args = vec!["import".to_string()];
+    for change in changes {
+        args.push("--change".into());
+        args.push(change.clone());
+    }
+    args.push(tarball.display().to_string());
+    args.push(name.to_string());
+    sb.minidock(args).output()
+}
+
+/// The directories of the layers in the sandbox's store.
+fn stored_layers(sb: &Sandbox) -> Vec<PathBuf> {
+    std::fs::read_dir(sb.state_dir().join("image/layers"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path())
+        .collect()
+}
+
+/// Why a container of an image does not run its command: the layer was extracted wrong, or it
+/// was not mounted.
+fn why_no_command(sb: &Sandbox) -> (Section, String) {
+    let layers = stored_layers(sb);
+    let extracted = layers.iter().any(|layer| layer.join("bin/sh").exists());
+    if layers.is_empty() {
+        (ENTRY, "the store holds no layer: the import failed".into())
+    } else if !extracted {
+        (
+            ENTRY,
+            format!(
+                "the layer in the store, {}, has no bin/sh: its entries were not made in their directories",
+                layers[0].display()
+            ),
+        )
+    } else {
+        (
+            MOUNT,
+            "the layer is in the store, but the container's root is empty: its overlay is not mounted at the root's path before the pivot".into(),
+        )
+    }
+}
+
+#[test]
+fn an_imported_image_runs_with_its_config() {
+    let sb = Sandbox::new();
+    let tarball = rootfs_tarball(&sb, "rootfs.tgz");
+    let (name, value, dir) = (
+        format!("{}:{}", random::name("img-"), random::word(5)),
+        random::word(10),
+        format!("/{}", random::name("work-")),
+    );
+    let changes = [
+        format!("ENV GREETING={value}"),
+        format!("WORKDIR {dir}"),
+        r#"CMD ["sh", "-c", "echo $GREETING; pwd"]"#.to_string(),
+    ];
+    let out = import(&sb, &tarball, &name, &changes);
+    let id = out.stdout.trim().to_string();
+    if out.status != Some(0) || !id.starts_with("sha256:") || id.len() != 71 {
+        let (section, hint) = why_no_command(&sb);
+        Failure::new(format!("minidock import {} {name}", tarball.display()))
+            .expected_text(
+                "exit status 0, and the new image's id on stdout: sha256: and 64 hex digits",
+            )
+            .got_text(out.ending())
+            .hint(hint)
+            .output(&out)
+            .section(section)
+            .fail();
+    }
+    let out = sb.minidock(["run", &name]).output();
+    if out.stdout.lines().collect::<Vec<_>>() != [value.as_str(), dir.as_str()] {
+        let (section, hint) = if out.status == Some(127) || out.status == Some(125) {
+            why_no_command(&sb)
+        } else {
+            (
+                MOUNT,
+                "the image's CMD, ENV and WORKDIR apply when the command line gives none".into(),
+            )
+        };
+        Failure::new(format!(
+            "minidock run {name}, an image whose CMD prints $GREETING and the working directory"
+        ))
+        .expected_text(format!("{value}, then {dir}"))
+        .got_text(out.ending())
+        .hint(hint)
+        .output(&out)
+        .section(section)
+        .fail();
+    }
+}
+
+#[test]
+fn writes_land_in_the_container_not_in_the_image() {
+    let sb = Sandbox::new();
+    let tarball = rootfs_tarball(&sb, "rootfs.tgz");
+    let name = random::name("img-");
+    import(&sb, &tarball, &name, &[]).expect_status(0, ENTRY);
+    let file = format!("/etc/{}", random::name("written-"));
+    // The command writes a file, says so, and waits for its stdin to close.
+    let script = format!("echo mine > {file} && echo ready; read line; cat {file}");
+    let mut running = sb.minidock(["run", &name, "sh", "-c", &script]).spawn();
+    let started = running.wait_for_line("ready", START);
+    let containers = sb.state_dir().join("containers");
+    let uppers: Vec<PathBuf> = std::fs::read_dir(&containers)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path().join("diff"))
+        .collect();
+    let in_upper = uppers
+        .iter()
+        .any(|upper| upper.join(file.trim_start_matches('/')).exists());
+    let in_layer = stored_layers(&sb)
+        .iter()
+        .any(|layer| layer.join(file.trim_start_matches('/')).exists());
+    running.close_stdin();
+    let out = running.finish();
+    if started.is_none() {
+        let (section, hint) = if out.stderr.contains("Read-only file system") {
+            (
+                MOUNT,
+                "the container's root is read-only: an overlay takes writes only with an upperdir (and its workdir)".to_string(),
+            )
+        } else {
+            why_no_command(&sb)
+        };
+        Failure::new(format!("a container of {name} writing {file}"))
+            .expected_text("the write succeeds and the command says ready")
+            .got_text(out.ending())
+            .hint(hint)
+            .output(&out)
+            .section(section)
+            .fail();
+    }
+    if in_layer || !in_upper {
+        Failure::new(format!(
+            "where {file}, written by a running container, is on the host"
+        ))
+        .expected_text(format!(
+            "in the container's upper directory ({}/ID/diff), not in the image's layer",
+            containers.display()
+        ))
+        .got_text(match (in_layer, in_upper) {
+            (true, _) => "in the image's layer: every container of the image would see it",
+            _ => "in no container's upper directory",
+        })
+        .hint("lowerdir is the image's layers, read-only; upperdir is the container's own directory, where overlayfs puts every file the container writes")
+        .output(&out)
+        .section(MOUNT)
+        .fail();
+    }
+    // The next container of the image starts from the image, not from the last one's changes.
+    let again = sb
+        .minidock([
+            "run",
+            &name,
+            "sh",
+            "-c",
+            &format!("cat {file} || echo absent"),
+        ])
+        .output();
+    again
+        .expect_stdout("absent", MOUNT)
+        .what(format!("a second container of {name}, reading {file}"))
+        .hint("each container gets an upper directory of its own, empty at its start, removed at its end");
+    let left: Vec<PathBuf> = std::fs::read_dir(&containers)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path())
+        .collect();
+    if !left.is_empty() {
+        Failure::new("the containers' directories, once both ended")
+            .expected_text("none left")
+            .got_text(format!("{left:?}"))
+            .output(&again)
+            .section(MOUNT)
+            .fail();
+    }
+}
+
+/// A tar archive entry with `name` written as raw bytes, as a hostile archive may hold names the
+/// usual tools would refuse to write.
+fn raw_entry(archive: &mut Vec<u8>, name: &str, kind: u8, link: &str, data: &[u8]) {
+    let mut header = [0u8; 512];
+    header[..name.len()].copy_from_slice(name.as_bytes());
+    header[100..107].copy_from_slice(b"0000644");
+    header[108..115].copy_from_slice(b"0000000");
+    header[116..123].copy_from_slice(b"0000000");
+    header[124..135].copy_from_slice(format!("{:011o}", data.len()).as_bytes());
+    header[136..147].copy_from_slice(b"14000000000");
+    header[156] = kind;
+    header[157..157 + link.len()].copy_from_slice(link.as_bytes());
+    header[257..263].copy_from_slice(b"ustar\0");
+    header[263..265].copy_from_slice(b"00");
+    header[148..156].copy_from_slice(b"        ");
+    let sum: u32 = header.iter().map(|&b| u32::from(b)).sum();
+    header[148..155].copy_from_slice(format!("{sum:06o}\0").as_bytes());
+    archive.extend_from_slice(&header);
+    archive.extend_from_slice(data);
+    archive.resize(archive.len().div_ceil(512) * 512, 0);
+}
+
+#[test]
+fn a_hostile_layer_writes_nothing_outside_it() {
+    let sb = Sandbox::new();
+    let outside = sb.dir().join(random::name("outside-"));
+    std::fs::create_dir_all(&outside).unwrap();
+    let secret = outside.join("secret");
+    std::fs::write(&secret, "the host's").unwrap();
+    let planted = random::name("planted-");
+    let link = random::name("link-");
+    let cases: [(&str, Vec<u8>); 3] = [
+        (
+            "a symbolic link to a directory of the host, then a file below it",
+            {
+                let mut a = Vec::new();
+                raw_entry(&mut a, &link, b'2', &outside.display().to_string(), b"");
+                raw_entry(&mut a, &format!("{link}/{planted}"), b'0', "", b"planted");
+                a
+            },
+        ),
+        ("a name that climbs out with ..", {
+            let mut a = Vec::new();
+            let up = "../".repeat(12);
+            let target = format!(
+                "{up}{}/{planted}",
+                outside.display().to_string().trim_start_matches('/')
+            );
+            raw_entry(&mut a, &target, b'0', "", b"planted");
+            a
+        }),
+        ("a hard link to a file of the host", {
+            let mut a = Vec::new();
+            raw_entry(&mut a, &planted, b'1', &secret.display().to_string(), b"");
+            a
+        }),
+    ];
+    for (what, archive) in cases {
+        let tarball = sb.dir().join(random::name("hostile-"));
+        std::fs::write(&tarball, &archive).unwrap();
+        let name = random::name("hostile-");
+        let out = import(&sb, &tarball, &name, &[]);
+        let written: Vec<String> = std::fs::read_dir(&outside)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n != "secret")
+            .collect();
+        let linked =
+            std::os::unix::fs::MetadataExt::nlink(&std::fs::metadata(&secret).unwrap()) > 1;
+        if !written.is_empty() || linked {
+            Failure::new(format!("importing a layer with {what}"))
+                .expected_text(format!("nothing written in {}", outside.display()))
+                .got_text(if linked {
+                    "the host's file got a second name, in the layer".to_string()
+                } else {
+                    format!("{written:?} written there")
+                })
+                .hint("every entry is made relative to a descriptor of its directory, found inside the layer by openat2(2) with RESOLVE_IN_ROOT and RESOLVE_NO_SYMLINKS: never through a path the host resolves, which follows the layer's links out")
+                .output(&out)
+                .section(ENTRY)
+                .fail();
+        }
+        if out.status != Some(125) || out.stderr.lines().count() != 1 {
+            Failure::new(format!("importing a layer with {what}"))
+                .expected_text("refused: exit status 125 and one line saying which entry")
+                .got_text(out.ending())
+                .hint("a symbolic link on the way to an entry is refused, not followed, wherever it points; a hard link must name a file of the layer")
+                .output(&out)
+                .section(ENTRY)
+                .fail();
+        }
+        let left = stored_layers(&sb);
+        let tmp: Vec<PathBuf> = std::fs::read_dir(sb.state_dir().join("image/tmp"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        if !left.is_empty() || !tmp.is_empty() {
+            Failure::new(format!("the image store after a refused import of {what}"))
+                .expected_text("no layer, and nothing in its tmp directory")
+                .got_text(format!("layers {left:?}, tmp {tmp:?}"))
+                .output(&out)
+                .section(ENTRY)
+                .fail();
+        }
+    }
+}
+
+#[test]
+fn deleted_files_stay_deleted() {
+    let sb = Sandbox::new();
+    // The sandbox's root filesystem, with a layer's deletions added to it: a file and a
+    // directory's whole content.
+    let (kept, gone, dir) = (
+        random::name("kept-"),
+        random::name("gone-"),
+        random::name("opaque-"),
+    );
+    let extra = sb.dir().join("extra");
+    std::fs::create_dir_all(extra.join("etc")).unwrap();
+    std::fs::create_dir_all(extra.join(&dir)).unwrap();
+    std::fs::write(extra.join("etc").join(&kept), "").unwrap();
+    std::fs::write(extra.join("etc").join(format!(".wh.{gone}")), "").unwrap();
+    std::fs::write(extra.join(&dir).join(".wh..wh..opq"), "").unwrap();
+    let tarball = sb.dir().join("layer.tar");
+    let (rootfs, tarball_text) = (sb.rootfs(), tarball.display().to_string());
+    tar(
+        &sb,
+        &[
+            "-C".into(),
+            rootfs.display().to_string(),
+            "-cf".into(),
+            tarball_text.clone(),
+            ".".into(),
+        ],
+    );
+    tar(
+        &sb,
+        &[
+            "-C".into(),
+            extra.display().to_string(),
+            "-rf".into(),
+            tarball_text,
+            ".".into(),
+        ],
+    );
+    let name = random::name("img-");
+    import(&sb, &tarball, &name, &[]).expect_status(0, WHITEOUT);
+    let script = format!("ls -a /etc /{dir}; test -e /etc/{gone} && echo {gone} is there");
+    let out = sb.minidock(["run", &name, "sh", "-c", &script]).output();
+    let shown: Vec<&str> = out
+        .stdout
+        .split_whitespace()
+        .filter(|word| word.contains(".wh.") || word.contains(&gone))
+        .collect();
+    if !out.stdout.contains(&kept) {
+        let (section, hint) = why_no_command(&sb);
+        Failure::new(format!(
+            "ls of the container's /etc, in an image with /etc/{kept}"
+        ))
+        .expected_text(format!("{kept} among the files"))
+        .got_text(out.ending())
+        .hint(hint)
+        .output(&out)
+        .section(section)
+        .fail();
+    }
+    if !shown.is_empty() {
+        Failure::new(format!(
+            "a container of a layer that deletes /etc/{gone} (.wh.{gone}) and empties /{dir} (.wh..wh..opq)"
+        ))
+        .expected_text(format!("neither {gone} nor a .wh. name in the container"))
+        .got_text(shown.join(" "))
+        .hint("a .wh.NAME entry becomes a character device 0/0 named NAME, which overlayfs reads as \"deleted\"; .wh..wh..opq becomes the attribute trusted.overlay.opaque=y of its directory; neither marker is kept as a file")
+        .output(&out)
+        .section(WHITEOUT)
+        .fail();
+    }
+}
