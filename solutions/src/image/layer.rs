@@ -14,8 +14,10 @@
 //! `.wh.NAME` a character device 0/0 named NAME, `.wh..wh..opq` the directory's
 //! `trusted.overlay.opaque` attribute (see `whiteout`).
 
+// [ch05 unsolved allow(unused_imports)]
 use std::ffi::{CString, OsStr, OsString};
 use std::io::{self, Read};
+// [ch05 unsolved allow(unused_imports)]
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};

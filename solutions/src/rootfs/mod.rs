@@ -7,6 +7,7 @@ pub mod tmpfs;
 // [ch03 end]
 mod overlay; // [ch05]
 
+// [ch01 unsolved allow(unused_imports)]
 use std::path::Path;
 
 // [ch03]

@@ -11,6 +11,7 @@
 
 use std::path::Path;
 
+// [ch05 unsolved allow(unused_imports)]
 use nix::mount::MsFlags;
 
 use crate::config::Overlay;

@@ -1,5 +1,6 @@
 //! The container's root filesystem: the directory it sees as `/`.
 
+#[allow(unused_imports)] // until your code uses it, in chapter 1
 use std::path::Path;
 
 use crate::config::Root;

@@ -13,8 +13,10 @@
 //! `.wh.NAME` a character device 0/0 named NAME, `.wh..wh..opq` the directory's
 //! `trusted.overlay.opaque` attribute (see `whiteout`).
 
+#[allow(unused_imports)] // until your code uses it, in chapter 5
 use std::ffi::{CString, OsStr, OsString};
 use std::io::{self, Read};
+#[allow(unused_imports)] // until your code uses it, in chapter 5
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};

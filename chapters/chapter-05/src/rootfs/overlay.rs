@@ -10,6 +10,7 @@
 
 use std::path::Path;
 
+#[allow(unused_imports)] // until your code uses it, in chapter 5
 use nix::mount::MsFlags;
 
 use crate::config::Overlay;
