@@ -12,6 +12,7 @@
 //! | umoci            | OCI image layouts: layers added verbatim, gzipped, digests, config, history |
 //! | skopeo           | `docker save` archives, OCI archives, zstd and uncompressed layers          |
 //! | [`Tar`] (here)   | hostile tarballs, byte by byte: names and links no archiver would write     |
+//! | by hand (here)   | Docker's short names in an archive, one image with mixed compressions       |
 //!
 //! Layers are tar streams made here (GNU tar for a root filesystem, [`Tar`] for a few files) and
 //! added with `umoci raw add-layer`, which stores them gzipped and records their digests: no root
@@ -426,12 +427,71 @@ pub fn recompress(image: &OciImage, dir: &Path, compression: Compression) -> Oci
     out
 }
 
-/// Corrects the media types of the uncompressed layers skopeo labelled `tar+gzip`, and the
-/// manifest's digest and size in `index.json` with them.
+/// `image` with its layers compressed one by one as `layers` says (one entry per layer, bottom
+/// first): say gzip, zstd and none in one image, each with its own media type. A new layout in
+/// `dir`, same tag, made from [`recompress`]`(image, dir, Plain)` by compressing its layer blobs
+/// with gzip (`-n`) and zstd and rewriting the manifest by hand: no tool here mixes them.
+#[track_caller]
+pub fn mixed_compression(image: &OciImage, dir: &Path, layers: &[Compression]) -> OciImage {
+    let plain = recompress(image, dir, Compression::Plain);
+    let blobs = plain.layers();
+    assert_eq!(
+        blobs.len(),
+        layers.len(),
+        "one compression per layer of {}",
+        image.reference()
+    );
+    let state = State::new(dir);
+    let mut manifest = read_manifest(&plain);
+    for (blob, compression) in blobs.iter().zip(layers) {
+        let Some(program) = compression.program() else {
+            continue;
+        };
+        let packed = state.dir.join("layer");
+        let out = fs::File::create(&packed).unwrap();
+        let mut command = tool(program, &state);
+        command.args(["-c", "-q"]);
+        if *compression == Compression::Gzip {
+            // No file name or date in the header: the same layer makes the same blob.
+            command.arg("-n");
+        }
+        let status = command
+            .arg(blob)
+            .stdout(out)
+            .status()
+            .unwrap_or_else(|e| panic!("running {program}: {e}"));
+        assert!(status.success(), "{program} {} failed", blob.display());
+        let old_hex = blob.file_name().unwrap().to_string_lossy().into_owned();
+        let new_hex = sha256(&packed);
+        let before = format!(
+            "{{\"mediaType\":\"{PLAIN_LAYER}\",\"digest\":\"sha256:{old_hex}\",\"size\":{}}}",
+            fs::metadata(blob).unwrap().len()
+        );
+        let after =
+            format!(
+            "{{\"mediaType\":\"{PLAIN_LAYER}+{}\",\"digest\":\"sha256:{new_hex}\",\"size\":{}}}",
+            if *compression == Compression::Gzip { "gzip" } else { "zstd" },
+            fs::metadata(&packed).unwrap().len()
+        );
+        assert_eq!(
+            manifest.matches(&before).count(),
+            1,
+            "{before} in {manifest}"
+        );
+        manifest = manifest.replace(&before, &after);
+        fs::rename(&packed, plain.blob(&format!("sha256:{new_hex}"))).unwrap();
+        fs::remove_file(blob).unwrap();
+    }
+    replace_manifest(&plain, &manifest, &state);
+    plain
+}
+
+/// The media type of an uncompressed OCI layer; `+gzip` and `+zstd` follow it for the others.
+const PLAIN_LAYER: &str = "application/vnd.oci.image.layer.v1.tar";
+
+/// Corrects the media types of the uncompressed layers skopeo labelled `tar+gzip`.
 #[track_caller]
 fn relabel_plain_layers(image: &OciImage, state: &State) {
-    const GZIP: &str = "\"application/vnd.oci.image.layer.v1.tar+gzip\"";
-    const PLAIN: &str = "\"application/vnd.oci.image.layer.v1.tar\"";
     for layer in image.layers() {
         assert_eq!(
             Compression::of_file(&layer),
@@ -440,20 +500,39 @@ fn relabel_plain_layers(image: &OciImage, state: &State) {
             layer.display()
         );
     }
+    let manifest = read_manifest(image).replace(
+        &format!("\"{PLAIN_LAYER}+gzip\""),
+        &format!("\"{PLAIN_LAYER}\""),
+    );
+    replace_manifest(image, &manifest, state);
+}
+
+/// The manifest of the one image in a layout made by skopeo, as stored.
+#[track_caller]
+fn read_manifest(image: &OciImage) -> String {
+    let index = fs::read_to_string(image.layout.join("index.json")).expect("reading index.json");
+    let digests = digests_in(&index, "manifests", ']');
+    assert_eq!(digests.len(), 1, "one manifest in {index}");
+    fs::read_to_string(image.blob(&digests[0])).expect("reading the manifest")
+}
+
+/// Replaces the manifest of the one image in a layout made by skopeo: a new blob, and its
+/// digest and size in `index.json` instead of the old one's.
+#[track_caller]
+fn replace_manifest(image: &OciImage, manifest: &str, state: &State) {
     let index_path = image.layout.join("index.json");
     let index = fs::read_to_string(&index_path).expect("reading index.json");
     let old = digests_in(&index, "manifests", ']');
     assert_eq!(old.len(), 1, "one manifest in {index}");
     let old_blob = image.blob(&old[0]);
-    let manifest = fs::read_to_string(&old_blob).expect("reading the manifest");
-    let fixed = manifest.replace(GZIP, PLAIN);
+    let old_size = fs::metadata(&old_blob).expect("the old manifest").len();
     let new_blob = state.dir.join("manifest");
-    fs::write(&new_blob, &fixed).unwrap();
+    fs::write(&new_blob, manifest).unwrap();
     let digest = format!("sha256:{}", sha256(&new_blob));
-    fs::rename(&new_blob, image.blob(&digest)).expect("storing the new manifest");
     fs::remove_file(&old_blob).expect("removing the old manifest");
-    let before = format!("\"digest\":\"{}\",\"size\":{}", old[0], manifest.len());
-    let after = format!("\"digest\":\"{digest}\",\"size\":{}", fixed.len());
+    fs::rename(&new_blob, image.blob(&digest)).expect("storing the new manifest");
+    let before = format!("\"digest\":\"{}\",\"size\":{old_size}", old[0]);
+    let after = format!("\"digest\":\"{digest}\",\"size\":{}", manifest.len());
     assert!(index.contains(&before), "{before} in {index}");
     fs::write(&index_path, index.replace(&before, &after)).expect("writing index.json");
 }
@@ -1202,6 +1281,51 @@ mod tests {
             copy_check(scratch.path(), &copy, &check);
             fs::remove_dir_all(&check.layout).unwrap();
         }
+        assert_no_tool_state(scratch.path());
+    }
+
+    #[test]
+    fn one_image_with_plain_gzip_and_zstd_layers() {
+        let scratch = Scratch::new("mixed");
+        let base = oci_layout(
+            &scratch.rootfs(),
+            scratch.path(),
+            "base",
+            &ImageConfig::default(),
+        );
+        let two = two_layer_oci(&base, "two", "etc/hello", "dir", &[("new", "new\n")]);
+        let tar = hostile_tar(Hostile::Setuid, scratch.path(), Compression::Plain);
+        let image = add_layer(&two, "three", &tar);
+        let order = [Compression::Zstd, Compression::Plain, Compression::Gzip];
+        let mixed = mixed_compression(&image, scratch.path(), &order);
+        let manifest = mixed.manifest();
+        let types: Vec<_> = manifest
+            .match_indices(PLAIN_LAYER)
+            .map(|(at, _)| manifest[at..].split('"').next().unwrap())
+            .collect();
+        assert_eq!(
+            types,
+            [
+                "application/vnd.oci.image.layer.v1.tar+zstd",
+                "application/vnd.oci.image.layer.v1.tar",
+                "application/vnd.oci.image.layer.v1.tar+gzip"
+            ]
+        );
+        let layers = mixed.layers();
+        for (layer, compression) in layers.iter().zip(order) {
+            assert_eq!(Compression::of_file(layer), Some(compression));
+        }
+        assert!(names(&listing(&layers[2])).contains(&"bin/suid".to_string()));
+        // manifest, config, three layers: nothing else.
+        let blobs = fs::read_dir(mixed.layout.join("blobs/sha256"))
+            .unwrap()
+            .count();
+        assert_eq!(blobs, 5);
+        let check = OciImage {
+            layout: scratch.path().join("check"),
+            tag: "t".into(),
+        };
+        copy_check(scratch.path(), &mixed, &check);
         assert_no_tool_state(scratch.path());
     }
 
