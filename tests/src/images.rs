@@ -22,6 +22,14 @@
 //!
 //! A sandbox's root filesystem ([`crate::Sandbox::rootfs`]) holds the probe at the same path as
 //! on the host: so do the images made from it.
+//!
+//! ```ignore
+//! let sandbox = Sandbox::new();
+//! let config = ImageConfig { cmd: vec!["/bin/sh".into()], ..ImageConfig::default() };
+//! let image = images::oci_layout(&sandbox.rootfs(), sandbox.dir(), "1.0", &config);
+//! let archive = images::docker_archive(&image, sandbox.dir(), Some("busybox:1.0"));
+//! let out = sandbox.minidock(["load", "-i", &archive.display().to_string()]).output();
+//! ```
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
