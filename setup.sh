@@ -49,6 +49,9 @@ packages=(
   build-essential   # the linker rustc needs
   ca-certificates curl   # to install Rust when it is missing
   iproute2 util-linux    # ip, unshare, nsenter, lsns: the book's experiments
+  umoci             # the image tests build OCI image layouts with it
+  skopeo            # ... and docker save archives, OCI archives, zstd layers
+  zstd              # ... and zstd-compressed root filesystem tarballs
 )
 if $maintainer; then
   packages+=(vagrant)    # `vagrant validate` checks the Vagrantfile offline

@@ -19,6 +19,7 @@ pub mod cgroups;
 mod command;
 mod elevate;
 mod fixture;
+pub mod images;
 mod output;
 mod probe;
 pub mod procs;
