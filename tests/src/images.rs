@@ -782,6 +782,42 @@ impl Tar {
         self.entry(name, mode, b'6', "", 0, 0, b"")
     }
 
+    /// Every file, directory and symbolic link below `root`, named relative to it, as an image's
+    /// root filesystem (hard links are stored as the files they are; other kinds are left out).
+    #[track_caller]
+    pub fn tree(&mut self, root: &Path) -> &mut Tar {
+        self.below(root, "")
+    }
+
+    #[track_caller]
+    fn below(&mut self, dir: &Path, prefix: &str) -> &mut Tar {
+        use std::os::unix::fs::PermissionsExt;
+        let mut entries: Vec<fs::DirEntry> = fs::read_dir(dir)
+            .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
+            .flatten()
+            .collect();
+        entries.sort_by_key(|e| e.file_name());
+        for entry in entries {
+            let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
+            let path = entry.path();
+            let meta = fs::symlink_metadata(&path)
+                .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+            let mode = meta.permissions().mode() & 0o7777;
+            if meta.file_type().is_symlink() {
+                let target = fs::read_link(&path).unwrap();
+                self.symlink(&name, &target.to_string_lossy());
+            } else if meta.is_dir() {
+                self.dir(&name, mode);
+                self.below(&path, &format!("{name}/"));
+            } else if meta.is_file() {
+                let content =
+                    fs::read(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+                self.file(&name, mode, &content);
+            }
+        }
+        self
+    }
+
     /// The archive: the entries, then the two zero blocks that end it.
     pub fn finish(&self) -> Vec<u8> {
         let mut bytes = self.bytes.clone();

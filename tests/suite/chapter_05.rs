@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use harness::images::{Compression, Tar};
 use harness::{random, Failure, Output, Sandbox, Section};
 
 const MOUNT: Section = Section::new(5, "Mount the image");
@@ -14,39 +15,11 @@ const WHITEOUT: Section = Section::new(5, "Turn whiteouts into overlayfs's");
 /// How long a command that should be running by now may take to say so.
 const START: Duration = Duration::from_secs(10);
 
-/// Runs GNU tar with `args` on the sandbox's host. The fixture's files are hard links shared by
-/// every sandbox, so their change time moves while tar reads them: tar says so with status 1,
-/// which is no harm here (the contents do not change), and is told to keep quiet about it.
-#[track_caller]
-fn tar(sb: &Sandbox, args: &[String]) {
-    let mut all = vec!["--warning=no-file-changed".to_string()];
-    all.extend_from_slice(args);
-    let out = sb.host_command("tar", all).output();
-    let ok = out.status == Some(0) || (out.status == Some(1) && out.stderr.trim().is_empty());
-    assert!(
-        ok,
-        "making the test's tarball: tar {args:?}: {}",
-        out.ending()
-    );
-}
-
-/// A tarball of the sandbox's root filesystem, gzip-compressed as `docker export | gzip` makes
-/// one, at `name` in the sandbox's directory.
-#[track_caller]
+/// A tarball of the sandbox's root filesystem, at `name` in the sandbox's directory.
 fn rootfs_tarball(sb: &Sandbox, name: &str) -> PathBuf {
-    let tarball = sb.dir().join(name);
-    let rootfs = sb.rootfs();
-    tar(
-        sb,
-        &[
-            "-C".into(),
-            rootfs.display().to_string(),
-            "-czf".into(),
-            tarball.display().to_string(),
-            ".".into(),
-        ],
-    );
-    tarball
+    Tar::new()
+        .tree(&sb.rootfs())
+        .write(&sb.dir().join(name), Compression::Plain)
 }
 
 /// `minidock import` of `tarball` as `name`, with `changes` (`--change`), which must succeed.
@@ -235,28 +208,6 @@ fn writes_land_in_the_container_not_in_the_image() {
     }
 }
 
-/// A tar archive entry with `name` written as raw bytes, as a hostile archive may hold names the
-/// usual tools would refuse to write.
-fn raw_entry(archive: &mut Vec<u8>, name: &str, kind: u8, link: &str, data: &[u8]) {
-    let mut header = [0u8; 512];
-    header[..name.len()].copy_from_slice(name.as_bytes());
-    header[100..107].copy_from_slice(b"0000644");
-    header[108..115].copy_from_slice(b"0000000");
-    header[116..123].copy_from_slice(b"0000000");
-    header[124..135].copy_from_slice(format!("{:011o}", data.len()).as_bytes());
-    header[136..147].copy_from_slice(b"14000000000");
-    header[156] = kind;
-    header[157..157 + link.len()].copy_from_slice(link.as_bytes());
-    header[257..263].copy_from_slice(b"ustar\0");
-    header[263..265].copy_from_slice(b"00");
-    header[148..156].copy_from_slice(b"        ");
-    let sum: u32 = header.iter().map(|&b| u32::from(b)).sum();
-    header[148..155].copy_from_slice(format!("{sum:06o}\0").as_bytes());
-    archive.extend_from_slice(&header);
-    archive.extend_from_slice(data);
-    archive.resize(archive.len().div_ceil(512) * 512, 0);
-}
-
 #[test]
 fn a_hostile_layer_writes_nothing_outside_it() {
     let sb = Sandbox::new();
@@ -266,35 +217,37 @@ fn a_hostile_layer_writes_nothing_outside_it() {
     std::fs::write(&secret, "the host's").unwrap();
     let planted = random::name("planted-");
     let link = random::name("link-");
-    let cases: [(&str, Vec<u8>); 3] = [
+    let up = "../".repeat(24);
+    let cases: [(&str, Tar); 3] = [
         (
             "a symbolic link to a directory of the host, then a file below it",
-            {
-                let mut a = Vec::new();
-                raw_entry(&mut a, &link, b'2', &outside.display().to_string(), b"");
-                raw_entry(&mut a, &format!("{link}/{planted}"), b'0', "", b"planted");
-                a
-            },
+            Tar::new()
+                .symlink(&link, &outside.display().to_string())
+                .file(&format!("{link}/{planted}"), 0o644, b"planted")
+                .clone(),
         ),
-        ("a name that climbs out with ..", {
-            let mut a = Vec::new();
-            let up = "../".repeat(12);
-            let target = format!(
-                "{up}{}/{planted}",
-                outside.display().to_string().trim_start_matches('/')
-            );
-            raw_entry(&mut a, &target, b'0', "", b"planted");
-            a
-        }),
-        ("a hard link to a file of the host", {
-            let mut a = Vec::new();
-            raw_entry(&mut a, &planted, b'1', &secret.display().to_string(), b"");
-            a
-        }),
+        (
+            "a name that climbs out with ..",
+            Tar::new()
+                .file(
+                    &format!(
+                        "{up}{}/{planted}",
+                        outside.display().to_string().trim_start_matches('/')
+                    ),
+                    0o644,
+                    b"planted",
+                )
+                .clone(),
+        ),
+        (
+            "a hard link to a file of the host",
+            Tar::new()
+                .hardlink(&planted, &secret.display().to_string())
+                .clone(),
+        ),
     ];
     for (what, archive) in cases {
-        let tarball = sb.dir().join(random::name("hostile-"));
-        std::fs::write(&tarball, &archive).unwrap();
+        let tarball = archive.write(&sb.dir().join(random::name("hostile-")), Compression::Plain);
         let name = random::name("hostile-");
         let out = import(&sb, &tarball, &name, &[]);
         let written: Vec<String> = std::fs::read_dir(&outside)
@@ -356,34 +309,13 @@ fn deleted_files_stay_deleted() {
         random::name("gone-"),
         random::name("opaque-"),
     );
-    let extra = sb.dir().join("extra");
-    std::fs::create_dir_all(extra.join("etc")).unwrap();
-    std::fs::create_dir_all(extra.join(&dir)).unwrap();
-    std::fs::write(extra.join("etc").join(&kept), "").unwrap();
-    std::fs::write(extra.join("etc").join(format!(".wh.{gone}")), "").unwrap();
-    std::fs::write(extra.join(&dir).join(".wh..wh..opq"), "").unwrap();
-    let tarball = sb.dir().join("layer.tar");
-    let (rootfs, tarball_text) = (sb.rootfs(), tarball.display().to_string());
-    tar(
-        &sb,
-        &[
-            "-C".into(),
-            rootfs.display().to_string(),
-            "-cf".into(),
-            tarball_text.clone(),
-            ".".into(),
-        ],
-    );
-    tar(
-        &sb,
-        &[
-            "-C".into(),
-            extra.display().to_string(),
-            "-rf".into(),
-            tarball_text,
-            ".".into(),
-        ],
-    );
+    let tarball = Tar::new()
+        .tree(&sb.rootfs())
+        .file(&format!("etc/{kept}"), 0o644, b"")
+        .file(&format!("etc/.wh.{gone}"), 0o644, b"")
+        .dir(&dir, 0o755)
+        .file(&format!("{dir}/.wh..wh..opq"), 0o644, b"")
+        .write(&sb.dir().join("layer.tar"), Compression::Plain);
     let name = random::name("img-");
     import(&sb, &tarball, &name, &[]).expect_status(0, WHITEOUT);
     let script = format!("ls -a /etc /{dir}; test -e /etc/{gone} && echo {gone} is there");

@@ -1291,7 +1291,211 @@ sudo rmdir /sys/fs/cgroup/*/team
             on: Hosts::CgroupV1,
         },
     },
+    Spec {
+        chapter: 5,
+        name: "starter",
+        kind: Kind::Tests {
+            solved: false,
+            filters: &[],
+            show_failure: Some("chapter_05::an_imported_image_runs_with_its_config"),
+        },
+    },
+    Spec {
+        chapter: 5,
+        name: "solved",
+        kind: Kind::Tests {
+            solved: true,
+            filters: &[],
+            show_failure: None,
+        },
+    },
+    Spec {
+        chapter: 5,
+        name: "import",
+        kind: Kind::Session {
+            commands: &[
+                IMPORT_BUSYBOX,
+                "sudo ./target/debug/minidock-05 --root ./target/state images",
+                "sudo ./target/debug/minidock-05 --root ./target/state run busybox ls /",
+                "sudo ./target/debug/minidock-05 --root ./target/state run busybox",
+                "echo $?",
+            ],
+        },
+    },
+    Spec {
+        chapter: 5,
+        name: "config",
+        kind: Kind::Session {
+            commands: &[
+                "sudo tar -C ./target/rootfs/busybox -c . | sudo ./target/debug/minidock-05 \
+                 --root ./target/state import -c 'ENV GREETING=hello' -c 'WORKDIR /home/guest' \
+                 -c 'CMD [\"sh\", \"-c\", \"echo $GREETING from $PWD\"]' - greeter",
+                "sudo ./target/debug/minidock-05 --root ./target/state run greeter",
+                "sudo ./target/debug/minidock-05 --root ./target/state run -e GREETING=bonjour \
+                 -w /tmp greeter",
+                "sudo ./target/debug/minidock-05 --root ./target/state run -h box greeter env",
+                "sudo ./target/debug/minidock-05 --root ./target/state run --entrypoint echo \
+                 greeter hello from the command line",
+            ],
+        },
+    },
+    Spec {
+        chapter: 5,
+        name: "store",
+        kind: Kind::Session {
+            commands: &[
+                IMPORT_BUSYBOX,
+                "sudo find ./target/state/image -maxdepth 3 | sort",
+                "sudo cat ./target/state/image/repositories.json; echo",
+                "sudo cat ./target/state/image/blobs/sha256/*; echo",
+                "sudo sha256sum ./target/state/image/blobs/sha256/*",
+                "sudo tar -C ./target/rootfs/busybox -c . | sha256sum",
+            ],
+        },
+    },
+    Spec {
+        chapter: 5,
+        name: "share",
+        kind: Kind::Session {
+            commands: &[
+                IMPORT_BUSYBOX,
+                "sudo tar -C ./target/rootfs/busybox -c . | sudo ./target/debug/minidock-05 \
+                 --root ./target/state import -c 'CMD [\"sh\"]' - box-shell",
+                "sudo ./target/debug/minidock-05 --root ./target/state images",
+                "sudo ls ./target/state/image/blobs/sha256 | wc -l",
+                "sudo ls ./target/state/image/layers | wc -l",
+            ],
+        },
+    },
+    Spec {
+        chapter: 5,
+        name: "writes",
+        kind: Kind::Session {
+            commands: &[
+                "sudo tar -C ./target/rootfs/busybox -c . | sudo ./target/debug/minidock-05 \
+                 --root ./target/state import - busybox > /dev/null",
+                "sudo ./target/debug/minidock-05 --root ./target/state run busybox sh -c \
+                 'echo mine > /etc/motd; rm /etc/group; ls /etc; cat /etc/motd'",
+                "sudo ./target/debug/minidock-05 --root ./target/state run busybox ls /etc",
+                "sudo ls ./target/state/containers",
+            ],
+        },
+    },
+    Spec {
+        chapter: 5,
+        name: "explain",
+        kind: Kind::Session {
+            commands: &[
+                "sudo tar -C ./target/rootfs/busybox -c . | sudo ./target/debug/minidock-05 \
+                 --root ./target/state import - busybox > /dev/null",
+                "sudo ./target/debug/minidock-05 --root ./target/state --explain run --hostname box \
+                 busybox true 2>&1 | sed -n '/MS_PRIVATE/,/umount2/p'",
+            ],
+        },
+    },
+    Spec {
+        chapter: 5,
+        name: "hostile",
+        kind: Kind::Session {
+            commands: &[
+                "mkdir outside && ln -s \"$PWD/outside\" evil && tar -cf hostile.tar evil && rm evil",
+                "mkdir evil && echo gotcha > evil/planted && tar -rf hostile.tar evil/planted \
+                 && rm -r evil",
+                "tar -tf hostile.tar",
+                "sudo ./target/debug/minidock-05 --root ./target/state import hostile.tar evil",
+                "echo $?",
+                "echo gotcha > outside/planted && tar -C outside -P -cf climb.tar \
+                 ../outside/planted && rm outside/planted",
+                "tar -P -tf climb.tar",
+                "sudo ./target/debug/minidock-05 --root ./target/state import climb.tar climb",
+                "ls outside ./target/state/image/layers ./target/state/image/tmp",
+            ],
+        },
+    },
+    Spec {
+        chapter: 5,
+        name: "whiteout-layer",
+        kind: Kind::Demo {
+            script: "\
+mkdir -p deletions/etc deletions/var/cache
+touch deletions/etc/.wh.group deletions/var/cache/.wh..wh..opq
+sudo tar -C deletions -c . | sudo ./target/debug/minidock-05 --root ./target/wh-state import - deletions
+sudo ls -la ./target/wh-state/image/layers/*/etc ./target/wh-state/image/layers/*/var/cache
+sudo rm -r deletions ./target/wh-state
+",
+            on: Hosts::All,
+        },
+    },
+    Spec {
+        chapter: 5,
+        name: "overlay-by-hand",
+        kind: Kind::Demo {
+            script: "\
+mkdir -p /tmp/ovl/base/etc /tmp/ovl/top/etc /tmp/ovl/upper /tmp/ovl/work /tmp/ovl/merged
+echo from base > /tmp/ovl/base/etc/motd
+echo from top > /tmp/ovl/top/etc/motd
+echo only in base > /tmp/ovl/base/etc/hostname
+sudo unshare --mount sh -e <<'EOF'     # the mount lives and dies with this namespace
+  cd /tmp/ovl
+  mount -t overlay overlay -o lowerdir=top:base,upperdir=upper,workdir=work merged
+  ls merged/etc                        # hostname motd: the union of both layers
+  cat merged/etc/motd                  # from top: the leftmost lower layer wins
+  echo a note > merged/etc/note        # a new file...
+  ls upper/etc                         # ...lands in upper, and only there
+  findmnt -o TARGET,SOURCE,FSTYPE merged
+EOF
+ls /tmp/ovl/merged                     # empty: the mount went with the namespace
+sudo rm -r /tmp/ovl
+",
+            on: Hosts::All,
+        },
+    },
+    Spec {
+        chapter: 5,
+        name: "whiteouts-by-hand",
+        kind: Kind::Demo {
+            script: "\
+mkdir -p /tmp/ovl/lower/etc/skel /tmp/ovl/upper /tmp/ovl/work /tmp/ovl/merged
+touch /tmp/ovl/lower/etc/hosts /tmp/ovl/lower/etc/skel/.profile
+sudo unshare --mount sh -e <<'EOF'
+  cd /tmp/ovl
+  mount -t overlay overlay -o lowerdir=lower,upperdir=upper,workdir=work merged
+  rm merged/etc/hosts
+  ls -l upper/etc                      # c--------- ... 0, 0 hosts: a whiteout
+  ls merged/etc lower/etc              # gone above, still there below
+  rm -r merged/etc/skel && mkdir merged/etc/skel
+  ls -a merged/etc/skel lower/etc/skel # empty above: upper/etc/skel is opaque
+EOF
+sudo rm -r /tmp/ovl
+",
+            on: Hosts::All,
+        },
+    },
+    Spec {
+        chapter: 5,
+        name: "copy-up-by-hand",
+        kind: Kind::Demo {
+            script: "\
+mkdir -p /tmp/ovl/lower /tmp/ovl/upper /tmp/ovl/work /tmp/ovl/merged
+head -c 1000000 /dev/zero > /tmp/ovl/lower/big
+sudo unshare --mount sh -e <<'EOF'
+  cd /tmp/ovl
+  mount -t overlay overlay -o lowerdir=lower,upperdir=upper,workdir=work merged
+  stat -c '%i %s %n' lower/big merged/big   # one inode: merged shows the lower file
+  echo >> merged/big                        # one byte appended...
+  stat -c '%i %s %n' lower/big upper/big merged/big   # ...and the whole file copied up first
+EOF
+sudo rm -r /tmp/ovl
+",
+            on: Hosts::All,
+        },
+    },
 ];
+
+/// The command that puts the busybox root filesystem into a chapter 5 session's image store, as
+/// the image `busybox`.
+const IMPORT_BUSYBOX: &str = "sudo tar -C ./target/rootfs/busybox -c . | sudo \
+                              ./target/debug/minidock-05 --root ./target/state import - busybox";
 
 /// The cgroup parent the chapter 4 sessions use stays after them, as docker's /docker does:
 /// they remove it (in every v1 hierarchy, or from the v2 tree).
@@ -1336,7 +1540,13 @@ pub fn render(root: &Path) -> Result<BTreeMap<PathBuf, String>> {
         };
         let (text, extension) = match spec.kind {
             Kind::Demo { .. } => (text, "sh"),
-            _ => (steady_pids(&steady_ids(&text)), "txt"),
+            _ => (
+                steady_tables(&steady_times(&steady_digests(
+                    &steady_pids(&steady_ids(&text)),
+                    spec.name,
+                ))),
+                "txt",
+            ),
         };
         let path = root
             .join("book/transcripts")
@@ -1637,27 +1847,214 @@ fn steady_pids(text: &str) -> String {
     out
 }
 
-/// The one value of a session that is random by design: the id minidock gives each container's
-/// cgroup (`minidock-` and 12 hex digits). Every id becomes the same example id.
+/// The one value of a session that is random by design: the id minidock gives each container
+/// (12 hex digits), seen in its cgroup's name (`minidock-ID`) and in its directory
+/// (`containers/ID`), and wherever else it shows (its default host name). Every id becomes the
+/// same example id.
 fn steady_ids(text: &str) -> String {
-    const PREFIX: &str = "minidock-";
+    const PREFIXES: [&str; 2] = ["minidock-", "containers/"];
     const EXAMPLE: &str = "4f1c0e2a9b3d";
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find(PREFIX) {
-        let (before, after) = rest.split_at(at + PREFIX.len());
-        out += before;
-        let id: String = after.chars().take(12).collect();
-        let is_id = id.len() == 12 && id.chars().all(|c| matches!(c, '0'..='9' | 'a'..='f'));
-        let ends = !after[id.len()..].starts_with(|c: char| c.is_ascii_alphanumeric());
-        if is_id && ends {
-            out += EXAMPLE;
-            rest = &after[12..];
-        } else {
-            rest = after;
+    let mut ids = Vec::new();
+    for prefix in PREFIXES {
+        for (at, _) in text.match_indices(prefix) {
+            let start = at + prefix.len();
+            let run = hex_run(&text[start..]);
+            if run.len() == 12
+                && !text[start + 12..].starts_with(|c: char| c.is_ascii_alphanumeric())
+            {
+                ids.push(run.to_string());
+            }
         }
     }
-    out + rest
+    replace_hex_runs(text, |run| {
+        ids.iter().any(|id| id == run).then(|| EXAMPLE.to_string())
+    })
+}
+
+/// The leading lowercase hex digits of `text`.
+fn hex_run(text: &str) -> &str {
+    let end = text
+        .find(|c: char| !matches!(c, '0'..='9' | 'a'..='f'))
+        .unwrap_or(text.len());
+    &text[..end]
+}
+
+/// `text` with every whole run of hex digits (one with no letter or digit on either side) that
+/// `map` knows replaced by what it says.
+fn replace_hex_runs(text: &str, mut map: impl FnMut(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut after_word = false;
+    while let Some(c) = rest.chars().next() {
+        if matches!(c, '0'..='9' | 'a'..='f') && !after_word {
+            let run = hex_run(rest);
+            let whole = !rest[run.len()..].starts_with(|c: char| c.is_ascii_alphanumeric());
+            match map(run).filter(|_| whole) {
+                Some(new) => out += &new,
+                None => out += run,
+            }
+            after_word = true;
+            rest = &rest[run.len()..];
+            continue;
+        }
+        after_word = c.is_ascii_alphanumeric();
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// Digests change from run to run: an image's id is the digest of its config, which holds the
+/// time it was made, and a layer's diff id the digest of its tar stream, which holds its files'
+/// times. Each distinct digest (64 hex digits) becomes an example one, numbered apart for layers
+/// (a digest seen in a `layers/` path) and images, and its first 12 digits, a short id, follow.
+/// A layer made of the same files has the same diff id in every session, and so the same example;
+/// an image imported in another session is another image, with another id: the images' examples
+/// depend on the session's `name` too.
+fn steady_digests(text: &str, name: &str) -> String {
+    // FNV-1a: a number of the session's name.
+    let session = name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let mut found: Vec<String> = Vec::new();
+    replace_hex_runs(text, |run| {
+        if run.len() == 64 && !found.iter().any(|f| f == run) {
+            found.push(run.to_string());
+        }
+        None
+    });
+    let (mut layers, mut images) = (0, 0);
+    let examples: Vec<(String, String)> = found
+        .into_iter()
+        .map(|digest| {
+            let counter = if text.contains(&format!("layers/{digest}")) {
+                layers += 1;
+                (1, layers)
+            } else {
+                images += 1;
+                (session | 2, images)
+            };
+            (digest, example_digest(counter.0, counter.1))
+        })
+        .collect();
+    replace_hex_runs(text, |run| {
+        examples.iter().find_map(|(digest, example)| {
+            if run == digest {
+                Some(example.clone())
+            } else if run.len() == 12 && digest.starts_with(run) {
+                Some(example[..12].to_string())
+            } else {
+                None
+            }
+        })
+    })
+}
+
+/// The `n`th example digest of a kind: 64 hex digits that look like a digest, always the same.
+fn example_digest(kind: u64, n: u64) -> String {
+    let mut state = 0x9e37_79b9_7f4a_7c15u64 ^ kind.rotate_left(32) ^ n;
+    (0..4)
+        .map(|_| {
+            // xorshift64*: enough to look random, and repeatable.
+            state ^= state >> 12;
+            state ^= state << 25;
+            state ^= state >> 27;
+            format!("{:016x}", state.wrapping_mul(0x2545_f491_4f6c_dd1d))
+        })
+        .collect()
+}
+
+/// The times an image's config records (`"created":"2026-11-30T09:18:27Z"`): each becomes one
+/// example time.
+fn steady_times(text: &str) -> String {
+    const EXAMPLE: &str = "2026-11-30T09:00:00Z";
+    let shape = "dddd-dd-ddTdd:dd:ddZ";
+    let fits = |s: &str| {
+        s.len() == shape.len()
+            && s.bytes().zip(shape.bytes()).all(|(c, p)| match p {
+                b'd' => c.is_ascii_digit(),
+                p => c == p,
+            })
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        if rest.len() >= shape.len()
+            && rest.is_char_boundary(shape.len())
+            && fits(&rest[..shape.len()])
+        {
+            out += EXAMPLE;
+            rest = &rest[shape.len()..];
+        } else {
+            let c = rest.chars().next().expect("not empty");
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    out
+}
+
+/// `minidock images` says how long ago each image was made: an image made a moment before is
+/// "Less than a second ago", or "1 second ago" when the second turned meanwhile. Such cells
+/// become the first, and the table is laid out again as docker lays it out: each column as wide
+/// as its widest cell, then three spaces.
+fn steady_tables(text: &str) -> String {
+    let mut out = Vec::new();
+    let mut table: Option<Vec<Vec<String>>> = None;
+    let flush = |table: &mut Option<Vec<Vec<String>>>, out: &mut Vec<String>| {
+        let Some(rows) = table.take() else { return };
+        let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+        let widths: Vec<usize> = (0..columns)
+            .map(|c| {
+                rows.iter()
+                    .filter_map(|r| r.get(c))
+                    .map(|s| s.chars().count())
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        for row in rows {
+            let mut line = String::new();
+            for (c, cell) in row.iter().enumerate() {
+                if c + 1 == row.len() {
+                    line += cell;
+                } else {
+                    line += &format!("{cell:<width$}   ", width = widths[c]);
+                }
+            }
+            out.push(line.trim_end().to_string());
+        }
+    };
+    for line in text.split('\n') {
+        if line.starts_with("REPOSITORY ") && line.contains("CREATED") {
+            flush(&mut table, &mut out);
+            table = Some(Vec::new());
+        } else if table.is_some() && (line.is_empty() || line.starts_with("$ ")) {
+            flush(&mut table, &mut out);
+        }
+        match table.as_mut() {
+            Some(rows) => rows.push(
+                line.split("   ")
+                    .map(str::trim)
+                    .filter(|cell| !cell.is_empty())
+                    .map(|cell| {
+                        let recent = cell == "1 second ago"
+                            || cell
+                                .strip_suffix(" seconds ago")
+                                .is_some_and(|n| n.parse::<u32>().is_ok());
+                        if recent {
+                            "Less than a second ago".to_string()
+                        } else {
+                            cell.to_string()
+                        }
+                    })
+                    .collect(),
+            ),
+            None => out.push(line.to_string()),
+        }
+    }
+    flush(&mut table, &mut out);
+    out.join("\n")
 }
 
 #[cfg(test)]
@@ -1668,6 +2065,49 @@ mod tests {
             super::steady_pids("+ write(\"/c/cgroup.procs\", \"5056\") # like: echo 5056 > /c/cgroup.procs\nx 5056\n"),
             "+ write(\"/c/cgroup.procs\", \"4321\") # like: echo 4321 > /c/cgroup.procs\nx 5056\n"
         );
+    }
+
+    #[test]
+    fn container_ids_are_steadied_wherever_they_show() {
+        assert_eq!(
+            super::steady_ids(
+                "hostname 0a1b2c3d4e5f at ./s/containers/0a1b2c3d4e5f/diff, 0a1b2c3d4e5f0"
+            ),
+            "hostname 4f1c0e2a9b3d at ./s/containers/4f1c0e2a9b3d/diff, 0a1b2c3d4e5f0"
+        );
+    }
+
+    #[test]
+    fn digests_short_ids_and_times_are_steadied() {
+        let (image, layer) = ("ab".repeat(32), "cd".repeat(32));
+        let text = format!(
+            "sha256:{image}\nbusybox latest {} x\nlowerdir=./s/image/layers/{layer}\n{layer}  -\n\"created\":\"2026-12-01T10:11:12Z\"\n",
+            &image[..12]
+        );
+        let steady = super::steady_times(&super::steady_digests(&text, "a-session"));
+        let other = super::steady_digests(&text, "another");
+        let (i, l) = (steady[7..71].to_string(), super::example_digest(1, 1));
+        assert!(!other.contains(&i) && other.contains(&l));
+        assert_eq!(
+            steady,
+            format!(
+                "sha256:{i}\nbusybox latest {} x\nlowerdir=./s/image/layers/{l}\n{l}  -\n\"created\":\"2026-11-30T09:00:00Z\"\n",
+                &i[..12]
+            )
+        );
+        assert_ne!(i, l);
+        assert_eq!(i.len(), 64);
+    }
+
+    #[test]
+    fn how_long_ago_is_steadied_and_the_table_laid_out_again() {
+        let text = "$ images\nREPOSITORY   TAG      IMAGE ID       CREATED        SIZE\nbusybox      latest   0123456789ab   1 second ago   1.98MB\n$ next\n";
+        assert_eq!(
+            super::steady_tables(text),
+            "$ images\nREPOSITORY   TAG      IMAGE ID       CREATED                  SIZE\nbusybox      latest   0123456789ab   Less than a second ago   1.98MB\n$ next\n"
+        );
+        let untouched = "no table here\n\n  a   b\n";
+        assert_eq!(super::steady_tables(untouched), untouched);
     }
 
     #[test]

@@ -290,8 +290,10 @@ fn set_mtime(parent: &OwnedFd, name: &OsStr, mtime: i64) -> nix::Result<()> {
     )
 }
 
+// Named after the chapter: its exercises make these tests pass, and the check that a starter
+// passes what earlier chapters built skips them (`--skip chapter_05::`).
 #[cfg(test)]
-mod tests {
+mod chapter_05 {
     use super::*;
     use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 
