@@ -35,7 +35,7 @@ pub enum Error {
     Layer(#[from] layer::Error),
     #[error("the image store's names ({path}): {reason}")]
     Names { path: PathBuf, reason: String },
-    #[error("no such image: {0}")]
+    #[error("unable to find image '{0}' locally")]
     NoSuchImage(String),
 }
 
@@ -218,7 +218,7 @@ impl Store {
                 return Ok(id.clone());
             }
         }
-        Err(Error::NoSuchImage(reference.to_string()))
+        Err(Error::NoSuchImage(normalize(reference)))
     }
 }
 
