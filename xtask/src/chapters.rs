@@ -28,9 +28,11 @@
 //! 6. **Setup-call sections.** A new system call whose failure a learner may cause gets its book
 //!    section in the harness's list of setup calls (`SETUP_CALLS`, in `tests/src/`), so that a
 //!    failed run points there.
-//! 7. **Verify.** A chapter that depends on the host's cgroup version is checked in the cgroup v2
-//!    guest too (`verify.rs`, from chapter 4 on: already so); one that needs a new tool on the
-//!    machine gets it in `setup.sh` (and so in CI and the Vagrant VM).
+//! 7. **Verify.** Every chapter's reference passes its tests in the cgroup v2 guest too; a chapter
+//!    whose own tests depend on the host's cgroup version also has its starter checked there
+//!    (`CGROUP_CHAPTERS` in `verify.rs`). A chapter that needs a new tool on the machine gets it in
+//!    `setup.sh` (and so in CI and the Vagrant VM); one that needs a kernel module in the guest
+//!    gets it in `vm.rs` (`MODULES`).
 //! 8. `cargo xtask gen`, then `cargo xtask verify` (it prints the share of marker lines per file:
 //!    watch it), and commit the generated files with the source.
 
