@@ -57,7 +57,8 @@ pub fn import(
 /// `source`, decompressed if its first bytes say it is compressed: the magic numbers of gzip
 /// (`1f 8b`) and zstd (`28 b5 2f fd`), as docker tells them apart.
 pub fn decompressed<'a>(source: impl Read + 'a) -> Result<Box<dyn Read + 'a>, Error> {
-    let mut reader = BufReader::new(source);
+    // Large reads: the tar reader asks for 512 bytes at a time, and each would be a read(2).
+    let mut reader = BufReader::with_capacity(1 << 20, source);
     let head = reader.fill_buf().map_err(Error::Read)?;
     if head.starts_with(&[0x1f, 0x8b]) {
         Ok(Box::new(flate2::read::MultiGzDecoder::new(reader)))
