@@ -45,6 +45,7 @@ const MOUNTS: &[(&str, Section)] = &[
     ),
     ("\"/sys\"", Section::new(3, "Mount /sys read-only")),
     ("\"/tmp\"", Section::new(3, "Mount /tmp")),
+    ("\"overlay\"", Section::new(5, "Mount the image")),
 ];
 
 /// The setup call that failed, if minidock said "setting up the container: CALL(...)", where

@@ -218,7 +218,7 @@ fn a_hostile_layer_writes_nothing_outside_it() {
     let planted = random::name("planted-");
     let link = random::name("link-");
     let up = "../".repeat(24);
-    let cases: [(&str, Tar); 3] = [
+    let cases: [(&str, Tar); 4] = [
         (
             "a symbolic link to a directory of the host, then a file below it",
             Tar::new()
@@ -237,6 +237,14 @@ fn a_hostile_layer_writes_nothing_outside_it() {
                     0o644,
                     b"planted",
                 )
+                .clone(),
+        ),
+        (
+            "a symbolic link to a directory of the layer itself, then a file below it",
+            Tar::new()
+                .dir("usr", 0o755)
+                .symlink(&link, "usr")
+                .file(&format!("{link}/{planted}"), 0o644, b"planted")
                 .clone(),
         ),
         (
@@ -337,6 +345,20 @@ fn deleted_files_stay_deleted() {
         .section(section)
         .fail();
     }
+    // With one layer, an opaque directory hides nothing the container could see: the mark itself
+    // is looked for in the stored layer.
+    let opaque = stored_layers(&sb).iter().any(|layer| {
+        xattr(&layer.join(&dir), "trusted.overlay.opaque").as_deref() == Some(&b"y"[..])
+    });
+    if shown.is_empty() && !opaque {
+        Failure::new(format!("the attributes of /{dir} in the stored layer, made opaque by .wh..wh..opq"))
+            .expected_text("trusted.overlay.opaque = y, which tells overlayfs to show nothing of the layers below it")
+            .got_text("no such attribute")
+            .hint("the opaque marker is no file to keep nor to drop: it becomes an attribute of its directory, set with fsetxattr(2) on a descriptor of the directory itself (not an O_PATH one)")
+            .output(&out)
+            .section(WHITEOUT)
+            .fail();
+    }
     if !shown.is_empty() {
         Failure::new(format!(
             "a container of a layer that deletes /etc/{gone} (.wh.{gone}) and empties /{dir} (.wh..wh..opq)"
@@ -348,4 +370,22 @@ fn deleted_files_stay_deleted() {
         .section(WHITEOUT)
         .fail();
     }
+}
+
+/// The value of the extended attribute `name` of `path`, not following a last symbolic link.
+fn xattr(path: &Path, name: &str) -> Option<Vec<u8>> {
+    use std::os::unix::ffi::OsStrExt;
+    let path = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
+    let name = std::ffi::CString::new(name).ok()?;
+    let mut value = [0u8; 64];
+    // SAFETY: NUL-terminated path and name, and a buffer of the length given.
+    let n = unsafe {
+        libc::lgetxattr(
+            path.as_ptr(),
+            name.as_ptr(),
+            value.as_mut_ptr().cast(),
+            value.len(),
+        )
+    };
+    (n >= 0).then(|| value[..n as usize].to_vec())
 }
