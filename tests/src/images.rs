@@ -321,13 +321,7 @@ pub fn many_layers(rootfs: &Path, dir: &Path, tag: &str, n: usize) -> OciImage {
 /// by ID). Written to `dir/docker.tar` (or `docker-2.tar`, ...).
 #[track_caller]
 pub fn docker_archive(image: &OciImage, dir: &Path, name: Option<&str>) -> PathBuf {
-    let out = fresh(dir, "docker", ".tar");
-    let destination = match name {
-        Some(name) => format!("docker-archive:{}:{name}", out.display()),
-        None => format!("docker-archive:{}", out.display()),
-    };
-    copy(dir, &image.reference(), &destination, &[]);
-    out
+    archive(image, fresh(dir, "docker", ".tar"), "docker-archive", name)
 }
 
 /// Rewrites the names in a docker archive made by [`docker_archive`] the way `docker save` writes
@@ -379,11 +373,22 @@ pub fn familiar_names(archive: &Path) {
 /// (or `oci-archive-2.tar`, ...).
 #[track_caller]
 pub fn oci_archive(image: &OciImage, dir: &Path, name: Option<&str>) -> PathBuf {
-    let out = fresh(dir, "oci-archive", ".tar");
+    archive(
+        image,
+        fresh(dir, "oci-archive", ".tar"),
+        "oci-archive",
+        name,
+    )
+}
+
+/// `image` copied by skopeo into the archive `out` of skopeo's `transport`, named `name` if given.
+#[track_caller]
+fn archive(image: &OciImage, out: PathBuf, transport: &str, name: Option<&str>) -> PathBuf {
     let destination = match name {
-        Some(name) => format!("oci-archive:{}:{name}", out.display()),
-        None => format!("oci-archive:{}", out.display()),
+        Some(name) => format!("{transport}:{}:{name}", out.display()),
+        None => format!("{transport}:{}", out.display()),
     };
+    let dir = out.parent().expect("an archive in a directory");
     copy(dir, &image.reference(), &destination, &[]);
     out
 }
