@@ -35,13 +35,13 @@ fn import(sb: &Sandbox, tarball: &Path, name: &str, changes: &[String]) -> Outpu
     sb.minidock(args).output()
 }
 
-/// The directories of the layers in the sandbox's store.
+/// The directories of the layers in the sandbox's store, extracted (each layer's `diff`).
 fn stored_layers(sb: &Sandbox) -> Vec<PathBuf> {
     std::fs::read_dir(sb.state_dir().join("image/layers"))
         .into_iter()
         .flatten()
         .flatten()
-        .map(|entry| entry.path())
+        .map(|entry| entry.path().join("diff"))
         .collect()
 }
 

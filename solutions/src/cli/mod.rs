@@ -5,14 +5,20 @@
 //! the end of the workshop, so the tests of early chapters keep running against the finished
 //! runtime: later chapters add options, and commands, each in a file of its own here.
 
-mod image; // [ch05]
+// [ch05]
+mod archive;
+mod image;
+// [ch05 end]
 mod run;
 
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-pub use image::{ImagesArgs, ImportArgs}; // [ch05]
+// [ch05]
+pub use archive::{LoadArgs, SaveArgs};
+pub use image::{ImagesArgs, ImportArgs};
+// [ch05 end]
 pub use run::RunArgs;
 
 /// A small container runtime, written chapter by chapter.
@@ -54,5 +60,9 @@ pub enum Command {
     Import(ImportArgs),
     /// List images
     Images(ImagesArgs),
+    /// Load an image from a tar archive or STDIN
+    Load(LoadArgs),
+    /// Save one or more images to a tar archive (streamed to STDOUT by default)
+    Save(SaveArgs),
     // [ch05 end]
 }

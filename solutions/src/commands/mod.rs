@@ -5,6 +5,8 @@
 // [ch05]
 pub mod images;
 pub mod import;
+pub mod load;
+pub mod save;
 // [ch05 end]
 pub mod run;
 
@@ -22,6 +24,10 @@ pub enum Error {
     Import(#[from] import::Error),
     #[error(transparent)]
     Images(#[from] images::Error),
+    #[error(transparent)]
+    Load(#[from] load::Error),
+    #[error(transparent)]
+    Save(#[from] save::Error),
     // [ch05 end]
 }
 
@@ -32,6 +38,7 @@ impl Error {
             Error::Run(err) => err.exit_status(),
             // [ch05]
             Error::Import(_) | Error::Images(_) => crate::process::exit::FAILED,
+            Error::Load(_) | Error::Save(_) => crate::process::exit::FAILED,
             // [ch05 end]
         }
     }
@@ -44,6 +51,8 @@ pub fn execute(command: &Command, root: &Path) -> Result<u8, Error> {
         // [ch05]
         Command::Import(args) => Ok(import::import(args, root)?),
         Command::Images(args) => Ok(images::images(args, root)?),
+        Command::Load(args) => Ok(load::load(args, root)?),
+        Command::Save(args) => Ok(save::save(args, root)?),
         // [ch05 end]
     }
 }

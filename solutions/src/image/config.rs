@@ -14,10 +14,14 @@ pub struct ImageConfig {
     pub architecture: String,
     #[serde(default)]
     pub os: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub config: RunConfig,
     pub rootfs: RootFs,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub history: Vec<History>,
 }
 
@@ -27,7 +31,11 @@ pub struct ImageConfig {
 pub struct RunConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub env: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entrypoint: Option<Vec<String>>,
@@ -53,6 +61,15 @@ pub struct History {
     pub created_by: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+}
+
+/// Docker writes `null` where a list or an object is empty: read it as empty.
+fn null_as_empty<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
 }
 
 /// The machine's architecture as the image spec names it (Go's GOARCH).
@@ -104,7 +121,7 @@ mod tests {
 
     #[test]
     fn a_docker_config_reads_and_its_unknown_fields_do_not_matter() {
-        let raw = r#"{"architecture":"amd64","os":"linux","config":{"Env":["PATH=/bin"],"Cmd":["sh"],"WorkingDir":"/w","Labels":{"a":"b"}},"rootfs":{"type":"layers","diff_ids":["sha256:00"]},"container_config":{}}"#;
+        let raw = r#"{"architecture":"amd64","os":"linux","config":{"Env":["PATH=/bin"],"Cmd":["sh"],"Entrypoint":null,"WorkingDir":"/w","Labels":{"a":"b"}},"rootfs":{"type":"layers","diff_ids":["sha256:00"]},"container_config":{},"history":null}"#;
         let config: ImageConfig = serde_json::from_str(raw).unwrap();
         assert_eq!(config.config.cmd, Some(vec!["sh".to_string()]));
         assert_eq!(config.config.working_dir.as_deref(), Some("/w"));

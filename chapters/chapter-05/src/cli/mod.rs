@@ -5,6 +5,7 @@
 //! the end of the workshop, so the tests of early chapters keep running against the finished
 //! runtime: later chapters add options, and commands, each in a file of its own here.
 
+mod archive;
 mod image;
 mod run;
 
@@ -12,6 +13,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+pub use archive::{LoadArgs, SaveArgs};
 pub use image::{ImagesArgs, ImportArgs};
 pub use run::RunArgs;
 
@@ -53,4 +55,8 @@ pub enum Command {
     Import(ImportArgs),
     /// List images
     Images(ImagesArgs),
+    /// Load an image from a tar archive or STDIN
+    Load(LoadArgs),
+    /// Save one or more images to a tar archive (streamed to STDOUT by default)
+    Save(SaveArgs),
 }

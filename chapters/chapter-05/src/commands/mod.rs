@@ -4,7 +4,9 @@
 
 pub mod images;
 pub mod import;
+pub mod load;
 pub mod run;
+pub mod save;
 
 use std::path::Path;
 
@@ -19,6 +21,10 @@ pub enum Error {
     Import(#[from] import::Error),
     #[error(transparent)]
     Images(#[from] images::Error),
+    #[error(transparent)]
+    Load(#[from] load::Error),
+    #[error(transparent)]
+    Save(#[from] save::Error),
 }
 
 impl Error {
@@ -27,6 +33,7 @@ impl Error {
         match self {
             Error::Run(err) => err.exit_status(),
             Error::Import(_) | Error::Images(_) => crate::process::exit::FAILED,
+            Error::Load(_) | Error::Save(_) => crate::process::exit::FAILED,
         }
     }
 }
@@ -37,5 +44,7 @@ pub fn execute(command: &Command, root: &Path) -> Result<u8, Error> {
         Command::Run(args) => Ok(run::run(args, root)?),
         Command::Import(args) => Ok(import::import(args, root)?),
         Command::Images(args) => Ok(images::images(args, root)?),
+        Command::Load(args) => Ok(load::load(args, root)?),
+        Command::Save(args) => Ok(save::save(args, root)?),
     }
 }

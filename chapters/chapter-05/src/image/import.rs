@@ -1,7 +1,8 @@
 //! `import`: a root filesystem tarball becomes an image of one layer, as `docker import` makes it.
 
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, Read};
 
+use super::compression::decompressed;
 use super::config::{self, History, ImageConfig, RootFs, RunConfig};
 use super::digest::Digest;
 use super::layer;
@@ -15,8 +16,6 @@ pub enum Error {
     Layer(#[from] layer::Error),
     #[error("reading the archive: {0}")]
     Read(io::Error),
-    #[error("the archive is compressed with zstd, which this runtime cannot read yet")]
-    Zstd,
 }
 
 /// Makes an image of the tarball read from `source` (plain or gzip), with `run` as what its
@@ -28,9 +27,7 @@ pub fn import(
     comment: &str,
 ) -> Result<Digest, Error> {
     let work = store.work()?;
-    let extracted = work.path().join("layer");
-    std::fs::create_dir(&extracted).map_err(Error::Read)?;
-    let layer = layer::extract(decompressed(source)?, &extracted)?;
+    let (layer, staged) = work.extract_layer(decompressed(source).map_err(Error::Read)?)?;
     let now = config::rfc3339(std::time::SystemTime::now());
     let image = ImageConfig {
         created: Some(now.clone()),
@@ -49,21 +46,6 @@ pub fn import(
     };
     let bytes = serde_json::to_vec(&image).expect("an image config serializes");
     let locked = store.lock()?;
-    locked.add_layer(&layer.diff_id, &extracted)?;
+    locked.add_layer(&layer.diff_id, &staged)?;
     Ok(locked.add_blob(&bytes)?)
-}
-
-/// `source`, decompressed if its first bytes say it is compressed: the magic numbers of gzip
-/// (`1f 8b`) and zstd (`28 b5 2f fd`), as docker tells them apart.
-pub fn decompressed<'a>(source: impl Read + 'a) -> Result<Box<dyn Read + 'a>, Error> {
-    // Large reads: the tar reader asks for 512 bytes at a time, and each would be a read(2).
-    let mut reader = BufReader::with_capacity(1 << 20, source);
-    let head = reader.fill_buf().map_err(Error::Read)?;
-    if head.starts_with(&[0x1f, 0x8b]) {
-        Ok(Box::new(flate2::read::MultiGzDecoder::new(reader)))
-    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
-        Err(Error::Zstd)
-    } else {
-        Ok(Box::new(reader))
-    }
 }

@@ -18,7 +18,7 @@
 
 #[allow(unused_imports)] // until your code uses it, in chapter 5
 use std::ffi::{CString, OsStr, OsString};
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 #[allow(unused_imports)] // until your code uses it, in chapter 5
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
@@ -31,6 +31,7 @@ use nix::sys::time::TimeSpec;
 use nix::unistd::{self, Gid, Uid};
 
 use super::digest::{Digest, Hashing};
+use super::skeleton;
 
 /// What went wrong with a layer: the entry, and why.
 #[derive(Debug, thiserror::Error)]
@@ -39,6 +40,8 @@ pub enum Error {
     Entry { path: String, reason: String },
     #[error("reading the layer: {0}")]
     Read(io::Error),
+    #[error("recording the layer's skeleton: {0}")]
+    Skeleton(io::Error),
     #[error("the layer's directory {path}: {errno}")]
     Root { path: PathBuf, errno: Errno },
 }
@@ -52,9 +55,10 @@ pub struct Extracted {
     pub size: u64,
 }
 
-/// Extracts the uncompressed tar stream `tar` into the empty directory `dir`. On an error, what
-/// was extracted so far stays in `dir`, for the caller to remove.
-pub fn extract(tar: impl Read, dir: &Path) -> Result<Extracted, Error> {
+/// Extracts the uncompressed tar stream `tar` into the empty directory `dir`, and writes its
+/// skeleton (see `skeleton`) to `skeleton`. On an error, what was extracted so far stays in
+/// `dir`, for the caller to remove.
+pub fn extract(tar: impl Read, dir: &Path, skeleton: impl Write) -> Result<Extracted, Error> {
     let root = nix::fcntl::open(
         dir,
         OFlag::O_DIRECTORY | OFlag::O_RDONLY | OFlag::O_CLOEXEC,
@@ -67,7 +71,8 @@ pub fn extract(tar: impl Read, dir: &Path) -> Result<Extracted, Error> {
     let mut hashing = Hashing::new(tar);
     let mut directories = Vec::new();
     {
-        let mut archive = tar::Archive::new(&mut hashing);
+        let (recorder, contents) = skeleton::record(&mut hashing, skeleton);
+        let mut archive = tar::Archive::new(recorder);
         for entry in archive.entries().map_err(Error::Read)? {
             let mut entry = entry.map_err(Error::Read)?;
             let raw = entry.path_bytes().into_owned();
@@ -79,10 +84,16 @@ pub fn extract(tar: impl Read, dir: &Path) -> Result<Extracted, Error> {
             let Some(path) = clean(&raw).map_err(&fail)? else {
                 continue; // `.` or `/`: the layer's directory itself
             };
+            if is_content(&entry, &path) {
+                contents.file(entry.raw_file_position(), entry.size(), &path);
+            }
             if let Some(mtime) = create(&root, &path, &mut entry).map_err(fail)? {
                 directories.push((path, mtime));
             }
         }
+        // What follows the end-of-archive blocks belongs to the stream too.
+        io::copy(&mut archive.into_inner(), &mut io::sink()).map_err(Error::Read)?;
+        contents.finish().map_err(Error::Skeleton)?;
     }
     // A directory's time changes each time an entry is made in it: set theirs last, deepest
     // first.
@@ -97,6 +108,16 @@ pub fn extract(tar: impl Read, dir: &Path) -> Result<Extracted, Error> {
     }
     let (diff_id, size) = hashing.finish().map_err(Error::Read)?;
     Ok(Extracted { diff_id, size })
+}
+
+/// Whether the entry's content is stored as a file of the layer, by `create`, under `path`.
+fn is_content(entry: &tar::Entry<impl Read>, path: &Path) -> bool {
+    let kind = entry.header().entry_type();
+    matches!(kind, tar::EntryType::Regular | tar::EntryType::Continuous)
+        && entry.size() > 0
+        && !path
+            .file_name()
+            .is_some_and(|name| name.as_bytes().starts_with(b".wh."))
 }
 
 /// The entry's path relative to the layer's directory: `None` for the directory itself. A
@@ -373,7 +394,7 @@ mod chapter_05 {
             raw(b, "bin/alias", tar::EntryType::Symlink, "tool", b"");
             raw(b, "bin/same", tar::EntryType::Link, "bin/tool", b"");
         });
-        let extracted = extract(&bytes[..], &layer).unwrap();
+        let extracted = extract(&bytes[..], &layer, io::sink()).unwrap();
         assert_eq!(extracted.diff_id, Digest::of(&bytes));
         assert_eq!(extracted.size, bytes.len() as u64);
         assert_eq!(
@@ -399,6 +420,32 @@ mod chapter_05 {
 
     #[test]
     #[ignore = "unit tests of chapter 5's exercises: cargo test -p chapter-05 -- --ignored chapter_05"]
+    fn the_skeleton_makes_the_same_stream_again() {
+        let (layer, _, _scratch) = scratch("skeleton");
+        let big: Vec<u8> = (0..3_000_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let mut bytes = archive(|b| {
+            raw(b, "etc/", tar::EntryType::Directory, "", b"");
+            raw(b, "etc/big", tar::EntryType::Regular, "", &big);
+            raw(b, "etc/.wh.gone", tar::EntryType::Regular, "", b"");
+            raw(b, "etc/odd", tar::EntryType::Regular, "", b"x");
+            raw(b, "etc/same", tar::EntryType::Link, "etc/odd", b"");
+        });
+        // Padding after the end blocks, as some tools write it.
+        bytes.extend_from_slice(&[0u8; 4096]);
+        let mut skeleton = Vec::new();
+        extract(&bytes[..], &layer, &mut skeleton).unwrap();
+        assert!(skeleton.len() < 16 * 1024, "the contents are left out");
+        let mut again = Vec::new();
+        super::skeleton::replay(&skeleton[..], &layer, &mut again).unwrap();
+        assert!(again == bytes, "the stream made again differs");
+        // A changed file cannot make the same stream: it is refused, or another digest.
+        std::fs::write(layer.join("etc/odd"), b"").unwrap();
+        let mut changed = Vec::new();
+        assert!(super::skeleton::replay(&skeleton[..], &layer, &mut changed).is_err());
+    }
+
+    #[test]
+    #[ignore = "unit tests of chapter 5's exercises: cargo test -p chapter-05 -- --ignored chapter_05"]
     fn set_user_id_bits_survive_the_owner_change() {
         let (layer, _, _scratch) = scratch("setuid");
         let mut header = tar::Header::new_ustar();
@@ -408,7 +455,7 @@ mod chapter_05 {
         header.set_size(0);
         header.set_cksum();
         let bytes = archive(|b| b.append(&header, &b""[..]).unwrap());
-        extract(&bytes[..], &layer).unwrap();
+        extract(&bytes[..], &layer, io::sink()).unwrap();
         let mode = std::fs::metadata(layer.join("su"))
             .unwrap()
             .permissions()
@@ -421,7 +468,9 @@ mod chapter_05 {
     fn a_path_that_climbs_out_is_refused() {
         let (layer, outside, _scratch) = scratch("climb");
         let bytes = archive(|b| raw(b, "../outside/escaped", tar::EntryType::Regular, "", b"x"));
-        let err = extract(&bytes[..], &layer).unwrap_err().to_string();
+        let err = extract(&bytes[..], &layer, io::sink())
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("climbs out"), "{err}");
         assert!(!outside.join("escaped").exists());
     }
@@ -431,7 +480,7 @@ mod chapter_05 {
     fn an_absolute_path_lands_in_the_layer() {
         let (layer, _, _scratch) = scratch("absolute");
         let bytes = archive(|b| raw(b, "/etc/motd", tar::EntryType::Regular, "", b"hi"));
-        extract(&bytes[..], &layer).unwrap();
+        extract(&bytes[..], &layer, io::sink()).unwrap();
         assert_eq!(std::fs::read(layer.join("etc/motd")).unwrap(), b"hi");
     }
 
@@ -444,7 +493,9 @@ mod chapter_05 {
             raw(b, "out", tar::EntryType::Symlink, &target, b"");
             raw(b, "out/file", tar::EntryType::Regular, "", b"x");
         });
-        let err = extract(&bytes[..], &layer).unwrap_err().to_string();
+        let err = extract(&bytes[..], &layer, io::sink())
+            .unwrap_err()
+            .to_string();
         assert!(
             err.contains("out/file") && err.contains("symbolic link"),
             "{err}"
@@ -470,7 +521,7 @@ mod chapter_05 {
             );
             raw(b, "f", tar::EntryType::Regular, "", b"overwritten?");
         });
-        extract(&bytes[..], &layer).unwrap();
+        extract(&bytes[..], &layer, io::sink()).unwrap();
         assert_eq!(std::fs::read_to_string(&victim).unwrap(), "intact");
         assert_eq!(std::fs::read(layer.join("f")).unwrap(), b"overwritten?");
     }
@@ -490,7 +541,9 @@ mod chapter_05 {
                 b"",
             )
         });
-        let err = extract(&bytes[..], &layer).unwrap_err().to_string();
+        let err = extract(&bytes[..], &layer, io::sink())
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("no file of the layer"), "{err}");
         assert_eq!(std::fs::metadata(&secret).unwrap().nlink(), 1);
     }
@@ -505,7 +558,7 @@ mod chapter_05 {
             raw(b, "var/", tar::EntryType::Directory, "", b"");
             raw(b, "var/.wh..wh..opq", tar::EntryType::Regular, "", b"");
         });
-        extract(&bytes[..], &layer).unwrap();
+        extract(&bytes[..], &layer, io::sink()).unwrap();
         let hidden = std::fs::symlink_metadata(layer.join("etc/passwd")).unwrap();
         assert!(hidden.file_type().is_char_device());
         assert_eq!(hidden.rdev(), 0);

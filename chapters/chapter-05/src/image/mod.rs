@@ -1,9 +1,13 @@
 //! Images: what a container starts from, stored once, shared by every container made of it.
 
+pub mod compression;
 pub mod config;
 pub mod digest;
 pub mod import;
 pub mod layer;
+pub mod load;
+pub mod save;
+pub mod skeleton;
 pub mod store;
 
 use std::path::{Path, PathBuf};

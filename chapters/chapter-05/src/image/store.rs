@@ -4,7 +4,9 @@
 //! ```text
 //!   ROOT/image/
 //!   ├── lock                      held while the names or the set of layers change
-//!   ├── layers/<hex>/             a layer, extracted: the diff id's hex digits
+//!   ├── layers/<hex>/             a layer, by the hex digits of its diff id:
+//!   │   ├── diff/                   its files, extracted
+//!   │   └── skeleton                the rest of its tar stream, to make it again (`skeleton`)
 //!   ├── blobs/sha256/<hex>        configs and manifests, raw: a digest is over the bytes
 //!   ├── repositories.json         {"busybox:latest": "sha256:<image id>"}
 //!   └── tmp/<random>/             work in progress, held by its process's lock; swept when not
@@ -23,6 +25,7 @@ use nix::fcntl::{Flock, FlockArg};
 
 use super::digest::Digest;
 use super::layer;
+use super::skeleton;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -36,6 +39,8 @@ pub enum Error {
     Names { path: PathBuf, reason: String },
     #[error("unable to find image '{0}' locally")]
     NoSuchImage(String),
+    #[error("layer {diff_id} has changed since it was stored: its files make {made}")]
+    Changed { diff_id: Digest, made: Digest },
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -77,6 +82,24 @@ impl Work {
     pub fn path(&self) -> &Path {
         &self.dir
     }
+
+    /// Extracts the uncompressed tar stream `tar` as a new layer in this work directory, ready
+    /// for [`Locked::add_layer`]: its files in `diff/`, its skeleton beside them.
+    pub fn extract_layer(&self, tar: impl Read) -> Result<(layer::Extracted, PathBuf)> {
+        let staged = self.dir.join(format!("layer-{}", random_name()));
+        let diff = staged.join("diff");
+        fs::create_dir_all(&diff).map_err(io_error(&diff))?;
+        let path = staged.join("skeleton");
+        let file = File::create(&path).map_err(io_error(&path))?;
+        // Headers are mostly zeros: compressed, a skeleton is a few kilobytes per thousand files.
+        let mut skeleton = flate2::write::GzEncoder::new(file, flate2::Compression::fast());
+        let extracted = layer::extract(tar, &diff, &mut skeleton)?;
+        skeleton
+            .finish()
+            .and_then(|file| file.sync_all())
+            .map_err(io_error(&path))?;
+        Ok((extracted, staged))
+    }
 }
 
 impl Store {
@@ -111,7 +134,40 @@ impl Store {
 
     /// The directory of the layer `diff_id`, extracted.
     pub fn layer(&self, diff_id: &Digest) -> PathBuf {
-        self.layers().join(diff_id.hex())
+        self.layers().join(diff_id.hex()).join("diff")
+    }
+
+    /// Whether the store has the layer `diff_id`.
+    pub fn has_layer(&self, diff_id: &Digest) -> bool {
+        self.layers().join(diff_id.hex()).exists()
+    }
+
+    fn skeleton(&self, diff_id: &Digest) -> Result<(PathBuf, impl Read)> {
+        let path = self.layers().join(diff_id.hex()).join("skeleton");
+        let file = File::open(&path).map_err(io_error(&path))?;
+        Ok((path, flate2::read::GzDecoder::new(file)))
+    }
+
+    /// The size of the layer `diff_id`'s tar stream.
+    pub fn layer_size(&self, diff_id: &Digest) -> Result<u64> {
+        let (path, skeleton) = self.skeleton(diff_id)?;
+        skeleton::size(skeleton).map_err(io_error(&path))
+    }
+
+    /// The layer `diff_id`'s tar stream, made again from its files and its skeleton, written to
+    /// `out`; its digest is checked against `diff_id` as it goes.
+    pub fn layer_stream(&self, diff_id: &Digest, out: &mut impl Write) -> Result<u64> {
+        let (path, skeleton) = self.skeleton(diff_id)?;
+        let mut hashing = super::digest::HashingWriter::new(out);
+        skeleton::replay(skeleton, &self.layer(diff_id), &mut hashing).map_err(io_error(&path))?;
+        let (made, size) = hashing.finish();
+        if &made != diff_id {
+            return Err(Error::Changed {
+                diff_id: diff_id.clone(),
+                made,
+            });
+        }
+        Ok(size)
     }
 
     /// Takes the store's lock, waiting for another minidock to let go of it.
@@ -222,14 +278,14 @@ impl Store {
 }
 
 impl Locked<'_> {
-    /// Moves the layer extracted at `extracted` (in a work directory) into place, unless the
+    /// Moves the layer staged at `staged` (by [`Work::extract_layer`]) into place, unless the
     /// store has it already: a layer is stored once, however many images share it.
-    pub fn add_layer(&self, diff_id: &Digest, extracted: &Path) -> Result<()> {
-        let dest = self.store.layer(diff_id);
+    pub fn add_layer(&self, diff_id: &Digest, staged: &Path) -> Result<()> {
+        let dest = self.store.layers().join(diff_id.hex());
         if dest.exists() {
             return Ok(());
         }
-        fs::rename(extracted, &dest).map_err(io_error(&dest))
+        fs::rename(staged, &dest).map_err(io_error(&dest))
     }
 
     /// Stores `bytes` under their digest, and returns it.
@@ -270,8 +326,18 @@ fn write_atomically(tmp: &Path, dest: &Path, bytes: &[u8]) -> Result<()> {
     result.map_err(io_error(dest))
 }
 
-/// `busybox` is `busybox:latest`, as docker reads it.
+/// `busybox` is `busybox:latest`, as docker reads it, and so is `docker.io/library/busybox`:
+/// names on Docker Hub are kept in their short, familiar form, as docker shows them.
 pub fn normalize(name: &str) -> String {
+    let name = [
+        "docker.io/library/",
+        "index.docker.io/library/",
+        "docker.io/",
+        "index.docker.io/",
+    ]
+    .iter()
+    .find_map(|hub| name.strip_prefix(hub))
+    .unwrap_or(name);
     let last = name.rsplit('/').next().unwrap_or(name);
     if last.contains(':') || name.contains('@') {
         name.to_string()
@@ -303,6 +369,8 @@ mod tests {
         assert_eq!(normalize("busybox"), "busybox:latest");
         assert_eq!(normalize("busybox:1.36"), "busybox:1.36");
         assert_eq!(normalize("localhost:5000/bb"), "localhost:5000/bb:latest");
+        assert_eq!(normalize("docker.io/library/bb:1"), "bb:1");
+        assert_eq!(normalize("docker.io/me/bb"), "me/bb:latest");
     }
 
     #[test]
