@@ -331,6 +331,23 @@ pub fn docker_archive(image: &OciImage, dir: &Path, name: Option<&str>) -> PathB
 /// GNU tar, rewritten and packed again with its entries in the same order.
 #[track_caller]
 pub fn familiar_names(archive: &Path) {
+    rewrite_archive(archive, |unpacked| {
+        for name in ["manifest.json", "repositories"] {
+            let file = unpacked.join(name);
+            let text = fs::read_to_string(&file).unwrap_or_else(|e| panic!("reading {name}: {e}"));
+            let short = text
+                .replace("\"docker.io/library/", "\"")
+                .replace("\"docker.io/", "\"");
+            replace_file(&file, short.as_bytes());
+        }
+    });
+}
+
+/// Rewrites the tar archive `archive` (a docker or OCI archive): GNU tar unpacks it into a
+/// directory, `change` changes files there, and tar packs it again with its entries in the same
+/// order.
+#[track_caller]
+pub fn rewrite_archive(archive: &Path, change: impl FnOnce(&Path)) {
     let state = State::new(archive.parent().expect("an archive in a directory"));
     let unpacked = state.dir.join("archive");
     fs::create_dir(&unpacked).unwrap();
@@ -341,17 +358,7 @@ pub fn familiar_names(archive: &Path) {
         .arg(archive)
         .arg("--directory")
         .arg(&unpacked));
-    for name in ["manifest.json", "repositories"] {
-        let file = unpacked.join(name);
-        let text = fs::read_to_string(&file).unwrap_or_else(|e| panic!("reading {name}: {e}"));
-        let short = text
-            .replace("\"docker.io/library/", "\"")
-            .replace("\"docker.io/", "\"");
-        // skopeo writes its files read-only.
-        fs::remove_file(&file).unwrap();
-        fs::write(&file, short).unwrap();
-        fs::set_permissions(&file, fs::Permissions::from_mode(0o444)).unwrap();
-    }
+    change(&unpacked);
     let list = state.dir.join("order");
     fs::write(&list, order).unwrap();
     let packed = state.dir.join("packed.tar");
@@ -364,6 +371,45 @@ pub fn familiar_names(archive: &Path) {
         .args(["--numeric-owner", "--no-recursion", "--files-from"])
         .arg(&list));
     fs::rename(&packed, archive).expect("replacing the archive");
+}
+
+/// Writes `content` over the file `path`, which skopeo or umoci may have made read-only; its
+/// mode stays.
+#[track_caller]
+pub fn replace_file(path: &Path, content: &[u8]) {
+    let mode = fs::metadata(path)
+        .map(|m| m.permissions().mode())
+        .unwrap_or(0o644);
+    fs::remove_file(path).unwrap_or_else(|e| panic!("removing {}: {e}", path.display()));
+    fs::write(path, content).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
+    fs::set_permissions(path, fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// `gzip` or `zstd` (with `args`) of `input`, or its decompression with `-d`: the program's
+/// output.
+#[track_caller]
+pub fn compress(program: &str, args: &[&str], input: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut child = Command::new(program)
+        .args(args)
+        .env_clear()
+        .env("PATH", PATH)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("starting {program}: {e}"));
+    let mut stdin = child.stdin.take().expect("a pipe");
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child
+        .wait_with_output()
+        .expect("waiting for the compressor");
+    writer
+        .join()
+        .expect("the writer")
+        .expect("writing to the compressor");
+    assert!(out.status.success(), "{program} {args:?} failed");
+    out.stdout
 }
 
 /// An OCI archive of `image` (skopeo's `oci-archive:`): a tar of an OCI image layout
@@ -548,6 +594,20 @@ fn replace_manifest(image: &OciImage, manifest: &str, state: &State) {
     let after = format!("\"digest\":\"{digest}\",\"size\":{}", manifest.len());
     assert!(index.contains(&before), "{before} in {index}");
     fs::write(&index_path, index.replace(&before, &after)).expect("writing index.json");
+}
+
+/// What skopeo reads of the image `reference` (`docker-archive:PATH`, `oci-archive:PATH`...):
+/// its config's digest (the image's ID) and its layers' digests, bottom first, from the manifest
+/// `skopeo inspect --raw` gives. skopeo's state is kept in a directory under `dir`.
+#[track_caller]
+pub fn skopeo_manifest(dir: &Path, reference: &str) -> (String, Vec<String>) {
+    let state = State::new(dir);
+    let manifest = run(skopeo(&state).args(["inspect", "--raw", reference]));
+    let config = digests_in(&manifest, "config", '}')
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    (config, digests_in(&manifest, "layers", ']'))
 }
 
 /// `skopeo copy FROM TO`, its state kept in a directory under `dir`.

@@ -94,7 +94,8 @@ pub struct Config {
 /// The container's root filesystem (OCI `root`).
 #[derive(Debug, Clone)]
 pub struct Root {
-    /// The directory, as given: relative paths are relative to where minidock runs.
+    /// The directory, as given: relative paths are relative to where minidock runs (to the
+    /// state root, for an overlay: see `Overlay::base`).
     pub path: PathBuf,
     // [ch05]
     /// For a container of an image: the layers stacked at `path` with overlayfs, and the
@@ -114,6 +115,10 @@ pub struct Overlay {
     pub upper: PathBuf,
     /// overlayfs's scratch directory, on the same filesystem as `upper`.
     pub work: PathBuf,
+    /// The state root. `lower`, `upper`, `work` and the root's `path` are relative to it, and
+    /// the container's process changes into it before it mounts the overlay: a mount's options
+    /// must fit in one page, 4096 bytes, and the full paths of an image's 120 layers would not.
+    pub base: PathBuf,
 }
 // [ch05 end]
 

@@ -15,16 +15,18 @@ use super::{Error, Result};
 use crate::config::{Config, Overlay, Root};
 use crate::image::Image;
 
-/// The root of a container of `image`: where its overlay will be, and from what.
+/// The root of a container of `image`: where its overlay will be, and from what, in paths
+/// relative to the state root `state`.
 pub fn root(state: &Path, id: &str, image: &Image) -> Root {
-    let dir = dir(state, id);
+    let dir = dir(Path::new(""), id);
     Root {
         path: dir.join("merged"),
         overlay: Some(Overlay {
             // overlayfs lists the topmost layer first; an image's config, the bottom one.
-            lower: image.layers.iter().rev().cloned().collect(),
+            lower: image.links.iter().rev().cloned().collect(),
             upper: dir.join("diff"),
             work: dir.join("work"),
+            base: state.to_path_buf(),
         }),
     }
 }
@@ -48,8 +50,9 @@ impl ContainerStorage {
             dir: Some(dir(state, &config.id)),
         };
         for path in [&overlay.upper, &overlay.work, &config.root.path] {
-            std::fs::create_dir_all(path).map_err(|err| Error::StateRoot {
-                path: path.clone(),
+            let path = overlay.base.join(path);
+            std::fs::create_dir_all(&path).map_err(|err| Error::StateRoot {
+                path,
                 reason: crate::sys::describe(crate::sys::errno_of(err)),
             })?;
         }

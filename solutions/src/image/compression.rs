@@ -5,7 +5,6 @@
 
 use std::io::{self, BufRead, BufReader, Read};
 
-use ruzstd::decoding::errors::{FrameDecoderError, ReadFrameHeaderError};
 use ruzstd::decoding::{FrameDecoder, StreamingDecoder};
 
 /// `source`, decompressed if its first bytes say it is compressed.
@@ -38,24 +37,18 @@ fn invalid(e: impl std::fmt::Display) -> io::Error {
 /// The decoder of the frame `source` starts with; `None` at the end of the stream.
 fn next_frame<R: BufRead>(mut source: R) -> io::Result<Option<StreamingDecoder<R, FrameDecoder>>> {
     loop {
-        if source.fill_buf()?.is_empty() {
+        let head = source.fill_buf()?;
+        if head.is_empty() {
             return Ok(None);
         }
-        let mut decoder = FrameDecoder::new();
-        match decoder.init(&mut source) {
-            Ok(()) => {
-                return StreamingDecoder::new_with_decoder(source, decoder)
-                    .map(Some)
-                    .map_err(invalid)
-            }
-            Err(FrameDecoderError::ReadFrameHeaderError(ReadFrameHeaderError::SkipFrame {
-                length,
-                ..
-            })) => {
-                io::copy(&mut (&mut source).take(u64::from(length)), &mut io::sink())?;
-            }
-            Err(e) => return Err(invalid(e)),
+        // A skippable frame: a magic number 0x184D2A50 to 0x184D2A5F, then its length.
+        if head.len() >= 8 && head[1..4] == [0x2a, 0x4d, 0x18] && head[0] & 0xf0 == 0x50 {
+            let length = u32::from_le_bytes([head[4], head[5], head[6], head[7]]);
+            source.consume(8);
+            io::copy(&mut (&mut source).take(u64::from(length)), &mut io::sink())?;
+            continue;
         }
+        return StreamingDecoder::new(source).map(Some).map_err(invalid);
     }
 }
 
@@ -78,5 +71,60 @@ impl<R: BufRead> Read for Zstd<R> {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zstd_frames_are_read_one_after_the_other_and_skippable_ones_skipped() {
+        // `printf 'hello ' | zstd`, a skippable frame of 3 bytes, `printf 'world\n' | zstd
+        // --no-check`.
+        let stream: Vec<u8> = [
+            &[
+                0x28, 0xb5, 0x2f, 0xfd, 0x04, 0x58, 0x31, 0x00, 0x00, 0x68, 0x65, 0x6c, 0x6c, 0x6f,
+                0x20, 0xd2, 0x3b, 0xe1, 0xa9,
+            ][..],
+            &[
+                0x5a, 0x2a, 0x4d, 0x18, 0x03, 0x00, 0x00, 0x00, 0xaa, 0xbb, 0xcc,
+            ],
+            &[
+                0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x58, 0x31, 0x00, 0x00, 0x77, 0x6f, 0x72, 0x6c, 0x64,
+                0x0a,
+            ],
+        ]
+        .concat();
+        let mut out = String::new();
+        decompressed(&stream[..])
+            .unwrap()
+            .read_to_string(&mut out)
+            .unwrap();
+        assert_eq!(out, "hello world\n");
+    }
+
+    #[test]
+    fn gzip_members_are_all_read_and_plain_streams_pass_as_they_are() {
+        use std::io::Write;
+        let mut gzip = Vec::new();
+        for part in ["one ", "two"] {
+            let mut encoder =
+                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            encoder.write_all(part.as_bytes()).unwrap();
+            gzip.extend(encoder.finish().unwrap());
+        }
+        let mut out = String::new();
+        decompressed(&gzip[..])
+            .unwrap()
+            .read_to_string(&mut out)
+            .unwrap();
+        assert_eq!(out, "one two");
+        let mut plain = String::new();
+        decompressed(&b"as it is"[..])
+            .unwrap()
+            .read_to_string(&mut plain)
+            .unwrap();
+        assert_eq!(plain, "as it is");
     }
 }

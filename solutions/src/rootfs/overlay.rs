@@ -42,6 +42,21 @@ pub fn mount(overlay: &Overlay, at: &Path) -> sys::Result<()> {
         MsFlags::empty(),
         Some(&options),
     )
+    // [ch05 mistake lower-bottom-first: chapter_05::load::an_image_of_120_layers_runs_with_its_layers_in_order]
+    //~ // The layers in the image's order, the bottom one first.
+    //~ let lower: Vec<String> = overlay
+    //~     .lower
+    //~     .iter()
+    //~     .rev()
+    //~     .map(|dir| dir.display().to_string())
+    //~     .collect();
+    //~ let options = format!(
+    //~     "lowerdir={},upperdir={},workdir={}",
+    //~     lower.join(":"),
+    //~     overlay.upper.display(),
+    //~     overlay.work.display()
+    //~ );
+    //~ sys::mount(Some(Path::new("overlay")), at, Some("overlay"), MsFlags::empty(), Some(&options))
     // [ch05 before]
     //~ // Stack the image's layers (`overlay.lower`, topmost first) under the container's own
     //~ // directory for its changes (`overlay.upper`), with `overlay.work` as overlayfs needs it,

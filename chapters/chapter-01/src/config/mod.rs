@@ -51,7 +51,8 @@ pub struct Config {
 /// The container's root filesystem (OCI `root`).
 #[derive(Debug, Clone)]
 pub struct Root {
-    /// The directory, as given: relative paths are relative to where minidock runs.
+    /// The directory, as given: relative paths are relative to where minidock runs (to the
+    /// state root, for an overlay: see `Overlay::base`).
     pub path: PathBuf,
 }
 

@@ -19,8 +19,9 @@ use digest::Digest;
 #[derive(Debug, Clone)]
 pub struct Image {
     pub config: ImageConfig,
-    /// Its layers' directories, the bottom one first.
-    pub layers: Vec<PathBuf>,
+    /// Its layers' directories, the bottom one first, as short links relative to the state root
+    /// (see `store::Store::link`).
+    pub links: Vec<PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -41,16 +42,16 @@ pub fn find(state: &Path, reference: &str) -> Result<Image, Error> {
     };
     let config: ImageConfig =
         serde_json::from_slice(&store.blob(&id)?).map_err(|e| bad(e.to_string()))?;
-    let layers = config
+    let diff_ids = config
         .rootfs
         .diff_ids
         .iter()
-        .map(|diff_id| {
-            let diff_id: Digest = diff_id
-                .parse()
-                .map_err(|e: digest::BadDigest| bad(e.to_string()))?;
-            Ok(store.layer(&diff_id))
-        })
-        .collect::<Result<_, Error>>()?;
-    Ok(Image { config, layers })
+        .map(|diff_id| diff_id.parse())
+        .collect::<Result<Vec<Digest>, _>>()
+        .map_err(|e: digest::BadDigest| bad(e.to_string()))?;
+    let links = diff_ids
+        .iter()
+        .map(|d| store.link(d))
+        .collect::<Result<_, _>>()?;
+    Ok(Image { config, links })
 }

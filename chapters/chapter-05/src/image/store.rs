@@ -6,7 +6,10 @@
 //!   ├── lock                      held while the names or the set of layers change
 //!   ├── layers/<hex>/             a layer, by the hex digits of its diff id:
 //!   │   ├── diff/                   its files, extracted
-//!   │   └── skeleton                the rest of its tar stream, to make it again (`skeleton`)
+//!   │   ├── skeleton                the rest of its tar stream, to make it again (`skeleton`)
+//!   │   └── link                    its short name, in l/
+//!   ├── l/<short> -> ../layers/<hex>/diff
+//!   │                             short names for overlayfs's options, as overlay2 has them
 //!   ├── blobs/sha256/<hex>        configs and manifests, raw: a digest is over the bytes
 //!   ├── repositories.json         {"busybox:latest": "sha256:<image id>"}
 //!   └── tmp/<random>/             work in progress, held by its process's lock; swept when not
@@ -98,6 +101,13 @@ impl Work {
             .finish()
             .and_then(|file| file.sync_all())
             .map_err(io_error(&path))?;
+        // 16 letters of base 32: 80 random bits, and 120 layers' names in under 2.5 KiB.
+        let bits = u128::from_le_bytes(random_bytes());
+        let short: String = (0..16)
+            .map(|i| b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"[(bits >> (5 * i)) as usize & 31] as char)
+            .collect();
+        let link = staged.join("link");
+        fs::write(&link, short).map_err(io_error(&link))?;
         Ok((extracted, staged))
     }
 }
@@ -109,7 +119,12 @@ impl Store {
         let store = Store {
             dir: root.join("image"),
         };
-        for dir in [store.layers(), store.blobs(), store.tmp()] {
+        for dir in [
+            store.layers(),
+            store.blobs(),
+            store.tmp(),
+            store.dir.join("l"),
+        ] {
             fs::create_dir_all(&dir).map_err(io_error(&dir))?;
         }
         store.sweep()?;
@@ -135,6 +150,24 @@ impl Store {
     /// The directory of the layer `diff_id`, extracted.
     pub fn layer(&self, diff_id: &Digest) -> PathBuf {
         self.layers().join(diff_id.hex()).join("diff")
+    }
+
+    /// The short name of the layer `diff_id`'s directory, relative to the state root:
+    /// `image/l/` and 16 letters. Made again if a minidock killed at the wrong moment left the
+    /// layer without it.
+    pub fn link(&self, diff_id: &Digest) -> Result<PathBuf> {
+        let file = self.layers().join(diff_id.hex()).join("link");
+        let short = fs::read_to_string(&file).map_err(io_error(&file))?;
+        let path = self.dir.join("l").join(short.trim());
+        if fs::symlink_metadata(&path).is_err() {
+            let target = Path::new("../layers").join(diff_id.hex()).join("diff");
+            match std::os::unix::fs::symlink(target, &path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(io_error(&path)(e)),
+            }
+        }
+        Ok(Path::new("image").join("l").join(short.trim()))
     }
 
     /// Whether the store has the layer `diff_id`.
@@ -285,7 +318,8 @@ impl Locked<'_> {
         if dest.exists() {
             return Ok(());
         }
-        fs::rename(staged, &dest).map_err(io_error(&dest))
+        fs::rename(staged, &dest).map_err(io_error(&dest))?;
+        self.store.link(diff_id).map(drop)
     }
 
     /// Stores `bytes` under their digest, and returns it.
@@ -348,9 +382,16 @@ pub fn normalize(name: &str) -> String {
 
 /// 16 random hex digits, for names in `tmp/`.
 fn random_name() -> String {
-    let mut bytes = [0u8; 8];
+    random_bytes::<8>()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
     let _ = File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut bytes));
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    bytes
 }
 
 #[cfg(test)]

@@ -22,6 +22,9 @@ pub fn enter(root: &Root) -> sys::Result<()> {
     // A container of an image: its root is the image's layers and its own changes, stacked now
     // that a mount made here stays here.
     if let Some(layers) = &root.overlay {
+        // Its paths are short, relative to the state root (see `config::Overlay`): mount, and
+        // pivot, from there.
+        sys::chdir(&layers.base)?;
         overlay::mount(layers, rootfs)?;
     }
     pivot(rootfs)
