@@ -1369,6 +1369,22 @@ sudo rmdir /sys/fs/cgroup/*/team
     },
     Spec {
         chapter: 5,
+        name: "load-save",
+        kind: Kind::Session {
+            commands: &[
+                "sudo tar -C ./target/rootfs/busybox -c . | sudo ./target/debug/minidock-05 \
+                 --root ./target/state import -c 'CMD [\"sh\"]' - busybox > /dev/null",
+                "sudo ./target/debug/minidock-05 --root ./target/state save -o busybox.tar busybox",
+                "tar -tvf busybox.tar",
+                "sudo ./target/debug/minidock-05 --root ./target/other load -i busybox.tar",
+                "sudo ./target/debug/minidock-05 --root ./target/other images --no-trunc",
+                "sudo ./target/debug/minidock-05 --root ./target/state images --no-trunc",
+                "sudo ./target/debug/minidock-05 --root ./target/other run busybox echo loaded",
+            ],
+        },
+    },
+    Spec {
+        chapter: 5,
         name: "writes",
         kind: Kind::Session {
             commands: &[
@@ -1541,10 +1557,10 @@ pub fn render(root: &Path) -> Result<BTreeMap<PathBuf, String>> {
         let (text, extension) = match spec.kind {
             Kind::Demo { .. } => (text, "sh"),
             _ => (
-                steady_tables(&steady_times(&steady_digests(
+                steady_links(&steady_tables(&steady_times(&steady_digests(
                     &steady_pids(&steady_ids(&text)),
                     spec.name,
-                ))),
+                )))),
                 "txt",
             ),
         };
@@ -1950,6 +1966,43 @@ fn steady_digests(text: &str, name: &str) -> String {
     })
 }
 
+/// A layer's short name, `l/` and 16 random letters of base 32, changes with every store: each
+/// distinct one becomes an example name, always the same.
+fn steady_links(text: &str) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let is_name = |s: &str| s.len() == 16 && s.bytes().all(|b| ALPHABET.contains(&b));
+    let mut found: Vec<String> = Vec::new();
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("l/") {
+        let (before, after) = rest.split_at(at + 2);
+        out += before;
+        rest = after;
+        let Some(name) = rest.get(..16).filter(|name| is_name(name)) else {
+            continue;
+        };
+        if rest[16..].starts_with(|c: char| c.is_ascii_alphanumeric()) {
+            continue;
+        }
+        let n = match found.iter().position(|f| f == name) {
+            Some(n) => n,
+            None => {
+                found.push(name.to_string());
+                found.len() - 1
+            }
+        };
+        let example = example_digest(7, n as u64);
+        out.extend(
+            example
+                .bytes()
+                .take(16)
+                .map(|b| ALPHABET[usize::from(b) * 7 % 32] as char),
+        );
+        rest = &rest[16..];
+    }
+    out + rest
+}
+
 /// The `n`th example digest of a kind: 64 hex digits that look like a digest, always the same.
 fn example_digest(kind: u64, n: u64) -> String {
     let mut state = 0x9e37_79b9_7f4a_7c15u64 ^ kind.rotate_left(32) ^ n;
@@ -2075,6 +2128,25 @@ mod tests {
             ),
             "hostname 4f1c0e2a9b3d at ./s/containers/4f1c0e2a9b3d/diff, 0a1b2c3d4e5f0"
         );
+    }
+
+    #[test]
+    fn short_layer_names_are_steadied() {
+        let text = "lowerdir=image/l/TANSACHJZP3TUSDQ:image/l/ABCDEFGHIJKLMNOP,upperdir=x\nimage/l/TANSACHJZP3TUSDQ\nl/SHORT\n";
+        let steady = steady_links(text);
+        assert_eq!(
+            steady,
+            steady_links(&text.replace("TANSACHJZP3TUSDQ", "QQQQQQQQQQQQQQQQ"))
+        );
+        assert!(!steady.contains("TANSACHJZP3TUSDQ") && steady.ends_with("l/SHORT\n"));
+        let names: Vec<&str> = steady
+            .split("l/")
+            .skip(1)
+            .map(|r| &r[..16])
+            .take(3)
+            .collect();
+        assert_eq!(names[0], names[2]);
+        assert_ne!(names[0], names[1]);
     }
 
     #[test]
