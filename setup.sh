@@ -6,8 +6,8 @@
 #   ./setup.sh                 what a learner needs: build tools, busybox-static, Rust, mdBook
 #   ./setup.sh --maintainer    also what `cargo xtask verify` needs: vagrant (to check the
 #                              Vagrantfile), Chromium and Node.js (to check the book in a browser),
-#                              QEMU (to run the tests in a pure cgroup v2 kernel), crun and runc
-#                              (to compare start times with `cargo xtask bench`)
+#                              QEMU (to run the tests in a pure cgroup v2 kernel), crun, runc and
+#                              podman (to compare start times with `cargo xtask bench`)
 #   ./setup.sh --user NAME     install Rust for NAME instead of the caller (used by the Vagrantfile)
 #
 # System packages are installed as root (through sudo when run as a normal user); Rust and mdBook
@@ -57,7 +57,7 @@ if $maintainer; then
   packages+=(vagrant)    # `vagrant validate` checks the Vagrantfile offline
   packages+=(chromium)   # the book's browser check drives it headless
   packages+=(qemu-system-x86)  # the tests also run in a pure cgroup v2 kernel, emulated
-  packages+=(crun runc)        # `cargo xtask bench` compares minidock with them
+  packages+=(crun runc podman) # `cargo xtask bench` compares minidock with them
   command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 fi
 

@@ -1,4 +1,5 @@
-//! `cargo xtask bench [--quick]`: how fast minidock starts a container, beside crun and runc.
+//! `cargo xtask bench [--quick]`: how fast minidock starts a container, beside crun, runc and
+//! podman, and how fast it imports a layer, beside tar.
 //!
 //! Each runtime starts `/bin/true` in the same busybox root filesystem, with the same work to do:
 //! the same namespaces (no network one before chapter 7), the same mounts, the same cgroup limits
@@ -10,7 +11,14 @@
 //! unmounted: crun 1.8 refuses hybrid hosts. One namespace for the whole benchmark, so no
 //! runtime pays for an `unshare` of its own.
 //!
-//! The full run writes its table to book/bench/results.md, which the book's appendix includes;
+//! Then, from an image: `minidock run busybox true` on overlay against the same files as a
+//! directory (the overlay's cost), and `podman run --rm --network none busybox true`, podman with
+//! a store, run directory and locks of its own under the work directory. Then importing a 100 MB
+//! layer, plain and gzip, against `tar -x` (and `gzip -dc | tar -x`) of the same file. The layer's
+//! tarballs are made once and kept in the work directory (target/bench); every store, podman's
+//! files, mount and cgroup the benchmark made is removed when it ends.
+//!
+//! The full run writes its tables to book/bench/results.md, which the book's appendix includes;
 //! `--quick` runs a few rounds and writes nothing.
 
 use std::fs;
@@ -86,12 +94,23 @@ pub fn run(root: &Path, args: &[&str]) -> Result<()> {
     runtimes.push(Runtime::floor());
 
     let measured = measure(&runtimes, &minidock, &rootfs, &work, quick, rounds);
+    // Each cleans up after itself, whatever happens.
+    let images = measured.as_ref().ok().map(|_| {
+        let (rounds, podman_rounds) = if quick { (5, 3) } else { (100, 30) };
+        measure_images(&minidock, &rootfs, &work, rounds, podman_rounds)
+    });
+    let imports = measured
+        .as_ref()
+        .ok()
+        .map(|_| measure_imports(&minidock, &work, if quick { 1 } else { 7 }));
     // Whatever happened, nothing of the benchmark stays: state directories, cgroups.
     for runtime in &runtimes {
         runtime.clean_up();
     }
     remove_cgroup_parent();
-    let report = measured?;
+    let mut report = measured?;
+    report += &images.context("the image rows were not run")??;
+    report += &imports.context("the import rows were not run")??;
     println!("{report}");
     if !quick {
         let path = root.join("book/bench/results.md");
@@ -464,8 +483,10 @@ fn report(
     text
 }
 
-/// Removes the benchmark's cgroup parent from every cgroup tree; each runtime has removed its
-/// containers' cgroups under it already.
+/// Removes the benchmark's cgroup parent from every cgroup tree, with whatever a runtime left
+/// under it (podman leaves its containers' cgroups). Where the hybrid host's cgroup v2 tree is
+/// unmounted, its mount point is a plain directory of the cgroup tmpfs: what crun and podman
+/// made there is removed too, though the host cannot see it under the mount.
 fn remove_cgroup_parent() {
     let name = CGROUP_PARENT.trim_start_matches('/');
     let mut dirs = vec![Path::new("/sys/fs/cgroup").join(name)];
@@ -477,16 +498,33 @@ fn remove_cgroup_parent() {
         dirs.push(tree.path().join(name));
     }
     for dir in dirs {
-        // Children first: a runtime may have left a level of its own under the parent.
-        if let Ok(children) = fs::read_dir(&dir) {
-            for child in children.flatten() {
-                if child.path().is_dir() {
-                    let _ = fs::remove_dir(child.path());
-                }
+        remove_cgroup(&dir);
+    }
+}
+
+/// A cgroup and the cgroups under it, the deepest first (a cgroup's files go with it); a plain
+/// directory, with its files.
+fn remove_cgroup(dir: &Path) {
+    if let Ok(children) = fs::read_dir(dir) {
+        for child in children.flatten() {
+            if child.file_type().map(|t| t.is_dir()).unwrap_or(false) {
+                remove_cgroup(&child.path());
             }
         }
-        let _ = fs::remove_dir(&dir);
     }
+    if fs::remove_dir(dir).is_err() && is_tmpfs(dir) {
+        let _ = fs::remove_dir_all(dir);
+    }
+}
+
+fn is_tmpfs(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: statfs(2) fills the struct we own, from a NUL-terminated path.
+    let mut st: libc::statfs = unsafe { std::mem::zeroed() };
+    unsafe { libc::statfs(c.as_ptr(), &mut st) == 0 && st.f_type == libc::TMPFS_MAGIC }
 }
 
 fn median(values: &mut [f64]) -> f64 {
@@ -525,12 +563,16 @@ fn machine() -> String {
     } else {
         "cgroup v2"
     };
+    // Other work on the machine shows in the times: its load is part of the result.
+    let load = fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let load = load.split(' ').next().unwrap_or("?");
     format!(
-        "Linux {}, CPUs {}, {cgroups}; {}, {}",
+        "Linux {}, CPUs {}, {cgroups}, load average {load}; {}, {}, {}",
         first_line("uname", "-r"),
         cpus.trim(),
         first_line("crun", "--version"),
         first_line("runc", "--version"),
+        first_line("podman", "--version"),
     )
 }
 
@@ -569,4 +611,570 @@ fn build_probe(root: &Path, work: &Path) -> Result<PathBuf> {
         bail!("building the probe failed");
     }
     Ok(out)
+}
+
+/// The image the start rows run, in minidock's and podman's stores.
+const IMAGE: &str = "busybox";
+
+/// Starting from an image: `minidock run IMAGE true` on overlay against the same on the root
+/// filesystem as a directory (the difference is the overlay's cost), alternating round by round;
+/// then `podman run --rm --network none IMAGE true`, in rounds of its own: the podman processes
+/// that remove a container go on after `podman run` returns, and would fall on the next runtime's
+/// time. Cleans up what it made, whatever happens.
+fn measure_images(
+    minidock: &Path,
+    rootfs: &Path,
+    work: &Path,
+    rounds: usize,
+    podman_rounds: usize,
+) -> Result<String> {
+    let state = work.join("image-state");
+    let podman = Podman::new(work);
+    let result = (|| -> Result<String> {
+        import_image(minidock, &state, rootfs, work)?;
+        let mut runtimes = vec![
+            Runtime::minidock_plain(
+                "`minidock run busybox true` (overlay)",
+                minidock,
+                &state,
+                IMAGE,
+            ),
+            Runtime::minidock_plain(
+                "`minidock run DIR true` (the same files, a directory)",
+                minidock,
+                &state,
+                &rootfs.display().to_string(),
+            ),
+        ];
+        println!("bench: what each container of an image sees (probe sees)");
+        for runtime in &runtimes {
+            let out = runtime.sees()?;
+            println!("--- {}\n{}", runtime.name, out.trim_end());
+        }
+        let mut samples = alternate(&runtimes, rounds)?;
+        let podman_row = match podman.set_up(rootfs) {
+            Ok(runtime) => {
+                let out = runtime.sees()?;
+                println!("--- {}\n{}", runtime.name, out.trim_end());
+                samples.extend(alternate(std::slice::from_ref(&runtime), podman_rounds)?);
+                runtimes.push(runtime);
+                None
+            }
+            Err(reason) => Some(format!("{reason:#}")),
+        };
+        Ok(image_report(
+            &runtimes,
+            &samples,
+            podman_row.as_deref(),
+            rounds,
+            podman_rounds,
+        ))
+    })();
+    podman.clean_up();
+    let _ = fs::remove_dir_all(&state);
+    result
+}
+
+/// Three starts of each to warm up, then `rounds` rounds, the order rotating every round.
+fn alternate(runtimes: &[Runtime], rounds: usize) -> Result<Vec<Vec<Sample>>> {
+    for runtime in runtimes {
+        for _ in 0..3 {
+            runtime.start(0)?;
+        }
+    }
+    let mut samples: Vec<Vec<Sample>> = vec![Vec::new(); runtimes.len()];
+    for round in 0..rounds {
+        for k in 0..runtimes.len() {
+            let i = (round + k) % runtimes.len();
+            samples[i].push(runtimes[i].start(round + 1)?);
+        }
+    }
+    Ok(samples)
+}
+
+/// `tar -C ROOTFS -c . | minidock --root STATE import --change 'CMD ["sh"]' - busybox`.
+fn import_image(minidock: &Path, state: &Path, rootfs: &Path, work: &Path) -> Result<()> {
+    let tarball = rootfs_tarball(rootfs, work)?;
+    let (ok, out) = crate::run::capture(
+        Command::new(minidock)
+            .arg("--root")
+            .arg(state)
+            .args(["import", "--change", try_it::IMAGE_CMD])
+            .arg(&tarball)
+            .arg(IMAGE),
+    )?;
+    if !ok {
+        bail!("minidock import of the benchmark's root filesystem failed: {out}");
+    }
+    Ok(())
+}
+
+/// The benchmark's root filesystem as a tarball, owned by root as in a real image.
+fn rootfs_tarball(rootfs: &Path, work: &Path) -> Result<PathBuf> {
+    let tarball = work.join("rootfs.tar");
+    let (ok, out) = crate::run::capture(
+        Command::new("tar")
+            .args(["--numeric-owner", "--owner=0", "--group=0", "-C"])
+            .arg(rootfs)
+            .arg("-cf")
+            .arg(&tarball)
+            .arg("."),
+    )?;
+    if !ok {
+        bail!("tar of the benchmark's root filesystem failed: {out}");
+    }
+    Ok(tarball)
+}
+
+impl Runtime {
+    /// minidock with no limits and no options but its own state root and cgroup parent:
+    /// `run IMAGE /bin/true`, as the podman row runs it.
+    fn minidock_plain(name: &str, binary: &Path, state: &Path, image: &str) -> Runtime {
+        let base = |command: &[&str]| -> Vec<String> {
+            let mut args = vec![
+                binary.display().to_string(),
+                "--root".into(),
+                state.display().to_string(),
+                "run".into(),
+                "--cgroup-parent".into(),
+                CGROUP_PARENT.into(),
+                image.to_string(),
+            ];
+            args.extend(command.iter().map(|s| s.to_string()));
+            args
+        };
+        Runtime {
+            name: name.into(),
+            command: base(&["/bin/true"]),
+            sees: base(&["/bin/probe", "sees"]),
+            cleanup: Vec::new(),
+        }
+    }
+}
+
+/// podman with a store, a run directory and a lock memory of its own, under the benchmark's
+/// work directory and in its mount namespace: nothing of the host's podman is read or written.
+struct Podman {
+    dir: PathBuf,
+}
+
+const PODMAN_ROW: &str = "`podman run --rm --network none busybox true`";
+
+/// The source name of the tmpfs mounts made for podman, to find them again.
+const PODMAN_TMPFS: &str = "bench-podman";
+
+impl Podman {
+    fn new(work: &Path) -> Podman {
+        Podman {
+            dir: work.join("podman"),
+        }
+    }
+
+    fn global(&self) -> Vec<String> {
+        let d = |sub: &str| self.dir.join(sub).display().to_string();
+        [
+            "--root".to_string(),
+            d("root"),
+            "--runroot".into(),
+            d("run"),
+            "--tmpdir".into(),
+            d("run/tmp"),
+            "--volumepath".into(),
+            d("root/volumes"),
+            "--network-config-dir".into(),
+            d("net"),
+            "--storage-driver".into(),
+            "overlay".into(),
+            "--cgroup-manager".into(),
+            "cgroupfs".into(),
+            "--events-backend".into(),
+            "none".into(),
+            // podman gives its runtime no state directory of its own: crun's would be /run/crun.
+            "--runtime-flag".into(),
+            format!("root={}", d("run/crun")),
+        ]
+        .to_vec()
+    }
+
+    /// Makes podman's directories, imports the root filesystem, and returns the runtime row;
+    /// an error says why podman cannot run here.
+    fn set_up(&self, rootfs: &Path) -> Result<Runtime> {
+        let binary = which("podman").context("podman is not installed (Debian package podman)")?;
+        let run = self.dir.join("run");
+        fs::create_dir_all(&run)?;
+        fs::create_dir_all(self.dir.join("root"))?;
+        fs::create_dir_all(self.dir.join("net"))?;
+        // Empty directories, in the benchmark's own mount namespace only, over what podman writes
+        // whatever its options say: its lock memory (/dev/shm), /run/libpod (the cleanup that
+        // runs when a container ends is not given --tmpdir), /var/lib/containers/cache (import's
+        // blob cache); and a tmpfs for its run directory, as /run is.
+        for at in [
+            run.as_path(),
+            Path::new("/dev/shm"),
+            Path::new("/run"),
+            Path::new("/var/lib"),
+        ] {
+            let ok = Command::new("mount")
+                .args(["-t", "tmpfs", "-o", "mode=755", PODMAN_TMPFS])
+                .arg(at)
+                .status()?
+                .success();
+            if !ok {
+                bail!("mounting a tmpfs on {} failed", at.display());
+            }
+        }
+        fs::create_dir_all(run.join("tmp"))?;
+        let tarball = rootfs_tarball(rootfs, self.dir.parent().unwrap())?;
+        let (ok, out) = crate::run::capture(
+            Command::new(&binary)
+                .args(self.global())
+                .args(["import", "--quiet", "--change", try_it::IMAGE_CMD])
+                .arg(&tarball)
+                .arg(IMAGE),
+        )?;
+        if !ok {
+            bail!("podman import failed: {}", first_line(&out));
+        }
+        let base = |command: &[&str]| -> Vec<String> {
+            let mut args = vec![binary.display().to_string()];
+            args.extend(self.global());
+            args.extend(
+                [
+                    "run",
+                    "--rm",
+                    "--network",
+                    "none",
+                    // The host's hard limits are lower than podman's defaults (1048576).
+                    "--ulimit",
+                    "nofile=1024:1024",
+                    "--ulimit",
+                    "nproc=1024:1024",
+                    "--cgroup-parent",
+                    CGROUP_PARENT,
+                    IMAGE,
+                ]
+                .map(String::from),
+            );
+            args.extend(command.iter().map(|s| s.to_string()));
+            args
+        };
+        let runtime = Runtime {
+            name: PODMAN_ROW.into(),
+            command: base(&["/bin/true"]),
+            sees: base(&["/bin/probe", "sees"]),
+            cleanup: Vec::new(),
+        };
+        // One run first: a podman that cannot start a container here says so in the table.
+        let (ok, out) = crate::run::capture(
+            Command::new(&runtime.command[0])
+                .args(&runtime.command[1..])
+                .stdin(Stdio::null()),
+        )?;
+        if !ok {
+            bail!("podman run failed: {}", first_line(&out));
+        }
+        Ok(runtime)
+    }
+
+    /// Unmounts what podman mounted under its directory and the tmpfs mounts made for it, and
+    /// removes the directory.
+    fn clean_up(&self) {
+        // `podman run --rm` returns before conmon's own cleanup (`podman container cleanup`) has
+        // ended: unmounting under it would send what it writes to the host's /run and /dev/shm.
+        let started = Instant::now();
+        while started.elapsed().as_secs() < 10 && self.processes_left() {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let info = fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
+        // The latest first: a mount over another comes off before it.
+        let mut mounts: Vec<String> = info
+            .lines()
+            .filter_map(|l| {
+                let at = l.split(' ').nth(4)?;
+                let source = l.split_once(" - ")?.1.split(' ').nth(1)?;
+                (Path::new(at).starts_with(&self.dir) || source == PODMAN_TMPFS)
+                    .then(|| at.to_string())
+            })
+            .collect();
+        mounts.reverse();
+        for m in &mounts {
+            let _ = Command::new("umount").args(["-l", m]).status();
+        }
+        let _ = fs::remove_dir_all(&self.dir);
+    }
+
+    /// Whether a process other than this one has podman's directory on its command line: conmon
+    /// and the podman it starts when a container ends.
+    fn processes_left(&self) -> bool {
+        let dir = self.dir.display().to_string();
+        let me = std::process::id().to_string();
+        fs::read_dir("/proc")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| {
+                let name = e.file_name();
+                let name = name.to_string_lossy();
+                name.bytes().all(|b| b.is_ascii_digit()) && name != me.as_str()
+            })
+            .any(|e| {
+                fs::read(e.path().join("cmdline"))
+                    .map(|c| String::from_utf8_lossy(&c).contains(&dir))
+                    .unwrap_or(false)
+            })
+    }
+}
+
+fn first_line(text: &str) -> String {
+    text.lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim()
+        .to_string()
+}
+
+fn image_report(
+    runtimes: &[Runtime],
+    samples: &[Vec<Sample>],
+    podman_missing: Option<&str>,
+    rounds: usize,
+    podman_rounds: usize,
+) -> String {
+    let mut text = format!(
+        "\nStarting from an image: `true`, {rounds} rounds of minidock's two, alternating, then \
+         {podman_rounds} rounds of podman's; no limits, each runtime's own store, the same cgroup \
+         parent; the image is the benchmark's root filesystem, imported into each store with \
+         `--change 'CMD [\"sh\"]'`. minidock removes its container when `true` ends, as `--rm` \
+         does; podman gets `--ulimit nofile=1024:1024 --ulimit nproc=1024:1024` as well (the \
+         host's hard limits are below its defaults).\n\n\
+         | command | median | min – max | peak RSS |\n|---|---|---|---|\n"
+    );
+    let mut medians = Vec::new();
+    for (runtime, s) in runtimes.iter().zip(samples) {
+        let mut wall: Vec<f64> = s.iter().map(|x| x.wall_ms).collect();
+        let (min, max) = min_max(&wall);
+        let rss = s.iter().map(|x| x.max_rss_kib).max().unwrap_or(0);
+        let m = median(&mut wall);
+        medians.push(m);
+        text += &format!(
+            "| {} | {m:.2} ms | {min:.2} – {max:.2} ms | {:.1} MiB |\n",
+            runtime.name,
+            rss as f64 / 1024.0
+        );
+    }
+    if let Some(reason) = podman_missing {
+        text += &format!(
+            "| {PODMAN_ROW} | not available: {} | | |\n",
+            reason.replace('|', "\\|")
+        );
+    }
+    text += "\n| comparison | median | min – max | goal |\n|---|---|---|---|\n";
+    let mut cost: Vec<f64> = samples[0]
+        .iter()
+        .zip(&samples[1])
+        .map(|(a, b)| a.wall_ms - b.wall_ms)
+        .collect();
+    let (min, max) = min_max(&cost);
+    text += &format!(
+        "| the overlay's cost: image − directory, round by round | {:+.2} ms | {min:+.2} – \
+         {max:+.2} ms | ≤ +1.5 ms |\n",
+        median(&mut cost),
+    );
+    if medians.len() > 2 {
+        text += &format!(
+            "| minidock (image) / podman, of the medians | {:.3} | | ≤ 0.05 |\n",
+            medians[0] / medians[2]
+        );
+    } else {
+        text += "| minidock (image) / podman | not available | | ≤ 0.05 |\n";
+    }
+    text
+}
+
+fn min_max(values: &[f64]) -> (f64, f64) {
+    (
+        values.iter().cloned().fold(f64::INFINITY, f64::min),
+        values.iter().cloned().fold(f64::NEG_INFINITY, f64::max),
+    )
+}
+
+/// The layer of the import rows: about 100 MB of files, partly random, partly text-like (so that
+/// gzip has work to do, as with real layers), in nested directories.
+const LAYER_BYTES: u64 = 100_000_000;
+
+/// Importing a 100 MB layer, plain and gzip: `minidock import` into an empty store against
+/// `tar -x` (and `gzip -dc | tar -x`) into an empty directory, alternating; medians of `rounds`.
+fn measure_imports(minidock: &Path, work: &Path, rounds: usize) -> Result<String> {
+    let (plain, gzip, files) = layer_tarballs(work)?;
+    let scratch = work.join("import-scratch");
+    let result = (|| -> Result<String> {
+        let q = |p: &Path| try_it::quote(&p.display().to_string());
+        let import = |file: &Path| -> Vec<String> {
+            vec![
+                minidock.display().to_string(),
+                "--root".into(),
+                scratch.display().to_string(),
+                "import".into(),
+                file.display().to_string(),
+                "layer".into(),
+            ]
+        };
+        // The directory is made in the timed command, as minidock makes its store.
+        let untar = |shell: String| -> Vec<String> {
+            vec![
+                "sh".into(),
+                "-c".into(),
+                format!("mkdir {d} && {shell} -C {d}", d = q(&scratch)),
+            ]
+        };
+        let cases: Vec<(String, Vec<String>)> = vec![
+            ("`minidock import layer.tar`".into(), import(&plain)),
+            (
+                "`tar -x -f layer.tar`".into(),
+                untar(format!("tar -x -f {}", q(&plain))),
+            ),
+            ("`minidock import layer.tar.gz`".into(), import(&gzip)),
+            (
+                "`gzip -dc layer.tar.gz \\| tar -x`".into(),
+                untar(format!("gzip -dc {} | tar -x", q(&gzip))),
+            ),
+        ];
+        let mut seconds: Vec<Vec<f64>> = vec![Vec::new(); cases.len()];
+        for round in 0..rounds {
+            for k in 0..cases.len() {
+                let i = (round + k) % cases.len();
+                let _ = fs::remove_dir_all(&scratch);
+                // Yesterday's writes are not today's time: the disk catches up first.
+                let _ = Command::new("sync").status();
+                let started = Instant::now();
+                let (ok, out) =
+                    crate::run::capture(Command::new(&cases[i].1[0]).args(&cases[i].1[1..]))?;
+                let elapsed = started.elapsed().as_secs_f64();
+                if !ok {
+                    bail!("{} failed: {}", cases[i].0, first_line(&out));
+                }
+                seconds[i].push(elapsed);
+            }
+        }
+        let _ = fs::remove_dir_all(&scratch);
+        let mb = LAYER_BYTES as f64 / 1e6;
+        let gz_mb = fs::metadata(&gzip)?.len() as f64 / 1e6;
+        let tar_mb = fs::metadata(&plain)?.len() as f64 / 1e6;
+        let mut text = format!(
+            "\nImporting a layer of {mb:.0} MB in {files} files ({tar_mb:.0} MB as a tar, \
+             {gz_mb:.0} MB gzipped): each run into an empty store or directory, after a `sync`, \
+             the four alternating; median of {rounds} round{}. Throughput: MB of the tar stream \
+             (uncompressed) per second.\n\n| command | median | throughput |\n|---|---|---|\n",
+            if rounds == 1 { "" } else { "s" }
+        );
+        // Round by round, before the medians sort the times.
+        let ratios = |tar: usize, minidock: usize| -> (f64, f64) {
+            let r: Vec<f64> = seconds[tar]
+                .iter()
+                .zip(&seconds[minidock])
+                .map(|(t, m)| t / m)
+                .collect();
+            min_max(&r)
+        };
+        let spread = [ratios(1, 0), ratios(3, 2)];
+        let mut medians = Vec::new();
+        for ((name, _), s) in cases.iter().zip(&mut seconds) {
+            let m = median(s);
+            medians.push(m);
+            text += &format!("| {name} | {m:.2} s | {:.0} MB/s |\n", tar_mb / m);
+        }
+        text += "\n| throughput, minidock / tar | of the medians | round by round, min – max | goal |\n\
+                 |---|---|---|---|\n";
+        for (i, layer) in ["plain layer", "gzip layer"].iter().enumerate() {
+            let (min, max) = spread[i];
+            text += &format!(
+                "| {layer} | {:.2} | {min:.2} – {max:.2} | ≥ 0.8 |\n",
+                medians[2 * i + 1] / medians[2 * i]
+            );
+        }
+        Ok(text)
+    })();
+    let _ = fs::remove_dir_all(&scratch);
+    result
+}
+
+/// work/layer.tar and work/layer.tar.gz, made once (the tar of a directory of generated files)
+/// and kept for the next run; returns them and the number of files.
+fn layer_tarballs(work: &Path) -> Result<(PathBuf, PathBuf, u64)> {
+    let plain = work.join("layer.tar");
+    let gzip = work.join("layer.tar.gz");
+    let count = work.join("layer.files");
+    let made = fs::read_to_string(&count)
+        .ok()
+        .and_then(|s| s.trim().parse::<u64>().ok());
+    if let (true, true, Some(n)) = (plain.exists(), gzip.exists(), made) {
+        return Ok((plain, gzip, n));
+    }
+    println!("bench: making a {} MB layer, once", LAYER_BYTES / 1_000_000);
+    let started = Instant::now();
+    // Written last: without it, whatever is there is remade.
+    let _ = fs::remove_file(&count);
+    let src = work.join("layer-src");
+    let _ = fs::remove_dir_all(&src);
+    let mut rng: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        // xorshift64: the same files every time.
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng
+    };
+    let mut written = 0u64;
+    let mut files = 0u64;
+    while written < LAYER_BYTES {
+        let dir = src.join(format!("usr/share/d{:02}/s{}", files % 37, files % 5));
+        fs::create_dir_all(&dir)?;
+        // Sizes from 1 KB to about 130 KB, as the files of a real layer spread.
+        let size = (1_000 + next() % 130_000).min(LAYER_BYTES - written);
+        let text_like = next() % 4 != 0;
+        let mut data = Vec::with_capacity(size as usize + 8);
+        while (data.len() as u64) < size {
+            let word = next();
+            if text_like {
+                // Sixteen letters: compresses about two to one, as text and code do.
+                data.extend(
+                    word.to_le_bytes()
+                        .map(|b| b"etaoinshrdlucmfw"[(b & 15) as usize]),
+                );
+            } else {
+                data.extend(word.to_le_bytes());
+            }
+        }
+        data.truncate(size as usize);
+        fs::write(dir.join(format!("f{files}")), &data)?;
+        written += size;
+        files += 1;
+    }
+    let (ok, out) = crate::run::capture(
+        Command::new("tar")
+            .args(["--numeric-owner", "--owner=0", "--group=0", "-C"])
+            .arg(&src)
+            .arg("-cf")
+            .arg(&plain)
+            .arg("."),
+    )?;
+    let _ = fs::remove_dir_all(&src);
+    if !ok {
+        bail!("tar of the layer failed: {out}");
+    }
+    let (ok, out) = crate::run::capture(Command::new("sh").arg("-c").arg(format!(
+        "gzip -c {} > {}",
+        try_it::quote(&plain.display().to_string()),
+        try_it::quote(&gzip.display().to_string())
+    )))?;
+    if !ok {
+        let _ = fs::remove_file(&gzip);
+        bail!("gzip of the layer failed: {out}");
+    }
+    fs::write(&count, files.to_string())?;
+    println!(
+        "bench: made the layer in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok((plain, gzip, files))
 }

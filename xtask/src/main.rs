@@ -4,7 +4,8 @@
 //! gen [--check]      generate the chapter starters, test entries and book listings from solutions/
 //!                    (--force: also overwrite files of chapters/ that were changed by hand)
 //! reference [N]      write the reference state at the end of each chapter to target/reference/
-//! try [-- CMD...]    build minidock and run it, explained, on a busybox root filesystem
+//! try [--dir] [-- CMD...]  build minidock and run it, explained, on the busybox image (imported
+//!                    once into its state root) or, with --dir, on the root filesystem directory
 //! rootfs             make that busybox root filesystem (target/rootfs/busybox), and nothing else
 //! transcripts [--check]  run the book's console sessions and write them to book/transcripts/
 //! book [--serve]     build the book (or serve it on http://127.0.0.1:3000)
@@ -34,7 +35,7 @@ fn main() {
 }
 
 fn usage() -> &'static str {
-    "usage: cargo xtask <gen [--check | --force] | reference [N] | try [-- CMD...] | rootfs | transcripts [--check] \
+    "usage: cargo xtask <gen [--check | --force] | reference [N] | try [--dir] [-- CMD...] | rootfs | transcripts [--check] \
      | book [--serve] | verify [STEP WORDS...] | cgroup-v2 [-p PACKAGE] [TEST FILTERS...] \
      | bench [--quick]>"
 }
