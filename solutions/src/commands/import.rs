@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::cli::ImportArgs;
 use crate::image::config::RunConfig;
-use crate::image::{import as importing, store};
+use crate::image::{import as importing, progress, store};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -37,6 +37,8 @@ pub fn import(args: &ImportArgs, root: &Path) -> Result<u8, Error> {
             path: args.file.clone(),
             reason: crate::sys::describe(crate::sys::errno_of(err)),
         })?;
+        let size = file.metadata().map_or(0, |m| m.len());
+        let (file, _bar) = progress::reading(file, size, "Importing".into());
         importing::import(&store, file, run, &comment)?
     };
     if let Some(name) = &args.reference {

@@ -7,6 +7,7 @@ pub mod digest;
 pub mod import;
 pub mod layer;
 pub mod load;
+pub mod progress;
 pub mod save;
 pub mod skeleton;
 pub mod store;

@@ -239,8 +239,19 @@ impl Store {
     /// Removes the work directories no living minidock holds.
     fn sweep(&self) -> Result<()> {
         let tmp = self.tmp();
+        // A `.part` file is being written under the store's lock: if nobody holds the lock, it
+        // is what a killed minidock left.
+        let unlocked = File::open(self.dir.join("lock"))
+            .ok()
+            .and_then(|file| Flock::lock(file, FlockArg::LockExclusiveNonblock).ok());
         for entry in fs::read_dir(&tmp).map_err(io_error(&tmp))?.flatten() {
             let path = entry.path();
+            if path.extension().is_some_and(|e| e == "part") {
+                if unlocked.is_some() {
+                    let _ = fs::remove_file(&path);
+                }
+                continue;
+            }
             if path.extension().is_some_and(|e| e == "lock") {
                 continue;
             }
@@ -420,13 +431,16 @@ mod tests {
         let store = Store::open(&dir).unwrap();
         let id = store.lock().unwrap().add_blob(b"{}").unwrap();
         store.lock().unwrap().tag("bb", &id).unwrap();
-        // What a killed minidock leaves: a work directory whose lock nobody holds.
+        // What a killed minidock leaves: a work directory whose lock nobody holds, a file half
+        // written.
         fs::create_dir(store.tmp().join("4242-dead")).unwrap();
+        fs::write(store.tmp().join("4242-dead.part"), b"{").unwrap();
         let store = Store::open(&dir).unwrap();
         assert_eq!(store.blob(&id).unwrap(), b"{}");
         assert_eq!(store.resolve("bb").unwrap(), id);
         assert_eq!(store.resolve(&id.hex()[..8]).unwrap(), id);
         assert!(!store.tmp().join("4242-dead").exists());
+        assert!(!store.tmp().join("4242-dead.part").exists());
         // A work directory this process holds is left alone.
         let work = store.work().unwrap();
         store.sweep().unwrap();

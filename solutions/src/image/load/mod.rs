@@ -15,6 +15,7 @@ use archive::Archive;
 
 use super::config::ImageConfig;
 use super::digest::Digest;
+use super::progress;
 use super::store::{self, Store};
 
 #[derive(Debug, thiserror::Error)]
@@ -116,7 +117,11 @@ fn load_one(
         if store.has_layer(diff_id) || staged.iter().any(|(d, _)| d == diff_id) {
             continue;
         }
-        let reader = archive.open_member(&blob.member)?;
+        let (reader, _bar) = progress::reading(
+            archive.open_member(&blob.member)?,
+            archive.size(&blob.member),
+            format!("Loading layer {}", diff_id.short()),
+        );
         let expected = check::Expected {
             blob: blob.digest.as_ref(),
             diff_id,

@@ -183,6 +183,24 @@ impl Archive {
         }
     }
 
+    /// The size of the member `name`, as far as the archive tells.
+    pub fn size(&self, name: &str) -> u64 {
+        match self {
+            Archive::Directory(dir) => std::fs::metadata(dir.join(name)).map_or(0, |m| m.len()),
+            Archive::Tar { members, .. } => {
+                let mut name = normal(name);
+                for _ in 0..16 {
+                    match members.get(&name) {
+                        Some(Member::File { size, .. }) => return *size,
+                        Some(Member::Link(target)) => name = target.clone(),
+                        None => return 0,
+                    }
+                }
+                0
+            }
+        }
+    }
+
     /// The whole content of the member `name`, a JSON document: at most 16 MiB.
     pub fn read_member(&self, name: &str) -> Result<Vec<u8>, Error> {
         let mut bytes = Vec::new();
