@@ -11,6 +11,9 @@ mod run;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
+// [ch05]
+use clap::ValueEnum;
+// [ch05 end]
 
 pub use image::{ImagesArgs, ImportArgs}; // [ch05]
 pub use run::RunArgs;
@@ -37,6 +40,18 @@ pub struct Cli {
     )]
     pub root: PathBuf,
 
+    // [ch05]
+    /// How a container of an image gets its root filesystem
+    #[arg(
+        long,
+        value_name = "DRIVER",
+        env = "MINIDOCK_STORAGE_DRIVER",
+        value_enum,
+        default_value_t = StorageDriver::Overlay
+    )]
+    pub storage_driver: StorageDriver,
+
+    // [ch05 end]
     #[command(subcommand)]
     pub command: Command,
 }
@@ -54,5 +69,18 @@ pub enum Command {
     Import(ImportArgs),
     /// List images
     Images(ImagesArgs),
+    /// Display system-wide information
+    Info,
     // [ch05 end]
 }
+
+// [ch05]
+/// The storage drivers, as `--storage-driver` names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StorageDriver {
+    /// The image's layers, shared, under a directory of the container's own (overlayfs)
+    Overlay,
+    /// A full copy of the image for each container, where overlayfs cannot be used
+    Vfs,
+}
+// [ch05 end]

@@ -10,6 +10,7 @@ mod run;
 
 use std::path::PathBuf;
 
+use clap::ValueEnum;
 use clap::{Parser, Subcommand};
 
 pub use image::{ImagesArgs, ImportArgs};
@@ -37,6 +38,16 @@ pub struct Cli {
     )]
     pub root: PathBuf,
 
+    /// How a container of an image gets its root filesystem
+    #[arg(
+        long,
+        value_name = "DRIVER",
+        env = "MINIDOCK_STORAGE_DRIVER",
+        value_enum,
+        default_value_t = StorageDriver::Overlay
+    )]
+    pub storage_driver: StorageDriver,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -53,4 +64,15 @@ pub enum Command {
     Import(ImportArgs),
     /// List images
     Images(ImagesArgs),
+    /// Display system-wide information
+    Info,
+}
+
+/// The storage drivers, as `--storage-driver` names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StorageDriver {
+    /// The image's layers, shared, under a directory of the container's own (overlayfs)
+    Overlay,
+    /// A full copy of the image for each container, where overlayfs cannot be used
+    Vfs,
 }

@@ -73,6 +73,9 @@ pub struct Config {
     pub mounts: Vec<mounts::Mount>,
     /// What only Linux has: limits, and where the cgroup goes.
     pub linux: Linux,
+    /// For a container of an image: the storage driver that makes its root, and from what.
+    /// `None` for a root filesystem directory, used as it is.
+    pub storage: Option<Storage>,
 }
 
 /// The container's root filesystem (OCI `root`).
@@ -95,6 +98,34 @@ pub struct Overlay {
     pub upper: PathBuf,
     /// overlayfs's scratch directory, on the same filesystem as `upper`.
     pub work: PathBuf,
+}
+
+/// How a container of an image gets its root filesystem (docker's `--storage-driver`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StorageDriver {
+    /// The image's layers stacked by overlayfs under a directory of the container's own.
+    #[default]
+    Overlay,
+    /// A full copy of the image's layers, one per container: a plain directory.
+    Vfs,
+}
+
+impl StorageDriver {
+    /// Its name, as `--storage-driver` and `info` spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            StorageDriver::Overlay => "overlay",
+            StorageDriver::Vfs => "vfs",
+        }
+    }
+}
+
+/// The root filesystem of a container of an image, as its storage driver makes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Storage {
+    pub driver: StorageDriver,
+    /// The image's layers, the bottom one first, as the image's config lists them.
+    pub layers: Vec<PathBuf>,
 }
 
 /// The container's command (OCI `process`).
