@@ -63,7 +63,12 @@ fn main() -> ExitCode {
     if std::env::var_os("MINIDOCK_EXPLAIN_CLOCK").is_some() {
         sys::set_explain_clock(started);
     }
-    match commands::execute(&cli.command, &cli.root) {
+    // [ch01..ch05]
+    //~ match commands::execute(&cli.command, &cli.root) {
+    // [ch01..ch05 end]
+    // [ch05]
+    match commands::execute(&cli.command, &cli.root, cli.storage_driver) {
+        // [ch05 end]
         Ok(status) => ExitCode::from(status),
         Err(err) => {
             let status = err.exit_status();

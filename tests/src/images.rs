@@ -800,6 +800,8 @@ fn fresh(dir: &Path, stem: &str, ext: &str) -> PathBuf {
 #[derive(Clone, Debug, Default)]
 pub struct Tar {
     bytes: Vec<u8>,
+    /// The owner (uid, gid) of the entries added from now on: see [`Tar::owner`].
+    owner: (u32, u32),
 }
 
 /// A fixed date for every entry, so that the same entries make the same bytes.
@@ -808,6 +810,12 @@ const MTIME: u64 = 1_700_000_000;
 impl Tar {
     pub fn new() -> Tar {
         Tar::default()
+    }
+
+    /// Makes the entries added from now on owned by `uid`:`gid` (with no user or group name).
+    pub fn owner(&mut self, uid: u32, gid: u32) -> &mut Tar {
+        self.owner = (uid, gid);
+        self
     }
 
     /// A directory (its name gets the trailing `/` ustar readers expect).
@@ -946,16 +954,18 @@ impl Tar {
         };
         field(&mut header, 0, 100, name.as_bytes());
         octal(&mut header, 100, 8, u64::from(mode & 0o7777));
-        octal(&mut header, 108, 8, 0);
-        octal(&mut header, 116, 8, 0);
+        octal(&mut header, 108, 8, u64::from(self.owner.0));
+        octal(&mut header, 116, 8, u64::from(self.owner.1));
         octal(&mut header, 124, 12, content.len() as u64);
         octal(&mut header, 136, 12, MTIME);
         header[156] = kind;
         field(&mut header, 157, 100, link.as_bytes());
         field(&mut header, 257, 6, b"ustar\0");
         field(&mut header, 263, 2, b"00");
-        field(&mut header, 265, 32, b"root");
-        field(&mut header, 297, 32, b"root");
+        if self.owner == (0, 0) {
+            field(&mut header, 265, 32, b"root");
+            field(&mut header, 297, 32, b"root");
+        }
         octal(&mut header, 329, 8, u64::from(major));
         octal(&mut header, 337, 8, u64::from(minor));
         field(&mut header, 345, 155, prefix.as_bytes());

@@ -30,7 +30,7 @@ mod sandbox;
 pub use command::{Run, Running};
 pub use output::Output;
 pub use report::{check_at_most, check_eq, Expectation, Failure, Section};
-pub use sandbox::Sandbox;
+pub use sandbox::{Sandbox, STORAGE_DRIVERS};
 
 #[doc(hidden)]
 pub use ctor;

@@ -260,6 +260,25 @@ pub(crate) extern "C" fn tell_setup_failures() {
     );
 }
 
+thread_local! {
+    /// The storage driver the test's sandbox runs minidock with, if it chose one: every report
+    /// of the test names it.
+    static STORAGE_DRIVER: std::cell::Cell<Option<&'static str>> = const { std::cell::Cell::new(None) };
+}
+
+/// Names `driver` in every report of the current test from now on (`None`: no more).
+pub(crate) fn set_storage_driver(driver: Option<&'static str>) {
+    STORAGE_DRIVER.with(|cell| cell.set(driver));
+}
+
+/// The report's line naming the storage driver, if the test chose one.
+fn storage_driver_line() -> String {
+    STORAGE_DRIVER
+        .with(|cell| cell.get())
+        .map(|driver| format!("  driver:   {driver} (MINIDOCK_STORAGE_DRIVER={driver})\n"))
+        .unwrap_or_default()
+}
+
 /// A failed expectation, built up and then reported with [`Failure::fail`].
 #[must_use = "call .fail() to report it"]
 pub struct Failure {
@@ -346,7 +365,7 @@ impl Failure {
     /// and leaves out the test's own hint, meant for a container that started.
     pub fn message(&self) -> String {
         let setup = self.output.as_ref().and_then(failed_setup_call);
-        let mut text = format!("\n{}\n", self.what);
+        let mut text = format!("\n{}\n{}", self.what, storage_driver_line());
         if let Some(expected) = &self.expected {
             text += &format!("  expected: {expected}\n");
         }
@@ -398,8 +417,8 @@ impl Failure {
             .find_map(|prefix| Some((prefix, setup_error(output, prefix)?)))?;
         let error = format!("{}{error}", &prefix[prefix.find("the").unwrap_or(0)..]);
         Some(format!(
-            "\n{}\n  setup:    minidock could not set up {error}\n            (told in full after the test results, with how many tests failed alike)\n  read:     the book, chapter {}, \"{}\"\n",
-            self.what, section.chapter, section.title
+            "\n{}\n{}  setup:    minidock could not set up {error}\n            (told in full after the test results, with how many tests failed alike)\n  read:     the book, chapter {}, \"{}\"\n",
+            self.what, storage_driver_line(), section.chapter, section.title
         ))
     }
 

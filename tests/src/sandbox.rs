@@ -45,12 +45,32 @@ pub struct Sandbox {
     holder: Child,
     /// The holder's namespaces, which every command of the test joins, with their kinds.
     namespaces: Vec<(File, libc::c_int)>,
+    /// The storage driver minidock is told to use (MINIDOCK_STORAGE_DRIVER), if the test chose.
+    driver: Option<&'static str>,
 }
+
+/// minidock's storage drivers, from chapter 5 on: a test of containers of images runs with each.
+pub const STORAGE_DRIVERS: [&str; 2] = ["overlay", "vfs"];
 
 impl Sandbox {
     /// A new sandbox with a fresh fixture root filesystem.
     pub fn new() -> Sandbox {
         Sandbox::with_turn(Turn::shared())
+    }
+
+    /// A new sandbox whose minidock commands make containers of images with the storage driver
+    /// `driver` (one of [`STORAGE_DRIVERS`]), through MINIDOCK_STORAGE_DRIVER. Every failure
+    /// report of the test names it, until the sandbox is dropped.
+    pub fn with_driver(driver: &'static str) -> Sandbox {
+        let mut sandbox = Sandbox::new();
+        sandbox.driver = Some(driver);
+        crate::report::set_storage_driver(Some(driver));
+        sandbox
+    }
+
+    /// The storage driver chosen with [`Sandbox::with_driver`], if any.
+    pub fn driver(&self) -> Option<&'static str> {
+        self.driver
     }
 
     /// A sandbox for a test that measures something other tests would disturb (CPU time): it
@@ -97,6 +117,7 @@ impl Sandbox {
             hostname,
             holder,
             namespaces: Vec::new(),
+            driver: None,
         };
         for (kind, flag) in HOST_NAMESPACES {
             let file = File::open(format!("/proc/{pid}/ns/{kind}"))
@@ -239,6 +260,10 @@ impl Sandbox {
         command.arg("--root").arg(self.state_dir()).args(args);
         // Read from chapter 4 on; earlier chapters ignore it.
         command.env("MINIDOCK_CGROUP_PARENT", &self.cgroup_parent);
+        // Read from chapter 5 on.
+        if let Some(driver) = self.driver {
+            command.env("MINIDOCK_STORAGE_DRIVER", driver);
+        }
         Run::new(command)
     }
 
@@ -375,6 +400,9 @@ fn spawn_holder(probe: &Path, hostname: &str) -> Child {
 
 impl Drop for Sandbox {
     fn drop(&mut self) {
+        if self.driver.is_some() {
+            crate::report::set_storage_driver(None);
+        }
         // Closing its stdin ends the holder; its namespaces go with it.
         drop(self.holder.stdin.take());
         let deadline = Instant::now() + Duration::from_secs(5);

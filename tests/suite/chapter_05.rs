@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use harness::images::{Compression, Tar};
-use harness::{random, Failure, Output, Sandbox, Section};
+use harness::{random, Failure, Output, Sandbox, Section, STORAGE_DRIVERS};
 
 const MOUNT: Section = Section::new(5, "Mount the image");
 const ENTRY: Section = Section::new(5, "Find the entry's directory");
@@ -68,9 +68,17 @@ fn why_no_command(sb: &Sandbox) -> (Section, String) {
     }
 }
 
+// The tests that run a container of an image run it with each storage driver, in a sandbox of
+// its own: a report names the driver.
+
 #[test]
 fn an_imported_image_runs_with_its_config() {
-    let sb = Sandbox::new();
+    for driver in STORAGE_DRIVERS {
+        runs_with_its_config(Sandbox::with_driver(driver));
+    }
+}
+
+fn runs_with_its_config(sb: Sandbox) {
     let tarball = rootfs_tarball(&sb, "rootfs.tgz");
     let (name, value, dir) = (
         format!("{}:{}", random::name("img-"), random::word(5)),
@@ -120,7 +128,21 @@ fn an_imported_image_runs_with_its_config() {
 
 #[test]
 fn writes_land_in_the_container_not_in_the_image() {
-    let sb = Sandbox::new();
+    for driver in STORAGE_DRIVERS {
+        writes_land_in_the_container(Sandbox::with_driver(driver));
+    }
+}
+
+/// The directory of a container (under ROOT/containers/ID/) that holds what it writes: overlay's
+/// upper, or vfs's copy.
+fn writable_dir(sb: &Sandbox) -> &'static str {
+    match sb.driver() {
+        Some("vfs") => "rootfs",
+        _ => "diff",
+    }
+}
+
+fn writes_land_in_the_container(sb: Sandbox) {
     let tarball = rootfs_tarball(&sb, "rootfs.tgz");
     let name = random::name("img-");
     import(&sb, &tarball, &name, &[]).expect_status(0, ENTRY);
@@ -134,7 +156,7 @@ fn writes_land_in_the_container_not_in_the_image() {
         .into_iter()
         .flatten()
         .flatten()
-        .map(|entry| entry.path().join("diff"))
+        .map(|entry| entry.path().join(writable_dir(&sb)))
         .collect();
     let in_upper = uppers
         .iter()
@@ -166,8 +188,9 @@ fn writes_land_in_the_container_not_in_the_image() {
             "where {file}, written by a running container, is on the host"
         ))
         .expected_text(format!(
-            "in the container's upper directory ({}/ID/diff), not in the image's layer",
-            containers.display()
+            "in the container's own directory ({}/ID/{}), not in the image's layer",
+            containers.display(),
+            writable_dir(&sb)
         ))
         .got_text(match (in_layer, in_upper) {
             (true, _) => "in the image's layer: every container of the image would see it",
@@ -309,7 +332,12 @@ fn a_hostile_layer_writes_nothing_outside_it() {
 
 #[test]
 fn deleted_files_stay_deleted() {
-    let sb = Sandbox::new();
+    for driver in STORAGE_DRIVERS {
+        deletions_apply(Sandbox::with_driver(driver));
+    }
+}
+
+fn deletions_apply(sb: Sandbox) {
     // The sandbox's root filesystem, with a layer's deletions added to it: a file and a
     // directory's whole content.
     let (kept, gone, dir) = (
@@ -390,5 +418,7 @@ fn xattr(path: &Path, name: &str) -> Option<Vec<u8>> {
     (n >= 0).then(|| value[..n as usize].to_vec())
 }
 
+#[path = "chapter_05/drivers.rs"]
+mod drivers;
 #[path = "chapter_05/load.rs"]
 mod load;

@@ -2,8 +2,8 @@
 ///
 /// Each phase is a step of the container's life (see `container`); a phase that fails returns
 /// at once, and the container cleans up after itself on the way out.
-pub fn run(args: &RunArgs, root: &Path) -> Result<u8> {
-    let config = configure(args, root)?;
+pub fn run(args: &RunArgs, root: &Path, driver: StorageDriver) -> Result<u8> {
+    let config = configure(args, root, driver)?;
     let mut container = Container::prepare(config, root)?;
     container.spawn()?;
     container.set_up_from_outside()?;

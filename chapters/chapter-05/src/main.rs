@@ -54,7 +54,7 @@ fn main() -> ExitCode {
     if std::env::var_os("MINIDOCK_EXPLAIN_CLOCK").is_some() {
         sys::set_explain_clock(started);
     }
-    match commands::execute(&cli.command, &cli.root) {
+    match commands::execute(&cli.command, &cli.root, cli.storage_driver) {
         Ok(status) => ExitCode::from(status),
         Err(err) => {
             let status = err.exit_status();

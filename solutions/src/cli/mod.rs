@@ -14,6 +14,9 @@ mod run;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
+// [ch05]
+use clap::ValueEnum;
+// [ch05 end]
 
 // [ch05]
 pub use archive::{LoadArgs, SaveArgs};
@@ -43,6 +46,18 @@ pub struct Cli {
     )]
     pub root: PathBuf,
 
+    // [ch05]
+    /// How a container of an image gets its root filesystem
+    #[arg(
+        long,
+        value_name = "DRIVER",
+        env = "MINIDOCK_STORAGE_DRIVER",
+        value_enum,
+        default_value_t = StorageDriver::Overlay
+    )]
+    pub storage_driver: StorageDriver,
+
+    // [ch05 end]
     #[command(subcommand)]
     pub command: Command,
 }
@@ -64,5 +79,18 @@ pub enum Command {
     Load(LoadArgs),
     /// Save one or more images to a tar archive (streamed to STDOUT by default)
     Save(SaveArgs),
+    /// Display system-wide information
+    Info,
     // [ch05 end]
 }
+
+// [ch05]
+/// The storage drivers, as `--storage-driver` names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StorageDriver {
+    /// The image's layers, shared, under a directory of the container's own (overlayfs)
+    Overlay,
+    /// A full copy of the image for each container, where overlayfs cannot be used
+    Vfs,
+}
+// [ch05 end]

@@ -5,6 +5,7 @@
 // [ch05]
 pub mod images;
 pub mod import;
+pub mod info;
 pub mod load;
 pub mod save;
 // [ch05 end]
@@ -13,6 +14,10 @@ pub mod run;
 use std::path::Path;
 
 use crate::cli::Command;
+// [ch05]
+use crate::cli;
+use crate::config::StorageDriver;
+// [ch05 end]
 
 /// A command that failed: what `main` prints, with the exit status it calls for.
 #[derive(Debug, thiserror::Error)]
@@ -28,6 +33,8 @@ pub enum Error {
     Load(#[from] load::Error),
     #[error(transparent)]
     Save(#[from] save::Error),
+    #[error(transparent)]
+    Info(#[from] info::Error),
     // [ch05 end]
 }
 
@@ -37,22 +44,36 @@ impl Error {
         match self {
             Error::Run(err) => err.exit_status(),
             // [ch05]
-            Error::Import(_) | Error::Images(_) => crate::process::exit::FAILED,
+            Error::Import(_) | Error::Images(_) | Error::Info(_) => crate::process::exit::FAILED,
             Error::Load(_) | Error::Save(_) => crate::process::exit::FAILED,
             // [ch05 end]
         }
     }
 }
 
-/// Runs `command`, with minidock's state under `root`; returns the status minidock exits with.
-pub fn execute(command: &Command, root: &Path) -> Result<u8, Error> {
+// [ch01..ch05]
+//~ /// Runs `command`, with minidock's state under `root`; returns the status minidock exits with.
+//~ pub fn execute(command: &Command, root: &Path) -> Result<u8, Error> {
+//~     match command {
+//~         Command::Run(args) => Ok(run::run(args, root)?),
+//~     }
+//~ }
+// [ch01..ch05 end]
+// [ch05]
+/// Runs `command`, with minidock's state under `root` and containers of images made by the
+/// storage driver `driver`; returns the status minidock exits with.
+pub fn execute(command: &Command, root: &Path, driver: cli::StorageDriver) -> Result<u8, Error> {
+    let driver = match driver {
+        cli::StorageDriver::Overlay => StorageDriver::Overlay,
+        cli::StorageDriver::Vfs => StorageDriver::Vfs,
+    };
     match command {
-        Command::Run(args) => Ok(run::run(args, root)?),
-        // [ch05]
+        Command::Run(args) => Ok(run::run(args, root, driver)?),
         Command::Import(args) => Ok(import::import(args, root)?),
         Command::Images(args) => Ok(images::images(args, root)?),
         Command::Load(args) => Ok(load::load(args, root)?),
         Command::Save(args) => Ok(save::save(args, root)?),
-        // [ch05 end]
+        Command::Info => Ok(info::info(root, driver)?),
     }
 }
+// [ch05 end]

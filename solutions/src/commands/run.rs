@@ -5,7 +5,10 @@ use std::path::Path;
 use crate::cli::RunArgs;
 use crate::config::{self, Config};
 use crate::container::{self, Container};
-use crate::image::{self, Image}; // [ch05]
+// [ch05]
+use crate::config::StorageDriver;
+use crate::image::{self, Image};
+// [ch05 end]
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -41,11 +44,14 @@ pub type Result<T> = std::result::Result<T, Error>;
 ///
 /// Each phase is a step of the container's life (see `container`); a phase that fails returns
 /// at once, and the container cleans up after itself on the way out.
-pub fn run(args: &RunArgs, root: &Path) -> Result<u8> {
-    // [ch01..ch05]
-    //~ let config = configure(args)?;
-    // [ch01..ch05 end]
-    let config = configure(args, root)?; // [ch05]
+// [ch01..ch05]
+//~ pub fn run(args: &RunArgs, root: &Path) -> Result<u8> {
+//~     let config = configure(args)?;
+// [ch01..ch05 end]
+// [ch05]
+pub fn run(args: &RunArgs, root: &Path, driver: StorageDriver) -> Result<u8> {
+    let config = configure(args, root, driver)?;
+    // [ch05 end]
     let mut container = Container::prepare(config, root)?;
     container.spawn()?;
     container.set_up_from_outside()?;
@@ -61,7 +67,7 @@ pub fn run(args: &RunArgs, root: &Path) -> Result<u8> {
 //~     let root = config::root(args.image())?;
 // [ch01..ch05 end]
 // [ch05]
-fn configure(args: &RunArgs, state: &Path) -> Result<Config> {
+fn configure(args: &RunArgs, state: &Path, driver: StorageDriver) -> Result<Config> {
     // [ch05 end]
     let id = config::new_id()?;
     // [ch05]
@@ -70,15 +76,24 @@ fn configure(args: &RunArgs, state: &Path) -> Result<Config> {
     let image = (!config::is_path(args.image()))
         .then(|| image::find(state, args.image()))
         .transpose()?;
-    let (root, with_defaults);
+    let (root, storage, with_defaults);
     let args = match &image {
         Some(image) => {
-            root = container::storage::root(state, &id, image);
+            let made = config::Storage {
+                driver,
+                layers: image.links.clone(),
+                base: state.to_path_buf(),
+            };
+            // The driver is checked here, while nothing exists: one that cannot work on the
+            // state directory's filesystem says so before a cgroup or a directory is made.
+            root = container::storage::root(state, &id, &made).map_err(container::Error::from)?;
+            storage = Some(made);
             with_defaults = image_defaults(args, image)?;
             &with_defaults
         }
         None => {
             root = config::root(args.image())?;
+            storage = None;
             args
         }
     };
@@ -105,6 +120,7 @@ fn configure(args: &RunArgs, state: &Path) -> Result<Config> {
             cgroups_path: config::cgroups_path(&args.cgroup_parent)?,
         },
         // [ch04 end]
+        storage, // [ch05]
     })
 }
 

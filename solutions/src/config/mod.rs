@@ -89,6 +89,11 @@ pub struct Config {
     /// What only Linux has: limits, and where the cgroup goes.
     pub linux: Linux,
     // [ch04 end]
+    // [ch05]
+    /// For a container of an image: the storage driver that makes its root, and from what.
+    /// `None` for a root filesystem directory, used as it is.
+    pub storage: Option<Storage>,
+    // [ch05 end]
 }
 
 /// The container's root filesystem (OCI `root`).
@@ -118,6 +123,37 @@ pub struct Overlay {
     /// The state root. `lower`, `upper`, `work` and the root's `path` are relative to it, and
     /// the container's process changes into it before it mounts the overlay: a mount's options
     /// must fit in one page, 4096 bytes, and the full paths of an image's 120 layers would not.
+    pub base: PathBuf,
+}
+
+/// How a container of an image gets its root filesystem (docker's `--storage-driver`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StorageDriver {
+    /// The image's layers stacked by overlayfs under a directory of the container's own.
+    #[default]
+    Overlay,
+    /// A full copy of the image's layers, one per container: a plain directory.
+    Vfs,
+}
+
+impl StorageDriver {
+    /// Its name, as `--storage-driver` and `info` spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            StorageDriver::Overlay => "overlay",
+            StorageDriver::Vfs => "vfs",
+        }
+    }
+}
+
+/// The root filesystem of a container of an image, as its storage driver makes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Storage {
+    pub driver: StorageDriver,
+    /// The image's layers, the bottom one first, as the image's config lists them: short
+    /// paths, relative to `base`.
+    pub layers: Vec<PathBuf>,
+    /// The state root.
     pub base: PathBuf,
 }
 // [ch05 end]

@@ -75,6 +75,10 @@ pub enum Error {
     #[error("recording the container's cgroup in the state directory")]
     Ledger(#[source] std::io::Error),
     // [ch04 end]
+    // [ch05]
+    #[error(transparent)]
+    Storage(#[from] storage::Error),
+    // [ch05 end]
 }
 
 impl Error {

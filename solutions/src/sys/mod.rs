@@ -128,6 +128,14 @@ pub(super) fn explain(call: &str, shell: &str) {
     let _ = writeln!(std::io::stderr(), "{line}");
 }
 
+// [ch05]
+/// Narrates, under `--explain`, a step made of many calls that are not narrated one by one (a
+/// layer's copy), with the shell command that does the same.
+pub fn narrate(step: &str, shell: &str) {
+    explain(step, shell);
+}
+// [ch05 end]
+
 /// Tells the user something on stderr, as one line: `minidock: MESSAGE`, or `minidock init:
 /// MESSAGE` from `--init`'s process. The one place minidock prints an error or a warning. Not
 /// `eprintln!`, which panics (status 101) when stderr is closed: telling must never change what

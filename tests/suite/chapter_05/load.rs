@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use harness::images::{self, Compression, ImageConfig, OciImage, Tar};
-use harness::{random, Failure, Output, Sandbox, Section};
+use harness::{random, Failure, Output, Sandbox, Section, STORAGE_DRIVERS};
 
 const CHECK: Section = Section::new(5, "Check the digests");
 const ARCHIVES: Section = Section::new(5, "Archives: docker save and the OCI layout");
@@ -135,27 +135,40 @@ fn an_image_loads_from_every_kind_of_archive() {
         }
         // An OCI layout names its image by its tag in index.json.
         let loaded = loaded_name(&out).unwrap_or_else(|| layered.image.tag.clone());
-        let run = sb.minidock(["run", &loaded]).output();
-        let lines: Vec<&str> = run.stdout.lines().collect();
-        if lines != layered.expected {
-            let (section, hint) = if run.stdout.contains("is back") || run.stdout.contains("old-") {
-                (WHITEOUT, "a deletion in an upper layer hides the lower file; an opaque directory hides everything the lower layers have in it")
-            } else if run.status == Some(0) {
-                (MOUNT, "the image's three layers are stacked, the topmost first in lowerdir: the top layer's changes win")
-            } else {
-                (
-                    ENTRY,
-                    "the container did not run the image's command: look at its output",
-                )
-            };
-            Failure::new(format!("minidock run {loaded}, loaded from {kind}"))
-                .expected_text(layered.expected.join(", "))
-                .got_text(lines.join(", "))
-                .hint(hint)
-                .output(&run)
-                .section(section)
-                .fail();
+        for driver in STORAGE_DRIVERS {
+            let run = sb
+                .minidock(["--storage-driver", driver, "run", &loaded])
+                .output();
+            check_run(
+                &run,
+                &layered,
+                &format!("{loaded}, loaded from {kind}, on the {driver} driver"),
+            );
         }
+    }
+}
+
+/// Checks that a container of the image `layered` printed what the image says.
+fn check_run(run: &Output, layered: &Layered, what: &str) {
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    if lines != layered.expected {
+        let (section, hint) = if run.stdout.contains("is back") || run.stdout.contains("old-") {
+            (WHITEOUT, "a deletion in an upper layer hides the lower file; an opaque directory hides everything the lower layers have in it")
+        } else if run.status == Some(0) {
+            (MOUNT, "the image's three layers are stacked, the topmost first in lowerdir: the top layer's changes win")
+        } else {
+            (
+                ENTRY,
+                "the container did not run the image's command: look at its output",
+            )
+        };
+        Failure::new(format!("minidock run {what}"))
+            .expected_text(layered.expected.join(", "))
+            .got_text(lines.join(", "))
+            .hint(hint)
+            .output(run)
+            .section(section)
+            .fail();
     }
 }
 

@@ -11,6 +11,7 @@ mod run;
 
 use std::path::PathBuf;
 
+use clap::ValueEnum;
 use clap::{Parser, Subcommand};
 
 pub use archive::{LoadArgs, SaveArgs};
@@ -39,6 +40,16 @@ pub struct Cli {
     )]
     pub root: PathBuf,
 
+    /// How a container of an image gets its root filesystem
+    #[arg(
+        long,
+        value_name = "DRIVER",
+        env = "MINIDOCK_STORAGE_DRIVER",
+        value_enum,
+        default_value_t = StorageDriver::Overlay
+    )]
+    pub storage_driver: StorageDriver,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -59,4 +70,15 @@ pub enum Command {
     Load(LoadArgs),
     /// Save one or more images to a tar archive (streamed to STDOUT by default)
     Save(SaveArgs),
+    /// Display system-wide information
+    Info,
+}
+
+/// The storage drivers, as `--storage-driver` names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StorageDriver {
+    /// The image's layers, shared, under a directory of the container's own (overlayfs)
+    Overlay,
+    /// A full copy of the image for each container, where overlayfs cannot be used
+    Vfs,
 }

@@ -4,13 +4,16 @@
 
 pub mod images;
 pub mod import;
+pub mod info;
 pub mod load;
 pub mod run;
 pub mod save;
 
 use std::path::Path;
 
+use crate::cli;
 use crate::cli::Command;
+use crate::config::StorageDriver;
 
 /// A command that failed: what `main` prints, with the exit status it calls for.
 #[derive(Debug, thiserror::Error)]
@@ -25,6 +28,8 @@ pub enum Error {
     Load(#[from] load::Error),
     #[error(transparent)]
     Save(#[from] save::Error),
+    #[error(transparent)]
+    Info(#[from] info::Error),
 }
 
 impl Error {
@@ -32,19 +37,25 @@ impl Error {
     pub fn exit_status(&self) -> u8 {
         match self {
             Error::Run(err) => err.exit_status(),
-            Error::Import(_) | Error::Images(_) => crate::process::exit::FAILED,
+            Error::Import(_) | Error::Images(_) | Error::Info(_) => crate::process::exit::FAILED,
             Error::Load(_) | Error::Save(_) => crate::process::exit::FAILED,
         }
     }
 }
 
-/// Runs `command`, with minidock's state under `root`; returns the status minidock exits with.
-pub fn execute(command: &Command, root: &Path) -> Result<u8, Error> {
+/// Runs `command`, with minidock's state under `root` and containers of images made by the
+/// storage driver `driver`; returns the status minidock exits with.
+pub fn execute(command: &Command, root: &Path, driver: cli::StorageDriver) -> Result<u8, Error> {
+    let driver = match driver {
+        cli::StorageDriver::Overlay => StorageDriver::Overlay,
+        cli::StorageDriver::Vfs => StorageDriver::Vfs,
+    };
     match command {
-        Command::Run(args) => Ok(run::run(args, root)?),
+        Command::Run(args) => Ok(run::run(args, root, driver)?),
         Command::Import(args) => Ok(import::import(args, root)?),
         Command::Images(args) => Ok(images::images(args, root)?),
         Command::Load(args) => Ok(load::load(args, root)?),
         Command::Save(args) => Ok(save::save(args, root)?),
+        Command::Info => Ok(info::info(root, driver)?),
     }
 }

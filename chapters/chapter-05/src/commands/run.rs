@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use crate::cli::RunArgs;
+use crate::config::StorageDriver;
 use crate::config::{self, Config};
 use crate::container::{self, Container};
 use crate::image::{self, Image};
@@ -36,8 +37,8 @@ pub type Result<T> = std::result::Result<T, Error>;
 ///
 /// Each phase is a step of the container's life (see `container`); a phase that fails returns
 /// at once, and the container cleans up after itself on the way out.
-pub fn run(args: &RunArgs, root: &Path) -> Result<u8> {
-    let config = configure(args, root)?;
+pub fn run(args: &RunArgs, root: &Path, driver: StorageDriver) -> Result<u8> {
+    let config = configure(args, root, driver)?;
     let mut container = Container::prepare(config, root)?;
     container.spawn()?;
     container.set_up_from_outside()?;
@@ -47,22 +48,31 @@ pub fn run(args: &RunArgs, root: &Path) -> Result<u8> {
 
 /// The container's configuration, from `run`'s options: every mistake in them is found here,
 /// while nothing exists yet.
-fn configure(args: &RunArgs, state: &Path) -> Result<Config> {
+fn configure(args: &RunArgs, state: &Path, driver: StorageDriver) -> Result<Config> {
     let id = config::new_id()?;
     // IMAGE is a root filesystem directory, or an image of the store, whose config fills in
     // what the options leave out, as docker fills it in.
     let image = (!config::is_path(args.image()))
         .then(|| image::find(state, args.image()))
         .transpose()?;
-    let (root, with_defaults);
+    let (root, storage, with_defaults);
     let args = match &image {
         Some(image) => {
-            root = container::storage::root(state, &id, image);
+            let made = config::Storage {
+                driver,
+                layers: image.links.clone(),
+                base: state.to_path_buf(),
+            };
+            // The driver is checked here, while nothing exists: one that cannot work on the
+            // state directory's filesystem says so before a cgroup or a directory is made.
+            root = container::storage::root(state, &id, &made).map_err(container::Error::from)?;
+            storage = Some(made);
             with_defaults = image_defaults(args, image)?;
             &with_defaults
         }
         None => {
             root = config::root(args.image())?;
+            storage = None;
             args
         }
     };
@@ -84,6 +94,7 @@ fn configure(args: &RunArgs, state: &Path) -> Result<Config> {
             resources: resources(args)?,
             cgroups_path: config::cgroups_path(&args.cgroup_parent)?,
         },
+        storage,
     })
 }
 

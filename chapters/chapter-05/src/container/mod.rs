@@ -58,6 +58,8 @@ pub enum Error {
     Cgroup(#[from] crate::cgroups::Error),
     #[error("recording the container's cgroup in the state directory")]
     Ledger(#[source] std::io::Error),
+    #[error(transparent)]
+    Storage(#[from] storage::Error),
 }
 
 impl Error {
