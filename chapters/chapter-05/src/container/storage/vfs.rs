@@ -87,15 +87,19 @@ type Failed = (PathBuf, String);
 
 /// Copies one layer onto the root filesystem made of the layers below it.
 fn apply(layer: &Path, rootfs: &Path) -> std::result::Result<(), Failed> {
-    let open = |path: &Path| {
+    let open = |path: &Path, flags: OFlag| {
         nix::fcntl::open(
             path,
-            OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC,
+            flags | OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC,
             Mode::empty(),
         )
         .map_err(|errno| (PathBuf::new(), errno.desc().to_string()))
     };
-    let (from, to) = (open(layer)?, open(rootfs)?);
+    // The layer is reached by its short name in the store, a link the store made: followed.
+    let (from, to) = (
+        open(layer, OFlag::empty())?,
+        open(rootfs, OFlag::O_NOFOLLOW)?,
+    );
     let mut copy = Copy {
         rootfs: unistd::dup(&to).map_err(|errno| (PathBuf::new(), errno.desc().to_string()))?,
         links: HashMap::new(),
