@@ -12,7 +12,12 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-pub use image::{ImagesArgs, ImportArgs}; // [ch05]
+// [ch05]
+pub use image::{
+    HistoryArgs, ImageCommand, ImageInspectArgs, ImagesArgs, ImportArgs, PruneArgs, RmiArgs,
+    TagArgs,
+};
+// [ch05 end]
 pub use run::RunArgs;
 
 /// A small container runtime, written chapter by chapter.
@@ -54,5 +59,14 @@ pub enum Command {
     Import(ImportArgs),
     /// List images
     Images(ImagesArgs),
+    /// Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE
+    Tag(TagArgs),
+    /// Remove one or more images
+    Rmi(RmiArgs),
+    /// Show the history of an image
+    History(HistoryArgs),
+    /// Manage images
+    #[command(subcommand)]
+    Image(ImageCommand),
     // [ch05 end]
 }
