@@ -389,3 +389,6 @@ fn xattr(path: &Path, name: &str) -> Option<Vec<u8>> {
     };
     (n >= 0).then(|| value[..n as usize].to_vec())
 }
+
+#[path = "chapter_05/commands.rs"]
+mod commands;

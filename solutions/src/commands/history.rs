@@ -63,16 +63,16 @@ pub fn history(args: &HistoryArgs, root: &Path) -> Result<u8, Error> {
                 .ok_or_else(|| bad("more steps with a layer than layers".into()))?;
             disk_usage(&store.layer(&layer))
         };
-        let created = step
-            .created
-            .as_deref()
-            .and_then(parse_rfc3339)
-            .map_or("N/A".to_string(), |t| {
-                format!(
-                    "{} ago",
-                    human_duration(now.duration_since(t).unwrap_or_default())
-                )
-            });
+        let created =
+            step.created
+                .as_deref()
+                .and_then(parse_rfc3339)
+                .map_or("N/A".to_string(), |t| {
+                    format!(
+                        "{} ago",
+                        human_duration(now.duration_since(t).unwrap_or_default())
+                    )
+                });
         let created_by = step.created_by.as_deref().unwrap_or("").replace('\t', " ");
         let created_by = if args.no_trunc {
             created_by

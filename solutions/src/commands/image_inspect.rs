@@ -117,7 +117,10 @@ pub fn describe(store: &Store, id: &Digest) -> Result<Value, Error> {
         ("Comment", comment),
         ("Created", text("created")),
         ("Container", text("container")),
-        ("ContainerConfig", run_config(config.get("container_config"))),
+        (
+            "ContainerConfig",
+            run_config(config.get("container_config")),
+        ),
         ("DockerVersion", text("docker_version")),
         ("Author", text("author")),
         ("Config", run_config(config.get("config"))),
@@ -148,10 +151,7 @@ pub fn describe(store: &Store, id: &Digest) -> Result<Value, Error> {
             "Metadata",
             // minidock does not record when a name was given: Go's zero time, as docker shows
             // for an image it never tagged.
-            Value::object([(
-                "LastTagTime",
-                Value::String("0001-01-01T00:00:00Z".into()),
-            )]),
+            Value::object([("LastTagTime", Value::String("0001-01-01T00:00:00Z".into()))]),
         ),
     ]);
     Ok(Value::object(fields))

@@ -46,18 +46,16 @@ pub fn prune(args: &PruneArgs, root: &Path) -> Result<u8, Error> {
             .into_iter()
             .map(|d| (disk_usage(&store.layer(&d)), d))
             .collect();
-        let (chain, removed) = rmi::delete_image(&locked, &id)?;
+        let deleted = rmi::delete_image(&locked, &id)?;
         lines.push(format!("deleted: {id}"));
         lines.extend(
-            chain
-                .iter()
-                .rev()
-                .filter(|(diff_id, _)| removed.contains(diff_id))
-                .map(|(_, chain_id)| format!("deleted: {chain_id}")),
+            deleted
+                .chain_ids()
+                .map(|chain_id| format!("deleted: {chain_id}")),
         );
         reclaimed += sizes
             .iter()
-            .filter(|(_, d)| removed.contains(d))
+            .filter(|(_, d)| deleted.removed.contains(d))
             .map(|(size, _)| size)
             .sum::<u64>();
     }

@@ -115,7 +115,10 @@ fn conflict(id: &Digest, names: &[String], users: &[User], force: bool) -> Optio
     if let Some(user) = users.iter().find(|user| user.running) {
         return Some(conflict(
             true,
-            format!("image is being used by running container {}", short(&user.id)),
+            format!(
+                "image is being used by running container {}",
+                short(&user.id)
+            ),
         ));
     }
     if force {
@@ -130,44 +133,60 @@ fn conflict(id: &Digest, names: &[String], users: &[User], force: bool) -> Optio
     users.first().map(|user| {
         conflict(
             false,
-            format!("image is being used by stopped container {}", short(&user.id)),
+            format!(
+                "image is being used by stopped container {}",
+                short(&user.id)
+            ),
         )
     })
 }
 
 /// Deletes the image `id` and the layers only it used; returns docker's `Deleted:` lines: the
-/// image's id, then each layer deleted, topmost first, by its chain id (what docker names a
-/// layer by: the digest of the layers below it and its own).
-pub fn delete(locked: &Locked<'_>, id: &Digest) -> Result<Vec<String>, Error> {
-    let (chain, removed) = delete_image(locked, id)?;
+/// image's id, then each layer deleted.
+fn delete(locked: &Locked<'_>, id: &Digest) -> Result<Vec<String>, Error> {
+    let deleted = delete_image(locked, id)?;
     let mut lines = vec![format!("Deleted: {id}")];
     lines.extend(
-        chain
-            .iter()
-            .rev()
-            .filter(|(diff_id, _)| removed.contains(diff_id))
-            .map(|(_, chain_id)| format!("Deleted: {chain_id}")),
+        deleted
+            .chain_ids()
+            .map(|chain_id| format!("Deleted: {chain_id}")),
     );
     Ok(lines)
 }
 
-/// Deletes the image `id`; returns its layers with their chain ids, bottom first, and the diff
-/// ids of the layers deleted.
-pub fn delete_image(
-    locked: &Locked<'_>,
-    id: &Digest,
-) -> Result<(Vec<(Digest, Digest)>, Vec<Digest>), Error> {
+/// What deleting an image removed.
+pub struct Deleted {
+    /// The image's layers, bottom first: each one's diff id and chain id.
+    layers: Vec<(Digest, Digest)>,
+    /// The diff ids of the layers deleted with it.
+    pub removed: Vec<Digest>,
+}
+
+impl Deleted {
+    /// The layers deleted, topmost first, by their chain ids: what docker names a layer by (the
+    /// digest of the layers below it and its own), and lists them by.
+    pub fn chain_ids(&self) -> impl Iterator<Item = &Digest> {
+        self.layers
+            .iter()
+            .rev()
+            .filter(|(diff_id, _)| self.removed.contains(diff_id))
+            .map(|(_, chain_id)| chain_id)
+    }
+}
+
+/// Deletes the image `id`, and the layers no other image lists.
+pub fn delete_image(locked: &Locked<'_>, id: &Digest) -> Result<Deleted, Error> {
     let diff_ids = locked.store().diff_ids(id).unwrap_or_default();
-    let mut chain: Vec<(Digest, Digest)> = Vec::new();
+    let mut layers: Vec<(Digest, Digest)> = Vec::new();
     for diff_id in diff_ids {
-        let chain_id = match chain.last() {
+        let chain_id = match layers.last() {
             None => diff_id.clone(),
             Some((_, below)) => Digest::of(format!("{below} {diff_id}").as_bytes()),
         };
-        chain.push((diff_id, chain_id));
+        layers.push((diff_id, chain_id));
     }
     let removed = locked.remove_image(id)?;
-    Ok((chain, removed))
+    Ok(Deleted { layers, removed })
 }
 
 /// A container's id as docker shows it: 12 characters.

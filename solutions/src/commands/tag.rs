@@ -56,8 +56,7 @@ pub fn check_reference(name: &str) -> Result<(), &'static str> {
     }
     let mut components: Vec<&str> = repository.split('/').collect();
     // The first component is a registry if it looks like a host (a dot, a port, localhost).
-    if components.len() > 1
-        && (components[0].contains(['.', ':']) || components[0] == "localhost")
+    if components.len() > 1 && (components[0].contains(['.', ':']) || components[0] == "localhost")
     {
         let domain = components.remove(0);
         let (host, port) = domain.split_once(':').unwrap_or((domain, "0"));

@@ -300,7 +300,9 @@ fn pipeline(action: &str, offset: usize) -> Result<Vec<Command>, Error> {
         let command = match first {
             (_, word) if word.starts_with('.') || word.starts_with('"') => {
                 if !rest.is_empty() {
-                    return Err(Error::Parse(format!("can't give argument to non-function {word}")));
+                    return Err(Error::Parse(format!(
+                        "can't give argument to non-function {word}"
+                    )));
                 }
                 Command {
                     function: None,
@@ -370,7 +372,10 @@ fn arg((at, word): &(usize, String)) -> Result<Arg, Error> {
     } else if word == "." {
         Ok(Arg::Field(*at, Vec::new()))
     } else if let Some(path) = word.strip_prefix('.') {
-        Ok(Arg::Field(*at, path.split('.').map(str::to_string).collect()))
+        Ok(Arg::Field(
+            *at,
+            path.split('.').map(str::to_string).collect(),
+        ))
     } else if let Ok(n) = word.parse() {
         Ok(Arg::Number(n))
     } else {
@@ -552,6 +557,9 @@ mod tests {
     #[test]
     fn objects_keep_their_order() {
         let v: Value = serde_json::from_str(r#"{"b":1,"a":[],"c":{}}"#).unwrap();
-        assert_eq!(v.pretty(), "{\n    \"b\": 1,\n    \"a\": [],\n    \"c\": {}\n}");
+        assert_eq!(
+            v.pretty(),
+            "{\n    \"b\": 1,\n    \"a\": [],\n    \"c\": {}\n}"
+        );
     }
 }

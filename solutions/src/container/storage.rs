@@ -72,9 +72,8 @@ pub fn users(state: &Path, image: &str) -> Vec<User> {
             let recorded = std::fs::read_to_string(&path).ok()?;
             (recorded.trim() == image).then(|| User {
                 id: entry.file_name().to_string_lossy().into_owned(),
-                running: File::open(&path).is_ok_and(|file| {
-                    Flock::lock(file, FlockArg::LockSharedNonblock).is_err()
-                }),
+                running: File::open(&path)
+                    .is_ok_and(|file| Flock::lock(file, FlockArg::LockSharedNonblock).is_err()),
             })
         })
         .collect();

@@ -265,7 +265,10 @@ impl Store {
             .rootfs
             .diff_ids
             .iter()
-            .map(|d| d.parse().map_err(|e: super::digest::BadDigest| bad(e.to_string())))
+            .map(|d| {
+                d.parse()
+                    .map_err(|e: super::digest::BadDigest| bad(e.to_string()))
+            })
             .collect()
     }
 
@@ -275,7 +278,11 @@ impl Store {
         Ok(fs::read_dir(&layers)
             .map_err(io_error(&layers))?
             .flatten()
-            .filter_map(|e| format!("sha256:{}", e.file_name().to_string_lossy()).parse().ok())
+            .filter_map(|e| {
+                format!("sha256:{}", e.file_name().to_string_lossy())
+                    .parse()
+                    .ok()
+            })
             .collect())
     }
 }
@@ -455,12 +462,13 @@ mod tests {
     fn blobs_and_names_survive_a_reopen_and_work_left_behind_is_swept() {
         let dir = root("reopen");
         let store = Store::open(&dir).unwrap();
-        let id = store.lock().unwrap().add_blob(b"{}").unwrap();
+        let config = br#"{"rootfs":{"type":"layers","diff_ids":[]}}"#;
+        let id = store.lock().unwrap().add_blob(config).unwrap();
         store.lock().unwrap().tag("bb", &id).unwrap();
         // What a killed minidock leaves: a work directory whose lock nobody holds.
         fs::create_dir(store.tmp().join("4242-dead")).unwrap();
         let store = Store::open(&dir).unwrap();
-        assert_eq!(store.blob(&id).unwrap(), b"{}");
+        assert_eq!(store.blob(&id).unwrap(), config);
         assert_eq!(store.resolve("bb").unwrap(), id);
         assert_eq!(store.resolve(&id.hex()[..8]).unwrap(), id);
         assert!(!store.tmp().join("4242-dead").exists());
@@ -469,6 +477,42 @@ mod tests {
         store.sweep().unwrap();
         assert!(work.path().exists());
         drop(work);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn an_image_removed_takes_the_layers_only_it_used() {
+        let dir = root("remove");
+        let store = Store::open(&dir).unwrap();
+        let (shared, own) = (Digest::of(b"shared"), Digest::of(b"own"));
+        let config = |layers: &[&Digest]| {
+            let ids: Vec<String> = layers.iter().map(|d| format!("\"{d}\"")).collect();
+            format!(
+                r#"{{"rootfs":{{"type":"layers","diff_ids":[{}]}}}}"#,
+                ids.join(",")
+            )
+        };
+        let locked = store.lock().unwrap();
+        for layer in [&shared, &own] {
+            fs::create_dir(store.layer(layer)).unwrap();
+        }
+        let a = locked
+            .add_blob(config(&[&shared, &own]).as_bytes())
+            .unwrap();
+        let b = locked.add_blob(config(&[&shared]).as_bytes()).unwrap();
+        locked.tag("a", &a).unwrap();
+        locked.tag("a:two", &a).unwrap();
+        assert!(locked.untag("a").unwrap());
+        assert!(!locked.untag("a").unwrap());
+        assert_eq!(store.resolve("a:two").unwrap(), a);
+        assert_eq!(locked.remove_image(&a).unwrap(), vec![own.clone()]);
+        assert!(store.find("a:two").unwrap().is_none());
+        assert!(!store.layer(&own).exists() && store.layer(&shared).exists());
+        assert_eq!(store.images().unwrap(), vec![b.clone()]);
+        assert_eq!(locked.remove_image(&b).unwrap(), vec![shared.clone()]);
+        assert!(store.stored_layers().unwrap().is_empty());
+        assert_eq!(fs::read_dir(store.tmp()).unwrap().count(), 0);
+        drop(locked);
         fs::remove_dir_all(&dir).unwrap();
     }
 }

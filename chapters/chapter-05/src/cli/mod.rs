@@ -12,7 +12,10 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-pub use image::{ImagesArgs, ImportArgs};
+pub use image::{
+    HistoryArgs, ImageCommand, ImageInspectArgs, ImagesArgs, ImportArgs, PruneArgs, RmiArgs,
+    TagArgs,
+};
 pub use run::RunArgs;
 
 /// A small container runtime, written chapter by chapter.
@@ -53,4 +56,13 @@ pub enum Command {
     Import(ImportArgs),
     /// List images
     Images(ImagesArgs),
+    /// Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE
+    Tag(TagArgs),
+    /// Remove one or more images
+    Rmi(RmiArgs),
+    /// Show the history of an image
+    History(HistoryArgs),
+    /// Manage images
+    #[command(subcommand)]
+    Image(ImageCommand),
 }

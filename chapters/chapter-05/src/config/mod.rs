@@ -95,6 +95,9 @@ pub struct Overlay {
     pub upper: PathBuf,
     /// overlayfs's scratch directory, on the same filesystem as `upper`.
     pub work: PathBuf,
+    /// The id of the image the layers are of, recorded with the container: an image in use is
+    /// not removed.
+    pub image: String,
 }
 
 /// The container's command (OCI `process`).

@@ -14,6 +14,8 @@ use digest::Digest;
 /// An image of the store, as a container is made of it.
 #[derive(Debug, Clone)]
 pub struct Image {
+    /// Its id: the digest of its config.
+    pub id: Digest,
     pub config: ImageConfig,
     /// Its layers' directories, the bottom one first.
     pub layers: Vec<PathBuf>,
@@ -48,5 +50,5 @@ pub fn find(state: &Path, reference: &str) -> Result<Image, Error> {
             Ok(store.layer(&diff_id))
         })
         .collect::<Result<_, Error>>()?;
-    Ok(Image { config, layers })
+    Ok(Image { id, config, layers })
 }
