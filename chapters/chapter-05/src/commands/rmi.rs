@@ -176,19 +176,50 @@ impl Deleted {
 /// Deletes the image `id`, and the layers no other image lists.
 pub fn delete_image(locked: &Locked<'_>, id: &Digest) -> Result<Deleted, Error> {
     let diff_ids = locked.store().diff_ids(id).unwrap_or_default();
-    let mut layers: Vec<(Digest, Digest)> = Vec::new();
-    for diff_id in diff_ids {
-        let chain_id = match layers.last() {
-            None => diff_id.clone(),
-            Some((_, below)) => Digest::of(format!("{below} {diff_id}").as_bytes()),
-        };
-        layers.push((diff_id, chain_id));
-    }
+    let chain = chain_ids(&diff_ids);
+    let layers = diff_ids.into_iter().zip(chain).collect();
     let removed = locked.remove_image(id)?;
     Ok(Deleted { layers, removed })
+}
+
+/// The chain ids of layers listed bottom first: the bottom one's is its diff id; each other's,
+/// the digest of the chain id below it, a space, and its own diff id.
+fn chain_ids(diff_ids: &[Digest]) -> Vec<Digest> {
+    let mut chain: Vec<Digest> = Vec::new();
+    for diff_id in diff_ids {
+        let id = match chain.last() {
+            None => diff_id.clone(),
+            Some(below) => Digest::of(format!("{below} {diff_id}").as_bytes()),
+        };
+        chain.push(id);
+    }
+    chain
 }
 
 /// A container's id as docker shows it: 12 characters.
 fn short(id: &str) -> String {
     id.chars().take(12).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chain_ids_are_dockers() {
+        // A two-layer image of docker's, and the chain id docker printed deleting its top layer.
+        let diff_ids: Vec<Digest> = [
+            "sha256:93674a0121a628460f3ce3415d6b57a72d7b5e3a76e465b83bc9cc8c86e6fdf2",
+            "sha256:ab9d620f3cfad4a86f83a987f79337e07d01e571bc6de9ef3e70d47df72ca122",
+        ]
+        .iter()
+        .map(|d| d.parse().unwrap())
+        .collect();
+        let chain = chain_ids(&diff_ids);
+        assert_eq!(chain[0], diff_ids[0]);
+        assert_eq!(
+            chain[1].to_string(),
+            "sha256:3fc04df3f039368f3b3bf8f15175a68420eb69920fc40f628162160250e85ad7"
+        );
+    }
 }
