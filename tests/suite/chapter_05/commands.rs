@@ -422,4 +422,15 @@ fn image_prune_removes_an_image_without_a_name_and_not_a_named_one() {
         &out,
         "prune without -a removes only the images without a name",
     );
+    let out = sb.minidock(["image", "prune", "-a", "-f"]).output();
+    check(
+        out.status == Some(0)
+            && out.stdout.lines().any(|l| l == format!("untagged: {name}:latest"))
+            && out.stdout.lines().any(|l| l == format!("deleted: {named}"))
+            && stored_layers(&sb).is_empty(),
+        "minidock image prune -a -f, with a named image no container uses",
+        &format!("exit status 0, the lines \"untagged: {name}:latest\" and \"deleted: {named}\", and no layer left"),
+        &out,
+        "with -a, prune removes every image no container uses, names first",
+    );
 }
