@@ -22,7 +22,7 @@ use nix::fcntl::{Flock, FlockArg};
 
 use super::{Error, Result};
 use crate::config::{Config, Overlay, Root};
-use crate::image::Image;
+use crate::image::{self, Image};
 
 /// The root of a container of `image`: where its overlay will be, and from what.
 pub fn root(state: &Path, id: &str, image: &Image) -> Root {
@@ -106,7 +106,27 @@ impl ContainerStorage {
         }
         // The image is recorded, and its file locked, before the container exists: from now
         // on, `rmi` leaves the image alone. The lock's file is opened close-on-exec, so the
-        // container's command does not inherit it.
+        // container's command does not inherit it. Recorded under the store's lock, where `rmi`
+        // decides, and once the image is found still there: an `rmi` that came between finding
+        // the image and this moment has removed it, and the container must not start.
+        let store = image::store::Store::open(state).map_err(|e| Error::StateRoot {
+            path: state.join("image"),
+            reason: e.to_string(),
+        })?;
+        let _locked = store.lock().map_err(|e| Error::StateRoot {
+            path: state.join("image"),
+            reason: e.to_string(),
+        })?;
+        let still_there = overlay
+            .image
+            .parse::<image::digest::Digest>()
+            .is_ok_and(|id| store.blob(&id).is_ok());
+        if !still_there {
+            return Err(Error::StateRoot {
+                path: state.join("image"),
+                reason: format!("the image {} was removed meanwhile", overlay.image),
+            });
+        }
         let path = dir(state, &config.id).join("image");
         let mut file = File::create(&path).map_err(failed(&path))?;
         file.write_all(overlay.image.as_bytes())
