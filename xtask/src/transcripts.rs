@@ -1385,6 +1385,25 @@ sudo rmdir /sys/fs/cgroup/*/team
     },
     Spec {
         chapter: 5,
+        name: "names",
+        kind: Kind::Session {
+            commands: &[
+                IMPORT_BUSYBOX,
+                "sudo ./target/debug/minidock-05 --root ./target/state tag busybox bb:v1",
+                "sudo ./target/debug/minidock-05 --root ./target/state images",
+                "sudo ./target/debug/minidock-05 --root ./target/state rmi busybox",
+                "sudo ./target/debug/minidock-05 --root ./target/state image inspect \
+                 -f '{{.Id}} {{json .RootFS.Layers}}' bb:v1",
+                "sudo sh -c './target/debug/minidock-05 --root ./target/state run bb:v1 sh -c \
+                 \"echo up; sleep 2\" > run.out & until grep -q up run.out; do sleep 0.05; done; \
+                 ./target/debug/minidock-05 --root ./target/state rmi bb:v1; echo $?; wait'",
+                "sudo ./target/debug/minidock-05 --root ./target/state rmi bb:v1",
+                "sudo ls ./target/state/image/layers | wc -l",
+            ],
+        },
+    },
+    Spec {
+        chapter: 5,
         name: "writes",
         kind: Kind::Session {
             commands: &[
@@ -1865,10 +1884,10 @@ fn steady_pids(text: &str) -> String {
 
 /// The one value of a session that is random by design: the id minidock gives each container
 /// (12 hex digits), seen in its cgroup's name (`minidock-ID`) and in its directory
-/// (`containers/ID`), and wherever else it shows (its default host name). Every id becomes the
-/// same example id.
+/// (`containers/ID`), in `rmi`'s refusal (`container ID is using ...`), and wherever else it
+/// shows (its default host name). Every id becomes the same example id.
 fn steady_ids(text: &str) -> String {
-    const PREFIXES: [&str; 2] = ["minidock-", "containers/"];
+    const PREFIXES: [&str; 3] = ["minidock-", "containers/", "container "];
     const EXAMPLE: &str = "4f1c0e2a9b3d";
     let mut ids = Vec::new();
     for prefix in PREFIXES {

@@ -267,15 +267,16 @@ fn consistency(root: &Path) -> Result<()> {
         }
     }
     // Each `Section::new(N, "Title")` in the tests or the harness must be a heading of chapter N.
-    // Their folders included (a chapter's test files beside its entry file: `chapter_05/*.rs`).
+    // A chapter's tests may be split into files of a directory beside it
+    // (`tests/suite/chapter_05/*.rs`): those are read too.
     let mut files = Vec::new();
     let mut dirs = vec![root.join("tests/suite"), root.join("tests/src")];
     while let Some(dir) = dirs.pop() {
-        for entry in fs::read_dir(dir)? {
+        for entry in fs::read_dir(&dir)? {
             let path = entry?.path();
             if path.is_dir() {
                 dirs.push(path);
-            } else {
+            } else if path.extension().is_some_and(|e| e == "rs") {
                 files.push(path);
             }
         }

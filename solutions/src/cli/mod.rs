@@ -20,7 +20,10 @@ use clap::ValueEnum;
 
 // [ch05]
 pub use archive::{LoadArgs, SaveArgs};
-pub use image::{ImagesArgs, ImportArgs};
+pub use image::{
+    HistoryArgs, ImageCommand, ImageInspectArgs, ImagesArgs, ImportArgs, PruneArgs, RmiArgs,
+    TagArgs,
+};
 // [ch05 end]
 pub use run::RunArgs;
 
@@ -81,6 +84,15 @@ pub enum Command {
     Save(SaveArgs),
     /// Display system-wide information
     Info,
+    /// Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE
+    Tag(TagArgs),
+    /// Remove one or more images
+    Rmi(RmiArgs),
+    /// Show the history of an image
+    History(HistoryArgs),
+    /// Manage images
+    #[command(subcommand)]
+    Image(ImageCommand),
     // [ch05 end]
 }
 

@@ -25,6 +25,10 @@ pub fn images(args: &ImagesArgs, root: &Path) -> Result<u8, Error> {
     for (name, id) in store.names()? {
         by_id.entry(id).or_default().push(name);
     }
+    // An image without a name is listed too, as <none>:<none>, as docker lists it.
+    for id in store.images()? {
+        by_id.entry(id).or_default();
+    }
     let mut rows = Vec::new();
     for (id, names) in &by_id {
         let bytes = store.blob(id)?;
@@ -40,7 +44,8 @@ pub fn images(args: &ImagesArgs, root: &Path) -> Result<u8, Error> {
             .filter_map(|d| d.parse::<Digest>().ok())
             .map(|d| disk_usage(&store.layer(&d)))
             .sum();
-        for name in names {
+        let none = ["<none>:<none>".to_string()];
+        for name in if names.is_empty() { &none[..] } else { names } {
             let (repo, tag) = name.rsplit_once(':').unwrap_or((name, "<none>"));
             rows.push((created, repo.to_string(), tag.to_string(), id.clone(), size));
         }
@@ -89,27 +94,28 @@ pub fn images(args: &ImagesArgs, root: &Path) -> Result<u8, Error> {
     Ok(0)
 }
 
-/// Columns as docker's tabwriter lays them out: each as wide as its widest cell, then three
-/// spaces.
-fn print_table(rows: &[[String; 5]]) {
-    let widths: Vec<usize> = (0..5)
+/// Columns as docker's tabwriter lays them out: each as wide as its widest cell and three
+/// spaces, ten at least; the last one as it is.
+pub(crate) fn print_table<const N: usize>(rows: &[[String; N]]) {
+    let widths: Vec<usize> = (0..N)
         .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
         .collect();
     for row in rows {
         let mut line = String::new();
         for (c, cell) in row.iter().enumerate() {
-            if c + 1 == row.len() {
+            if c + 1 == N {
                 line.push_str(cell);
             } else {
-                line.push_str(&format!("{cell:<width$}   ", width = widths[c]));
+                let width = (widths[c] + 3).max(10);
+                line.push_str(&format!("{cell:<width$}"));
             }
         }
-        println!("{}", line.trim_end());
+        println!("{line}");
     }
 }
 
 /// The bytes of the files below `dir`, symbolic links not followed.
-fn disk_usage(dir: &Path) -> u64 {
+pub(crate) fn disk_usage(dir: &Path) -> u64 {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return 0;
     };
@@ -124,7 +130,7 @@ fn disk_usage(dir: &Path) -> u64 {
 }
 
 /// docker's way of saying how long ago (go-units' HumanDuration).
-fn human_duration(d: Duration) -> String {
+pub(crate) fn human_duration(d: Duration) -> String {
     let seconds = d.as_secs();
     let minutes = seconds / 60;
     let hours = (d.as_secs_f64() / 3600.0 + 0.5) as u64;
@@ -144,7 +150,12 @@ fn human_duration(d: Duration) -> String {
 }
 
 /// docker's sizes: decimal units, three significant digits (`4.26MB`, `955kB`).
-fn human_size(bytes: u64) -> String {
+pub(crate) fn human_size(bytes: u64) -> String {
+    human_size_with_precision(bytes, 3)
+}
+
+/// docker's sizes with `digits` significant digits (go-units' HumanSizeWithPrecision).
+pub(crate) fn human_size_with_precision(bytes: u64, digits: usize) -> String {
     const UNITS: [&str; 7] = ["B", "kB", "MB", "GB", "TB", "PB", "EB"];
     let mut value = bytes as f64;
     let mut unit = 0;
@@ -152,13 +163,14 @@ fn human_size(bytes: u64) -> String {
         value /= 1000.0;
         unit += 1;
     }
-    let decimals = if value >= 100.0 {
-        0
+    let integer_digits = if value >= 100.0 {
+        3
     } else if value >= 10.0 {
-        1
-    } else {
         2
+    } else {
+        1
     };
+    let decimals = digits.saturating_sub(integer_digits);
     let mut text = format!("{value:.decimals$}");
     if text.contains('.') {
         text = text.trim_end_matches('0').trim_end_matches('.').to_string();
@@ -167,7 +179,7 @@ fn human_size(bytes: u64) -> String {
 }
 
 /// `2026-11-30T09:00:00Z` (fractions of a second and offsets other than Z are read too).
-fn parse_rfc3339(text: &str) -> Option<SystemTime> {
+pub(crate) fn parse_rfc3339(text: &str) -> Option<SystemTime> {
     let (date, time) = text.split_once('T')?;
     let mut d = date.split('-').map(|p| p.parse::<i64>().ok());
     let (y, m, day) = (d.next()??, d.next()??, d.next()??);

@@ -3,11 +3,17 @@
 //! add `ps`, `stop`, `exec` and the others beside it.
 
 // [ch05]
+pub mod history;
+pub mod image_inspect;
+pub mod image_prune;
 pub mod images;
 pub mod import;
 pub mod info;
 pub mod load;
+pub mod rmi;
 pub mod save;
+pub mod tag;
+pub mod template;
 // [ch05 end]
 pub mod run;
 
@@ -15,7 +21,7 @@ use std::path::Path;
 
 use crate::cli::Command;
 // [ch05]
-use crate::cli;
+use crate::cli::{self, ImageCommand};
 use crate::config::StorageDriver;
 // [ch05 end]
 
@@ -35,6 +41,16 @@ pub enum Error {
     Save(#[from] save::Error),
     #[error(transparent)]
     Info(#[from] info::Error),
+    #[error(transparent)]
+    Tag(#[from] tag::Error),
+    #[error(transparent)]
+    Rmi(#[from] rmi::Error),
+    #[error(transparent)]
+    ImageInspect(#[from] image_inspect::Error),
+    #[error(transparent)]
+    History(#[from] history::Error),
+    #[error(transparent)]
+    ImagePrune(#[from] image_prune::Error),
     // [ch05 end]
 }
 
@@ -44,8 +60,12 @@ impl Error {
         match self {
             Error::Run(err) => err.exit_status(),
             // [ch05]
-            Error::Import(_) | Error::Images(_) | Error::Info(_) => crate::process::exit::FAILED,
-            Error::Load(_) | Error::Save(_) => crate::process::exit::FAILED,
+            // docker's commands other than `run` fail with 1, its CLI's status for an error of
+            // the daemon's (125 is for a command line it cannot parse).
+            Error::ImageInspect(err) => err.exit_status(),
+            Error::Import(_) | Error::Images(_) | Error::Info(_) => 1,
+            Error::Load(_) | Error::Save(_) => 1,
+            Error::Tag(_) | Error::Rmi(_) | Error::History(_) | Error::ImagePrune(_) => 1,
             // [ch05 end]
         }
     }
@@ -74,6 +94,27 @@ pub fn execute(command: &Command, root: &Path, driver: cli::StorageDriver) -> Re
         Command::Load(args) => Ok(load::load(args, root)?),
         Command::Save(args) => Ok(save::save(args, root)?),
         Command::Info => Ok(info::info(root, driver)?),
+        Command::Tag(args) => Ok(tag::tag(args, root)?),
+        Command::Rmi(args) => Ok(rmi::rmi(args, root)?),
+        Command::History(args) => Ok(history::history(args, root)?),
+        Command::Image(command) => image(command, root),
+    }
+}
+// [ch05 end]
+
+// [ch05]
+/// `minidock image COMMAND`: docker's group, each command the same as its top-level one.
+fn image(command: &ImageCommand, root: &Path) -> Result<u8, Error> {
+    match command {
+        ImageCommand::History(args) => Ok(history::history(args, root)?),
+        ImageCommand::Import(args) => Ok(import::import(args, root)?),
+        ImageCommand::Inspect(args) => Ok(image_inspect::inspect(args, root)?),
+        ImageCommand::Load(args) => Ok(load::load(args, root)?),
+        ImageCommand::Ls(args) => Ok(images::images(args, root)?),
+        ImageCommand::Prune(args) => Ok(image_prune::prune(args, root)?),
+        ImageCommand::Rm(args) => Ok(rmi::rmi(args, root)?),
+        ImageCommand::Save(args) => Ok(save::save(args, root)?),
+        ImageCommand::Tag(args) => Ok(tag::tag(args, root)?),
     }
 }
 // [ch05 end]

@@ -15,7 +15,10 @@ use clap::ValueEnum;
 use clap::{Parser, Subcommand};
 
 pub use archive::{LoadArgs, SaveArgs};
-pub use image::{ImagesArgs, ImportArgs};
+pub use image::{
+    HistoryArgs, ImageCommand, ImageInspectArgs, ImagesArgs, ImportArgs, PruneArgs, RmiArgs,
+    TagArgs,
+};
 pub use run::RunArgs;
 
 /// A small container runtime, written chapter by chapter.
@@ -72,6 +75,15 @@ pub enum Command {
     Save(SaveArgs),
     /// Display system-wide information
     Info,
+    /// Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE
+    Tag(TagArgs),
+    /// Remove one or more images
+    Rmi(RmiArgs),
+    /// Show the history of an image
+    History(HistoryArgs),
+    /// Manage images
+    #[command(subcommand)]
+    Image(ImageCommand),
 }
 
 /// The storage drivers, as `--storage-driver` names them.

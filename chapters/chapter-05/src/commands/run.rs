@@ -62,6 +62,7 @@ fn configure(args: &RunArgs, state: &Path, driver: StorageDriver) -> Result<Conf
                 driver,
                 layers: image.links.clone(),
                 base: state.to_path_buf(),
+                image: image.id.to_string(),
             };
             // The driver is checked here, while nothing exists: one that cannot work on the
             // state directory's filesystem says so before a cgroup or a directory is made.

@@ -134,6 +134,9 @@ pub struct Storage {
     pub layers: Vec<PathBuf>,
     /// The state root.
     pub base: PathBuf,
+    /// The id of the image the layers are of, recorded with the container: an image in use is
+    /// not removed.
+    pub image: String,
 }
 
 /// The container's command (OCI `process`).

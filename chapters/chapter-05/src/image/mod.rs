@@ -19,6 +19,8 @@ use digest::Digest;
 /// An image of the store, as a container is made of it.
 #[derive(Debug, Clone)]
 pub struct Image {
+    /// Its id: the digest of its config.
+    pub id: Digest,
     pub config: ImageConfig,
     /// Its layers' directories, the bottom one first, as short links relative to the state root
     /// (see `store::Store::link`).
@@ -54,5 +56,5 @@ pub fn find(state: &Path, reference: &str) -> Result<Image, Error> {
         .iter()
         .map(|d| store.link(d))
         .collect::<Result<_, _>>()?;
-    Ok(Image { config, links })
+    Ok(Image { id, config, links })
 }

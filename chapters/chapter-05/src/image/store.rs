@@ -302,26 +302,96 @@ impl Store {
 
     /// The image id `reference` names: a `repo:tag`, a full id, or a unique prefix of one.
     pub fn resolve(&self, reference: &str) -> Result<Digest> {
-        let names = self.names()?;
-        if let Some(id) = names.get(&normalize(reference)) {
-            return Ok(id.clone());
+        self.find(reference)?
+            .ok_or_else(|| Error::NoSuchImage(normalize(reference)))
+    }
+
+    /// The image id `reference` names, if it names one: a `repo:tag`, a full id, or a unique
+    /// prefix of one, named or not.
+    pub fn find(&self, reference: &str) -> Result<Option<Digest>> {
+        if let Some(id) = self.names()?.get(&normalize(reference)) {
+            return Ok(Some(id.clone()));
         }
         let hex = reference.strip_prefix("sha256:").unwrap_or(reference);
         if hex.len() >= 4 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-            let mut found: Vec<&Digest> = names
-                .values()
+            let found: Vec<Digest> = self
+                .images()?
+                .into_iter()
                 .filter(|id| id.hex().starts_with(hex))
                 .collect();
-            found.dedup();
-            if let [id] = found[..] {
-                return Ok(id.clone());
+            if let [id] = &found[..] {
+                return Ok(Some(id.clone()));
             }
         }
-        Err(Error::NoSuchImage(normalize(reference)))
+        Ok(None)
+    }
+
+    /// Every image of the store, named or not: the blobs that are image configs (a config has
+    /// a `rootfs`; a manifest, stored beside them, does not).
+    pub fn images(&self) -> Result<Vec<Digest>> {
+        let blobs = self.blobs();
+        let mut images = Vec::new();
+        for entry in fs::read_dir(&blobs).map_err(io_error(&blobs))?.flatten() {
+            let Ok(digest) = format!("sha256:{}", entry.file_name().to_string_lossy()).parse()
+            else {
+                continue;
+            };
+            if self.diff_ids(&digest).is_ok() {
+                images.push(digest);
+            }
+        }
+        images.sort();
+        Ok(images)
+    }
+
+    /// The layers of the image `id`, bottom first, as its config lists them.
+    pub fn diff_ids(&self, id: &Digest) -> Result<Vec<Digest>> {
+        #[derive(serde::Deserialize)]
+        struct Config {
+            rootfs: RootFs,
+        }
+        #[derive(serde::Deserialize)]
+        struct RootFs {
+            diff_ids: Vec<String>,
+        }
+        let bad = |reason: String| Error::Names {
+            path: self.blobs().join(id.hex()),
+            reason,
+        };
+        let config: Config =
+            serde_json::from_slice(&self.blob(id)?).map_err(|e| bad(e.to_string()))?;
+        config
+            .rootfs
+            .diff_ids
+            .iter()
+            .map(|d| {
+                d.parse()
+                    .map_err(|e: super::digest::BadDigest| bad(e.to_string()))
+            })
+            .collect()
+    }
+
+    /// The layers in the store, by diff id.
+    pub fn stored_layers(&self) -> Result<Vec<Digest>> {
+        let layers = self.layers();
+        Ok(fs::read_dir(&layers)
+            .map_err(io_error(&layers))?
+            .flatten()
+            .filter_map(|e| {
+                format!("sha256:{}", e.file_name().to_string_lossy())
+                    .parse()
+                    .ok()
+            })
+            .collect())
     }
 }
 
 impl Locked<'_> {
+    /// The store this lock is of.
+    pub fn store(&self) -> &Store {
+        self.store
+    }
+
     /// Moves the layer staged at `staged` (by [`Work::extract_layer`]) into place, unless the
     /// store has it already: a layer is stored once, however many images share it.
     pub fn add_layer(&self, diff_id: &Digest, staged: &Path) -> Result<()> {
@@ -347,12 +417,99 @@ impl Locked<'_> {
     pub fn tag(&self, name: &str, id: &Digest) -> Result<()> {
         let mut names = self.store.names()?;
         names.insert(normalize(name), id.clone());
+        self.write_names(&names)
+    }
+
+    fn write_names(&self, names: &BTreeMap<String, Digest>) -> Result<()> {
         let raw: BTreeMap<&String, String> = names
             .iter()
             .map(|(name, id)| (name, id.to_string()))
             .collect();
         let text = serde_json::to_vec_pretty(&raw).expect("a map of strings serializes");
         write_atomically(&self.store.tmp(), &self.store.names_path(), &text)
+    }
+
+    /// Removes the name `name` (`repo[:tag]`); the image it pointed at stays, named or not.
+    /// Returns whether there was such a name.
+    pub fn untag(&self, name: &str) -> Result<bool> {
+        let mut names = self.store.names()?;
+        let found = names.remove(&normalize(name)).is_some();
+        if found {
+            self.write_names(&names)?;
+        }
+        Ok(found)
+    }
+
+    /// Removes the image `id`: its names, its config, and the layers no other image uses (a
+    /// layer is stored once for every image that lists it, so it goes with the last of them).
+    /// Returns the diff ids of the layers removed.
+    ///
+    /// Each step leaves a store the next command can use: the names go first (the image is
+    /// then one without a name), the config next (the image is gone; its layers are unused),
+    /// and the layers last, each renamed into a work directory before it is deleted, so that a
+    /// layer is never seen half-deleted in `layers/`. A minidock killed midway leaves at worst
+    /// unused layers, which `image prune` removes, and work directories, which are swept.
+    pub fn remove_image(&self, id: &Digest) -> Result<Vec<Digest>> {
+        let mut names = self.store.names()?;
+        let before = names.len();
+        names.retain(|_, named| named != id);
+        if names.len() != before {
+            self.write_names(&names)?;
+        }
+        let layers = self.store.diff_ids(id).unwrap_or_default();
+        let path = self.store.blobs().join(id.hex());
+        match fs::remove_file(&path) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(io_error(&path)(e)),
+            _ => {}
+        }
+        let unused: Vec<Digest> = self
+            .unused_layers()?
+            .into_iter()
+            .filter(|layer| layers.contains(layer))
+            .collect();
+        self.remove_layers(&unused)?;
+        Ok(unused)
+    }
+
+    /// The layers in the store that no image lists.
+    pub fn unused_layers(&self) -> Result<Vec<Digest>> {
+        let mut used = std::collections::BTreeSet::new();
+        for image in self.store.images()? {
+            used.extend(self.store.diff_ids(&image)?);
+        }
+        let mut unused: Vec<Digest> = self
+            .store
+            .stored_layers()?
+            .into_iter()
+            .filter(|layer| !used.contains(layer))
+            .collect();
+        unused.sort();
+        Ok(unused)
+    }
+
+    /// Removes `layers` from the store: each renamed out of `layers/` into a work directory at
+    /// once (atomic), then deleted there.
+    pub fn remove_layers(&self, layers: &[Digest]) -> Result<()> {
+        if layers.is_empty() {
+            return Ok(());
+        }
+        let work = self.store.work()?;
+        for layer in layers {
+            // Its short name first: a link to nothing misleads no one, while a layer whose name
+            // went with it could not be mounted.
+            let dir = self.store.layers().join(layer.hex());
+            if let Ok(short) = fs::read_to_string(dir.join("link")) {
+                let _ = fs::remove_file(self.store.dir.join("l").join(short.trim()));
+            }
+            let to = work.path().join(layer.hex());
+            match fs::rename(&dir, &to) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(io_error(&dir)(e)),
+                _ => {}
+            }
+        }
+        // Dropping the work directory deletes what was moved into it.
+        drop(work);
+        Ok(())
     }
 }
 
@@ -429,14 +586,15 @@ mod tests {
     fn blobs_and_names_survive_a_reopen_and_work_left_behind_is_swept() {
         let dir = root("reopen");
         let store = Store::open(&dir).unwrap();
-        let id = store.lock().unwrap().add_blob(b"{}").unwrap();
+        let config = br#"{"rootfs":{"type":"layers","diff_ids":[]}}"#;
+        let id = store.lock().unwrap().add_blob(config).unwrap();
         store.lock().unwrap().tag("bb", &id).unwrap();
         // What a killed minidock leaves: a work directory whose lock nobody holds, a file half
         // written.
         fs::create_dir(store.tmp().join("4242-dead")).unwrap();
         fs::write(store.tmp().join("4242-dead.part"), b"{").unwrap();
         let store = Store::open(&dir).unwrap();
-        assert_eq!(store.blob(&id).unwrap(), b"{}");
+        assert_eq!(store.blob(&id).unwrap(), config);
         assert_eq!(store.resolve("bb").unwrap(), id);
         assert_eq!(store.resolve(&id.hex()[..8]).unwrap(), id);
         assert!(!store.tmp().join("4242-dead").exists());
@@ -446,6 +604,49 @@ mod tests {
         store.sweep().unwrap();
         assert!(work.path().exists());
         drop(work);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn an_image_removed_takes_the_layers_only_it_used() {
+        let dir = root("remove");
+        let store = Store::open(&dir).unwrap();
+        let (shared, own) = (Digest::of(b"shared"), Digest::of(b"own"));
+        let config = |layers: &[&Digest]| {
+            let ids: Vec<String> = layers.iter().map(|d| format!("\"{d}\"")).collect();
+            format!(
+                r#"{{"rootfs":{{"type":"layers","diff_ids":[{}]}}}}"#,
+                ids.join(",")
+            )
+        };
+        let locked = store.lock().unwrap();
+        for layer in [&shared, &own] {
+            let work = store.work().unwrap();
+            let (_, staged) = work
+                .extract_layer(&tar::Builder::new(Vec::new()).into_inner().unwrap()[..])
+                .unwrap();
+            locked.add_layer(layer, &staged).unwrap();
+        }
+        let own_link = dir.join(store.link(&own).unwrap());
+        assert!(own_link.exists());
+        let a = locked
+            .add_blob(config(&[&shared, &own]).as_bytes())
+            .unwrap();
+        let b = locked.add_blob(config(&[&shared]).as_bytes()).unwrap();
+        locked.tag("a", &a).unwrap();
+        locked.tag("a:two", &a).unwrap();
+        assert!(locked.untag("a").unwrap());
+        assert!(!locked.untag("a").unwrap());
+        assert_eq!(store.resolve("a:two").unwrap(), a);
+        assert_eq!(locked.remove_image(&a).unwrap(), vec![own.clone()]);
+        assert!(store.find("a:two").unwrap().is_none());
+        assert!(!store.layer(&own).exists() && store.layer(&shared).exists());
+        assert!(!store.has_layer(&own) && fs::symlink_metadata(&own_link).is_err());
+        assert_eq!(store.images().unwrap(), vec![b.clone()]);
+        assert_eq!(locked.remove_image(&b).unwrap(), vec![shared.clone()]);
+        assert!(store.stored_layers().unwrap().is_empty());
+        assert_eq!(fs::read_dir(store.tmp()).unwrap().count(), 0);
+        drop(locked);
         fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -6,6 +6,7 @@
 //! ```text
 //!   ROOT/containers/<id>/
 //!   ├── driver   the name of the driver that made what is here: the one that removes it
+//!   ├── image    the id of its image, locked while the container runs
 //!   │
 //!   │  overlay (the default): the image's layers, shared, stacked by overlayfs in the child
 //!   ├── diff     overlayfs's upper: what the container changed
@@ -18,11 +19,19 @@
 //!
 //! The layers in the store are the same for both: extracted once, whiteouts stored as overlayfs
 //! reads them, which `vfs` reads too when it copies.
+//!
+//! While the directory exists, the container uses its image: `rmi` reads `image` in each to know
+//! which images it must keep, and whether their containers run (a minidock holds the file's
+//! lock as long as its container lives; a minidock killed with -9 holds it no more).
 
 mod overlay;
 mod vfs;
 
+use std::fs::File;
+use std::io::Write;
 use std::path::{Path, PathBuf};
+
+use nix::fcntl::{Flock, FlockArg};
 
 use crate::config::{Config, Root, Storage, StorageDriver};
 use crate::sys;
@@ -143,19 +152,59 @@ const AUFS_SUPER_MAGIC: nix::sys::statfs::FsType =
 /// The container's directories, removed when dropped.
 pub struct ContainerStorage {
     dir: Option<PathBuf>,
+    /// The lock on `image`, held while the container lives.
+    _in_use: Option<Flock<File>>,
 }
+
+/// A container that uses an image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    /// The container's id.
+    pub id: String,
+    /// Whether its minidock still holds it: a container whose minidock was killed is stopped.
+    pub running: bool,
+}
+
+/// The containers that use the image `image` (its id, `sha256:...`), under the state root
+/// `state`.
+pub fn users(state: &Path, image: &str) -> Vec<User> {
+    let Ok(entries) = std::fs::read_dir(state.join("containers")) else {
+        return Vec::new();
+    };
+    let mut users: Vec<User> = entries
+        .flatten()
+        .filter_map(|entry| {
+            let path = entry.path().join(IMAGE);
+            let recorded = std::fs::read_to_string(&path).ok()?;
+            (recorded.trim() == image).then(|| User {
+                id: entry.file_name().to_string_lossy().into_owned(),
+                running: File::open(&path)
+                    .is_ok_and(|file| Flock::lock(file, FlockArg::LockSharedNonblock).is_err()),
+            })
+        })
+        .collect();
+    users.sort_by(|a, b| b.running.cmp(&a.running).then(a.id.cmp(&b.id)));
+    users
+}
+
+/// The file in a container's directory that names its image.
+const IMAGE: &str = "image";
 
 impl ContainerStorage {
     /// Makes the root filesystem of a container of an image, with its driver; nothing for a root
     /// filesystem directory.
     pub fn create(state: &Path, config: &Config) -> Result<ContainerStorage> {
         let Some(storage) = &config.storage else {
-            return Ok(ContainerStorage { dir: None });
+            return Ok(ContainerStorage {
+                dir: None,
+                _in_use: None,
+            });
         };
         let dir = dir(state, &config.id);
         // From here on, whatever fails, Drop removes what was made.
-        let made = ContainerStorage {
+        let mut made = ContainerStorage {
             dir: Some(dir.clone()),
+            _in_use: None,
         };
         let failed = |path: &Path, err: std::io::Error| Error::Dir {
             path: path.to_path_buf(),
@@ -166,9 +215,43 @@ impl ContainerStorage {
         // a later command (a container that outlives its `run`, from chapter 6 on).
         let record = dir.join(RECORD);
         std::fs::write(&record, storage.driver.name()).map_err(|err| failed(&record, err))?;
+        made._in_use = Some(record_image(state, &dir, &storage.image)?);
         driver(storage.driver).create(&dir, &config.root, storage)?;
         Ok(made)
     }
+}
+
+/// Records that the container in `dir` uses the image `image`, and returns the record's lock.
+///
+/// The image is recorded, and its file locked, before the container exists: from now on, `rmi`
+/// leaves the image alone. The lock's file is opened close-on-exec, so the container's command
+/// does not inherit it. Recorded under the store's lock, where `rmi` decides, and once the image
+/// is found still there: an `rmi` that came between finding the image and this moment has
+/// removed it, and the container must not start.
+fn record_image(state: &Path, dir: &Path, image: &str) -> Result<Flock<File>> {
+    let store_error = |e: crate::image::store::Error| Error::Dir {
+        path: state.join("image"),
+        reason: e.to_string(),
+    };
+    let store = crate::image::store::Store::open(state).map_err(store_error)?;
+    let _locked = store.lock().map_err(store_error)?;
+    let still_there = image
+        .parse::<crate::image::digest::Digest>()
+        .is_ok_and(|id| store.blob(&id).is_ok());
+    if !still_there {
+        return Err(Error::Dir {
+            path: state.join("image"),
+            reason: format!("the image {image} was removed meanwhile"),
+        });
+    }
+    let path = dir.join(IMAGE);
+    let failed = |err: std::io::Error| Error::Dir {
+        path: path.clone(),
+        reason: sys::describe(sys::errno_of(err)),
+    };
+    let mut file = File::create(&path).map_err(failed)?;
+    file.write_all(image.as_bytes()).map_err(failed)?;
+    Flock::lock(file, FlockArg::LockExclusiveNonblock).map_err(|(_, errno)| failed(errno.into()))
 }
 
 impl Drop for ContainerStorage {
