@@ -32,6 +32,10 @@ pub struct ImagesArgs {
     /// Don't truncate output
     #[arg(long)]
     pub no_trunc: bool,
+
+    /// Only the images of this repository (and of this tag, if one is given)
+    #[arg(value_name = "REPOSITORY[:TAG]")]
+    pub reference: Option<String>,
 }
 
 #[derive(Debug, Args)]

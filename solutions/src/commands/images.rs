@@ -50,6 +50,16 @@ pub fn images(args: &ImagesArgs, root: &Path) -> Result<u8, Error> {
             rows.push((created, repo.to_string(), tag.to_string(), id.clone(), size));
         }
     }
+    // `images busybox` lists busybox's tags; `images busybox:1.36`, that one.
+    if let Some(wanted) = &args.reference {
+        let wanted = store::normalize(wanted);
+        let (repo, tag) = wanted.rsplit_once(':').unwrap_or((&wanted, "latest"));
+        let tag_given = args
+            .reference
+            .as_deref()
+            .is_some_and(|r| r.rsplit('/').next().is_some_and(|last| last.contains(':')));
+        rows.retain(|row| row.1 == repo && (!tag_given || row.2 == tag));
+    }
     rows.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     if args.quiet {
         let mut seen = Vec::new();
