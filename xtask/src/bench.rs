@@ -135,19 +135,8 @@ fn measure(
         let out = runtime.sees()?;
         println!("--- {}\n{}", runtime.name, out.trim_end());
     }
-    // Warm up the page cache and the runtimes' own caches.
-    for runtime in runtimes {
-        for _ in 0..3 {
-            runtime.start(0)?;
-        }
-    }
-    let mut samples: Vec<Vec<Sample>> = vec![Vec::new(); runtimes.len()];
-    for round in 0..rounds {
-        for k in 0..runtimes.len() {
-            let i = (round + k) % runtimes.len();
-            samples[i].push(runtimes[i].start(round + 1)?);
-        }
-    }
+    // The warm-up fills the page cache and the runtimes' own caches.
+    let samples = alternate(runtimes, rounds)?;
     let phases = phases(minidock, rootfs, work, if quick { 5 } else { 50 })?;
     Ok(report(runtimes, &samples, &phases, rounds))
 }
