@@ -9,6 +9,7 @@ use harness::images::{Compression, Tar};
 use harness::{random, Failure, Output, Sandbox, Section, STORAGE_DRIVERS};
 
 const MOUNT: Section = Section::new(5, "Mount the image");
+const IMAGE: Section = Section::new(5, "What an image is");
 const ENTRY: Section = Section::new(5, "Find the entry's directory");
 const WHITEOUT: Section = Section::new(5, "Turn whiteouts into overlayfs's");
 
@@ -123,6 +124,82 @@ fn runs_with_its_config(sb: Sandbox) {
         .output(&out)
         .section(section)
         .fail();
+    }
+}
+
+#[test]
+fn the_image_and_the_command_line_combine_as_docker_combines_them() {
+    let sb = Sandbox::new();
+    let tarball = rootfs_tarball(&sb, "rootfs.tgz");
+    let (name, default, given, image_value, cli_value) = (
+        random::name("img-"),
+        random::word(8),
+        random::word(8),
+        random::word(8),
+        random::word(8),
+    );
+    let dir = format!("/{}", random::name("work-"));
+    // The entrypoint prints its first argument (the command, or the image's CMD), $VALUE and
+    // the working directory.
+    let changes = [
+        format!("ENV VALUE={image_value}"),
+        format!("WORKDIR {dir}"),
+        r#"ENTRYPOINT ["sh", "-c", "echo $0 $VALUE $(pwd)"]"#.to_string(),
+        format!(r#"CMD ["{default}"]"#),
+    ];
+    import(&sb, &tarball, &name, &changes).expect_status(0, ENTRY);
+    let env = format!("VALUE={cli_value}");
+    let cases: [(Vec<&str>, String, &str); 4] = [
+        (
+            vec![],
+            format!("{default} {image_value} {dir}"),
+            "with nothing on the command line, the image's ENTRYPOINT runs with its CMD",
+        ),
+        (
+            vec![&given],
+            format!("{given} {image_value} {dir}"),
+            "a command after the image replaces its CMD, and is given to its ENTRYPOINT",
+        ),
+        (
+            vec!["-e", &env, "-w", "/tmp", "--"],
+            format!("{default} {cli_value} /tmp"),
+            "-e overrides the image's variable of the same name; -w its WORKDIR",
+        ),
+        (
+            vec!["--entrypoint", "echo", "--", &given],
+            given.clone(),
+            "--entrypoint replaces the image's ENTRYPOINT, and drops its CMD",
+        ),
+    ];
+    for (options, expected, hint) in cases {
+        // Options go before the image; what follows it is the command.
+        let (before, after): (Vec<&str>, Vec<&str>) = match options.iter().position(|o| *o == "--")
+        {
+            Some(at) => (options[..at].to_vec(), options[at + 1..].to_vec()),
+            None => (Vec::new(), options.clone()),
+        };
+        let mut args = vec!["run"];
+        args.extend(&before);
+        args.push(&name);
+        args.extend(&after);
+        let out = sb.minidock(&args).output();
+        if out.stdout.trim() != expected {
+            let (section, hint) = if out.status == Some(127) || out.status == Some(125) {
+                why_no_command(&sb)
+            } else {
+                (IMAGE, hint.to_string())
+            };
+            Failure::new(format!(
+                "minidock {}, an image with ENTRYPOINT [\"sh\", \"-c\", \"echo $0 $VALUE $(pwd)\"], CMD [\"{default}\"], ENV VALUE={image_value}, WORKDIR {dir}",
+                args.join(" ")
+            ))
+            .expected_text(&expected)
+            .got_text(out.ending())
+            .hint(hint)
+            .output(&out)
+            .section(section)
+            .fail();
+        }
     }
 }
 
