@@ -1395,7 +1395,7 @@ sudo rmdir /sys/fs/cgroup/*/team
                 "sudo ./target/debug/minidock-05 --root ./target/state image inspect \
                  -f '{{.Id}} {{json .RootFS.Layers}}' bb:v1",
                 "sudo sh -c './target/debug/minidock-05 --root ./target/state run bb:v1 sh -c \
-                 \"echo up; sleep 2\" > run.out & until grep -q up run.out; do sleep 0.05; done; \
+                 \"echo up; sleep 2\" > run.out & until grep -qs up run.out; do sleep 0.05; done; \
                  ./target/debug/minidock-05 --root ./target/state rmi bb:v1; echo $?; wait'",
                 "sudo ./target/debug/minidock-05 --root ./target/state rmi bb:v1",
                 "sudo ls ./target/state/image/layers | wc -l",
