@@ -10,6 +10,8 @@
 //! probe cwd             its working directory
 //! probe env             its environment, one KEY=VALUE per line
 //! probe exists PATH     "yes" or "no"
+//! probe xattr PATH NAME the value of the extended attribute NAME of PATH (not following a
+//!                       link), in hex, or "none"
 //! probe cat PATH        the file's contents
 //! probe crash KIND      dies of a fault the kernel signals: segv (SIGSEGV) or bus (SIGBUS)
 //! probe hold            reads stdin until it closes, then exits (keeps a namespace alive)
@@ -74,6 +76,7 @@ extern "C" {
     fn _exit(code: i32) -> !;
     fn msgget(key: i32, flags: i32) -> i32;
     fn chroot(path: *const u8) -> i32;
+    fn lgetxattr(path: *const u8, name: *const u8, value: *mut u8, size: usize) -> isize;
 }
 
 const IPC_CREAT: i32 = 0o1000;
@@ -340,6 +343,28 @@ fn main() {
             for (key, value) in std::env::vars_os() {
                 out += &format!("{}={}\n", key.to_string_lossy(), value.to_string_lossy());
             }
+        }
+        "xattr" => {
+            let (path, name) = (format!("{}\0", arg(1)), format!("{}\0", arg(2)));
+            let mut value = [0u8; 4096];
+            // SAFETY: NUL-terminated strings and a buffer of the given length.
+            let n = unsafe {
+                lgetxattr(
+                    path.as_ptr(),
+                    name.as_ptr(),
+                    value.as_mut_ptr(),
+                    value.len(),
+                )
+            };
+            out = if n < 0 {
+                "none\n".to_string()
+            } else {
+                value[..n as usize]
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect::<String>()
+                    + "\n"
+            };
         }
         "exists" => {
             let there = std::fs::symlink_metadata(arg(1)).is_ok();

@@ -850,6 +850,23 @@ impl Tar {
         self.entry(name, mode, b'4', "", major, minor, b"")
     }
 
+    /// Extended attributes for the next entry: a PAX extended header (`x`) with a
+    /// `SCHILY.xattr.NAME=VALUE` record for each, as GNU tar and docker write them.
+    pub fn attributes(&mut self, attributes: &[(&str, &[u8])]) -> &mut Tar {
+        let mut records = Vec::new();
+        for (name, value) in attributes {
+            // "LEN SCHILY.xattr.NAME=VALUE\n", LEN counting the whole record, itself included.
+            let body = [b" SCHILY.xattr.", name.as_bytes(), b"=", value, b"\n"].concat();
+            let mut len = body.len() + 1;
+            while len != body.len() + len.to_string().len() {
+                len = body.len() + len.to_string().len();
+            }
+            records.extend_from_slice(len.to_string().as_bytes());
+            records.extend_from_slice(&body);
+        }
+        self.entry("PaxHeaders/next", 0o644, b'x', "", 0, 0, &records)
+    }
+
     /// A named pipe.
     pub fn fifo(&mut self, name: &str, mode: u32) -> &mut Tar {
         self.entry(name, mode, b'6', "", 0, 0, b"")

@@ -2,9 +2,10 @@
 //!
 //! A transcript is a test run (of a starter, or of a chapter's reference state) or a
 //! `minidock --explain` run, written to book/transcripts/chapter-NN/NAME.txt. They are
-//! deterministic, so `verify` can regenerate and compare them: tests run one at a time with
-//! seeded random values (MINIDOCK_TEST_SEED), and what varies from run to run anyway (timings,
-//! thread ids) is taken out.
+//! deterministic, so `verify` can regenerate and compare them: tests run with seeded random
+//! values (MINIDOCK_TEST_SEED, mixed with each test's name), their result lines are put in name
+//! order (libtest's order when it runs one test at a time), and what varies from run to run
+//! anyway (timings, thread ids) is taken out.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -1644,7 +1645,8 @@ fn tests(
         command.args(["test", "-p", &chapter.crate_name()]);
     }
     command
-        .args(["--test", "workshop", "--", "--test-threads=1"])
+        // In parallel, as a learner runs them: the result lines are sorted afterwards.
+        .args(["--test", "workshop", "--"])
         .args(filters)
         .env("MINIDOCK_TEST_SEED", SEED)
         .env("RUST_BACKTRACE", "0")
@@ -1701,17 +1703,38 @@ fn tidy_test_output(stdout: &str, show_failure: Option<&str>) -> String {
                 lines.push(String::new());
             }
         }
-        if !keep_block || line.starts_with("note: run with `RUST_BACKTRACE=1`") {
+        if !keep_block
+            || line.starts_with("note: run with `RUST_BACKTRACE=1`")
+            || line.ends_with("has been running for over 60 seconds")
+        {
             continue;
         }
         lines.push(without_varying_parts(line));
     }
+    sort_results(&mut lines);
     let mut text = lines.join("\n").trim_start_matches('\n').to_string();
     // Blocks that were dropped leave runs of blank lines behind.
     while text.contains("\n\n\n") {
         text = text.replace("\n\n\n", "\n\n");
     }
     text.trim_end().to_string() + "\n"
+}
+
+/// Puts each run of `test NAME ... RESULT` lines in name order: tests that run in parallel
+/// report in the order they end.
+fn sort_results(lines: &mut [String]) {
+    let is_result = |line: &String| line.starts_with("test ") && line.contains(" ... ");
+    let mut start = 0;
+    while start < lines.len() {
+        if !is_result(&lines[start]) {
+            start += 1;
+            continue;
+        }
+        let end = start + lines[start..].iter().take_while(|l| is_result(l)).count();
+        // A name is followed by a space, which sorts before every character a name has.
+        lines[start..end].sort();
+        start = end;
+    }
 }
 
 fn without_varying_parts(line: &str) -> String {
@@ -2227,6 +2250,18 @@ mod tests {
     fn a_demo_in_a_list_item_is_indented_after_its_first_line() {
         assert_eq!(indented("a\nb\n\nc\n", "  "), "a\n  b\n\n  c\n");
         assert_eq!(indented("a\n", "  "), "a\n");
+    }
+
+    #[test]
+    fn results_are_put_in_name_order() {
+        let out = "\nrunning 3 tests\ntest b::c ... ok\ntest a ... FAILED\ntest a_b has been running for over 60 seconds\ntest a_b ... ok\n\nfailures:\n\n---- a stdout ----\nwhy a\n\nfailures:\n    a\n\ntest result: FAILED. 2 passed; 1 failed; finished in 1.00s\n";
+        let tidy = tidy_test_output(out, Some("a"));
+        assert!(
+            tidy.starts_with(
+                "running 3 tests\ntest a ... FAILED\ntest a_b ... ok\ntest b::c ... ok\n"
+            ),
+            "{tidy}"
+        );
     }
 
     #[test]

@@ -3,14 +3,15 @@
 //! Learners' machines run cgroup v2 only; a development machine may run v1 (or "hybrid"). To test
 //! both for real, this boots Debian's own kernel under QEMU with `cgroup_no_v1=all`, from a tiny
 //! busybox initramfs, shares the repository with the guest over 9p at the same absolute path,
-//! and runs the workshop's test binary there, statically linked, as root. The guest reports the
-//! tests' exit status through QEMU's isa-debug-exit device, which becomes this command's.
+//! and runs the workshop's test binary there, the very one built for the host, as root (the
+//! initramfs carries the host's C library for it). The guest reports the tests' exit status
+//! through QEMU's isa-debug-exit device, which becomes this command's.
 //!
 //! ```text
 //!   host                                      guest (QEMU, no KVM needed)
-//!   cargo test --no-run (static)  ────9p────▶ the same paths, read from the host
+//!   cargo test --no-run           ────9p────▶ the same paths, read from the host
 //!   kernel + modules from Debian's archive    /init: mounts, cgroup2 at /sys/fs/cgroup,
-//!   initramfs: busybox, /init, modules          modules, 9p, the tests, exit status
+//!   initramfs: busybox, libc, /init, modules    modules, 9p, the tests, exit status
 //!   exit status ◀──────────── isa-debug-exit ─┘
 //! ```
 //!
@@ -47,7 +48,8 @@ pub fn run(root: &Path, args: &[&str]) -> Result<()> {
     let started = Instant::now();
 
     let kernel = kernel(&work)?;
-    let tests = test_binary(root, &target, package)?;
+    let (tests, executables) = test_binary(root, &target, package)?;
+    let libraries = libraries(&executables)?;
     // The guest sees the repository, and the target directory if it lies elsewhere, at the same
     // paths as the host: the test binary has them compiled in.
     let mut shares = vec![root.to_path_buf()];
@@ -55,7 +57,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result<()> {
         shares.push(target.clone());
     }
     let initramfs = work.join("initramfs.cpio");
-    write_initramfs(&initramfs, &kernel, &shares, &tests, filters)?;
+    write_initramfs(&initramfs, &kernel, &libraries, &shares, &tests, filters)?;
     println!(
         "cgroup-v2: kernel {}, tests {}; prepared in {:.1} s",
         kernel.version,
@@ -261,10 +263,10 @@ fn depends(module: &[u8]) -> Vec<String> {
         .collect()
 }
 
-/// Builds the reference's workshop test binary statically, so it runs on the guest's bare
-/// busybox system, and builds the probe beside it on the host (the guest has no rustc).
-fn test_binary(root: &Path, target: &Path, package: &str) -> Result<PathBuf> {
-    let triple = "x86_64-unknown-linux-gnu";
+/// Builds the package's workshop test binary (as `cargo test` does for the host, so usually
+/// nothing is built), and builds the probe beside it on the host (the guest has no rustc).
+/// Returns the test binary and every executable it came with (the package's minidock).
+fn test_binary(root: &Path, target: &Path, package: &str) -> Result<(PathBuf, Vec<PathBuf>)> {
     let out = Command::new("cargo")
         .args([
             "test",
@@ -275,27 +277,31 @@ fn test_binary(root: &Path, target: &Path, package: &str) -> Result<PathBuf> {
             package,
             "--test",
             "workshop",
-            "--target",
-            triple,
         ])
-        .env("RUSTFLAGS", "-C target-feature=+crt-static")
         .env("CARGO_TARGET_DIR", target)
         .current_dir(root)
         .stderr(Stdio::inherit())
         .output()?;
     if !out.status.success() {
-        bail!("building the static test binary failed");
+        bail!("building the test binary failed");
     }
     let stdout = String::from_utf8_lossy(&out.stdout);
-    let binary = stdout
+    let executables: Vec<PathBuf> = stdout
         .lines()
-        .filter(|l| l.contains("\"executable\":\"") && l.contains("workshop"))
-        .find_map(|l| {
+        .filter_map(|l| {
             let start = l.find("\"executable\":\"")? + "\"executable\":\"".len();
             let end = l[start..].find('"')? + start;
             Some(PathBuf::from(&l[start..end]))
         })
-        .context("cargo named no workshop test binary")?;
+        .collect();
+    let binary = executables
+        .iter()
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("workshop-"))
+        })
+        .context("cargo named no workshop test binary")?
+        .clone();
     // Run with a filter that matches nothing: the harness builds the probe (with rustc) and
     // prepares its fixture cache, then runs no test.
     let ok = Command::new(&binary)
@@ -306,13 +312,41 @@ fn test_binary(root: &Path, target: &Path, package: &str) -> Result<PathBuf> {
     if !ok {
         bail!("preparing the probe with {} failed", binary.display());
     }
-    Ok(binary)
+    Ok((binary, executables))
 }
 
-/// The guest's whole userland: busybox, the kernel modules, and `/init`.
+/// The shared libraries `binaries` load, as `ldd` finds them on the host (the dynamic loader
+/// included): the guest gets the same files at the same paths.
+fn libraries(binaries: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    for binary in binaries {
+        let listing = output(Command::new("ldd").arg(binary))
+            .with_context(|| format!("listing the libraries of {}", binary.display()))?;
+        // "libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x...)", "/lib64/ld-linux-x86-64.so.2
+        // (0x...)"; the vDSO has no file.
+        for line in listing.lines() {
+            let path = line
+                .split("=>")
+                .last()
+                .and_then(|rest| rest.split_whitespace().next())
+                .filter(|p| p.starts_with('/'));
+            if let Some(path) = path {
+                let path = PathBuf::from(path);
+                if !found.contains(&path) {
+                    found.push(path);
+                }
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// The guest's whole userland: busybox, the host's shared libraries the tests need, the kernel
+/// modules, and `/init`.
 fn write_initramfs(
     path: &Path,
     kernel: &Kernel,
+    libraries: &[PathBuf],
     shares: &[PathBuf],
     tests: &Path,
     filters: &[&str],
@@ -332,6 +366,30 @@ fn write_initramfs(
     }
     cpio.file("bin/busybox", 0o755, &fs::read(busybox)?);
     cpio.file("etc/passwd", 0o644, b"root:x:0:0:root:/root:/bin/sh\n");
+    // The libraries at the paths the loader looks for them; their top directories (lib,
+    // lib64...) move to the guest's tmpfs with the rest.
+    let mut tops = Vec::new();
+    for library in libraries {
+        let relative = library.strip_prefix("/").unwrap_or(library);
+        let mut parent = PathBuf::new();
+        for part in relative.parent().into_iter().flat_map(Path::components) {
+            parent.push(part);
+            let dir = parent.to_string_lossy().into_owned();
+            if !cpio.has(&dir) {
+                cpio.dir(&dir);
+            }
+        }
+        let top = relative
+            .components()
+            .next()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned());
+        if let Some(top) = top.filter(|t| !tops.contains(t)) {
+            tops.push(top);
+        }
+        let data = fs::read(library).with_context(|| format!("reading {}", library.display()))?;
+        cpio.file(&relative.to_string_lossy(), 0o755, &data);
+    }
+    let tops: String = tops.iter().map(|t| format!(" /{t}")).collect();
     let mut load = String::new();
     for (i, module) in kernel.modules.iter().enumerate() {
         let name = format!(
@@ -355,7 +413,7 @@ fn write_initramfs(
 # the tests pivot: first move the whole system to a tmpfs and start again from there.
 if [ "$1" != moved ]; then
   /bin/busybox mkdir /new && /bin/busybox mount -t tmpfs -o mode=755 root /new || exit 1
-  /bin/busybox cp -a /bin /etc /init /modules /root /new/
+  /bin/busybox cp -a /bin /etc /init /modules /root{tops} /new/
   for d in dev proc sys tmp var/tmp; do /bin/busybox mkdir -p /new/$d; done
   exec /bin/busybox switch_root /new /init moved
 fi
@@ -468,6 +526,7 @@ fn shell_word(word: &str) -> String {
 struct Cpio {
     bytes: Vec<u8>,
     inode: u32,
+    names: Vec<String>,
 }
 
 impl Cpio {
@@ -479,7 +538,12 @@ impl Cpio {
         self.entry(name, 0o100_000 | mode, data);
     }
 
+    fn has(&self, name: &str) -> bool {
+        self.names.iter().any(|n| n == name)
+    }
+
     fn entry(&mut self, name: &str, mode: u32, data: &[u8]) {
+        self.names.push(name.to_string());
         self.inode += 1;
         let nlink = if mode & 0o040_000 != 0 { 2 } else { 1 };
         let fields = [

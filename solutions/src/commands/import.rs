@@ -5,6 +5,7 @@ use std::path::Path;
 
 use crate::cli::ImportArgs;
 use crate::image::config::RunConfig;
+use crate::image::progress::Bars;
 use crate::image::{import as importing, progress, store};
 
 #[derive(Debug, thiserror::Error)]
@@ -38,7 +39,7 @@ pub fn import(args: &ImportArgs, root: &Path) -> Result<u8, Error> {
             reason: crate::sys::describe(crate::sys::errno_of(err)),
         })?;
         let size = file.metadata().map_or(0, |m| m.len());
-        let (file, _bar) = progress::reading(file, size, "Importing".into());
+        let (file, _bar) = progress::reading(file, size, "Importing".into(), Bars::Drawn);
         importing::import(&store, file, run, &comment)?
     };
     if let Some(name) = &args.reference {

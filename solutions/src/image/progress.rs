@@ -7,10 +7,26 @@ use std::io::Read;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+/// Whether bars are drawn (on a terminal): `load -q` asks for none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bars {
+    Drawn,
+    Quiet,
+}
+
 /// `reader`, of `size` bytes, with a bar that says `label` and how far it has got.
-pub fn reading<'a>(reader: impl Read + 'a, size: u64, label: String) -> (Box<dyn Read + 'a>, Bar) {
+pub fn reading<'a>(
+    reader: impl Read + 'a,
+    size: u64,
+    label: String,
+    bars: Bars,
+) -> (Box<dyn Read + 'a>, Bar) {
     // Hidden by indicatif itself when standard error is not a terminal.
-    let bar = ProgressBar::with_draw_target(Some(size), ProgressDrawTarget::stderr());
+    let target = match bars {
+        Bars::Drawn => ProgressDrawTarget::stderr(),
+        Bars::Quiet => ProgressDrawTarget::hidden(),
+    };
+    let bar = ProgressBar::with_draw_target(Some(size), target);
     bar.set_style(
         ProgressStyle::with_template("{msg} [{bar:40}] {decimal_bytes}/{decimal_total_bytes}")
             .expect("a valid template")

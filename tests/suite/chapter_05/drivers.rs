@@ -59,12 +59,20 @@ fn vfs_gives_a_container_the_view_overlay_gives() {
         random::word(12),
         format!("/{dir}/{}", random::name("nowhere-")),
     );
+    // An extended attribute, as a PAX header carries it: a file capability (one of the first
+    // 32, permitted and effective, in the kernel's version 2 format), which every filesystem a
+    // store may be on keeps (tmpfs keeps no `user.*` attribute before Linux 6.6).
+    let mut capability = [0u8; 20];
+    capability[..4].copy_from_slice(&0x0200_0001u32.to_le_bytes());
+    capability[4..8].copy_from_slice(&(1u32 << random::number(0, 31)).to_le_bytes());
+    let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
     let mut tar = Tar::new();
     tar.tree(&sb.rootfs())
         .dir(&dir, 0o755)
         .owner(uid, gid)
         .file(&format!("{dir}/owned"), mode, content.as_bytes())
         .owner(0, 0)
+        .attributes(&[("security.capability", &capability)])
         .file(&format!("{dir}/one"), 0o644, content.as_bytes())
         .hardlink(&format!("{dir}/two"), &format!("{dir}/one"))
         .symlink(&format!("{dir}/link"), &target)
@@ -78,7 +86,9 @@ fn vfs_gives_a_container_the_view_overlay_gives() {
     let name = imported(&sb, &tar);
     let script = format!(
         "cd /{dir} && ls -a . opaque && stat -c '%n %a %u %g %h %F %Y' * opaque/* && \
-         readlink link && cat one two owned && [ one -ef two ] && echo one-and-two-are-one-file"
+         readlink link && cat one two owned && [ one -ef two ] && echo one-and-two-are-one-file && \
+         echo capability $({probe} xattr two security.capability)",
+        probe = sb.probe()
     );
     let views: Vec<_> = ["overlay", "vfs"]
         .into_iter()
@@ -107,6 +117,7 @@ fn vfs_gives_a_container_the_view_overlay_gives() {
         "opaque/inside 600 0 0 1".to_string(),
         target.clone(),
         "one-and-two-are-one-file".to_string(),
+        format!("capability {}", hex(&capability)),
     ];
     for (driver, out) in &views {
         let missing: Vec<&String> = expected
@@ -120,7 +131,7 @@ fn vfs_gives_a_container_the_view_overlay_gives() {
             } else {
                 (
                     DRIVERS,
-                    format!("the {driver} driver gives the container the image's files as the layer has them: owners, modes, links, devices, times; an opaque directory's marker never shows"),
+                    format!("the {driver} driver gives the container the image's files as the layer has them: owners, modes, links, devices, times, extended attributes (set after the owner: chown(2) clears a file capability); an opaque directory's marker never shows"),
                 )
             };
             Failure::new(format!(

@@ -4,17 +4,17 @@ use std::path::Path;
 
 use crate::cli::LoadArgs;
 use crate::image::load::{self, Loaded};
+use crate::image::progress::Bars;
 use crate::image::store::Store;
 
 pub type Error = load::Error;
 
-/// Loads the archive and says what it named, as docker does.
+/// Loads the archive and says what it named, as docker does (also with `-q`, which only hides
+/// the bars).
 pub fn load(args: &LoadArgs, root: &Path) -> Result<u8, Error> {
     let store = Store::open(root)?;
-    for loaded in load::load(&store, args.input.as_deref())? {
-        if args.quiet {
-            continue;
-        }
+    let bars = if args.quiet { Bars::Quiet } else { Bars::Drawn };
+    for loaded in load::load(&store, args.input.as_deref(), bars)? {
         match loaded {
             Loaded::Named(name) => println!("Loaded image: {name}"),
             Loaded::Id(id) => println!("Loaded image ID: {id}"),

@@ -15,7 +15,7 @@ use archive::Archive;
 
 use super::config::ImageConfig;
 use super::digest::Digest;
-use super::progress;
+use super::progress::{self, Bars};
 use super::store::{self, Store};
 
 #[derive(Debug, thiserror::Error)]
@@ -57,7 +57,7 @@ pub enum Loaded {
 }
 
 /// Loads every image of the archive (or standard input, for `None`) into `store`.
-pub fn load(store: &Store, path: Option<&str>) -> Result<Vec<Loaded>, Error> {
+pub fn load(store: &Store, path: Option<&str>, bars: Bars) -> Result<Vec<Loaded>, Error> {
     let work = store.work()?;
     let archive = Archive::open(path, &work)?;
     let described = if archive.has("manifest.json") {
@@ -69,7 +69,7 @@ pub fn load(store: &Store, path: Option<&str>) -> Result<Vec<Loaded>, Error> {
     };
     let mut loaded = Vec::new();
     for image in described {
-        loaded.extend(load_one(store, &work, &archive, image)?);
+        loaded.extend(load_one(store, &work, &archive, image, bars)?);
     }
     Ok(loaded)
 }
@@ -79,6 +79,7 @@ fn load_one(
     work: &store::Work,
     archive: &Archive,
     image: Described,
+    bars: Bars,
 ) -> Result<Vec<Loaded>, Error> {
     let format = |reason: String| Error::Format {
         archive: archive.shown(),
@@ -121,6 +122,7 @@ fn load_one(
             archive.open_member(&blob.member)?,
             archive.size(&blob.member),
             format!("Loading layer {}", diff_id.short()),
+            bars,
         );
         let expected = check::Expected {
             blob: blob.digest.as_ref(),
