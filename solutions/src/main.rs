@@ -37,6 +37,7 @@ mod commands;
 mod config;
 mod container;
 mod image; // [ch05]
+mod monitor; // [ch06]
 mod namespaces;
 mod process;
 mod rootfs;
@@ -49,6 +50,12 @@ use clap::{CommandFactory, FromArgMatches};
 use cli::Cli;
 
 fn main() -> ExitCode {
+    // [ch06]
+    // A container's monitor is minidock too, executed again by `run -d` under another name.
+    if monitor::is_monitor() {
+        return ExitCode::from(monitor::main());
+    }
+    // [ch06 end]
     let started = std::time::Instant::now();
     let program = program_name();
     let parsed = Cli::command()

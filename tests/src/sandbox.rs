@@ -415,6 +415,9 @@ impl Drop for Sandbox {
         }
         // Nothing of the sandbox may be held while its directory goes.
         self.namespaces.clear();
+        // Detached containers' monitors (chapter 6) outlive the commands that started them; a
+        // test that left one running ends it here, and its container with it.
+        kill_monitors(&self.state_dir());
         // What the test's containers left running (a minidock that failed to clean up) is killed
         // with their cgroups, before it can write into the directory as it goes. The shared
         // level, /minidock-test, stays while the tests run: removing it between tests would race
@@ -422,5 +425,37 @@ impl Drop for Sandbox {
         // process ends (`remove_shared_cgroup_level`).
         crate::cgroups::remove_tree(&self.cgroup_parent);
         let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Kills the processes that keep a state directory's containers, the monitors of chapter 6 (a
+/// monitor carries its state directory in its environment, as `MINIDOCK_ROOT`), and waits until
+/// they are gone.
+fn kill_monitors(state_dir: &Path) {
+    let wanted = format!("MINIDOCK_ROOT={}", state_dir.display());
+    let monitors: Vec<i32> = fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| entry.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|pid| {
+            fs::read(format!("/proc/{pid}/environ")).is_ok_and(|environ| {
+                environ
+                    .split(|&b| b == 0)
+                    .any(|var| var == wanted.as_bytes())
+            })
+        })
+        .collect();
+    for &pid in &monitors {
+        // SAFETY: kill(2) only sends a signal, to a process of this sandbox's.
+        unsafe { libc::kill(pid, libc::SIGKILL) };
+    }
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while monitors
+        .iter()
+        .any(|pid| Path::new(&format!("/proc/{pid}")).exists())
+        && Instant::now() < deadline
+    {
+        std::thread::sleep(Duration::from_millis(5));
     }
 }

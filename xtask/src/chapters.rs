@@ -62,6 +62,10 @@ pub const CHAPTERS: &[Chapter] = &[
         number: 5,
         title: "Images on overlayfs",
     },
+    Chapter {
+        number: 6,
+        title: "Containers with a life of their own",
+    },
 ];
 
 impl Chapter {

@@ -57,6 +57,7 @@ impl Container {
         // (its code, given in the starter, is left out here)
     }
 
+
     /// Waits for the container to end and returns the exit status minidock should exit with.
     pub fn wait(&mut self) -> Result<u8> {
         let child = self.child()?;
@@ -65,6 +66,7 @@ impl Container {
         self.child = None;
         Ok(exit::for_ended(ended))
     }
+
 
     /// The container's first process.
     fn child(&self) -> Result<Pid> {

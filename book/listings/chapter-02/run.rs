@@ -10,3 +10,4 @@ pub fn run(args: &RunArgs, root: &Path) -> Result<u8> {
     container.release()?;
     Ok(container.wait()?)
 }
+

@@ -71,6 +71,7 @@ impl Container {
         })
     }
 
+
     /// Waits for the container to end and returns the exit status minidock should exit with.
     pub fn wait(&mut self) -> Result<u8> {
         let child = self.child()?;
@@ -79,6 +80,7 @@ impl Container {
         self.child = None;
         Ok(exit::for_ended(ended))
     }
+
 
     /// The container's first process.
     fn child(&self) -> Result<Pid> {

@@ -79,6 +79,7 @@ impl Container {
         })
     }
 
+
     /// Waits for the container to end and returns the exit status minidock should exit with.
     pub fn wait(&mut self) -> Result<u8> {
         let child = self.child()?;
@@ -88,6 +89,7 @@ impl Container {
         self.cgroup.report_oom(&self.config);
         Ok(exit::for_ended(ended))
     }
+
 
     /// The container's first process.
     fn child(&self) -> Result<Pid> {

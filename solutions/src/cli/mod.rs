@@ -9,6 +9,7 @@
 mod archive;
 mod image;
 // [ch05 end]
+mod container; // [ch06]
 mod run;
 
 use std::path::PathBuf;
@@ -25,6 +26,9 @@ pub use image::{
     TagArgs,
 };
 // [ch05 end]
+// [ch06]
+pub use container::{InspectArgs, KillArgs, LogsArgs, PsArgs, RmArgs, StopArgs, WaitArgs};
+// [ch06 end]
 pub use run::RunArgs;
 
 /// A small container runtime, written chapter by chapter.
@@ -94,6 +98,22 @@ pub enum Command {
     #[command(subcommand)]
     Image(ImageCommand),
     // [ch05 end]
+    // [ch06]
+    /// List containers
+    Ps(PsArgs),
+    /// Fetch the logs of a container
+    Logs(LogsArgs),
+    /// Stop one or more running containers
+    Stop(StopArgs),
+    /// Kill one or more running containers
+    Kill(KillArgs),
+    /// Remove one or more containers
+    Rm(RmArgs),
+    /// Block until one or more containers stop, then print their exit codes
+    Wait(WaitArgs),
+    /// Return low-level information on containers or images
+    Inspect(InspectArgs),
+    // [ch06 end]
 }
 
 // [ch05]

@@ -16,6 +16,19 @@ pub struct RunArgs {
     #[arg(short = 'w', long, value_name = "DIR")]
     pub workdir: Option<String>,
 
+    // [ch06]
+    /// Run container in background and print container ID
+    #[arg(short, long)]
+    pub detach: bool,
+
+    /// Assign a name to the container
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// Automatically remove the container when it exits
+    #[arg(long)]
+    pub rm: bool,
+    // [ch06 end]
     // [ch02]
     /// Run an init inside the container that forwards signals and reaps processes
     #[arg(long)]

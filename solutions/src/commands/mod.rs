@@ -15,6 +15,15 @@ pub mod save;
 pub mod tag;
 pub mod template;
 // [ch05 end]
+// [ch06]
+pub mod inspect;
+pub mod kill;
+pub mod logs;
+pub mod ps;
+pub mod rm;
+pub mod stop;
+pub mod wait;
+// [ch06 end]
 pub mod run;
 
 use std::path::Path;
@@ -52,6 +61,14 @@ pub enum Error {
     #[error(transparent)]
     ImagePrune(#[from] image_prune::Error),
     // [ch05 end]
+    // [ch06]
+    #[error(transparent)]
+    Logs(#[from] logs::Error),
+    #[error(transparent)]
+    Kill(#[from] kill::BadSignal),
+    #[error(transparent)]
+    Inspect(#[from] inspect::Error),
+    // [ch06 end]
 }
 
 impl Error {
@@ -67,6 +84,10 @@ impl Error {
             Error::Load(_) | Error::Save(_) => 1,
             Error::Tag(_) | Error::Rmi(_) | Error::History(_) | Error::ImagePrune(_) => 1,
             // [ch05 end]
+            // [ch06]
+            Error::Logs(_) | Error::Kill(_) => 1,
+            Error::Inspect(err) => err.exit_status(),
+            // [ch06 end]
         }
     }
 }
@@ -98,8 +119,39 @@ pub fn execute(command: &Command, root: &Path, driver: cli::StorageDriver) -> Re
         Command::Rmi(args) => Ok(rmi::rmi(args, root)?),
         Command::History(args) => Ok(history::history(args, root)?),
         Command::Image(command) => image(command, root),
+        // [ch06]
+        Command::Ps(args) => Ok(ps::ps(args, root)),
+        Command::Logs(args) => Ok(logs::logs(args, root)?),
+        Command::Stop(args) => Ok(stop::stop(args, root)),
+        Command::Kill(args) => Ok(kill::kill(args, root)?),
+        Command::Rm(args) => Ok(rm::rm(args, root)),
+        Command::Wait(args) => Ok(wait::wait(args, root)),
+        Command::Inspect(args) => Ok(inspect::inspect(args, root)?),
+        // [ch06 end]
     }
 }
+
+// [ch06]
+/// Does `each` for every container named, as docker's container commands do: each that works
+/// prints its name as given, each that fails says why, and the others still get their turn.
+/// Returns 1 if any failed.
+fn each_container(
+    references: &[String],
+    mut each: impl FnMut(&str) -> Result<(), Box<dyn std::error::Error>>,
+) -> u8 {
+    let mut status = 0;
+    for reference in references {
+        match each(reference) {
+            Ok(()) => println!("{reference}"),
+            Err(err) => {
+                crate::sys::tell(&crate::sys::chain(&*err));
+                status = 1;
+            }
+        }
+    }
+    status
+}
+// [ch06 end]
 // [ch05 end]
 
 // [ch05]

@@ -9,6 +9,12 @@ use crate::container::{self, Container};
 use crate::config::StorageDriver;
 use crate::image::{self, Image};
 // [ch05 end]
+// [ch06]
+use crate::container::names;
+use crate::container::state::{self, Status};
+use crate::monitor::{self, Report};
+use crate::sys;
+// [ch06 end]
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -22,6 +28,14 @@ pub enum Error {
     // [ch05 end]
     #[error(transparent)]
     Container(#[from] container::Error),
+    // [ch06]
+    #[error(transparent)]
+    State(#[from] state::Error),
+    #[error("Invalid container name ({0}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed")]
+    BadName(String),
+    #[error("starting the container's monitor")]
+    Monitor(#[source] sys::Error),
+    // [ch06 end]
 }
 
 impl Error {
@@ -33,6 +47,11 @@ impl Error {
             // [ch05]
             Error::Image(_) | Error::NoCommand => crate::process::exit::FAILED,
             // [ch05 end]
+            // [ch06]
+            Error::State(_) | Error::BadName(_) | Error::Monitor(_) => {
+                crate::process::exit::FAILED
+            }
+            // [ch06 end]
         }
     }
 }
@@ -52,12 +71,50 @@ pub type Result<T> = std::result::Result<T, Error>;
 pub fn run(args: &RunArgs, root: &Path, driver: StorageDriver) -> Result<u8> {
     let config = configure(args, root, driver)?;
     // [ch05 end]
+    // [ch06]
+    // In the store from now on: `ps` lists it, and its name is taken.
+    let recorded = state::create(root, &config)?;
+    if args.detach {
+        return detached(root, &recorded);
+    }
+    // [ch06 end]
     let mut container = Container::prepare(config, root)?;
     container.spawn()?;
     container.set_up_from_outside()?;
     container.release()?;
+    container.started()?; // [ch06]
     Ok(container.wait()?)
 }
+
+// [ch06]
+/// `run -d`: the container is left to a monitor of its own; minidock prints its id once the
+/// command has started, or fails as a foreground run would have.
+fn detached(root: &Path, recorded: &state::Container) -> Result<u8> {
+    let report = monitor::detach(root, recorded.id()).map_err(Error::Monitor);
+    match report {
+        Ok(Report::Started) => {
+            println!("{}", recorded.id());
+            Ok(0)
+        }
+        failed => {
+            // The monitor removed what it made; a monitor that never got that far left the
+            // record, still `created`.
+            if let Ok(left) = state::load(root, recorded.id()) {
+                if left.state.status == Status::Created {
+                    state::remove(&left);
+                }
+            }
+            match failed? {
+                Report::Failed { status, message } => {
+                    sys::tell(&message);
+                    Ok(status)
+                }
+                Report::Started => unreachable!("matched above"),
+            }
+        }
+    }
+}
+// [ch06 end]
 // [listing end]
 
 /// The container's configuration, from `run`'s options: every mistake in them is found here,
@@ -122,6 +179,17 @@ fn configure(args: &RunArgs, state: &Path, driver: StorageDriver) -> Result<Conf
         },
         // [ch04 end]
         storage, // [ch05]
+        // [ch06]
+        meta: config::Meta {
+            name: match &args.name {
+                Some(name) if !names::valid(name) => return Err(Error::BadName(name.clone())),
+                Some(name) => name.clone(),
+                None => String::new(),
+            },
+            image: args.image().to_string(),
+            auto_remove: args.rm,
+        },
+        // [ch06 end]
     })
 }
 

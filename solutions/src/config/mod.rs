@@ -15,6 +15,8 @@ use std::ffi::CString;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use serde::{Deserialize, Serialize};
+
 // [ch04]
 pub use resources::Resources;
 // [ch04 end]
@@ -64,10 +66,11 @@ pub type Result<T> = std::result::Result<T, Error>;
 pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /// Everything a container is made of, in the form the kernel wants it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Config {
     // [ch04]
-    /// The container's id: 12 hex digits, unique on the host (its default host name too).
+    /// The container's id: random hex digits, unique on the host (the first 12 are its default
+    /// host name).
     pub id: String,
     // [ch04 end]
     /// Its root filesystem.
@@ -94,10 +97,27 @@ pub struct Config {
     /// `None` for a root filesystem directory, used as it is.
     pub storage: Option<Storage>,
     // [ch05 end]
+    // [ch06]
+    /// What docker knows of the container besides what the kernel needs.
+    pub meta: Meta,
+    // [ch06 end]
 }
 
+// [ch06]
+/// docker's side of a container, which the kernel never sees.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Meta {
+    /// Its name (`--name`); empty until one is made up.
+    pub name: String,
+    /// The image as the command line named it (or the root filesystem directory).
+    pub image: String,
+    /// Whether it goes when it ends (`--rm`).
+    pub auto_remove: bool,
+}
+// [ch06 end]
+
 /// The container's root filesystem (OCI `root`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Root {
     /// The directory, as given: relative paths are relative to where minidock runs (to the
     /// state root, for an overlay: see `Overlay::base`).
@@ -112,7 +132,7 @@ pub struct Root {
 
 // [ch05]
 /// An overlay mount: read-only layers below, one writable directory on top.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Overlay {
     /// The image's layers, the topmost first, as overlayfs's `lowerdir` lists them.
     pub lower: Vec<PathBuf>,
@@ -127,7 +147,7 @@ pub struct Overlay {
 }
 
 /// How a container of an image gets its root filesystem (docker's `--storage-driver`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Copy, PartialEq, Eq, Default)]
 pub enum StorageDriver {
     /// The image's layers stacked by overlayfs under a directory of the container's own.
     #[default]
@@ -147,7 +167,7 @@ impl StorageDriver {
 }
 
 /// The root filesystem of a container of an image, as its storage driver makes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Storage {
     pub driver: StorageDriver,
     /// The image's layers, the bottom one first, as the image's config lists them: short
@@ -162,7 +182,7 @@ pub struct Storage {
 // [ch05 end]
 
 /// The container's command (OCI `process`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Process {
     /// The command and its arguments; `args[0]` is the command as written.
     pub args: Vec<CString>,
@@ -176,7 +196,7 @@ pub struct Process {
 
 // [ch04]
 /// What only Linux has (OCI `linux`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Linux {
     /// The limits the container's cgroup enforces.
     pub resources: Resources,
@@ -251,10 +271,11 @@ impl Process {
     }
 }
 
-/// The host name: `name` if given and valid, else the container's id, as docker does.
+/// The host name: `name` if given and valid, else the first 12 digits of the container's id, as
+/// docker does.
 pub fn hostname(name: Option<&str>, id: &str) -> Result<String> {
     let Some(name) = name else {
-        return Ok(id.to_string());
+        return Ok(id[..id.len().min(12)].to_string());
     };
     // sethostname(2) takes at most 64 bytes (HOST_NAME_MAX).
     let ok = !name.is_empty() && name.len() <= 64 && !name.contains(['/', '\0']);
@@ -265,9 +286,16 @@ pub fn hostname(name: Option<&str>, id: &str) -> Result<String> {
     }
 }
 
-/// A new container id: 12 random hex digits, like the short ids docker shows.
+// [ch01..ch06]
+//~ /// A new container id: 12 random hex digits, like the short ids docker shows.
+//~ pub fn new_id() -> Result<String> {
+//~     let mut bytes = [0u8; 6];
+// [ch01..ch06 end]
+// [ch06]
+/// A new container id: 64 random hex digits, as docker's (shown as their first 12).
 pub fn new_id() -> Result<String> {
-    let mut bytes = [0u8; 6];
+    let mut bytes = [0u8; 32];
+    // [ch06 end]
     std::fs::File::open("/dev/urandom")
         .and_then(|mut f| f.read_exact(&mut bytes))
         .map_err(Error::Random)?;

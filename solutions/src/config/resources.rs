@@ -4,6 +4,8 @@
 //!
 //! Everything here is plain arithmetic and text: the cgroup drivers turn it into cgroup files.
 
+use serde::{Deserialize, Serialize};
+
 /// A mistake in a resource option; the messages are docker's.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
@@ -47,7 +49,7 @@ pub const CPU_PERIOD_US: u64 = 100_000;
 
 /// The limits the container's cgroup enforces, in the kernel's units: shaped after the OCI
 /// runtime spec's `linux.resources`, which groups them by controller.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
 pub struct Resources {
     pub memory: Memory,
     pub cpu: Cpu,
@@ -55,7 +57,7 @@ pub struct Resources {
 }
 
 /// OCI `linux.resources.memory`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
 pub struct Memory {
     /// `-m/--memory`: bytes of memory.
     pub limit: Option<u64>,
@@ -64,7 +66,7 @@ pub struct Memory {
 }
 
 /// How much memory and swap together (OCI's `swap`, where -1 is unlimited).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Copy, PartialEq, Eq)]
 pub enum Swap {
     /// At most this many bytes of memory and swap.
     Limit(u64),
@@ -73,7 +75,7 @@ pub enum Swap {
 }
 
 /// OCI `linux.resources.cpu`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
 pub struct Cpu {
     /// `--cpu-shares`: the relative weight under contention (1024 is the default).
     pub shares: Option<u64>,
@@ -86,7 +88,7 @@ pub struct Cpu {
 }
 
 /// OCI `linux.resources.pids`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
 pub struct Pids {
     /// `--pids-limit`: at most this many processes and threads.
     pub limit: Option<u64>,

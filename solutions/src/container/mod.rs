@@ -33,6 +33,12 @@
 
 mod cgroup; // [ch04]
 pub mod storage; // [ch05]
+// [ch06]
+pub mod log;
+pub mod names;
+pub mod state;
+pub mod stop;
+// [ch06 end]
 
 use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
@@ -50,6 +56,10 @@ use crate::process::signals::{Event, Signals};
 use crate::sys;
 // [ch01 unsolved allow(unused_imports)]
 use crate::namespaces;
+// [ch06]
+use log::{Log, Stream};
+use std::os::fd::{AsFd, OwnedFd};
+// [ch06 end]
 // [ch04]
 use cgroup::ContainerCgroup;
 // [ch04 end]
@@ -79,6 +89,12 @@ pub enum Error {
     #[error(transparent)]
     Storage(#[from] storage::Error),
     // [ch05 end]
+    // [ch06]
+    #[error(transparent)]
+    State(#[from] state::Error),
+    #[error("collecting the container's output")]
+    Output(#[source] sys::Error),
+    // [ch06 end]
 }
 
 impl Error {
@@ -117,6 +133,11 @@ pub struct Container {
     /// Its own directories, for a container of an image: removed when it is dropped.
     _storage: storage::ContainerStorage,
     // [ch05 end]
+    // [ch06]
+    /// Its record in the state store: created before `prepare`, running once `started`, exited
+    /// once waited for.
+    record: state::Container,
+    // [ch06 end]
 }
 
 // [listing container]
@@ -129,6 +150,10 @@ impl Container {
         let signals = Signals::catch()?;
         // [ch02 end]
         state_root(root)?;
+        // [ch06]
+        // Its record first: if anything of the container cannot be made, it goes too.
+        let record = state::Pending::new(state::load(root, &config.id)?);
+        // [ch06 end]
         // [ch04]
         // The cgroup, with its limits written, exists before the child does.
         let cgroup = ContainerCgroup::create(root, &config)?;
@@ -141,6 +166,7 @@ impl Container {
             signals,           // [ch02]
             cgroup,            // [ch04]
             _storage: storage, // [ch05]
+            record: record.keep(), // [ch06]
         })
     }
 
@@ -247,6 +273,32 @@ impl Container {
         // [ch01 end]
     }
 
+    // [ch06]
+    /// Records that the container runs, with its first process: from now on `ps` shows it, and
+    /// `stop` and `kill` find it.
+    pub fn started(&mut self) -> Result<()> {
+        let child = self.child()?;
+        let first = state::Process::of(child.as_raw()).unwrap_or_default();
+        self.record.state = state::update(&self.record.dir, |state| {
+            state.status = state::Status::Running;
+            state.pid = first;
+            state.started_at = state::now();
+        })?;
+        Ok(())
+    }
+
+    /// Records how the container ended; returns `status`.
+    fn ended(&mut self, status: u8) -> Result<u8> {
+        self.record.state = state::update(&self.record.dir, |state| {
+            state.status = state::Status::Exited;
+            state.pid = state::Process::default();
+            state.exit_code = i32::from(status);
+            state.finished_at = state::now();
+        })?;
+        Ok(status)
+    }
+    // [ch06 end]
+
     /// Waits for the container to end and returns the exit status minidock should exit with.
     pub fn wait(&mut self) -> Result<u8> {
         let child = self.child()?;
@@ -259,8 +311,100 @@ impl Container {
         // Collected: there is nothing left to kill.
         self.child = None;
         self.cgroup.report_oom(&self.config); // [ch04]
-        Ok(exit::for_ended(ended))
+        // [ch01..ch06]
+        //~ Ok(exit::for_ended(ended))
+        // [ch01..ch06 end]
+        self.ended(exit::for_ended(ended)) // [ch06]
     }
+
+    // [ch06]
+    /// Waits like `wait`, for a detached container: meanwhile, whatever the container writes to
+    /// its standard output and error, the pipes `output`, goes to `log`, line by line.
+    pub fn wait_logging(&mut self, output: [OwnedFd; 2], log: &mut Log) -> Result<u8> {
+        use nix::poll::{PollFd, PollFlags, PollTimeout};
+        let child = self.child()?;
+        let streams = [Stream::Stdout, Stream::Stderr];
+        let mut open: Vec<Option<OwnedFd>> = output.into_iter().map(Some).collect();
+        let mut ended = None;
+        let mut buf = vec![0u8; 64 * 1024];
+        // Until the command has ended and both pipes are at their end: the pipes close when the
+        // last process of the container that holds them ends, which is at once once its first
+        // process has (the kernel kills what is left of a PID namespace whose init ends).
+        while ended.is_none() || open.iter().any(Option::is_some) {
+            let mut fds = vec![PollFd::new(self.signals.as_fd(), PollFlags::POLLIN)];
+            let watched: Vec<usize> = (0..2).filter(|&i| open[i].is_some()).collect();
+            for &i in &watched {
+                let fd = open[i].as_ref().expect("watched");
+                fds.push(PollFd::new(fd.as_fd(), PollFlags::POLLIN));
+            }
+            // Once the command has ended, what is left in the pipes is read without waiting
+            // for more that may never come.
+            let timeout = if ended.is_some() {
+                PollTimeout::from(1000u16)
+            } else {
+                PollTimeout::NONE
+            };
+            let ready = match nix::poll::poll(&mut fds, timeout) {
+                Ok(ready) => ready,
+                Err(nix::errno::Errno::EINTR) => continue,
+                Err(errno) => {
+                    return Err(Error::Output(sys::Error::Failed {
+                        call: "poll(output)".into(),
+                        errno,
+                    }))
+                }
+            };
+            if ready == 0 {
+                break;
+            }
+            let revents: Vec<PollFlags> = fds.iter().map(|fd| fd.revents().unwrap_or(PollFlags::empty())).collect();
+            drop(fds);
+            if !revents[0].is_empty() {
+                match self.signals.next().map_err(Error::Wait)? {
+                    Event::Signal(signal) => forward(child, signal),
+                    Event::ChildEnded => {
+                        if ended.is_none() {
+                            ended = sys::try_waitpid(child).map_err(Error::Wait)?;
+                        }
+                    }
+                }
+            }
+            for (slot, &i) in watched.iter().enumerate() {
+                if revents[slot + 1].is_empty() {
+                    continue;
+                }
+                let fd = open[i].as_ref().expect("watched");
+                let n = match nix::unistd::read(fd.as_fd(), &mut buf) {
+                    Ok(n) => n,
+                    Err(nix::errno::Errno::EINTR) => continue,
+                    Err(_) => 0,
+                };
+                let written = if n == 0 {
+                    open[i] = None;
+                    log.close(streams[i])
+                } else {
+                    log.write(streams[i], &buf[..n])
+                };
+                written.map_err(|e| {
+                    Error::Output(sys::Error::Failed {
+                        call: "write(log)".into(),
+                        errno: sys::errno_of(e),
+                    })
+                })?;
+            }
+        }
+        for stream in streams {
+            let _ = log.close(stream);
+        }
+        let ended = match ended {
+            Some(ended) => ended,
+            None => sys::waitpid(child).map_err(Error::Wait)?,
+        };
+        self.child = None;
+        self.cgroup.report_oom(&self.config);
+        self.ended(exit::for_ended(ended))
+    }
+    // [ch06 end]
 
     /// The container's first process.
     fn child(&self) -> Result<Pid> {
@@ -278,6 +422,15 @@ impl Drop for Container {
             let _ = sys::kill(child, Signal::SIGKILL);
             let _ = sys::waitpid(child);
         }
+        // [ch06]
+        // A container that never ran, or that asked to go (`--rm`), leaves nothing; any other
+        // stays, exited, with its files, until `rm`.
+        if self.record.state.status == state::Status::Created || self.config.meta.auto_remove {
+            state::remove(&self.record);
+        } else {
+            self._storage.keep();
+        }
+        // [ch06 end]
     }
 }
 // [listing end]

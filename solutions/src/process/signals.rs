@@ -120,3 +120,13 @@ impl Signals {
         })
     }
 }
+
+// [ch06]
+/// The signalfd, for a loop that waits for more than signals (a monitor's, with the container's
+/// output): readable when a signal is pending.
+impl std::os::fd::AsFd for Signals {
+    fn as_fd(&self) -> std::os::fd::BorrowedFd<'_> {
+        self.0.as_fd()
+    }
+}
+// [ch06 end]

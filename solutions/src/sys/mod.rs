@@ -91,6 +91,13 @@ pub fn set_explain(on: bool) {
     EXPLAIN.store(on, Ordering::Relaxed);
 }
 
+// [ch06]
+/// Whether `--explain` narrates in this process: a monitor started from it narrates too.
+pub fn explaining() -> bool {
+    EXPLAIN.load(Ordering::Relaxed)
+}
+// [ch06 end]
+
 /// Stamps every narrated line with the time since `started` (the `MINIDOCK_EXPLAIN_CLOCK`
 /// environment variable asks for it).
 pub fn set_explain_clock(started: std::time::Instant) {

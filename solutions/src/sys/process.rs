@@ -447,3 +447,82 @@ pub unsafe fn fork() -> Result<Option<Pid>> {
     })
 }
 // [ch02 end]
+
+// [ch06]
+/// `pidfd_open(2)` (Linux 5.3): a descriptor that names the process `pid` itself, not its number.
+/// Once the process has ended and its pid is given to another, the descriptor still names the
+/// process it was opened for: signals sent through it reach no other.
+pub fn pidfd_open(pid: i32) -> Result<OwnedFd> {
+    call(format!("pidfd_open({pid})"), "", || {
+        // SAFETY: pidfd_open(2) takes a pid and flags, and returns a new descriptor or -1.
+        let fd = Errno::result(unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) })?;
+        // SAFETY: the descriptor is new, and nobody else owns it.
+        Ok(unsafe { <OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fd as i32) })
+    })
+}
+
+/// `pidfd_send_signal(2)` (Linux 5.1): sends `signal` to the process `pidfd` names.
+pub fn pidfd_send_signal(pidfd: BorrowedFd<'_>, signal: impl Into<Signo>) -> Result<()> {
+    let signal = signal.into();
+    let name = signal.name();
+    call(format!("pidfd_send_signal(pidfd, {name})"), "", || {
+        // SAFETY: the descriptor is valid; no siginfo is passed, as kill(2) passes none.
+        let ret = unsafe {
+            libc::syscall(
+                libc::SYS_pidfd_send_signal,
+                pidfd.as_raw_fd(),
+                signal.0,
+                std::ptr::null::<libc::siginfo_t>(),
+                0,
+            )
+        };
+        Errno::result(ret).map(drop)
+    })
+}
+
+/// `poll(2)` on a pidfd: waits up to `timeout` for the process to end; whether it has.
+pub fn pidfd_wait(pidfd: BorrowedFd<'_>, timeout: std::time::Duration) -> Result<bool> {
+    use nix::poll::{PollFd, PollFlags, PollTimeout};
+    let ms = timeout.as_millis().min(i32::MAX as u128) as i32;
+    call(format!("poll([pidfd], {ms} ms)"), "", || {
+        let mut fds = [PollFd::new(pidfd, PollFlags::POLLIN)];
+        loop {
+            match nix::poll::poll(&mut fds, PollTimeout::try_from(ms).unwrap_or(PollTimeout::MAX)) {
+                Err(Errno::EINTR) => continue,
+                other => return other.map(|ready| ready > 0),
+            }
+        }
+    })
+}
+// [ch06 end]
+
+// [ch06]
+/// `pipe2(2)` with `O_CLOEXEC`: a pipe, its reading end first. Neither end survives an exec
+/// unless it is moved to a descriptor of its own (`dup2`).
+pub fn pipe() -> Result<(OwnedFd, OwnedFd)> {
+    call("pipe2(O_CLOEXEC)".into(), "", || {
+        nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)
+    })
+}
+
+/// `open(2)` of a file this process uses itself (never one of a container's root).
+pub fn open(path: &str, flags: nix::fcntl::OFlag) -> Result<OwnedFd> {
+    call(format!("open({path:?})"), "", || {
+        nix::fcntl::open(
+            path,
+            flags | nix::fcntl::OFlag::O_CLOEXEC,
+            nix::sys::stat::Mode::empty(),
+        )
+    })
+}
+
+/// `dup2(2)`: makes descriptor `to` a copy of `from`, without close-on-exec: this is how a
+/// descriptor is passed to a program about to be executed, at a number it expects.
+pub fn dup2(from: &impl std::os::fd::AsFd, to: i32) -> Result<()> {
+    let fd = from.as_fd().as_raw_fd();
+    call(format!("dup2({fd}, {to})"), "", || {
+        // SAFETY: dup2(2) only changes the descriptor table; `to` is the caller's to give.
+        Errno::result(unsafe { libc::dup2(fd, to) }).map(drop)
+    })
+}
+// [ch06 end]

@@ -10,6 +10,8 @@ use std::ffi::CString;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use serde::{Deserialize, Serialize};
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(
@@ -39,7 +41,7 @@ pub type Result<T> = std::result::Result<T, Error>;
 pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /// Everything a container is made of, in the form the kernel wants it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Config {
     /// Its root filesystem.
     pub root: Root,
@@ -49,7 +51,7 @@ pub struct Config {
 }
 
 /// The container's root filesystem (OCI `root`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Root {
     /// The directory, as given: relative paths are relative to where minidock runs (to the
     /// state root, for an overlay: see `Overlay::base`).
@@ -57,7 +59,7 @@ pub struct Root {
 }
 
 /// The container's command (OCI `process`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Process {
     /// The command and its arguments; `args[0]` is the command as written.
     pub args: Vec<CString>,
@@ -134,10 +136,11 @@ impl Process {
     }
 }
 
-/// The host name: `name` if given and valid, else the container's id, as docker does.
+/// The host name: `name` if given and valid, else the first 12 digits of the container's id, as
+/// docker does.
 pub fn hostname(name: Option<&str>, id: &str) -> Result<String> {
     let Some(name) = name else {
-        return Ok(id.to_string());
+        return Ok(id[..id.len().min(12)].to_string());
     };
     // sethostname(2) takes at most 64 bytes (HOST_NAME_MAX).
     let ok = !name.is_empty() && name.len() <= 64 && !name.contains(['/', '\0']);

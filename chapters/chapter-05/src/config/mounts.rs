@@ -10,14 +10,16 @@
 use std::path::{Component, Path, PathBuf};
 
 use nix::mount::MsFlags;
+use serde::{Deserialize, Serialize};
 
 use super::{Error, Result};
 
 /// One filesystem to mount in the container, in the form `mount(2)` wants it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mount {
     /// Where, inside the container: absolute, never `/`.
     pub destination: PathBuf,
+    #[serde(with = "flag_bits")]
     pub flags: MsFlags,
     pub data: String,
 }
@@ -168,5 +170,19 @@ mod tests {
             assert!(matches!(tmpfs("/s:nosuchopt"), Err(Error::TmpfsOption(_))));
             assert!(matches!(tmpfs("/s:size"), Err(Error::TmpfsOption(_))));
         }
+    }
+}
+
+/// `mount(2)`'s flags, written as the number the kernel takes.
+mod flag_bits {
+    use nix::mount::MsFlags;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(flags: &MsFlags, to: S) -> Result<S::Ok, S::Error> {
+        to.serialize_u64(flags.bits())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(from: D) -> Result<MsFlags, D::Error> {
+        Ok(MsFlags::from_bits_retain(u64::deserialize(from)?))
     }
 }

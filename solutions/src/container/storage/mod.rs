@@ -123,6 +123,13 @@ fn recorded(dir: &Path) -> StorageDriver {
     }
 }
 
+// [ch06]
+/// Removes a container's directory `dir` with the driver that made what is in it.
+pub fn remove(dir: &Path) {
+    let _ = driver(recorded(dir)).remove(dir);
+}
+// [ch06 end]
+
 /// The filesystem `path` is on (or would be, for a path not made yet), by docker's names.
 pub fn backing_filesystem(path: &Path) -> &'static str {
     use nix::sys::statfs::*;
@@ -253,6 +260,16 @@ fn record_image(state: &Path, dir: &Path, image: &str) -> Result<Flock<File>> {
     file.write_all(image.as_bytes()).map_err(failed)?;
     Flock::lock(file, FlockArg::LockExclusiveNonblock).map_err(|(_, errno)| failed(errno.into()))
 }
+
+// [ch06]
+impl ContainerStorage {
+    /// Keeps the container's files when it ends: a container without `--rm` stays, exited,
+    /// until `rm` removes it. (The image's lock goes: nothing runs of it any more.)
+    pub fn keep(&mut self) {
+        self.dir = None;
+    }
+}
+// [ch06 end]
 
 impl Drop for ContainerStorage {
     fn drop(&mut self) {

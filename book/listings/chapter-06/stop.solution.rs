@@ -1,0 +1,28 @@
+/// Stops the container as docker does: `signal` (SIGTERM unless the image says otherwise), then,
+/// if it still runs after `timeout`, SIGKILL. Returns once it has ended; a container that does
+/// not run is left as it is.
+pub fn stop(container: &Container, signal: Signo, timeout: Duration) -> Result<()> {
+    if container.state.status != Status::Running {
+        return Ok(());
+    }
+    let Some(pidfd) = open(container.state.pid)? else {
+        return Ok(());
+    };
+    send(container, &pidfd, signal)?;
+    let ended = sys::pidfd_wait(pidfd.as_fd(), timeout).map_err(|source| Error::Signal {
+        id: container.id().to_string(),
+        source,
+    })?;
+    if !ended {
+        send(container, &pidfd, Signo::from(Signal::SIGKILL))?;
+        // SIGKILL cannot be caught: the process ends, at the latest once the kernel has
+        // taken back what it held.
+        sys::pidfd_wait(pidfd.as_fd(), Duration::from_secs(60)).map_err(|source| {
+            Error::Signal {
+                id: container.id().to_string(),
+                source,
+            }
+        })?;
+    }
+    Ok(())
+}

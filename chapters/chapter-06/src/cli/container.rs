@@ -1,0 +1,91 @@
+//! The container commands' options: `ps`, `logs`, `stop`, `kill`, `rm`, `wait` and `inspect`, as
+//! docker has them.
+
+use clap::Args;
+
+#[derive(Debug, Args)]
+pub struct PsArgs {
+    /// Show all containers (default shows just running)
+    #[arg(short, long)]
+    pub all: bool,
+
+    /// Only display container IDs
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Don't truncate output
+    #[arg(long)]
+    pub no_trunc: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LogsArgs {
+    /// Follow log output
+    #[arg(short, long)]
+    pub follow: bool,
+
+    /// Number of lines to show from the end of the logs
+    #[arg(short = 'n', long, value_name = "N", default_value = "all")]
+    pub tail: String,
+
+    /// Show timestamps
+    #[arg(short, long)]
+    pub timestamps: bool,
+
+    /// The container: a name, an id or a prefix of one
+    #[arg(value_name = "CONTAINER")]
+    pub container: String,
+}
+
+#[derive(Debug, Args)]
+pub struct StopArgs {
+    /// Seconds to wait for stop before killing it
+    #[arg(
+        short,
+        long,
+        value_name = "SECONDS",
+        default_value_t = 10,
+        allow_hyphen_values = true
+    )]
+    pub time: i64,
+
+    #[arg(value_name = "CONTAINER", required = true)]
+    pub containers: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct KillArgs {
+    /// Signal to send to the container
+    #[arg(short, long, value_name = "SIGNAL", default_value = "KILL")]
+    pub signal: String,
+
+    #[arg(value_name = "CONTAINER", required = true)]
+    pub containers: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RmArgs {
+    /// Force the removal of a running container (uses SIGKILL)
+    #[arg(short, long)]
+    pub force: bool,
+
+    #[arg(value_name = "CONTAINER", required = true)]
+    pub containers: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct WaitArgs {
+    #[arg(value_name = "CONTAINER", required = true)]
+    pub containers: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Format the output using the given Go template
+    #[arg(short, long, value_name = "TEMPLATE")]
+    pub format: Option<String>,
+
+    /// Containers (or images) to inspect: names, ids or prefixes of ids
+    #[arg(value_name = "NAME|ID", required = true)]
+    pub names: Vec<String>,
+}

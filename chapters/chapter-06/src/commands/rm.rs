@@ -1,0 +1,33 @@
+//! `minidock rm [-f] CONTAINER...`: a container out of the store, its files, log and name with
+//! it; a running one only with `-f`, which kills it first.
+
+use std::path::Path;
+use std::time::Duration;
+
+use super::each_container;
+use crate::cli::RmArgs;
+use crate::container::state::{self, Status};
+use crate::container::stop;
+use crate::sys::Signo;
+
+pub fn rm(args: &RmArgs, root: &Path) -> u8 {
+    each_container(&args.containers, |reference| {
+        let container = state::find(root, reference)?;
+        if container.state.status == Status::Running {
+            if !args.force {
+                return Err(format!(
+                    "You cannot remove a running container {}. Stop the container before \
+                     attempting removal or force remove",
+                    container.id()
+                )
+                .into());
+            }
+            let kill = Signo::from(nix::sys::signal::Signal::SIGKILL);
+            stop::stop(&container, kill, Duration::ZERO)?;
+            // Its monitor records the end and cleans up its cgroup; then it can go.
+            stop::wait(&container)?;
+        }
+        state::remove(&container);
+        Ok(())
+    })
+}

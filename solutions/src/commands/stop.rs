@@ -1,0 +1,22 @@
+// [ch06 file]
+//! `minidock stop [-t SECONDS] CONTAINER...`: SIGTERM, then SIGKILL after the timeout; each name
+//! printed once its container has stopped.
+
+use std::path::Path;
+use std::time::Duration;
+
+use super::each_container;
+use crate::cli::StopArgs;
+use crate::container::{state, stop};
+use crate::sys::Signo;
+
+pub fn stop(args: &StopArgs, root: &Path) -> u8 {
+    // docker's -1: wait for as long as it takes.
+    let timeout = u64::try_from(args.time).map_or(Duration::MAX, Duration::from_secs);
+    each_container(&args.containers, |reference| {
+        let container = state::find(root, reference)?;
+        stop::stop(&container, Signo::from(nix::sys::signal::Signal::SIGTERM), timeout)?;
+        stop::wait(&container)?;
+        Ok(())
+    })
+}

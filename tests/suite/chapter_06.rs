@@ -1,0 +1,1 @@
+//! Chapter 6: containers with a life of their own.
