@@ -105,7 +105,7 @@ fn runs_with_its_config(sb: Sandbox) {
             .section(section)
             .fail();
     }
-    let out = sb.minidock(["run", &name]).output();
+    let out = sb.minidock(["run", "--rm", &name]).output();
     if out.stdout.lines().collect::<Vec<_>>() != [value.as_str(), dir.as_str()] {
         let (section, hint) = if out.status == Some(127) || out.status == Some(125) {
             why_no_command(&sb)
@@ -178,7 +178,7 @@ fn the_image_and_the_command_line_combine_as_docker_combines_them() {
             Some(at) => (options[..at].to_vec(), options[at + 1..].to_vec()),
             None => (Vec::new(), options.clone()),
         };
-        let mut args = vec!["run"];
+        let mut args = vec!["run", "--rm"];
         args.extend(&before);
         args.push(&name);
         args.extend(&after);
@@ -226,7 +226,9 @@ fn writes_land_in_the_container(sb: Sandbox) {
     let file = format!("/etc/{}", random::name("written-"));
     // The command writes a file, says so, and waits for its stdin to close.
     let script = format!("echo mine > {file} && echo ready; read line; cat {file}");
-    let mut running = sb.minidock(["run", &name, "sh", "-c", &script]).spawn();
+    let mut running = sb
+        .minidock(["run", "--rm", &name, "sh", "-c", &script])
+        .spawn();
     let started = running.wait_for_line("ready", START);
     let containers = sb.state_dir().join("containers");
     let uppers: Vec<PathBuf> = std::fs::read_dir(&containers)
@@ -282,6 +284,7 @@ fn writes_land_in_the_container(sb: Sandbox) {
     let again = sb
         .minidock([
             "run",
+            "--rm",
             &name,
             "sh",
             "-c",
@@ -432,7 +435,9 @@ fn deletions_apply(sb: Sandbox) {
     let name = random::name("img-");
     import(&sb, &tarball, &name, &[]).expect_status(0, WHITEOUT);
     let script = format!("ls -a /etc /{dir}; test -e /etc/{gone} && echo {gone} is there");
-    let out = sb.minidock(["run", &name, "sh", "-c", &script]).output();
+    let out = sb
+        .minidock(["run", "--rm", &name, "sh", "-c", &script])
+        .output();
     let shown: Vec<&str> = out
         .stdout
         .split_whitespace()

@@ -157,7 +157,10 @@ impl Container {
             if ready == 0 {
                 break;
             }
-            let revents: Vec<PollFlags> = fds.iter().map(|fd| fd.revents().unwrap_or(PollFlags::empty())).collect();
+            let revents: Vec<PollFlags> = fds
+                .iter()
+                .map(|fd| fd.revents().unwrap_or(PollFlags::empty()))
+                .collect();
             drop(fds);
             if !revents[0].is_empty() {
                 match self.signals.next().map_err(Error::Wait)? {

@@ -41,7 +41,13 @@ pub struct LogsArgs {
 #[derive(Debug, Args)]
 pub struct StopArgs {
     /// Seconds to wait for stop before killing it
-    #[arg(short, long, value_name = "SECONDS", default_value_t = 10, allow_hyphen_values = true)]
+    #[arg(
+        short,
+        long,
+        value_name = "SECONDS",
+        default_value_t = 10,
+        allow_hyphen_values = true
+    )]
     pub time: i64,
 
     #[arg(value_name = "CONTAINER", required = true)]

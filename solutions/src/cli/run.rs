@@ -24,11 +24,12 @@ pub struct RunArgs {
     /// Assign a name to the container
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
-
-    /// Automatically remove the container when it exits
+    // [ch06 end]
+    // [ch05]
+    /// Automatically remove the container when it exits (until chapter 6, every container is)
     #[arg(long)]
     pub rm: bool,
-    // [ch06 end]
+    // [ch05 end]
     // [ch02]
     /// Run an init inside the container that forwards signals and reaps processes
     #[arg(long)]

@@ -8,8 +8,8 @@ use std::path::Path;
 use super::image_inspect;
 use super::template::{self, Template, Value};
 use crate::cli::InspectArgs;
-use crate::container::state::{self, Container, Status};
 use crate::container::log;
+use crate::container::state::{self, Container, Status};
 use crate::image::store::Store;
 
 #[derive(Debug, thiserror::Error)]
@@ -135,7 +135,10 @@ pub fn describe(container: &Container) -> Value {
                 ("Env", Value::Array(env)),
                 ("Cmd", Value::Array(args.clone())),
                 ("Image", text(&config.meta.image)),
-                ("WorkingDir", text(&config.process.cwd.display().to_string())),
+                (
+                    "WorkingDir",
+                    text(&config.process.cwd.display().to_string()),
+                ),
             ]),
         ),
     ])

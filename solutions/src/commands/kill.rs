@@ -24,7 +24,9 @@ pub fn kill(args: &KillArgs, root: &Path) -> Result<u8, BadSignal> {
 /// A signal as docker reads one: `KILL`, `SIGKILL`, `kill` or `9`.
 pub fn parse_signal(text: &str) -> Option<Signo> {
     if let Ok(number) = text.parse::<i32>() {
-        return (1..=libc::SIGRTMAX()).contains(&number).then_some(Signo(number));
+        return (1..=libc::SIGRTMAX())
+            .contains(&number)
+            .then_some(Signo(number));
     }
     let upper = text.to_ascii_uppercase();
     let name = if upper.starts_with("SIG") {
@@ -32,5 +34,7 @@ pub fn parse_signal(text: &str) -> Option<Signo> {
     } else {
         format!("SIG{upper}")
     };
-    name.parse::<nix::sys::signal::Signal>().ok().map(Signo::from)
+    name.parse::<nix::sys::signal::Signal>()
+        .ok()
+        .map(Signo::from)
 }

@@ -48,9 +48,8 @@ impl Error {
             Error::Image(_) | Error::NoCommand => crate::process::exit::FAILED,
             // [ch05 end]
             // [ch06]
-            Error::State(_) | Error::BadName(_) | Error::Monitor(_) => {
-                crate::process::exit::FAILED
-            }
+            Error::State(_) | Error::BadName(_) => crate::process::exit::FAILED,
+            Error::Monitor(_) => crate::process::exit::FAILED,
             // [ch06 end]
         }
     }

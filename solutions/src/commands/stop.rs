@@ -15,7 +15,11 @@ pub fn stop(args: &StopArgs, root: &Path) -> u8 {
     let timeout = u64::try_from(args.time).map_or(Duration::MAX, Duration::from_secs);
     each_container(&args.containers, |reference| {
         let container = state::find(root, reference)?;
-        stop::stop(&container, Signo::from(nix::sys::signal::Signal::SIGTERM), timeout)?;
+        stop::stop(
+            &container,
+            Signo::from(nix::sys::signal::Signal::SIGTERM),
+            timeout,
+        )?;
         stop::wait(&container)?;
         Ok(())
     })

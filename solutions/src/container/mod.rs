@@ -33,7 +33,7 @@
 
 mod cgroup; // [ch04]
 pub mod storage; // [ch05]
-// [ch06]
+                 // [ch06]
 pub mod log;
 pub mod names;
 pub mod state;
@@ -163,9 +163,9 @@ impl Container {
             config,
             child: None,
             channel: None,
-            signals,           // [ch02]
-            cgroup,            // [ch04]
-            _storage: storage, // [ch05]
+            signals,               // [ch02]
+            cgroup,                // [ch04]
+            _storage: storage,     // [ch05]
             record: record.keep(), // [ch06]
         })
     }
@@ -311,9 +311,9 @@ impl Container {
         // Collected: there is nothing left to kill.
         self.child = None;
         self.cgroup.report_oom(&self.config); // [ch04]
-        // [ch01..ch06]
-        //~ Ok(exit::for_ended(ended))
-        // [ch01..ch06 end]
+                                              // [ch01..ch06]
+                                              //~ Ok(exit::for_ended(ended))
+                                              // [ch01..ch06 end]
         self.ended(exit::for_ended(ended)) // [ch06]
     }
 
@@ -357,7 +357,10 @@ impl Container {
             if ready == 0 {
                 break;
             }
-            let revents: Vec<PollFlags> = fds.iter().map(|fd| fd.revents().unwrap_or(PollFlags::empty())).collect();
+            let revents: Vec<PollFlags> = fds
+                .iter()
+                .map(|fd| fd.revents().unwrap_or(PollFlags::empty()))
+                .collect();
             drop(fds);
             if !revents[0].is_empty() {
                 match self.signals.next().map_err(Error::Wait)? {

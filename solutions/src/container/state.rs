@@ -261,7 +261,7 @@ pub fn list(root: &Path) -> Vec<Container> {
         .flatten()
         .filter_map(|entry| load(root, &entry.file_name().to_string_lossy()).ok())
         .collect();
-    all.sort_by(|a, b| b.record.created.cmp(&a.record.created));
+    all.sort_by_key(|c| std::cmp::Reverse(c.record.created));
     all
 }
 

@@ -18,6 +18,7 @@
 use std::os::fd::{AsFd, OwnedFd};
 use std::time::{Duration, Instant};
 
+// [ch06 unsolved allow(unused_imports)]
 use nix::sys::signal::Signal;
 
 use super::state::{self, Container, Process, Status};

@@ -23,6 +23,7 @@ use std::os::fd::{AsRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
+// [ch06 unsolved allow(unused_imports)]
 use nix::fcntl::OFlag;
 
 use crate::process::exit;
@@ -39,7 +40,10 @@ pub const REPORT_FD: i32 = 3;
 pub enum Report {
     Started,
     /// Why not, as minidock would have said it, and the status `run` exits with.
-    Failed { status: u8, message: String },
+    Failed {
+        status: u8,
+        message: String,
+    },
 }
 
 impl Report {

@@ -487,7 +487,10 @@ pub fn pidfd_wait(pidfd: BorrowedFd<'_>, timeout: std::time::Duration) -> Result
     call(format!("poll([pidfd], {ms} ms)"), "", || {
         let mut fds = [PollFd::new(pidfd, PollFlags::POLLIN)];
         loop {
-            match nix::poll::poll(&mut fds, PollTimeout::try_from(ms).unwrap_or(PollTimeout::MAX)) {
+            match nix::poll::poll(
+                &mut fds,
+                PollTimeout::try_from(ms).unwrap_or(PollTimeout::MAX),
+            ) {
                 Err(Errno::EINTR) => continue,
                 other => return other.map(|ready| ready > 0),
             }

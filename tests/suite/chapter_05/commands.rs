@@ -128,7 +128,7 @@ fn a_tag_is_one_more_name_for_the_same_image() {
     let id = import(&sb, &tar, Some(&first), &[&cmd]);
     let out = sb.minidock(["tag", &first, &second]).output();
     out.expect_status(0, NAMES);
-    let out = sb.minidock(["run", &second]).output();
+    let out = sb.minidock(["run", "--rm", &second]).output();
     out.expect_stdout(&word, NAMES).what(format!(
         "minidock run {second}, the image's new name: its CMD echoes {word}"
     ));
@@ -161,7 +161,7 @@ fn rmi_of_one_name_keeps_the_image_for_the_other() {
     out.expect_stdout(&format!("Untagged: {first}:latest"), NAMES)
         .what(format!("minidock rmi {first}, while {second} names the same image"))
         .hint("only the name goes while another name points at the image: docker prints `Untagged: NAME:TAG`");
-    let out = sb.minidock(["run", &second, "true"]).output();
+    let out = sb.minidock(["run", "--rm", &second, "true"]).output();
     check(
         out.status == Some(0) && has_layer(&sb, &layer),
         &format!("minidock run {second} true, after rmi {first}"),
@@ -212,7 +212,7 @@ fn rmi_removes_the_layers_no_image_uses_and_keeps_a_shared_one() {
         &out,
         "a layer is shared: it goes with the last image that lists it, not the first",
     );
-    sb.minidock(["run", &b, "true"])
+    sb.minidock(["run", "--rm", &b, "true"])
         .output()
         .expect_status(0, NAMES)
         .what(format!(
@@ -249,7 +249,14 @@ fn rmi_refuses_an_image_a_running_container_uses() {
     let id = import(&sb, &tar, Some(&name), &[]);
     let short: String = id.chars().skip("sha256:".len()).take(12).collect();
     let mut running = sb
-        .minidock(["run", &name, "sh", "-c", "echo ready; read line; exit 0"])
+        .minidock([
+            "run",
+            "--rm",
+            &name,
+            "sh",
+            "-c",
+            "echo ready; read line; exit 0",
+        ])
         .spawn();
     running
         .expect_line("ready", START, NAMES)

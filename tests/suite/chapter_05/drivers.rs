@@ -98,6 +98,7 @@ fn vfs_gives_a_container_the_view_overlay_gives() {
                     "--storage-driver",
                     driver,
                     "run",
+                    "--rm",
                     &name,
                     "sh",
                     "-c",
@@ -180,7 +181,9 @@ fn writes_in_a_vfs_container_leave_the_image_untouched() {
     let name = imported(&sb, &tar);
     // Appending writes into the file the container sees: a copy shares nothing with the layer.
     let script = format!("echo {added} >> /etc/{file} && echo x > /etc/{new} && cat /etc/{file}");
-    let out = sb.minidock(["run", &name, "sh", "-c", &script]).output();
+    let out = sb
+        .minidock(["run", "--rm", &name, "sh", "-c", &script])
+        .output();
     if out.stdout.lines().collect::<Vec<_>>() != [before.as_str(), added.as_str()] {
         let (section, hint) = why_no_command(&sb);
         Failure::new(format!(
@@ -215,6 +218,7 @@ fn writes_in_a_vfs_container_leave_the_image_untouched() {
     let again = sb
         .minidock([
             "run",
+            "--rm",
             &name,
             "sh",
             "-c",
@@ -320,6 +324,7 @@ fn info_shows_the_chosen_driver_and_the_store() {
     let mut running = sb
         .minidock([
             "run",
+            "--rm",
             &last,
             "sh",
             "-c",
@@ -368,10 +373,18 @@ fn an_unknown_driver_is_refused_before_anything_is_made() {
     let unknown = random::name("fs-");
     let word = random::word(10);
     let by_option = sb
-        .minidock(["--storage-driver", &unknown, "run", &name, "echo", &word])
+        .minidock([
+            "--storage-driver",
+            &unknown,
+            "run",
+            "--rm",
+            &name,
+            "echo",
+            &word,
+        ])
         .output();
     let by_env = sb
-        .minidock(["run", &name, "echo", &word])
+        .minidock(["run", "--rm", &name, "echo", &word])
         .env("MINIDOCK_STORAGE_DRIVER", &unknown)
         .output();
     for (how, out) in [
@@ -400,7 +413,15 @@ fn an_unknown_driver_is_refused_before_anything_is_made() {
     }
     // The same command with a driver minidock has runs.
     let out = sb
-        .minidock(["--storage-driver", "vfs", "run", &name, "echo", &word])
+        .minidock([
+            "--storage-driver",
+            "vfs",
+            "run",
+            "--rm",
+            &name,
+            "echo",
+            &word,
+        ])
         .output();
     if out.stdout.trim() != word {
         let (section, hint) = why_no_command(&sb);
@@ -432,7 +453,7 @@ fn nothing_stays_mounted_on_the_host_after_an_overlay_run() {
     };
     let before = ours(&sb.mounts());
     let mut running = sb
-        .minidock(["run", &name, "sh", "-c", "echo ready; read line"])
+        .minidock(["run", "--rm", &name, "sh", "-c", "echo ready; read line"])
         .spawn();
     let started = running.wait_for_line("ready", START);
     let during = ours(&sb.mounts());
@@ -506,7 +527,15 @@ fn overlay_on_an_overlayfs_state_directory_is_refused_and_vfs_runs() {
     let name = imported(&sb, &tar);
     let word = random::word(10);
     let out = sb
-        .minidock(["--storage-driver", "overlay", "run", &name, "echo", &word])
+        .minidock([
+            "--storage-driver",
+            "overlay",
+            "run",
+            "--rm",
+            &name,
+            "echo",
+            &word,
+        ])
         .output();
     let left = container_dirs(&sb);
     let cgroups = sb.leftover_cgroups();
@@ -527,7 +556,15 @@ fn overlay_on_an_overlayfs_state_directory_is_refused_and_vfs_runs() {
         .fail();
     }
     let out = sb
-        .minidock(["--storage-driver", "vfs", "run", &name, "echo", &word])
+        .minidock([
+            "--storage-driver",
+            "vfs",
+            "run",
+            "--rm",
+            &name,
+            "echo",
+            &word,
+        ])
         .output();
     out.expect_stdout(&word, DRIVERS)
         .what(format!(

@@ -137,7 +137,7 @@ fn an_image_loads_from_every_kind_of_archive() {
         let loaded = loaded_name(&out).unwrap_or_else(|| layered.image.tag.clone());
         for driver in STORAGE_DRIVERS {
             let run = sb
-                .minidock(["--storage-driver", driver, "run", &loaded])
+                .minidock(["--storage-driver", driver, "run", "--rm", &loaded])
                 .output();
             check_run(
                 &run,
@@ -279,6 +279,7 @@ fn an_image_of_120_layers_runs_with_its_layers_in_order() {
     let run = sb
         .minidock([
             "run",
+            "--rm",
             &image.tag,
             "sh",
             "-c",
@@ -334,7 +335,7 @@ fn two_loads_of_one_archive_at_once_leave_one_image() {
             .section(ARCHIVES)
             .fail();
     }
-    let out = sb.minidock(["run", &name, "true"]).output();
+    let out = sb.minidock(["run", "--rm", &name, "true"]).output();
     out.expect_status(0, MOUNT)
         .what(format!("minidock run {name} true, after the two loads"));
 }
@@ -380,7 +381,7 @@ fn a_saved_image_is_what_skopeo_reads_and_loads_back_the_same() {
             .section(ARCHIVES)
             .fail();
     }
-    let run = sb.minidock(["run", &name]).output();
+    let run = sb.minidock(["run", "--rm", &name]).output();
     let lines: Vec<&str> = run.stdout.lines().collect();
     if lines != layered.expected {
         Failure::new(format!("minidock run {name}, saved and loaded back"))

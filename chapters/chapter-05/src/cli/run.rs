@@ -16,6 +16,9 @@ pub struct RunArgs {
     #[arg(short = 'w', long, value_name = "DIR")]
     pub workdir: Option<String>,
 
+    /// Automatically remove the container when it exits (until chapter 6, every container is)
+    #[arg(long)]
+    pub rm: bool,
     /// Run an init inside the container that forwards signals and reaps processes
     #[arg(long)]
     pub init: bool,

@@ -23,8 +23,7 @@ pub struct RunArgs {
     /// Assign a name to the container
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
-
-    /// Automatically remove the container when it exits
+    /// Automatically remove the container when it exits (until chapter 6, every container is)
     #[arg(long)]
     pub rm: bool,
     /// Run an init inside the container that forwards signals and reaps processes

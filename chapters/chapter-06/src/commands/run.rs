@@ -37,7 +37,8 @@ impl Error {
             Error::Container(err) => err.exit_status(),
             Error::Config(_) => crate::process::exit::FAILED,
             Error::Image(_) | Error::NoCommand => crate::process::exit::FAILED,
-            Error::State(_) | Error::BadName(_) | Error::Monitor(_) => crate::process::exit::FAILED,
+            Error::State(_) | Error::BadName(_) => crate::process::exit::FAILED,
+            Error::Monitor(_) => crate::process::exit::FAILED,
         }
     }
 }

@@ -17,6 +17,7 @@
 use std::os::fd::{AsFd, OwnedFd};
 use std::time::{Duration, Instant};
 
+#[allow(unused_imports)] // until your code uses it, in chapter 6
 use nix::sys::signal::Signal;
 
 use super::state::{self, Container, Process, Status};

@@ -22,6 +22,7 @@ use std::os::fd::{AsRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
+#[allow(unused_imports)] // until your code uses it, in chapter 6
 use nix::fcntl::OFlag;
 
 use crate::process::exit;

@@ -16,6 +16,7 @@ mod detach;
 pub use detach::{detach, Report, NAME};
 
 use std::os::fd::{FromRawFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use crate::container::{self, log, state, Container};
@@ -37,6 +38,15 @@ pub fn main() -> u8 {
         nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::FD_CLOEXEC),
     );
     sys::set_explain(std::env::var_os("MINIDOCK_EXPLAIN").is_some());
+    // The kernel names a process after the file it executes, here `exe` (/proc/self/exe): the
+    // monitor takes minidock's own name back, for `ps -e` and `top` (its arguments say the rest).
+    let own = std::env::current_exe().ok().and_then(|path| {
+        let name = path.file_name()?.as_bytes().to_vec();
+        std::ffi::CString::new(name.into_iter().take(15).collect::<Vec<u8>>()).ok()
+    });
+    if let Some(own) = own {
+        let _ = nix::sys::prctl::set_name(&own);
+    }
     let id = std::env::args().nth(1).unwrap_or_default();
     let root = PathBuf::from(std::env::var_os("MINIDOCK_ROOT").unwrap_or_default());
     let started = start(&root, &id);
