@@ -370,3 +370,6 @@ fn stop_kills_a_command_that_ignores_sigterm() {
     }
     sb.minidock(["rm", "-f", &id]).output();
 }
+
+#[path = "chapter_06/lifecycle.rs"]
+mod lifecycle;
