@@ -11,6 +11,10 @@
 //!   cli          the command line: clap's structs, nothing else
 //!   commands     one file per command (`run`): options → config, then the container's phases
 //!    │
+// [ch06]
+//!   monitor      a detached container's parent, once `run -d` has returned: minidock again
+//!    │
+// [ch06 end]
 //!   container    the container from outside: prepare, spawn, set up, release, wait, clean up
 //!    │
 //!   process      the container's first process, --init, exec, the handshake, signals, exit

@@ -1526,6 +1526,47 @@ sudo rm -r /tmp/ovl
             on: Hosts::All,
         },
     },
+    Spec {
+        chapter: 6,
+        name: "starter",
+        kind: Kind::Tests {
+            solved: false,
+            filters: &[],
+            show_failure: Some("chapter_06::run_d_prints_the_id_and_returns"),
+        },
+    },
+    Spec {
+        chapter: 6,
+        name: "solved",
+        kind: Kind::Tests {
+            solved: true,
+            filters: &[],
+            show_failure: None,
+        },
+    },
+    Spec {
+        chapter: 6,
+        name: "detached",
+        kind: Kind::Session {
+            commands: &[
+                "sudo tar -C ./target/rootfs/busybox -c . | sudo ./target/debug/minidock-06 \
+                 --root ./target/state import - busybox > /dev/null",
+                "sudo ./target/debug/minidock-06 --root ./target/state run -d --name web busybox \
+                 sh -c 'echo hello; echo oops >&2; trap \"exit 3\" TERM; \
+                 while :; do sleep 0.1; done'",
+                "sudo ./target/debug/minidock-06 --root ./target/state ps",
+                "until sudo ./target/debug/minidock-06 --root ./target/state logs web 2>&1 \
+                 | grep -q oops; do sleep 0.1; done",
+                "sudo ./target/debug/minidock-06 --root ./target/state logs web",
+                "sudo ./target/debug/minidock-06 --root ./target/state stop web",
+                "sudo ./target/debug/minidock-06 --root ./target/state ps -a",
+                "sudo ./target/debug/minidock-06 --root ./target/state inspect \
+                 -f '{{.State.Status}} {{.State.ExitCode}} {{.Name}}' web",
+                "sudo ./target/debug/minidock-06 --root ./target/state rm web",
+                "sudo ./target/debug/minidock-06 --root ./target/state ps -a",
+            ],
+        },
+    },
 ];
 
 /// The command that puts the busybox root filesystem into a chapter 5 session's image store, as
@@ -1578,7 +1619,7 @@ pub fn render(root: &Path) -> Result<BTreeMap<PathBuf, String>> {
             Kind::Demo { .. } => (text, "sh"),
             _ => (
                 steady_links(&steady_tables(&steady_times(&steady_digests(
-                    &steady_pids(&steady_ids(&text)),
+                    &steady_pids(&steady_ids(&steady_long_ids(&text, spec.chapter))),
                     spec.name,
                 )))),
                 "txt",
@@ -1905,6 +1946,50 @@ fn steady_pids(text: &str) -> String {
     out
 }
 
+/// From chapter 6 on a container's id is 64 hex digits, shown whole (`run -d`, `ps --no-trunc`)
+/// or as its first 12 (`ps`): each container's becomes an example id of its own, in the order
+/// they first show, its short form too. (Digests, `sha256:` or `sha256/` before them, are
+/// `steady_digests`'s; chapter 5's layer directories are named by digests too, hence the
+/// chapter.)
+fn steady_long_ids(text: &str, chapter: u32) -> String {
+    const SHORT: [&str; 4] = [
+        "4f1c0e2a9b3d",
+        "9d27b3f0c6e1",
+        "2b8e51a7d40c",
+        "c05a6e93f1b7",
+    ];
+    const TAIL: &str = "7e0c5d18a2f94b63c1e08d5a7f29b4e6d3c80a15f7e2b9c4d6a1";
+    if chapter < 6 {
+        return text.to_string();
+    }
+    let mut long: Vec<String> = Vec::new();
+    let mut at = 0;
+    while at < text.len() {
+        let rest = &text[at..];
+        let run = hex_run(rest);
+        let before = &text[..at];
+        let whole = run.len() == 64
+            && !before.ends_with(|c: char| c.is_ascii_alphanumeric())
+            && !rest[64..].starts_with(|c: char| c.is_ascii_alphanumeric())
+            && !before.ends_with("sha256:")
+            && !before.ends_with("sha256/");
+        if whole && !long.iter().any(|id| id == run) {
+            long.push(run.to_string());
+        }
+        at += run.len().max(rest.chars().next().map_or(1, char::len_utf8));
+    }
+    let example = |i: usize| match SHORT.get(i) {
+        Some(short) => short.to_string(),
+        None => format!("{i:012x}"),
+    };
+    replace_hex_runs(text, |run| {
+        long.iter()
+            .position(|id| id == run)
+            .map(|i| example(i) + TAIL)
+            .or_else(|| long.iter().position(|id| id[..12] == *run).map(example))
+    })
+}
+
 /// The one value of a session that is random by design: the id minidock gives each container
 /// (12 hex digits), seen in its cgroup's name (`minidock-ID`) and in its directory
 /// (`containers/ID`), in `rmi`'s refusal (`container ID is using ...`), and wherever else it
@@ -2120,7 +2205,19 @@ fn steady_tables(text: &str) -> String {
             out.push(line.trim_end().to_string());
         }
     };
+    let mut containers: Option<(Vec<usize>, Vec<Vec<String>>)> = None;
     for line in text.split('\n') {
+        if line.starts_with("CONTAINER ID ") && line.contains("STATUS") {
+            flush(&mut table, &mut out);
+            containers = Some((column_starts(line), Vec::new()));
+        } else if containers.is_some() && (line.is_empty() || line.starts_with("$ ")) {
+            let (_, rows) = containers.take().expect("a table");
+            out.extend(docker_table(&rows));
+        }
+        if let Some((starts, rows)) = containers.as_mut() {
+            rows.push(container_row(line, starts));
+            continue;
+        }
         if line.starts_with("REPOSITORY ") && line.contains("CREATED") {
             flush(&mut table, &mut out);
             table = Some(Vec::new());
@@ -2149,7 +2246,91 @@ fn steady_tables(text: &str) -> String {
         }
     }
     flush(&mut table, &mut out);
+    if let Some((_, rows)) = containers.take() {
+        out.extend(docker_table(&rows));
+    }
     out.join("\n")
+}
+
+/// Where each column of a `ps` table starts, from its heading: each heading is one or two words
+/// (`CONTAINER ID`) followed by at least three spaces.
+fn column_starts(heading: &str) -> Vec<usize> {
+    let chars: Vec<char> = heading.chars().collect();
+    let mut starts = vec![0];
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] == ' ' {
+            let spaces = chars[i..].iter().take_while(|&&c| c == ' ').count();
+            if spaces >= 3 && i + spaces < chars.len() {
+                starts.push(i + spaces);
+            }
+            i += spaces;
+        } else {
+            i += 1;
+        }
+    }
+    starts
+}
+
+/// A row of a `ps` table, cut where its heading's columns start, its times steadied as
+/// `steady_tables` steadies them.
+fn container_row(line: &str, starts: &[usize]) -> Vec<String> {
+    let chars: Vec<char> = line.chars().collect();
+    let cell = |c: usize| -> String {
+        let from = starts[c].min(chars.len());
+        let to = starts
+            .get(c + 1)
+            .map_or(chars.len(), |&s| s.min(chars.len()));
+        chars[from..to]
+            .iter()
+            .collect::<String>()
+            .trim()
+            .to_string()
+    };
+    (0..starts.len())
+        .map(|c| {
+            let text = cell(c);
+            if text.ends_with(" ago") && text.starts_with("Exited (") {
+                let code = text.split(')').next().unwrap_or("Exited (0");
+                format!("{code}) Less than a second ago")
+            } else if text.ends_with(" ago") {
+                "Less than a second ago".to_string()
+            } else if text.starts_with("Up ") {
+                "Up Less than a second".to_string()
+            } else {
+                text
+            }
+        })
+        .collect()
+}
+
+/// Rows laid out as docker's tabwriter lays them out: each column as wide as its widest cell and
+/// three spaces, ten at least; the last one as it is.
+fn docker_table(rows: &[Vec<String>]) -> Vec<String> {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    rows.iter()
+        .map(|row| {
+            let mut line = String::new();
+            for (c, cell) in row.iter().enumerate() {
+                if c + 1 == row.len() {
+                    line += cell;
+                } else {
+                    let width = (widths[c] + 3).max(10);
+                    line += &format!("{cell:<width$}");
+                }
+            }
+            line.trim_end().to_string()
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -2250,6 +2431,38 @@ mod tests {
     fn a_demo_in_a_list_item_is_indented_after_its_first_line() {
         assert_eq!(indented("a\nb\n\nc\n", "  "), "a\n  b\n\n  c\n");
         assert_eq!(indented("a\n", "  "), "a\n");
+    }
+
+    #[test]
+    fn long_container_ids_are_steadied_with_their_short_forms() {
+        let a = "0123456789abcdef".repeat(4);
+        let b = "fedcba9876543210".repeat(4);
+        let text = format!("{a}\n{b}\n{} x\nsha256:{b}\n", &a[..12]);
+        let steady = super::steady_long_ids(&text, 6);
+        let lines: Vec<&str> = steady.lines().collect();
+        assert!(
+            lines[0].starts_with("4f1c0e2a9b3d") && lines[0].len() == 64,
+            "{steady}"
+        );
+        assert!(lines[1].starts_with("9d27b3f0c6e1"), "{steady}");
+        assert_eq!(lines[2], "4f1c0e2a9b3d x");
+        assert_eq!(lines[3], format!("sha256:{}", lines[1]));
+        assert_eq!(super::steady_long_ids(&text, 5), text);
+    }
+
+    #[test]
+    fn a_container_table_keeps_its_empty_columns() {
+        let row = format!(
+            "{:<15}{:<10}{:<10}{:<16}{:<15}{:<10}web",
+            "ab12", "busybox", "\"sh\"", "2 seconds ago", "Up 2 seconds", ""
+        );
+        let text = format!("$ ps\nCONTAINER ID   IMAGE     COMMAND   CREATED         STATUS         PORTS     NAMES\n{row}\n");
+        let steady = super::steady_tables(&text);
+        let row = steady.lines().nth(2).unwrap();
+        assert!(row.starts_with("ab12           busybox   \"sh\"      Less than a second ago   Up Less than a second"), "{steady}");
+        assert!(row.ends_with("   web"), "{steady}");
+        let heading = steady.lines().nth(1).unwrap();
+        assert_eq!(heading.find("NAMES"), row.find("web"), "{steady}");
     }
 
     #[test]

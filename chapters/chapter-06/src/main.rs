@@ -10,6 +10,8 @@
 //!   cli          the command line: clap's structs, nothing else
 //!   commands     one file per command (`run`): options → config, then the container's phases
 //!    │
+//!   monitor      a detached container's parent, once `run -d` has returned: minidock again
+//!    │
 //!   container    the container from outside: prepare, spawn, set up, release, wait, clean up
 //!    │
 //!   process      the container's first process, --init, exec, the handshake, signals, exit

@@ -139,6 +139,20 @@ pub fn stop(container: &Container, signal: Signo, timeout: Duration) -> Result<(
     // [ch06 end]
 }
 
+/// Waits until the monitor of an ended container has ended too: it removes the container's
+/// cgroup (and, with `--rm`, everything) on its way out, after it has recorded the end.
+pub fn wait_for_monitor(container: &Container) -> Result<()> {
+    if let Some(pidfd) = open(container.state.monitor)? {
+        sys::pidfd_wait(pidfd.as_fd(), Duration::from_secs(30)).map_err(|source| {
+            Error::Signal {
+                id: container.id().to_string(),
+                source,
+            }
+        })?;
+    }
+    Ok(())
+}
+
 /// Waits until the container has ended and its end is recorded; returns its state then.
 pub fn wait(container: &Container) -> Result<state::State> {
     let mut current = container.clone();

@@ -126,7 +126,7 @@ pub fn detach(root: &Path, id: &str) -> sys::Result<Report> {
             read_report(from_monitor)
         }
     }
-    // [ch06 mistake no-new-session: chapter_06::a_detached_container_outlives_its_callers_session]
+    // [ch06 mistake no-new-session: chapter_06::the_monitor_leads_a_session_of_its_own_holding_nothing_of_the_callers, chapter_06::run_d_prints_the_id_and_returns]
     //~ // The child: the caller's input and output let go of, the report pipe at fd 3, and
     //~ // minidock again, as the monitor.
     //~ match unsafe { sys::fork()? } {

@@ -24,8 +24,14 @@ pub fn rm(args: &RmArgs, root: &Path) -> u8 {
             }
             let kill = Signo::from(nix::sys::signal::Signal::SIGKILL);
             stop::stop(&container, kill, Duration::ZERO)?;
-            // Its monitor records the end and cleans up its cgroup; then it can go.
-            stop::wait(&container)?;
+            // Its monitor records the end, and cleans up its cgroup as it ends; then the
+            // container can go.
+            let ended = stop::wait(&container)?;
+            let container = state::Container {
+                state: ended,
+                ..container.clone()
+            };
+            stop::wait_for_monitor(&container)?;
         }
         state::remove(&container);
         Ok(())
