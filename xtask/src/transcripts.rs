@@ -1619,7 +1619,7 @@ pub fn render(root: &Path) -> Result<BTreeMap<PathBuf, String>> {
             Kind::Demo { .. } => (text, "sh"),
             _ => (
                 steady_links(&steady_tables(&steady_times(&steady_digests(
-                    &steady_pids(&steady_ids(&steady_long_ids(&text, spec.chapter))),
+                    &steady_pids(&steady_ids(&text)),
                     spec.name,
                 )))),
                 "txt",
@@ -1944,50 +1944,6 @@ fn steady_pids(text: &str) -> String {
         }
     }
     out
-}
-
-/// From chapter 6 on a container's id is 64 hex digits, shown whole (`run -d`, `ps --no-trunc`)
-/// or as its first 12 (`ps`): each container's becomes an example id of its own, in the order
-/// they first show, its short form too. (Digests, `sha256:` or `sha256/` before them, are
-/// `steady_digests`'s; chapter 5's layer directories are named by digests too, hence the
-/// chapter.)
-fn steady_long_ids(text: &str, chapter: u32) -> String {
-    const SHORT: [&str; 4] = [
-        "4f1c0e2a9b3d",
-        "9d27b3f0c6e1",
-        "2b8e51a7d40c",
-        "c05a6e93f1b7",
-    ];
-    const TAIL: &str = "7e0c5d18a2f94b63c1e08d5a7f29b4e6d3c80a15f7e2b9c4d6a1";
-    if chapter < 6 {
-        return text.to_string();
-    }
-    let mut long: Vec<String> = Vec::new();
-    let mut at = 0;
-    while at < text.len() {
-        let rest = &text[at..];
-        let run = hex_run(rest);
-        let before = &text[..at];
-        let whole = run.len() == 64
-            && !before.ends_with(|c: char| c.is_ascii_alphanumeric())
-            && !rest[64..].starts_with(|c: char| c.is_ascii_alphanumeric())
-            && !before.ends_with("sha256:")
-            && !before.ends_with("sha256/");
-        if whole && !long.iter().any(|id| id == run) {
-            long.push(run.to_string());
-        }
-        at += run.len().max(rest.chars().next().map_or(1, char::len_utf8));
-    }
-    let example = |i: usize| match SHORT.get(i) {
-        Some(short) => short.to_string(),
-        None => format!("{i:012x}"),
-    };
-    replace_hex_runs(text, |run| {
-        long.iter()
-            .position(|id| id == run)
-            .map(|i| example(i) + TAIL)
-            .or_else(|| long.iter().position(|id| id[..12] == *run).map(example))
-    })
 }
 
 /// The one value of a session that is random by design: the id minidock gives each container
@@ -2431,23 +2387,6 @@ mod tests {
     fn a_demo_in_a_list_item_is_indented_after_its_first_line() {
         assert_eq!(indented("a\nb\n\nc\n", "  "), "a\n  b\n\n  c\n");
         assert_eq!(indented("a\n", "  "), "a\n");
-    }
-
-    #[test]
-    fn long_container_ids_are_steadied_with_their_short_forms() {
-        let a = "0123456789abcdef".repeat(4);
-        let b = "fedcba9876543210".repeat(4);
-        let text = format!("{a}\n{b}\n{} x\nsha256:{b}\n", &a[..12]);
-        let steady = super::steady_long_ids(&text, 6);
-        let lines: Vec<&str> = steady.lines().collect();
-        assert!(
-            lines[0].starts_with("4f1c0e2a9b3d") && lines[0].len() == 64,
-            "{steady}"
-        );
-        assert!(lines[1].starts_with("9d27b3f0c6e1"), "{steady}");
-        assert_eq!(lines[2], "4f1c0e2a9b3d x");
-        assert_eq!(lines[3], format!("sha256:{}", lines[1]));
-        assert_eq!(super::steady_long_ids(&text, 5), text);
     }
 
     #[test]

@@ -91,10 +91,8 @@ pub fn run(root: &Path, only: &[&str]) -> Result<()> {
     );
     step(
         &mut steps,
-        "the reference passes every test in a pure cgroup v2 kernel (QEMU)",
-        // Chapter 5's image formats and commands (load, save, tag, rmi...) are the same on any
-        // kernel, and their tests need umoci, skopeo and GNU tar, which the guest's busybox
-        // system has not: its overlay and vfs runs, the kernel's part, are tested there.
+        "the reference passes its tests in a pure cgroup v2 kernel (QEMU)",
+        // See `V2_REFERENCE_RUN` for the tests left out.
         &|| crate::vm::run(root, &V2_REFERENCE_RUN),
     );
     step(
@@ -416,13 +414,29 @@ fn sections(text: &str) -> Vec<(u32, String)> {
     found
 }
 
-/// The arguments of the reference's test run in the cgroup v2 guest.
-const V2_REFERENCE_RUN: [&str; 5] = [
+/// The arguments of the reference's test run in the cgroup v2 guest, an emulated machine where
+/// a test takes several times as long as here. Left out:
+/// - chapters 1 to 3, namespaces and mounts: the same code runs their tests in the guest in the
+///   check of starter 4 (`CGROUP_CHAPTERS`), which must pass them there;
+/// - chapter 5's image formats and commands (load, save, tag, rmi...): the same on any kernel,
+///   and their tests need umoci, skopeo and GNU tar, which the guest's busybox system has not
+///   (its overlay and vfs runs, the kernel's part, are tested there);
+/// - chapter 6's twenty containers at once: the monitors' part of it is tested there by the
+///   others, and under emulation twenty starts take minutes.
+const V2_REFERENCE_RUN: [&str; 13] = [
     "--include-ignored",
+    "--skip",
+    "chapter_01::",
+    "--skip",
+    "chapter_02::",
+    "--skip",
+    "chapter_03::",
     "--skip",
     "chapter_05::load::",
     "--skip",
     "chapter_05::commands::",
+    "--skip",
+    "chapter_06::lifecycle::twenty_parallel",
 ];
 
 /// Each mistake fixture is caught: the reference built with the mistake in place of its
