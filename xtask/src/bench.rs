@@ -105,6 +105,10 @@ pub fn run(root: &Path, args: &[&str]) -> Result<()> {
         .as_ref()
         .ok()
         .map(|_| measure_imports(&minidock, &work, if quick { 1 } else { 7 }));
+    let detached = measured
+        .as_ref()
+        .ok()
+        .map(|_| measure_detached(&minidock, &rootfs, &work, if quick { 5 } else { 100 }));
     // Whatever happened, nothing of the benchmark stays: state directories, cgroups.
     for runtime in &runtimes {
         runtime.clean_up();
@@ -113,6 +117,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result<()> {
     let mut report = measured?;
     report += &images.context("the image rows were not run")??;
     report += &imports.context("the import rows were not run")??;
+    report += &detached.context("the detached rows were not run")??;
     println!("{report}");
     if !quick {
         let path = root.join("book/bench/results.md");
@@ -980,6 +985,116 @@ fn image_report(
         text += "| minidock (image) / podman | not available | | ≤ 0.05 |\n";
     }
     text
+}
+
+/// Detached containers (chapter 6): `run -d DIR sleep` until minidock has printed the id (the
+/// monitor started, the command running), against `run --rm DIR true`, alternating; then the
+/// memory of the `count` idle monitors the `run -d` rounds left (RSS and PSS, from
+/// /proc/PID/smaps_rollup), and `ps -a` with them all in the store.
+fn measure_detached(minidock: &Path, rootfs: &Path, work: &Path, count: usize) -> Result<String> {
+    let state = work.join("detached-state");
+    let _ = fs::remove_dir_all(&state);
+    let minidock_in = |args: &[&str]| {
+        let mut command = Command::new(minidock);
+        command
+            .arg("--root")
+            .arg(&state)
+            .args(args)
+            .env("MINIDOCK_CGROUP_PARENT", CGROUP_PARENT)
+            .stdin(Stdio::null())
+            .stderr(Stdio::inherit());
+        command
+    };
+    let dir = rootfs.display().to_string();
+    let result = (|| -> Result<String> {
+        let (mut detached, mut foreground, mut ids) = (Vec::new(), Vec::new(), Vec::new());
+        for round in 0..count + 3 {
+            let started = Instant::now();
+            let out = minidock_in(&["run", "-d", &dir, "sleep", "100000"]).output()?;
+            let took = started.elapsed().as_secs_f64() * 1000.0;
+            if !out.status.success() {
+                bail!("minidock run -d failed: {}", String::from_utf8_lossy(&out.stderr));
+            }
+            ids.push(String::from_utf8_lossy(&out.stdout).trim().to_string());
+            let started = Instant::now();
+            let ok = minidock_in(&["run", "--rm", &dir, "true"])
+                .stdout(Stdio::null())
+                .status()?
+                .success();
+            let took_foreground = started.elapsed().as_secs_f64() * 1000.0;
+            if !ok {
+                bail!("minidock run --rm DIR true failed");
+            }
+            // The first three warm up.
+            if round >= 3 {
+                detached.push(took);
+                foreground.push(took_foreground);
+            }
+        }
+        // The monitors: the parents of the containers' first processes.
+        let (mut rss, mut pss) = (Vec::new(), Vec::new());
+        for id in &ids {
+            let out = minidock_in(&["inspect", "-f", "{{.State.Pid}}", id]).output()?;
+            let pid = String::from_utf8_lossy(&out.stdout).trim().to_string();
+            let stat = fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            let monitor = stat
+                .rsplit_once(')')
+                .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+                .unwrap_or("0")
+                .to_string();
+            let rollup =
+                fs::read_to_string(format!("/proc/{monitor}/smaps_rollup")).unwrap_or_default();
+            let field = |name: &str| -> f64 {
+                rollup
+                    .lines()
+                    .find(|l| l.starts_with(name))
+                    .and_then(|l| l.split_whitespace().nth(1))
+                    .and_then(|kib| kib.parse::<f64>().ok())
+                    .unwrap_or(0.0)
+            };
+            rss.push(field("Rss:"));
+            pss.push(field("Pss:"));
+        }
+        let started = Instant::now();
+        let listed = minidock_in(&["ps", "-a"]).output()?;
+        let ps_ms = started.elapsed().as_secs_f64() * 1000.0;
+        let rows = String::from_utf8_lossy(&listed.stdout).lines().count() - 1;
+        let (pss_total, rss_median) = (pss.iter().sum::<f64>(), median(&mut rss.clone()));
+        let (dmin, dmax) = min_max(&detached);
+        let (fmin, fmax) = min_max(&foreground);
+        Ok(format!(
+            "\nDetached containers: `run -d DIR sleep 100000` until the id is printed, against \
+             `run --rm DIR true`, alternating, {count} rounds; then the {n} monitors those runs \
+             left, idle, and `ps -a` listing them.\n\n\
+             | measure | median | min – max | goal |\n|---|---|---|---|\n\
+             | `minidock run -d DIR sleep 100000` | {:.2} ms | {dmin:.2} – {dmax:.2} ms | |\n\
+             | `minidock run --rm DIR true` | {:.2} ms | {fmin:.2} – {fmax:.2} ms | |\n\
+             | one idle monitor's RSS | {:.2} MiB | | ≤ 1.5 MiB |\n\
+             | one idle monitor's PSS (median) | {:.2} MiB | | |\n\
+             | the {n} monitors' PSS together | {:.1} MiB | | |\n\
+             | `minidock ps -a` with {rows} containers | {ps_ms:.1} ms | | |\n",
+            median(&mut detached.clone()),
+            median(&mut foreground.clone()),
+            rss_median / 1024.0,
+            median(&mut pss.clone()) / 1024.0,
+            pss_total / 1024.0,
+            n = ids.len(),
+        ))
+    })();
+    // Everything goes, whatever happened: the containers, their monitors, the store.
+    let mut all = minidock_in(&["rm", "-f"]);
+    let listed = minidock_in(&["ps", "-aq", "--no-trunc"]).output();
+    if let Ok(listed) = listed {
+        let ids: Vec<String> = String::from_utf8_lossy(&listed.stdout)
+            .lines()
+            .map(str::to_string)
+            .collect();
+        if !ids.is_empty() {
+            let _ = all.args(&ids).stdout(Stdio::null()).status();
+        }
+    }
+    let _ = fs::remove_dir_all(&state);
+    result
 }
 
 fn min_max(values: &[f64]) -> (f64, f64) {
