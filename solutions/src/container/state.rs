@@ -77,6 +77,7 @@ impl Status {
     }
 }
 
+// [listing process]
 /// A process, named so that its pid cannot be mistaken for a later process's: pids are reused,
 /// start times are not (the time since boot, in clock ticks, `/proc/PID/stat`'s 22nd field).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -121,6 +122,7 @@ fn stat(pid: i32) -> Option<(char, u64)> {
     let state = fields.next()?.chars().next()?;
     Some((state, fields.nth(18)?.parse().ok()?))
 }
+// [listing end]
 
 /// Where a container is in its life (state.json).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -374,6 +376,7 @@ fn lock(id: &str, dir: &Path) -> Result<Flock<File>> {
     })
 }
 
+// [listing state-check]
 /// Checks what the state says against the kernel, and repairs it where a killed minidock left it
 /// wrong: a container that runs without its monitor has died with it (its first process has
 /// PR_SET_PDEATHSIG, since chapter 2); one still being created by a minidock that is gone will
@@ -401,6 +404,7 @@ fn check(container: Container) -> Result<Container> {
         _ => Ok(Container { dir, record, state }),
     }
 }
+// [listing end]
 
 /// Removes the container from the store: its files (by the driver that made them), its state,
 /// its name.

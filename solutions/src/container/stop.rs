@@ -40,6 +40,7 @@ pub enum Error {
 
 pub type Result<T> = std::result::Result<T, Error>;
 
+// [listing stop-open]
 /// A pidfd of the container's first process; `None` if it does not run (any more).
 // [ch06 unsolved allow(dead_code)]
 fn open(first: Process) -> Result<Option<OwnedFd>> {
@@ -64,6 +65,7 @@ fn open(first: Process) -> Result<Option<OwnedFd>> {
     // the pidfd was opened on the container's process.
     Ok(first.alive().then_some(pidfd))
 }
+// [listing end]
 
 /// Sends `signal` to the container's first process: docker's `kill`.
 pub fn kill(container: &Container, signal: Signo) -> Result<()> {

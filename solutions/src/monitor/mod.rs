@@ -75,6 +75,7 @@ pub fn main() -> u8 {
     }
 }
 
+// [listing monitor-start]
 /// Starts the container `id` of the store under `root`, its output going to two pipes: the
 /// container, those pipes' reading ends, and its log.
 fn start(root: &Path, id: &str) -> container::Result<(Container, [OwnedFd; 2], log::Log)> {
@@ -125,6 +126,7 @@ impl Drop for Lent {
         let _ = sys::dup2(&self.saved[1], 2);
     }
 }
+// [listing end]
 
 /// A close-on-exec copy of descriptor `fd`.
 fn dup(fd: i32) -> sys::Result<OwnedFd> {
