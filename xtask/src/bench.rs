@@ -1013,7 +1013,10 @@ fn measure_detached(minidock: &Path, rootfs: &Path, work: &Path, count: usize) -
             let out = minidock_in(&["run", "-d", &dir, "sleep", "100000"]).output()?;
             let took = started.elapsed().as_secs_f64() * 1000.0;
             if !out.status.success() {
-                bail!("minidock run -d failed: {}", String::from_utf8_lossy(&out.stderr));
+                bail!(
+                    "minidock run -d failed: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
             }
             ids.push(String::from_utf8_lossy(&out.stdout).trim().to_string());
             let started = Instant::now();

@@ -2,8 +2,8 @@
 /// container, those pipes' reading ends, and its log.
 fn start(root: &Path, id: &str) -> container::Result<(Container, [OwnedFd; 2], log::Log)> {
     let dir = state::dir(root, id);
-    let record = state::update(&dir, |state| state.monitor = state::Process::this())?;
-    let _ = record;
+    // From now on this process answers for the container, not the `run -d` that started it.
+    state::update(&dir, |state| state.monitor = state::Process::this())?;
     let config = state::load(root, id)?.record.config;
     let log = log::Log::open(&log::path(&dir)).map_err(|err| {
         container::Error::Setup(format!(

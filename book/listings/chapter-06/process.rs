@@ -20,17 +20,25 @@ impl Process {
         })
     }
 
-    /// Whether the process is still there: the same pid, started at the same time.
+    /// Whether the process is still there, and still running: the same pid, started at the
+    /// same time, and not a zombie (ended, waiting for its parent to collect it).
     pub fn alive(&self) -> bool {
-        self.pid > 0 && start_time(self.pid) == Some(self.start)
+        self.pid > 0
+            && stat(self.pid).is_some_and(|(state, start)| start == self.start && state != 'Z')
     }
 }
 
 /// The start time of the process `pid`, from /proc/PID/stat; `None` if there is no such process.
 pub fn start_time(pid: i32) -> Option<u64> {
+    stat(pid).map(|(_, start)| start)
+}
+
+/// The state (`R`, `S`, `Z`...) and start time of the process `pid`, from /proc/PID/stat.
+fn stat(pid: i32) -> Option<(char, u64)> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // The command name, in parentheses, may hold spaces and parentheses: fields count from the
     // last `)`. The state is field 3, the start time field 22.
-    let after = &stat[stat.rfind(')')? + 1..];
-    after.split_whitespace().nth(19)?.parse().ok()
+    let mut fields = stat[stat.rfind(')')? + 1..].split_whitespace();
+    let state = fields.next()?.chars().next()?;
+    Some((state, fields.nth(18)?.parse().ok()?))
 }

@@ -10,12 +10,7 @@ fn open(first: Process) -> Result<Option<OwnedFd>> {
             errno: nix::errno::Errno::ESRCH,
             ..
         }) => return Ok(None),
-        Err(source) => {
-            return Err(Error::Signal {
-                id: String::new(),
-                source,
-            })
-        }
+        Err(source) => return Err(Error::Open(source)),
     };
     // Read after the pidfd was opened: if the pid's process started when the container's did,
     // the pidfd was opened on the container's process.

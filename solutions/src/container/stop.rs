@@ -34,6 +34,8 @@ pub enum Error {
         #[source]
         source: sys::Error,
     },
+    #[error("opening a pidfd of the container's process")]
+    Open(#[source] sys::Error),
     #[error(transparent)]
     State(#[from] state::Error),
 }
@@ -54,12 +56,7 @@ fn open(first: Process) -> Result<Option<OwnedFd>> {
             errno: nix::errno::Errno::ESRCH,
             ..
         }) => return Ok(None),
-        Err(source) => {
-            return Err(Error::Signal {
-                id: String::new(),
-                source,
-            })
-        }
+        Err(source) => return Err(Error::Open(source)),
     };
     // Read after the pidfd was opened: if the pid's process started when the container's did,
     // the pidfd was opened on the container's process.

@@ -25,22 +25,26 @@ pub fn claim(root: &Path, name: &str, id: &str) -> Result<()> {
     };
     std::fs::create_dir_all(&dir).map_err(|e| failed(&dir, sys::errno_of(e)))?;
     let link = dir.join(name);
-    match std::os::unix::fs::symlink(id, &link) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            let owner = lookup(root, name).unwrap_or_default();
-            // A name whose container is gone (a run killed between taking the name and making
-            // its directory) is free again.
-            if !owner.is_empty() && !super::state::dir(root, &owner).exists() {
-                let _ = std::fs::remove_file(&link);
-                return claim(root, name, id);
+    let mut attempts = 0;
+    loop {
+        match std::os::unix::fs::symlink(id, &link) {
+            Ok(()) => return Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                let owner = lookup(root, name).unwrap_or_default();
+                // A name whose container is gone (a run killed between taking the name and
+                // making its directory, or an `rm` killed halfway) is free again: once.
+                let stale = !owner.is_empty() && !super::state::dir(root, &owner).exists();
+                attempts += 1;
+                if stale && attempts == 1 && std::fs::remove_file(&link).is_ok() {
+                    continue;
+                }
+                return Err(Error::NameInUse {
+                    name: name.to_string(),
+                    id: owner,
+                });
             }
-            Err(Error::NameInUse {
-                name: name.to_string(),
-                id: owner,
-            })
+            Err(e) => return Err(failed(&link, sys::errno_of(e))),
         }
-        Err(e) => Err(failed(&link, sys::errno_of(e))),
     }
 }
 

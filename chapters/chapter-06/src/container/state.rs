@@ -208,25 +208,19 @@ const CONFIG: &str = "config.json";
 const STATE: &str = "state.json";
 const LOCK: &str = "lock";
 
-/// Records a new container, `created`, its creator this process: takes its name (or makes one
-/// up, if it has none), then makes its directory with its configuration and state. The name is
-/// taken first: a name in use fails the run before anything of the container exists.
+/// Records a new container, `created`, its creator this process: makes its directory and its
+/// state, takes its name (or makes one up, if it has none), then writes its configuration. The
+/// directory comes before the name, so that a name whose container's directory is missing is
+/// known to be left over (see `names::claim`); the configuration last, with the name in it: a
+/// container without one is not finished, and goes if its creator has gone.
 pub fn create(root: &Path, config: &Config) -> Result<Container> {
     let id = &config.id;
-    let mut config = config.clone();
-    if config.meta.name.is_empty() {
-        config.meta.name = names::claim_made_up(root, id)?;
-    } else {
-        names::claim(root, &config.meta.name, id)?;
-    }
     let dir = dir(root, id);
+    std::fs::create_dir_all(containers(root)).map_err(|e| file_error(id, &dir, e))?;
+    std::fs::create_dir(&dir).map_err(|e| file_error(id, &dir, e))?;
+    let mut config = config.clone();
+    let mut named = false;
     let made = (|| {
-        std::fs::create_dir_all(&dir).map_err(|e| file_error(id, &dir, e))?;
-        let record = Record {
-            config: config.clone(),
-            created: now(),
-        };
-        write(id, &dir.join(CONFIG), &record)?;
         let state = State {
             status: Status::Created,
             pid: Process::default(),
@@ -237,6 +231,17 @@ pub fn create(root: &Path, config: &Config) -> Result<Container> {
             error: String::new(),
         };
         write(id, &dir.join(STATE), &state)?;
+        if config.meta.name.is_empty() {
+            config.meta.name = names::claim_made_up(root, id)?;
+        } else {
+            names::claim(root, &config.meta.name, id)?;
+        }
+        named = true;
+        let record = Record {
+            config: config.clone(),
+            created: now(),
+        };
+        write(id, &dir.join(CONFIG), &record)?;
         Ok(Container {
             dir: dir.clone(),
             record,
@@ -245,7 +250,9 @@ pub fn create(root: &Path, config: &Config) -> Result<Container> {
     })();
     if made.is_err() {
         let _ = std::fs::remove_dir_all(&dir);
-        names::release(root, &config.meta.name, id);
+        if named {
+            names::release(root, &config.meta.name, id);
+        }
     }
     made
 }
@@ -253,8 +260,17 @@ pub fn create(root: &Path, config: &Config) -> Result<Container> {
 /// The container `id`, read and checked against the kernel.
 pub fn load(root: &Path, id: &str) -> Result<Container> {
     let dir = dir(root, id);
-    let record: Record = read(id, &dir.join(CONFIG))?;
     let state: State = read(id, &dir.join(STATE))?;
+    let record: Record = match read(id, &dir.join(CONFIG)) {
+        Ok(record) => record,
+        Err(err) => {
+            // Not finished, and its creator is gone: it never will be.
+            if state.status == Status::Created && !state.monitor.alive() {
+                let _ = std::fs::remove_dir_all(&dir);
+            }
+            return Err(err);
+        }
+    };
     let container = Container { dir, record, state };
     check(container)
 }
