@@ -613,7 +613,14 @@ fn reference_states(root: &Path) -> Result<()> {
     // The last chapter's state is the reference itself, whose tests ran already.
     let last = format!("reference-{:02}", crate::chapters::last().number);
     let status = Command::new("cargo")
-        .args(["test", "--quiet", "--workspace", "--exclude", &last, "--manifest-path"])
+        .args([
+            "test",
+            "--quiet",
+            "--workspace",
+            "--exclude",
+            &last,
+            "--manifest-path",
+        ])
         .arg(&manifest)
         .args(["--", "--include-ignored"])
         .env("CARGO_TARGET_DIR", crate::run::target_dir(root))
