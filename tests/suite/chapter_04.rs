@@ -283,7 +283,9 @@ fn the_container_sees_its_limits_and_its_own_cgroup_root() {
     let sb = Sandbox::new();
     let memory_mb = random::number(16, 256);
     let pids = random::number(10, 500);
-    let cpus_hundredths = random::number(10, 100);
+    // Below one CPU: at exactly one, the quota equals its period, and a quota and period
+    // written the wrong way round would look right.
+    let cpus_hundredths = random::number(10, 99);
     let cpus = format!("{}.{:02}", cpus_hundredths / 100, cpus_hundredths % 100);
     let quota = cpus_hundredths * 1000;
     // Each limit's file, with what it should hold: on v1 the CPU quota and its period are two.
