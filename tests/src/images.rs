@@ -770,9 +770,22 @@ fn skopeo(state: &State) -> Command {
 #[track_caller]
 fn run(command: &mut Command) -> String {
     let shown = format!("{command:?}");
-    let out = command.output().unwrap_or_else(|e| {
-        panic!("running {shown}: {e} (./setup.sh installs the tools the tests use)")
-    });
+    let mut attempts = 0;
+    let out = loop {
+        let out = command.output().unwrap_or_else(|e| {
+            panic!("running {shown}: {e} (./setup.sh installs the tools the tests use)")
+        });
+        // GNU tar compares a file's ctime before and after reading it. A sandbox's busybox and
+        // probe are hard links to one cached file, and every sandbox made or removed meanwhile
+        // changes its link count, so its ctime: tar then says "file changed as we read it" and
+        // exits 1, though not a byte of it changed. The archive is made again.
+        let changed = !out.status.success()
+            && String::from_utf8_lossy(&out.stderr).contains("file changed as we read it");
+        attempts += 1;
+        if !changed || attempts == 5 {
+            break out;
+        }
+    };
     assert!(
         out.status.success(),
         "{shown} failed ({}):\n{}{}",
