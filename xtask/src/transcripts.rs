@@ -12,6 +12,7 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::Mutex;
 
 use anyhow::{bail, Context, Result};
 
@@ -1675,30 +1676,27 @@ fn tests(
     filters: &[&str],
     show_failure: Option<&str>,
 ) -> Result<String> {
-    let mut command = Command::new("cargo");
-    command.current_dir(root).env("CARGO_TARGET_DIR", target);
-    if solved {
+    let (passed, stdout) = if solved {
+        let mut command = Command::new("cargo");
         command
+            .current_dir(root)
+            .env("CARGO_TARGET_DIR", target)
             .args(["test", "--manifest-path"])
             .arg(states.join("Cargo.toml"))
             .args(["-p", &format!("reference-{:02}", chapter.number)]);
+        workshop_tests(&mut command, filters)?
+    } else if filters.is_empty() {
+        starter_run(root, chapter)?
     } else {
-        command.args(["test", "-p", &chapter.crate_name()]);
-    }
-    command
-        // In parallel, as a learner runs them: the result lines are sorted afterwards.
-        .args(["--test", "workshop", "--"])
-        .args(filters)
-        .env("MINIDOCK_TEST_SEED", SEED)
-        .env("RUST_BACKTRACE", "0")
-        .stdin(Stdio::null())
-        .stderr(Stdio::null());
-    let output = command
-        .output()
-        .context("running cargo test for a transcript")?;
-    let stdout = String::from_utf8_lossy(&output.stdout);
+        let mut command = Command::new("cargo");
+        command
+            .current_dir(root)
+            .env("CARGO_TARGET_DIR", target)
+            .args(["test", "-p", &chapter.crate_name()]);
+        workshop_tests(&mut command, filters)?
+    };
     // A solved chapter's run must pass and a starter's must fail: a flaky run is no transcript.
-    if output.status.success() != solved {
+    if passed != solved {
         bail!(
             "the {} transcript's run {} unexpectedly:\n{stdout}",
             chapter.crate_name(),
@@ -1719,6 +1717,46 @@ fn tests(
         "{shown}\n{}",
         tidy_test_output(&stdout, show_failure)
     ))
+}
+
+/// Runs `command` (a `cargo test` naming its package) on the `workshop` tests, as a transcript
+/// shows them: the book's seed, in parallel as a learner runs them (the result lines are sorted
+/// afterwards). Returns whether they passed, and what libtest printed.
+fn workshop_tests(command: &mut Command, filters: &[&str]) -> Result<(bool, String)> {
+    command
+        .args(["--test", "workshop", "--"])
+        .args(filters)
+        .env("MINIDOCK_TEST_SEED", SEED)
+        .env("RUST_BACKTRACE", "0")
+        .stdin(Stdio::null())
+        .stderr(Stdio::null());
+    let output = command
+        .output()
+        .context("running cargo test for a transcript")?;
+    Ok((
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    ))
+}
+
+/// The runs of the starters' tests made by this process, by package.
+static STARTER_RUNS: Mutex<BTreeMap<String, (bool, String)>> = Mutex::new(BTreeMap::new());
+
+/// `cargo test -p chapter-NN --test workshop` on the starter, as the chapter's transcript shows
+/// it: made once per process, so verify's starter check and the transcripts share one run.
+pub fn starter_run(root: &Path, chapter: &Chapter) -> Result<(bool, String)> {
+    let package = chapter.crate_name();
+    if let Some(run) = STARTER_RUNS.lock().unwrap().get(&package) {
+        return Ok(run.clone());
+    }
+    let mut command = Command::new("cargo");
+    command
+        .current_dir(root)
+        .env("CARGO_TARGET_DIR", crate::run::target_dir(root))
+        .args(["test", "-p", &package]);
+    let run = workshop_tests(&mut command, &[])?;
+    STARTER_RUNS.lock().unwrap().insert(package, run.clone());
+    Ok(run)
 }
 
 /// Takes out what changes from run to run, and all failure details but the one to show.

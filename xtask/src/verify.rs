@@ -479,28 +479,53 @@ fn mistakes(root: &Path) -> Result<()> {
         bail!("a mistake fixture does not build (see above)");
     }
     let states = gen::reference_states(root, &reference)?;
+    // Each fixture's tests with the test binary of its chapter, built first, one at a time.
     let mut test_binaries: Vec<(u32, PathBuf)> = Vec::new();
-    let mut problems = Vec::new();
     for mistake in &mistakes {
         let chapter = mistake.exercise.chapter;
-        let tests = match test_binaries.iter().find(|(c, _)| *c == chapter) {
-            Some((_, tests)) => tests.clone(),
-            None => {
-                let tests = state_test_binary(root, &states, chapter)?;
-                test_binaries.push((chapter, tests.clone()));
-                tests
-            }
-        };
-        let binary = target
-            .join("debug")
-            .join(format!("minidock-mistake-{}", mistake.id));
-        let mut command = Command::new(&tests);
-        command
-            .args(["--include-ignored", "--exact"])
-            .args(&mistake.tests)
-            .env("MINIDOCK_TEST_BINARY", &binary)
-            .current_dir(root);
-        let (_, output) = run::capture(&mut command)?;
+        if !test_binaries.iter().any(|(c, _)| *c == chapter) {
+            test_binaries.push((chapter, state_test_binary(root, &states, chapter)?));
+        }
+    }
+    // The fixtures' runs are independent (every test has a sandbox of its own) and mostly wait
+    // (for a timeout that a fixture makes a test reach): a few at a time.
+    const AT_ONCE: usize = 3;
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let outputs: Vec<std::sync::Mutex<Option<Result<String>>>> = mistakes
+        .iter()
+        .map(|_| std::sync::Mutex::new(None))
+        .collect();
+    std::thread::scope(|scope| {
+        for _ in 0..AT_ONCE {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(mistake) = mistakes.get(i) else {
+                    break;
+                };
+                let (_, tests) = test_binaries
+                    .iter()
+                    .find(|(c, _)| *c == mistake.exercise.chapter)
+                    .expect("every chapter's test binary was built");
+                let binary = target
+                    .join("debug")
+                    .join(format!("minidock-mistake-{}", mistake.id));
+                let mut command = Command::new(tests);
+                command
+                    .args(["--include-ignored", "--exact"])
+                    .args(&mistake.tests)
+                    .env("MINIDOCK_TEST_BINARY", &binary)
+                    .current_dir(root);
+                let output = run::capture(&mut command).map(|(_, output)| output);
+                *outputs[i].lock().unwrap() = Some(output);
+            });
+        }
+    });
+    let mut problems = Vec::new();
+    for (mistake, output) in mistakes.iter().zip(outputs) {
+        let output = output
+            .into_inner()
+            .unwrap()
+            .expect("every fixture's tests ran")?;
         let section = format!(
             "chapter {}, \"{}\"",
             mistake.exercise.chapter, mistake.exercise.title
@@ -637,46 +662,59 @@ fn reference_states(root: &Path) -> Result<()> {
 fn starter(root: &Path, chapter: &Chapter) -> Result<()> {
     let package = chapter.crate_name();
     let module = format!("{}::", chapter.test_module());
-    // Everything but this chapter's own tests must pass, the crate's unit tests included.
+    // The crate's unit tests must pass.
     run::cmd(
         root,
         "cargo",
-        &["test", "--quiet", "-p", &package, "--", "--skip", &module],
+        &["test", "--quiet", "-p", &package, "--bins"],
     )?;
-    // Then each of this chapter's tests, alone: each must fail.
-    let (ok, listing) = run::capture(Command::new("cargo").current_dir(root).args([
-        "test", "--quiet", "-p", &package, "--test", "workshop", "--", "--list", &module,
-    ]))?;
-    if !ok {
-        bail!("listing the tests of {package} failed:\n{listing}");
-    }
-    let tests: Vec<&str> = listing
-        .lines()
-        .filter_map(|l| l.strip_suffix(": test"))
-        .filter(|name| name.starts_with(&module))
+    // Then the workshop's tests, in the run the chapter's transcript shows: every earlier
+    // chapter's test must pass, and each of this chapter's must fail with a report for the
+    // learner (not a crash or a timeout). Each test has a sandbox of its own: run together,
+    // each fails or passes as it would alone.
+    let (_, output) = crate::transcripts::starter_run(root, chapter)?;
+    let mut failing_before = Vec::new();
+    let mut passing = Vec::new();
+    let mut unexplained = Vec::new();
+    let mut seen = 0;
+    let report = format!("read:     the book, chapter {}", chapter.number);
+    for line in output.lines() {
+        let Some((test, result)) = line
+            .strip_prefix("test ")
+            .and_then(|rest| rest.split_once(" ... "))
+        else {
+            continue;
+        };
+        if !test.starts_with(&module) {
+            if result != "ok" && !result.starts_with("ignored") {
+                failing_before.push(test);
+            }
+            continue;
+        }
         // Stretch tests check code the starter gives, which they may need the chapter's
         // exercises to reach: they pass on the reference state, and verify proves with the
         // stretch's fixture that they catch the given code's absence.
-        .filter(|name| !name.contains("::stretch::"))
-        .collect();
-    if tests.is_empty() {
-        bail!("{package} has no {module} tests");
-    }
-    let mut passing = Vec::new();
-    let mut unexplained = Vec::new();
-    // A failure counts only if it is a report for the learner (not a crash or a timeout).
-    let report = format!("read:     the book, chapter {}", chapter.number);
-    for test in &tests {
-        let (ok, output) = run::capture(Command::new("cargo").current_dir(root).args([
-            "test", "--quiet", "-p", &package, "--test", "workshop", "--", "--exact", test,
-        ]))?;
-        if ok {
-            passing.push(*test);
-        } else if !output.contains(&report) {
-            unexplained.push(*test);
+        if test.contains("::stretch::") {
+            continue;
+        }
+        seen += 1;
+        if result == "ok" {
+            passing.push(test);
+        } else if !failure_report(&output, test).is_some_and(|r| r.contains(&report)) {
+            unexplained.push(test);
         } else {
             println!("  fails on the starter, as it should: {test}");
         }
+    }
+    if seen == 0 {
+        bail!("{package} has no {module} tests:\n{output}");
+    }
+    if !failing_before.is_empty() {
+        bail!(
+            "these tests of earlier chapters fail on starter {}:\n  {}\n{output}",
+            chapter.number,
+            failing_before.join("\n  ")
+        );
     }
     if !unexplained.is_empty() {
         bail!(
