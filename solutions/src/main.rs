@@ -13,6 +13,7 @@
 //!    │
 // [ch06]
 //!   monitor      a detached container's parent, once `run -d` has returned: minidock again
+//!   exec         one more process in a running container, entered with setns(2)
 //!    │
 // [ch06 end]
 //!   container    the container from outside: prepare, spawn, set up, release, wait, clean up
@@ -40,6 +41,7 @@ mod cli;
 mod commands;
 mod config;
 mod container;
+mod exec; // [ch06]
 mod image; // [ch05]
 mod monitor; // [ch06]
 mod namespaces;

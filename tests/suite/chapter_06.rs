@@ -376,5 +376,9 @@ fn stop_kills_a_command_that_ignores_sigterm() {
     sb.minidock(["rm", "-f", &id]).output();
 }
 
+#[path = "chapter_06/exec.rs"]
+mod exec;
 #[path = "chapter_06/lifecycle.rs"]
 mod lifecycle;
+#[path = "chapter_06/pause.rs"]
+mod pause;

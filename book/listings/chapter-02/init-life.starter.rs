@@ -6,5 +6,5 @@ fn supervise(config: &Config, channel: ContainerEnd) -> sys::Result<Ended> {
     // (`Signals`) and collect the children that end (`reap`) until the command has ended,
     // and return how it ended. Until then this process becomes the command itself, and
     // --init changes nothing.
-    std::process::exit(exec::start(config, &channel) as i32)
+    std::process::exit(exec::start(&config.process, &channel) as i32)
 }

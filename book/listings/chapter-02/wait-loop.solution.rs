@@ -1,6 +1,6 @@
 /// Waits for the container's first process to end, passing on the signals minidock receives
 /// meanwhile, and returns how it ended.
-fn wait_passing_signals(child: Pid, signals: &mut Signals) -> Result<sys::Ended> {
+pub fn wait_passing_signals(child: Pid, signals: &mut Signals) -> Result<sys::Ended> {
     loop {
         match signals.next().map_err(Error::Wait)? {
             Event::Signal(signal) => forward(child, signal),

@@ -1,6 +1,6 @@
 /// Waits for the container's first process to end, passing on the signals minidock receives
 /// meanwhile, and returns how it ended.
-fn wait_passing_signals(child: Pid, signals: &mut Signals) -> Result<sys::Ended> {
+pub fn wait_passing_signals(child: Pid, signals: &mut Signals) -> Result<sys::Ended> {
     // STRETCH(chapter 2): Wait and pass signals on
     //   (optional, given: the book, chapter 2, "Wait and pass signals on")
     loop {

@@ -22,7 +22,7 @@ pub fn main(args: &ChildArgs, channel: ContainerEnd) -> isize {
     let failure = match setup(args) {
         // With --init, this process stays as the container's init, and the command is its child.
         Ok(()) if args.config.init => return init::main(args.config, channel),
-        Ok(()) => return exec::start(args.config, &channel),
+        Ok(()) => return exec::start(&args.config.process, &channel),
         Err(err) => ToMinidock::SetupFailed {
             detail: err.to_string(),
         },

@@ -5,9 +5,9 @@
 fn check(container: Container) -> Result<Container> {
     let Container { dir, record, state } = container;
     match state.status {
-        Status::Running if !state.monitor.alive() => {
+        status if status.is_running() && !state.monitor.alive() => {
             let state = update(&dir, |state| {
-                if state.status == Status::Running && !state.monitor.alive() {
+                if state.status.is_running() && !state.monitor.alive() {
                     state.status = Status::Exited;
                     // 128 + SIGKILL: how it was ended.
                     state.exit_code = 137;

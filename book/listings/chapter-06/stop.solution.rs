@@ -2,8 +2,14 @@
 /// if it still runs after `timeout`, SIGKILL. Returns once it has ended; a container that does
 /// not run is left as it is.
 pub fn stop(container: &Container, signal: Signo, timeout: Duration) -> Result<()> {
-    if container.state.status != Status::Running {
+    if !container.state.status.is_running() {
         return Ok(());
+    }
+    // A frozen command could not act on the signal: it is thawed first, to stop as any other.
+    // (docker leaves it frozen until the timeout's SIGKILL: a paused container always takes
+    // the whole timeout, and ends with 137.)
+    if container.state.status == Status::Paused {
+        super::pause::unpause(container).map_err(|err| Error::Thaw(Box::new(err)))?;
     }
     let Some(pidfd) = open(container.state.pid)? else {
         return Ok(());

@@ -11,6 +11,7 @@
 //!   commands     one file per command (`run`): options → config, then the container's phases
 //!    │
 //!   monitor      a detached container's parent, once `run -d` has returned: minidock again
+//!   exec         one more process in a running container, entered with setns(2)
 //!    │
 //!   container    the container from outside: prepare, spawn, set up, release, wait, clean up
 //!    │
@@ -29,6 +30,7 @@ mod cli;
 mod commands;
 mod config;
 mod container;
+mod exec;
 mod image;
 mod monitor;
 mod namespaces;

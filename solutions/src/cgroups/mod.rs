@@ -17,6 +17,7 @@
 //!   ... and a cgroup.procs in each tree
 //! ```
 
+pub mod freezer; // [ch06]
 mod layout;
 pub mod ledger;
 mod v1;

@@ -27,7 +27,9 @@ pub use image::{
 };
 // [ch05 end]
 // [ch06]
-pub use container::{InspectArgs, KillArgs, LogsArgs, PsArgs, RmArgs, StopArgs, WaitArgs};
+pub use container::{
+    ExecArgs, InspectArgs, KillArgs, LogsArgs, PauseArgs, PsArgs, RmArgs, StopArgs, WaitArgs,
+};
 // [ch06 end]
 pub use run::RunArgs;
 
@@ -113,6 +115,12 @@ pub enum Command {
     Wait(WaitArgs),
     /// Return low-level information on containers or images
     Inspect(InspectArgs),
+    /// Execute a command in a running container
+    Exec(ExecArgs),
+    /// Pause all processes within one or more containers
+    Pause(PauseArgs),
+    /// Unpause all processes within one or more containers
+    Unpause(PauseArgs),
     // [ch06 end]
 }
 

@@ -104,8 +104,8 @@ pub fn describe(container: &Container) -> Value {
             "State",
             Value::object([
                 ("Status", text(status.name())),
-                ("Running", Value::Bool(status == Status::Running)),
-                ("Paused", Value::Bool(false)),
+                ("Running", Value::Bool(status.is_running())),
+                ("Paused", Value::Bool(status == Status::Paused)),
                 ("Restarting", Value::Bool(false)),
                 ("OOMKilled", Value::Bool(false)),
                 ("Dead", Value::Bool(false)),

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use crate::cli::LogsArgs;
 use crate::container::log::{self, Record};
-use crate::container::state::{self, Status};
+use crate::container::state;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -50,8 +50,7 @@ pub fn logs(args: &LogsArgs, root: &Path) -> Result<u8, Error> {
     }
     // Follows: every 50 ms, what was added; once the container has ended, what is left.
     loop {
-        let running =
-            state::load(root, container.id()).is_ok_and(|c| c.state.status == Status::Running);
+        let running = state::load(root, container.id()).is_ok_and(|c| c.state.status.is_running());
         let records = read(container.id())?;
         for record in records.iter().skip(shown) {
             print(record, args.timestamps);

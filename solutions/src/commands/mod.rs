@@ -16,9 +16,11 @@ pub mod tag;
 pub mod template;
 // [ch05 end]
 // [ch06]
+pub mod exec;
 pub mod inspect;
 pub mod kill;
 pub mod logs;
+pub mod pause;
 pub mod ps;
 pub mod rm;
 pub mod stop;
@@ -68,6 +70,8 @@ pub enum Error {
     Kill(#[from] kill::BadSignal),
     #[error(transparent)]
     Inspect(#[from] inspect::Error),
+    #[error(transparent)]
+    Exec(#[from] exec::Error),
     // [ch06 end]
 }
 
@@ -87,6 +91,7 @@ impl Error {
             // [ch06]
             Error::Logs(_) | Error::Kill(_) => 1,
             Error::Inspect(err) => err.exit_status(),
+            Error::Exec(err) => err.exit_status(),
             // [ch06 end]
         }
     }
@@ -127,6 +132,9 @@ pub fn execute(command: &Command, root: &Path, driver: cli::StorageDriver) -> Re
         Command::Rm(args) => Ok(rm::rm(args, root)),
         Command::Wait(args) => Ok(wait::wait(args, root)),
         Command::Inspect(args) => Ok(inspect::inspect(args, root)?),
+        Command::Exec(args) => Ok(exec::exec(args, root)?),
+        Command::Pause(args) => Ok(pause::pause(args, root, true)),
+        Command::Unpause(args) => Ok(pause::pause(args, root, false)),
         // [ch06 end]
     }
 }

@@ -19,11 +19,24 @@ pub struct ContainerCgroup {
     _entry: ledger::Entry,
 }
 
+/// The cgroup's name, under the cgroup parent.
+fn name(config: &Config) -> String {
+    format!("minidock-{}", config.id)
+}
+
+// [ch06]
+/// The directories of the container's cgroup, one in every tree, for a process other than the
+/// one that made it.
+pub fn dirs(config: &Config) -> crate::cgroups::Result<Vec<std::path::PathBuf>> {
+    cgroups::dirs(&config.linux.cgroups_path, &name(config))
+}
+// [ch06 end]
+
 impl ContainerCgroup {
     /// Makes the container's cgroup, with its limits written, under the cgroup parent.
     pub fn create(root: &Path, config: &Config) -> Result<ContainerCgroup> {
         let parent = &config.linux.cgroups_path;
-        let name = format!("minidock-{}", config.id);
+        let name = name(config);
         // What a killed minidock left behind goes first; then this run's entry in the ledger,
         // with the directories the cgroup is about to have.
         ledger::sweep(root, cgroups::remove_leftover);

@@ -32,10 +32,12 @@
 //! is the first process's side of the story.
 
 mod cgroup; // [ch04]
+pub use cgroup::dirs as cgroup_dirs; // [ch06]
 pub mod storage; // [ch05]
                  // [ch06]
 pub mod log;
 pub mod names;
+pub mod pause;
 pub mod state;
 pub mod stop;
 // [ch06 end]
@@ -450,7 +452,7 @@ fn state_root(root: &Path) -> Result<()> {
 // [listing wait]
 /// Waits for the container's first process to end, passing on the signals minidock receives
 /// meanwhile, and returns how it ended.
-fn wait_passing_signals(child: Pid, signals: &mut Signals) -> Result<sys::Ended> {
+pub fn wait_passing_signals(child: Pid, signals: &mut Signals) -> Result<sys::Ended> {
     // [ch02 stretch wait-loop: Wait and pass signals on | chapter_02::stretch::several_signals_in_a_row_all_reach_the_command]
     loop {
         match signals.next().map_err(Error::Wait)? {

@@ -63,15 +63,24 @@ pub enum Status {
     Created,
     /// Its command runs.
     Running,
+    /// Its processes are frozen (`pause`), until `unpause`.
+    Paused,
     /// Its command has ended; its files stay until `rm`.
     Exited,
 }
 
 impl Status {
+    /// Whether its first process is there: running, or paused (docker's `Running` is true for
+    /// a paused container too).
+    pub fn is_running(self) -> bool {
+        matches!(self, Status::Running | Status::Paused)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Status::Created => "created",
             Status::Running => "running",
+            Status::Paused => "paused",
             Status::Exited => "exited",
         }
     }
@@ -384,9 +393,9 @@ fn lock(id: &str, dir: &Path) -> Result<Flock<File>> {
 fn check(container: Container) -> Result<Container> {
     let Container { dir, record, state } = container;
     match state.status {
-        Status::Running if !state.monitor.alive() => {
+        status if status.is_running() && !state.monitor.alive() => {
             let state = update(&dir, |state| {
-                if state.status == Status::Running && !state.monitor.alive() {
+                if state.status.is_running() && !state.monitor.alive() {
                     state.status = Status::Exited;
                     // 128 + SIGKILL: how it was ended.
                     state.exit_code = 137;

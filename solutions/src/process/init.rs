@@ -49,7 +49,7 @@ fn supervise(config: &Config, channel: ContainerEnd) -> sys::Result<Ended> {
     // SAFETY: the container's first process is single-threaded, as minidock was.
     let command = match unsafe { sys::fork() }? {
         // The command: started as without --init; it reports a failure to start to minidock.
-        None => std::process::exit(exec::start(config, &channel) as i32),
+        None => std::process::exit(exec::start(&config.process, &channel) as i32),
         Some(pid) => pid,
     };
     // From here on, the calls --explain shows are the init's own.
@@ -76,7 +76,7 @@ fn supervise(config: &Config, channel: ContainerEnd) -> sys::Result<Ended> {
     //~ let mut signals = Signals::catch()?;
     //~ // SAFETY: the container's first process is single-threaded, as minidock was.
     //~ let command = match unsafe { sys::fork() }? {
-    //~     None => std::process::exit(exec::start(config, &channel) as i32),
+    //~     None => std::process::exit(exec::start(&config.process, &channel) as i32),
     //~     Some(pid) => pid,
     //~ };
     //~ sys::set_role(sys::Role::Init);
@@ -98,7 +98,7 @@ fn supervise(config: &Config, channel: ContainerEnd) -> sys::Result<Ended> {
     //~ let mut signals = Signals::catch()?;
     //~ // SAFETY: the container's first process is single-threaded, as minidock was.
     //~ let command = match unsafe { sys::fork() }? {
-    //~     None => std::process::exit(exec::start(config, &channel) as i32),
+    //~     None => std::process::exit(exec::start(&config.process, &channel) as i32),
     //~     Some(pid) => pid,
     //~ };
     //~ sys::set_role(sys::Role::Init);
@@ -117,7 +117,7 @@ fn supervise(config: &Config, channel: ContainerEnd) -> sys::Result<Ended> {
     //~ // (`Signals`) and collect the children that end (`reap`) until the command has ended,
     //~ // and return how it ended. Until then this process becomes the command itself, and
     //~ // --init changes nothing.
-    //~ std::process::exit(exec::start(config, &channel) as i32)
+    //~ std::process::exit(exec::start(&config.process, &channel) as i32)
     // [ch02 end]
 }
 

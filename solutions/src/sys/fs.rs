@@ -258,3 +258,16 @@ pub fn write_file(path: &Path, value: &str) -> Result<()> {
 }
 
 // [ch04 end]
+
+// [ch06]
+/// `write(2)` of `value` to a file opened earlier, at `path`: for a process that may no longer
+/// see that path.
+// [ch06 unsolved allow(dead_code)]
+pub fn write_opened(fd: std::os::fd::BorrowedFd<'_>, path: &Path, value: &str) -> Result<()> {
+    call(
+        format!("write({}, {value:?})", path.display()),
+        &format!("echo {value} > {}", path.display()),
+        || nix::unistd::write(fd, value.as_bytes()).map(drop),
+    )
+}
+// [ch06 end]

@@ -529,3 +529,22 @@ pub fn dup2(from: &impl std::os::fd::AsFd, to: i32) -> Result<()> {
     })
 }
 // [ch06 end]
+
+// [ch06]
+/// `setgroups(2)`: the supplementary groups of the calling process.
+pub fn setgroups(groups: &[nix::unistd::Gid]) -> Result<()> {
+    call(format!("setgroups({groups:?})"), "", || {
+        nix::unistd::setgroups(groups)
+    })
+}
+
+/// `setgid(2)`.
+pub fn setgid(gid: nix::unistd::Gid) -> Result<()> {
+    call(format!("setgid({gid})"), "", || nix::unistd::setgid(gid))
+}
+
+/// `setuid(2)`.
+pub fn setuid(uid: nix::unistd::Uid) -> Result<()> {
+    call(format!("setuid({uid})"), "", || nix::unistd::setuid(uid))
+}
+// [ch06 end]

@@ -34,7 +34,7 @@ pub fn main(args: &ChildArgs, channel: ContainerEnd) -> isize {
         Ok(None) | Err(_) => return 1,
     }
     let failure = match setup(args) {
-        Ok(()) => return exec::start(args.config, &channel),
+        Ok(()) => return exec::start(&args.config.process, &channel),
         Err(err) => ToMinidock::SetupFailed {
             detail: err.to_string(),
         },

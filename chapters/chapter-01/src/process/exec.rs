@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use nix::errno::Errno;
 
-use crate::config::Config;
+use crate::config::Process;
 use crate::process::exit;
 use crate::process::handshake::{ContainerEnd, ExecFailure, ToMinidock};
 use crate::sys;
@@ -25,10 +25,9 @@ pub struct Error {
 /// Executes the container's command, with what it inherits cleaned up first: its signals and
 /// descriptors. Returns only if that failed, after telling minidock why; the value is the exit
 /// status.
-pub fn start(config: &Config, channel: &ContainerEnd) -> isize {
+pub fn start(process: &Process, channel: &ContainerEnd) -> isize {
     let failure = match prepare() {
         Ok(()) => {
-            let process = &config.process;
             let err = exec(&process.args, &process.env, &process.path);
             ToMinidock::ExecFailed {
                 reason: err.reason,

@@ -46,7 +46,7 @@ fn supervise(config: &Config, channel: ContainerEnd) -> sys::Result<Ended> {
     // SAFETY: the container's first process is single-threaded, as minidock was.
     let command = match unsafe { sys::fork() }? {
         // The command: started as without --init; it reports a failure to start to minidock.
-        None => std::process::exit(exec::start(config, &channel) as i32),
+        None => std::process::exit(exec::start(&config.process, &channel) as i32),
         Some(pid) => pid,
     };
     // From here on, the calls --explain shows are the init's own.

@@ -18,11 +18,16 @@ pub struct ContainerCgroup {
     _entry: ledger::Entry,
 }
 
+/// The cgroup's name, under the cgroup parent.
+fn name(config: &Config) -> String {
+    format!("minidock-{}", config.id)
+}
+
 impl ContainerCgroup {
     /// Makes the container's cgroup, with its limits written, under the cgroup parent.
     pub fn create(root: &Path, config: &Config) -> Result<ContainerCgroup> {
         let parent = &config.linux.cgroups_path;
-        let name = format!("minidock-{}", config.id);
+        let name = name(config);
         // What a killed minidock left behind goes first; then this run's entry in the ledger,
         // with the directories the cgroup is about to have.
         ledger::sweep(root, cgroups::remove_leftover);

@@ -16,6 +16,7 @@
 //!   ... and a cgroup.procs in each tree
 //! ```
 
+pub mod freezer;
 mod layout;
 pub mod ledger;
 mod v1;

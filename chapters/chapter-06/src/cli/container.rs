@@ -1,5 +1,5 @@
-//! The container commands' options: `ps`, `logs`, `stop`, `kill`, `rm`, `wait` and `inspect`, as
-//! docker has them.
+//! The container commands' options: `ps`, `logs`, `stop`, `kill`, `rm`, `wait`, `inspect`,
+//! `exec`, `pause` and `unpause`, as docker has them.
 
 use clap::Args;
 
@@ -88,4 +88,39 @@ pub struct InspectArgs {
     /// Containers (or images) to inspect: names, ids or prefixes of ids
     #[arg(value_name = "NAME|ID", required = true)]
     pub names: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// Detached mode: run command in the background
+    #[arg(short, long)]
+    pub detach: bool,
+
+    /// Set environment variables
+    #[arg(short, long, value_name = "KEY=VALUE")]
+    pub env: Vec<String>,
+
+    /// Working directory inside the container
+    #[arg(short, long, value_name = "DIR")]
+    pub workdir: Option<String>,
+
+    /// Username or UID (format: <name|uid>[:<group|gid>])
+    #[arg(short, long, value_name = "USER")]
+    pub user: Option<String>,
+
+    /// The container, then the command and its arguments; everything after CONTAINER belongs
+    /// to the command, as in `run`.
+    #[arg(
+        required = true,
+        num_args = 2..,
+        trailing_var_arg = true,
+        value_name = "CONTAINER COMMAND [ARG...]"
+    )]
+    pub container_and_command: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct PauseArgs {
+    #[arg(value_name = "CONTAINER", required = true)]
+    pub containers: Vec<String>,
 }

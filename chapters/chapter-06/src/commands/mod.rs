@@ -2,6 +2,7 @@
 //! configuration, and drive the container through its phases. `run` is the first; later chapters
 //! add `ps`, `stop`, `exec` and the others beside it.
 
+pub mod exec;
 pub mod history;
 pub mod image_inspect;
 pub mod image_prune;
@@ -12,6 +13,7 @@ pub mod inspect;
 pub mod kill;
 pub mod load;
 pub mod logs;
+pub mod pause;
 pub mod ps;
 pub mod rm;
 pub mod rmi;
@@ -59,6 +61,8 @@ pub enum Error {
     Kill(#[from] kill::BadSignal),
     #[error(transparent)]
     Inspect(#[from] inspect::Error),
+    #[error(transparent)]
+    Exec(#[from] exec::Error),
 }
 
 impl Error {
@@ -74,6 +78,7 @@ impl Error {
             Error::Tag(_) | Error::Rmi(_) | Error::History(_) | Error::ImagePrune(_) => 1,
             Error::Logs(_) | Error::Kill(_) => 1,
             Error::Inspect(err) => err.exit_status(),
+            Error::Exec(err) => err.exit_status(),
         }
     }
 }
@@ -103,6 +108,9 @@ pub fn execute(command: &Command, root: &Path, driver: cli::StorageDriver) -> Re
         Command::Rm(args) => Ok(rm::rm(args, root)),
         Command::Wait(args) => Ok(wait::wait(args, root)),
         Command::Inspect(args) => Ok(inspect::inspect(args, root)?),
+        Command::Exec(args) => Ok(exec::exec(args, root)?),
+        Command::Pause(args) => Ok(pause::pause(args, root, true)),
+        Command::Unpause(args) => Ok(pause::pause(args, root, false)),
     }
 }
 

@@ -12,7 +12,7 @@ use crate::container::state::{self, Container, Status};
 pub fn ps(args: &PsArgs, root: &Path) -> u8 {
     let shown: Vec<Container> = state::list(root)
         .into_iter()
-        .filter(|c| args.all || c.state.status == Status::Running)
+        .filter(|c| args.all || c.state.status.is_running())
         .collect();
     let id = |c: &Container| {
         if args.no_trunc {
@@ -103,6 +103,7 @@ pub fn status(container: &Container) -> String {
     match state.status {
         Status::Created => "Created".to_string(),
         Status::Running => format!("Up {}", human_duration(since(state.started_at))),
+        Status::Paused => format!("Up {} (Paused)", human_duration(since(state.started_at))),
         Status::Exited => format!(
             "Exited ({}) {} ago",
             state.exit_code,

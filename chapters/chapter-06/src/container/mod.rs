@@ -22,8 +22,10 @@
 //! is the first process's side of the story.
 
 mod cgroup;
+pub use cgroup::dirs as cgroup_dirs;
 pub mod log;
 pub mod names;
+pub mod pause;
 pub mod state;
 pub mod stop;
 pub mod storage;
@@ -352,7 +354,7 @@ fn state_root(root: &Path) -> Result<()> {
 
 /// Waits for the container's first process to end, passing on the signals minidock receives
 /// meanwhile, and returns how it ended.
-fn wait_passing_signals(child: Pid, signals: &mut Signals) -> Result<sys::Ended> {
+pub fn wait_passing_signals(child: Pid, signals: &mut Signals) -> Result<sys::Ended> {
     loop {
         match signals.next().map_err(Error::Wait)? {
             Event::Signal(signal) => forward(child, signal),

@@ -27,6 +27,8 @@ use crate::sys::{self, Signo};
 pub enum Error {
     #[error("Container {0} is not running")]
     NotRunning(String),
+    #[error(transparent)]
+    Thaw(Box<super::pause::Error>),
     #[error("signalling container {id}")]
     Signal {
         id: String,
@@ -64,11 +66,17 @@ fn open(first: Process) -> Result<Option<OwnedFd>> {
 /// Sends `signal` to the container's first process: docker's `kill`.
 pub fn kill(container: &Container, signal: Signo) -> Result<()> {
     let not_running = || Error::NotRunning(container.id().to_string());
-    if container.state.status != Status::Running {
+    if !container.state.status.is_running() {
         return Err(not_running());
     }
     let pidfd = open(container.state.pid)?.ok_or_else(not_running)?;
-    send(container, &pidfd, signal)
+    send(container, &pidfd, signal)?;
+    // A frozen process keeps a signal pending until it is thawed, SIGKILL too (on cgroup v1):
+    // a paused container is let go to die. Other signals wait for `unpause`, as docker's do.
+    if signal == Signo::from(Signal::SIGKILL) && container.state.status == Status::Paused {
+        super::pause::unpause(container).map_err(|err| Error::Thaw(Box::new(err)))?;
+    }
+    Ok(())
 }
 
 #[allow(dead_code)] // until your code uses it, in chapter 6
@@ -91,8 +99,14 @@ fn send(container: &Container, pidfd: &OwnedFd, signal: Signo) -> Result<()> {
 /// if it still runs after `timeout`, SIGKILL. Returns once it has ended; a container that does
 /// not run is left as it is.
 pub fn stop(container: &Container, signal: Signo, timeout: Duration) -> Result<()> {
-    if container.state.status != Status::Running {
+    if !container.state.status.is_running() {
         return Ok(());
+    }
+    // A frozen command could not act on the signal: it is thawed first, to stop as any other.
+    // (docker leaves it frozen until the timeout's SIGKILL: a paused container always takes
+    // the whole timeout, and ends with 137.)
+    if container.state.status == Status::Paused {
+        super::pause::unpause(container).map_err(|err| Error::Thaw(Box::new(err)))?;
     }
     // TODO(chapter 6): Stop a container
     //   (the book: chapter 6, "Stop a container")
@@ -123,7 +137,7 @@ pub fn wait(container: &Container) -> Result<state::State> {
     loop {
         match current.state.status {
             Status::Exited => return Ok(current.state),
-            Status::Running => {
+            Status::Running | Status::Paused => {
                 if let Some(pidfd) = open(current.state.pid)? {
                     sys::pidfd_wait(pidfd.as_fd(), Duration::MAX).map_err(|source| {
                         Error::Signal {
@@ -137,7 +151,7 @@ pub fn wait(container: &Container) -> Result<state::State> {
                 let deadline = Instant::now() + Duration::from_secs(5);
                 loop {
                     current = state::load(current.root(), container.id())?;
-                    if current.state.status != Status::Running || Instant::now() > deadline {
+                    if !current.state.status.is_running() || Instant::now() > deadline {
                         break;
                     }
                     std::thread::sleep(Duration::from_millis(5));

@@ -16,6 +16,10 @@ use crate::sys::Ended;
 /// minidock itself failed.
 pub const FAILED: u8 = 125;
 
+/// docker's status for a command found but not executable, and for any failure to start an
+/// `exec`'s command.
+pub const CANNOT_EXECUTE: u8 = 126;
+
 /// The status for a command that could not be started.
 pub fn for_exec_failure(reason: ExecFailure) -> u8 {
     match reason {

@@ -232,3 +232,14 @@ pub fn write_file(path: &Path, value: &str) -> Result<()> {
         },
     )
 }
+
+/// `write(2)` of `value` to a file opened earlier, at `path`: for a process that may no longer
+/// see that path.
+#[allow(dead_code)] // until your code uses it, in chapter 6
+pub fn write_opened(fd: std::os::fd::BorrowedFd<'_>, path: &Path, value: &str) -> Result<()> {
+    call(
+        format!("write({}, {value:?})", path.display()),
+        &format!("echo {value} > {}", path.display()),
+        || nix::unistd::write(fd, value.as_bytes()).map(drop),
+    )
+}

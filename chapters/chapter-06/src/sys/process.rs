@@ -494,3 +494,20 @@ pub fn dup2(from: &impl std::os::fd::AsFd, to: i32) -> Result<()> {
         Errno::result(unsafe { libc::dup2(fd, to) }).map(drop)
     })
 }
+
+/// `setgroups(2)`: the supplementary groups of the calling process.
+pub fn setgroups(groups: &[nix::unistd::Gid]) -> Result<()> {
+    call(format!("setgroups({groups:?})"), "", || {
+        nix::unistd::setgroups(groups)
+    })
+}
+
+/// `setgid(2)`.
+pub fn setgid(gid: nix::unistd::Gid) -> Result<()> {
+    call(format!("setgid({gid})"), "", || nix::unistd::setgid(gid))
+}
+
+/// `setuid(2)`.
+pub fn setuid(uid: nix::unistd::Uid) -> Result<()> {
+    call(format!("setuid({uid})"), "", || nix::unistd::setuid(uid))
+}
