@@ -382,3 +382,5 @@ mod exec;
 mod lifecycle;
 #[path = "chapter_06/pause.rs"]
 mod pause;
+#[path = "chapter_06/restart.rs"]
+mod restart;

@@ -17,6 +17,20 @@ pub fn run(args: &RunArgs, root: &Path, driver: StorageDriver) -> Result<u8> {
     Ok(container.wait()?)
 }
 
+/// `minidock create`: the container made as `run` makes it, and left `created`, for `start`;
+/// prints its id.
+pub fn create(args: &RunArgs, root: &Path, driver: StorageDriver) -> Result<u8> {
+    let config = configure(args, root, driver)?;
+    let recorded = state::create(root, &config)?;
+    // Made for good: from now on it is no longer this command's to remove if it dies.
+    state::update(&recorded.dir, |state| {
+        state.made = true;
+        state.monitor = state::Process::default();
+    })?;
+    println!("{}", recorded.id());
+    Ok(0)
+}
+
 /// `run -d`: the container is left to a monitor of its own; minidock prints its id once the
 /// command has started, or fails as a foreground run would have.
 fn detached(root: &Path, recorded: &state::Container) -> Result<u8> {

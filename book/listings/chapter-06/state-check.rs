@@ -1,7 +1,7 @@
 /// Checks what the state says against the kernel, and repairs it where a killed minidock left it
 /// wrong: a container that runs without its monitor has died with it (its first process has
-/// PR_SET_PDEATHSIG, since chapter 2); one still being created by a minidock that is gone will
-/// never start, and goes.
+/// PR_SET_PDEATHSIG, since chapter 2); one still being created by a `run` that is gone will
+/// never start, and goes (one that `create` made waits for `start`).
 fn check(container: Container) -> Result<Container> {
     let Container { dir, record, state } = container;
     match state.status {
@@ -18,7 +18,16 @@ fn check(container: Container) -> Result<Container> {
             })?;
             Ok(Container { dir, record, state })
         }
-        Status::Created if !state.monitor.alive() => {
+        Status::Restarting if !state.monitor.alive() => {
+            let state = update(&dir, |state| {
+                if state.status == Status::Restarting && !state.monitor.alive() {
+                    state.status = Status::Exited;
+                    state.error = "its monitor was killed".to_string();
+                }
+            })?;
+            Ok(Container { dir, record, state })
+        }
+        Status::Created if !state.made && !state.monitor.alive() => {
             remove(&Container { dir, record, state });
             Err(Error::NoSuchContainer(String::new()))
         }

@@ -2,6 +2,23 @@
 /// if it still runs after `timeout`, SIGKILL. Returns once it has ended; a container that does
 /// not run is left as it is.
 pub fn stop(container: &Container, signal: Signo, timeout: Duration) -> Result<()> {
+    // Stopped by someone: its restart policy has no say from now on, and a restart that was
+    // due is called off. One its monitor is starting again is stopped once it runs.
+    let mut now = state::update(&container.dir, |state| {
+        state.stopped = true;
+        if state.status == Status::Restarting {
+            state.status = Status::Exited;
+        }
+    })?;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while now.status == Status::Created && now.monitor.alive() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+        now = state::load(container.root(), container.id())?.state;
+    }
+    let container = &Container {
+        state: now,
+        ..container.clone()
+    };
     if !container.state.status.is_running() {
         return Ok(());
     }

@@ -28,7 +28,8 @@ pub use image::{
 // [ch05 end]
 // [ch06]
 pub use container::{
-    ExecArgs, InspectArgs, KillArgs, LogsArgs, PauseArgs, PsArgs, RmArgs, StopArgs, WaitArgs,
+    ExecArgs, InspectArgs, KillArgs, LogsArgs, PauseArgs, PsArgs, RestartArgs, RmArgs, StartArgs,
+    StopArgs, WaitArgs,
 };
 // [ch06 end]
 pub use run::RunArgs;
@@ -101,6 +102,13 @@ pub enum Command {
     Image(ImageCommand),
     // [ch05 end]
     // [ch06]
+    /// Create a new container
+    #[command(disable_help_flag = true)]
+    Create(RunArgs),
+    /// Start one or more stopped containers
+    Start(StartArgs),
+    /// Restart one or more containers
+    Restart(RestartArgs),
     /// List containers
     Ps(PsArgs),
     /// Fetch the logs of a container

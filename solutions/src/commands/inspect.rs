@@ -106,7 +106,7 @@ pub fn describe(container: &Container) -> Value {
                 ("Status", text(status.name())),
                 ("Running", Value::Bool(status.is_running())),
                 ("Paused", Value::Bool(status == Status::Paused)),
-                ("Restarting", Value::Bool(false)),
+                ("Restarting", Value::Bool(status == Status::Restarting)),
                 ("OOMKilled", Value::Bool(false)),
                 ("Dead", Value::Bool(false)),
                 ("Pid", number(i64::from(state.pid.pid))),
@@ -122,11 +122,23 @@ pub fn describe(container: &Container) -> Value {
             text(&log::path(&container.dir).display().to_string()),
         ),
         ("Name", text(&format!("/{}", container.name()))),
-        ("RestartCount", number(0)),
+        ("RestartCount", number(i64::from(state.restart_count))),
         ("Driver", text(&driver)),
         (
             "HostConfig",
-            Value::object([("AutoRemove", Value::Bool(config.meta.auto_remove))]),
+            Value::object([
+                ("AutoRemove", Value::Bool(config.meta.auto_remove)),
+                (
+                    "RestartPolicy",
+                    Value::object([
+                        ("Name", text(config.meta.restart.name())),
+                        (
+                            "MaximumRetryCount",
+                            number(i64::from(config.meta.restart.max())),
+                        ),
+                    ]),
+                ),
+            ]),
         ),
         (
             "Config",

@@ -32,32 +32,42 @@ pub fn logs(args: &LogsArgs, root: &Path) -> Result<u8, Error> {
         "all" => None,
         n => Some(n.parse().map_err(|_| Error::Tail(n.to_string()))?),
     };
-    let path = log::path(&container.dir);
-    let read = |id: &str| {
-        log::read(&path).map_err(|source| Error::Read {
-            id: id.to_string(),
-            source,
-        })
-    };
-    let records = read(container.id())?;
+    let records = read(&container)?;
     let skip = tail.map_or(0, |n| records.len().saturating_sub(n));
-    let mut shown = records.len();
     for record in &records[skip..] {
         print(record, args.timestamps);
     }
-    if !args.follow {
-        return Ok(0);
+    if args.follow {
+        follow(&container, records.len(), args.timestamps)?;
     }
-    // Follows: every 50 ms, what was added; once the container has ended, what is left.
+    Ok(0)
+}
+
+/// The records of the container's log.
+pub fn read(container: &state::Container) -> Result<Vec<Record>, Error> {
+    log::read(&log::path(&container.dir)).map_err(|source| Error::Read {
+        id: container.id().to_string(),
+        source,
+    })
+}
+
+/// Prints the container's log from its record `shown` on, as it grows, until the container has
+/// ended: every 50 ms, what was added; once it has ended, what is left.
+pub fn follow(
+    container: &state::Container,
+    mut shown: usize,
+    timestamps: bool,
+) -> Result<(), Error> {
     loop {
-        let running = state::load(root, container.id()).is_ok_and(|c| c.state.status.is_running());
-        let records = read(container.id())?;
+        let running = state::load(container.root(), container.id())
+            .is_ok_and(|c| c.state.status.is_running());
+        let records = read(container)?;
         for record in records.iter().skip(shown) {
-            print(record, args.timestamps);
+            print(record, timestamps);
         }
         shown = shown.max(records.len());
         if !running {
-            return Ok(0);
+            return Ok(());
         }
         std::thread::sleep(Duration::from_millis(50));
     }

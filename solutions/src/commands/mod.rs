@@ -23,6 +23,7 @@ pub mod logs;
 pub mod pause;
 pub mod ps;
 pub mod rm;
+pub mod start;
 pub mod stop;
 pub mod wait;
 // [ch06 end]
@@ -125,6 +126,9 @@ pub fn execute(command: &Command, root: &Path, driver: cli::StorageDriver) -> Re
         Command::History(args) => Ok(history::history(args, root)?),
         Command::Image(command) => image(command, root),
         // [ch06]
+        Command::Create(args) => Ok(run::create(args, root, driver)?),
+        Command::Start(args) => Ok(start::start(args, root)),
+        Command::Restart(args) => Ok(start::restart(args, root)),
         Command::Ps(args) => Ok(ps::ps(args, root)),
         Command::Logs(args) => Ok(logs::logs(args, root)?),
         Command::Stop(args) => Ok(stop::stop(args, root)),

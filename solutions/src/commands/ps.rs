@@ -105,6 +105,11 @@ pub fn status(container: &Container) -> String {
         Status::Created => "Created".to_string(),
         Status::Running => format!("Up {}", human_duration(since(state.started_at))),
         Status::Paused => format!("Up {} (Paused)", human_duration(since(state.started_at))),
+        Status::Restarting => format!(
+            "Restarting ({}) {} ago",
+            state.exit_code,
+            human_duration(since(state.finished_at))
+        ),
         Status::Exited => format!(
             "Exited ({}) {} ago",
             state.exit_code,

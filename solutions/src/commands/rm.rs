@@ -14,10 +14,16 @@ use crate::sys::Signo;
 pub fn rm(args: &RmArgs, root: &Path) -> u8 {
     each_container(&args.containers, |reference| {
         let container = state::find(root, reference)?;
-        if container.state.status == Status::Running {
+        let status = container.state.status;
+        if status.is_running() || status == Status::Restarting {
             if !args.force {
+                let (state, advice) = match status {
+                    Status::Paused => ("paused", "Unpause and then stop"),
+                    Status::Restarting => ("restarting", "Stop"),
+                    _ => ("running", "Stop"),
+                };
                 return Err(format!(
-                    "You cannot remove a running container {}. Stop the container before \
+                    "You cannot remove a {state} container {}. {advice} the container before \
                      attempting removal or force remove",
                     container.id()
                 )

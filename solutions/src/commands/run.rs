@@ -35,6 +35,10 @@ pub enum Error {
     BadName(String),
     #[error("starting the container's monitor")]
     Monitor(#[source] sys::Error),
+    #[error(transparent)]
+    Restart(#[from] config::restart::BadPolicy),
+    #[error("Conflicting options: --restart and --rm")]
+    RestartWithRm,
     // [ch06 end]
 }
 
@@ -50,6 +54,7 @@ impl Error {
             // [ch06]
             Error::State(_) | Error::BadName(_) => crate::process::exit::FAILED,
             Error::Monitor(_) => crate::process::exit::FAILED,
+            Error::Restart(_) | Error::RestartWithRm => crate::process::exit::FAILED,
             // [ch06 end]
         }
     }
@@ -86,6 +91,20 @@ pub fn run(args: &RunArgs, root: &Path, driver: StorageDriver) -> Result<u8> {
 }
 
 // [ch06]
+/// `minidock create`: the container made as `run` makes it, and left `created`, for `start`;
+/// prints its id.
+pub fn create(args: &RunArgs, root: &Path, driver: StorageDriver) -> Result<u8> {
+    let config = configure(args, root, driver)?;
+    let recorded = state::create(root, &config)?;
+    // Made for good: from now on it is no longer this command's to remove if it dies.
+    state::update(&recorded.dir, |state| {
+        state.made = true;
+        state.monitor = state::Process::default();
+    })?;
+    println!("{}", recorded.id());
+    Ok(0)
+}
+
 /// `run -d`: the container is left to a monitor of its own; minidock prints its id once the
 /// command has started, or fails as a foreground run would have.
 fn detached(root: &Path, recorded: &state::Container) -> Result<u8> {
@@ -187,6 +206,11 @@ fn configure(args: &RunArgs, state: &Path, driver: StorageDriver) -> Result<Conf
             },
             image: args.image().to_string(),
             auto_remove: args.rm,
+            restart: match config::restart::Restart::parse(&args.restart)? {
+                config::restart::Restart::No => config::restart::Restart::No,
+                _ if args.rm => return Err(Error::RestartWithRm),
+                policy => policy,
+            },
         },
         // [ch06 end]
     })

@@ -9,7 +9,8 @@
 pub mod mounts; // [ch03]
                 // [ch04]
 pub mod resources;
-// [ch04 end]
+pub mod restart; // [ch06]
+                 // [ch04 end]
 
 use std::ffi::CString;
 use std::io::Read;
@@ -113,6 +114,9 @@ pub struct Meta {
     pub image: String,
     /// Whether it goes when it ends (`--rm`).
     pub auto_remove: bool,
+    /// What its monitor does when its command ends (`--restart`).
+    #[serde(default)]
+    pub restart: restart::Restart,
 }
 // [ch06 end]
 

@@ -285,6 +285,7 @@ impl Container {
             state.status = state::Status::Running;
             state.pid = first;
             state.started_at = state::now();
+            state.made = true;
         })?;
         Ok(())
     }
@@ -428,9 +429,12 @@ impl Drop for Container {
             let _ = sys::waitpid(child);
         }
         // [ch06]
-        // A container that never ran, or that asked to go (`--rm`), leaves nothing; any other
-        // stays, exited, with its files, until `rm`.
-        if self.record.state.status == state::Status::Created || self.config.meta.auto_remove {
+        // A container that a failed `run` was making, or that asked to go (`--rm`), leaves
+        // nothing; any other stays, with its files, until `rm`: exited, or still created if
+        // `start` could not start what `create` made.
+        let never_made =
+            self.record.state.status == state::Status::Created && !self.record.state.made;
+        if never_made || self.config.meta.auto_remove {
             state::remove(&self.record);
         } else {
             self._storage.keep();

@@ -65,6 +65,8 @@ pub enum Status {
     Running,
     /// Its processes are frozen (`pause`), until `unpause`.
     Paused,
+    /// Its command has ended, and its monitor is about to start it again (`--restart`).
+    Restarting,
     /// Its command has ended; its files stay until `rm`.
     Exited,
 }
@@ -81,6 +83,7 @@ impl Status {
             Status::Created => "created",
             Status::Running => "running",
             Status::Paused => "paused",
+            Status::Restarting => "restarting",
             Status::Exited => "exited",
         }
     }
@@ -148,6 +151,16 @@ pub struct State {
     pub finished_at: u128,
     /// Why it died, when nobody saw it end.
     pub error: String,
+    /// Whether it is made for good: by `create`, or once it has started. A container still
+    /// `created` that is not made belongs to the `run` making it, and goes if that run does.
+    #[serde(default)]
+    pub made: bool,
+    /// How many times its monitor has started it again, by its restart policy.
+    #[serde(default)]
+    pub restart_count: u32,
+    /// Whether someone stopped it (`stop`, `rm -f`): then its restart policy has no say.
+    #[serde(default)]
+    pub stopped: bool,
 }
 
 /// What a container is, besides its configuration: docker's view of it (config.json).
@@ -241,6 +254,9 @@ pub fn create(root: &Path, config: &Config) -> Result<Container> {
             started_at: 0,
             finished_at: 0,
             error: String::new(),
+            made: false,
+            restart_count: 0,
+            stopped: false,
         };
         write(id, &dir.join(STATE), &state)?;
         if config.meta.name.is_empty() {
@@ -277,7 +293,7 @@ pub fn load(root: &Path, id: &str) -> Result<Container> {
         Ok(record) => record,
         Err(err) => {
             // Not finished, and its creator is gone: it never will be.
-            if state.status == Status::Created && !state.monitor.alive() {
+            if state.status == Status::Created && !state.made && !state.monitor.alive() {
                 let _ = std::fs::remove_dir_all(&dir);
             }
             return Err(err);
@@ -388,8 +404,8 @@ fn lock(id: &str, dir: &Path) -> Result<Flock<File>> {
 // [listing state-check]
 /// Checks what the state says against the kernel, and repairs it where a killed minidock left it
 /// wrong: a container that runs without its monitor has died with it (its first process has
-/// PR_SET_PDEATHSIG, since chapter 2); one still being created by a minidock that is gone will
-/// never start, and goes.
+/// PR_SET_PDEATHSIG, since chapter 2); one still being created by a `run` that is gone will
+/// never start, and goes (one that `create` made waits for `start`).
 fn check(container: Container) -> Result<Container> {
     let Container { dir, record, state } = container;
     match state.status {
@@ -406,7 +422,16 @@ fn check(container: Container) -> Result<Container> {
             })?;
             Ok(Container { dir, record, state })
         }
-        Status::Created if !state.monitor.alive() => {
+        Status::Restarting if !state.monitor.alive() => {
+            let state = update(&dir, |state| {
+                if state.status == Status::Restarting && !state.monitor.alive() {
+                    state.status = Status::Exited;
+                    state.error = "its monitor was killed".to_string();
+                }
+            })?;
+            Ok(Container { dir, record, state })
+        }
+        Status::Created if !state.made && !state.monitor.alive() => {
             remove(&Container { dir, record, state });
             Err(Error::NoSuchContainer(String::new()))
         }

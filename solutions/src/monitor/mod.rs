@@ -19,7 +19,9 @@ pub use detach::{detach, Report, NAME};
 use std::os::fd::{FromRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
+use crate::config::restart;
 use crate::container::{self, log, state, Container};
 use crate::process::exit;
 use crate::sys;
@@ -69,10 +71,68 @@ pub fn main() -> u8 {
         let _ = sys::dup2(&null, 2);
     }
     let _ = std::env::set_current_dir("/");
-    match container.wait_logging(output, &mut log) {
-        Ok(_) => 0,
-        Err(_) => exit::FAILED,
+    let (mut output, mut step) = (output, 0);
+    loop {
+        let began = Instant::now();
+        if container.wait_logging(output, &mut log).is_err() {
+            return exit::FAILED;
+        }
+        // Its cgroup goes with it; its files stay, for the next start.
+        drop(container);
+        if !restarting(&root, &id, began.elapsed(), &mut step) {
+            return 0;
+        }
+        match start(&root, &id) {
+            Ok((next, pipes, _)) => (container, output) = (next, pipes),
+            Err(_) => return exit::FAILED,
+        }
     }
+}
+
+/// After the container `id` has ended, having run for `ran`: whether its restart policy starts
+/// it again. If so, it is `restarting` for the back-off's delay (the `step`th in a row), and
+/// then claimed for the start; a `stop` meanwhile ends it all.
+fn restarting(root: &Path, id: &str, ran: Duration, step: &mut u32) -> bool {
+    let Ok(container) = state::load(root, id) else {
+        return false;
+    };
+    let (policy, state) = (container.record.config.meta.restart, &container.state);
+    if !restart::again(policy, state.exit_code, state.restart_count, state.stopped) {
+        return false;
+    }
+    if ran >= restart::STEADY {
+        *step = 0;
+    }
+    let delay = restart::delay(*step);
+    *step += 1;
+    let mut marked = false;
+    let _ = state::update(&container.dir, |state| {
+        if state.status == state::Status::Exited {
+            state.status = state::Status::Restarting;
+            state.restart_count += 1;
+            marked = true;
+        }
+    });
+    if !marked {
+        return false;
+    }
+    // The delay, in short sleeps: a `stop` ends the restarting state, and the wait with it.
+    let deadline = Instant::now() + delay;
+    while Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10).min(delay));
+        if !state::load(root, id).is_ok_and(|c| c.state.status == state::Status::Restarting) {
+            return false;
+        }
+    }
+    // Claimed under the lock: from now on a `stop` waits for it to run, and stops it then.
+    let mut claimed = false;
+    let _ = state::update(&container.dir, |state| {
+        if state.status == state::Status::Restarting {
+            state.status = state::Status::Created;
+            claimed = true;
+        }
+    });
+    claimed
 }
 
 // [listing monitor-start]

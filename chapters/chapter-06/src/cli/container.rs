@@ -124,3 +124,29 @@ pub struct PauseArgs {
     #[arg(value_name = "CONTAINER", required = true)]
     pub containers: Vec<String>,
 }
+
+#[derive(Debug, Args)]
+pub struct StartArgs {
+    /// Attach STDOUT/STDERR and forward signals
+    #[arg(short, long)]
+    pub attach: bool,
+
+    #[arg(value_name = "CONTAINER", required = true)]
+    pub containers: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RestartArgs {
+    /// Seconds to wait for stop before killing the container
+    #[arg(
+        short,
+        long,
+        value_name = "SECONDS",
+        default_value_t = 10,
+        allow_hyphen_values = true
+    )]
+    pub time: i64,
+
+    #[arg(value_name = "CONTAINER", required = true)]
+    pub containers: Vec<String>,
+}

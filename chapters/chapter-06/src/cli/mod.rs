@@ -17,7 +17,8 @@ use clap::{Parser, Subcommand};
 
 pub use archive::{LoadArgs, SaveArgs};
 pub use container::{
-    ExecArgs, InspectArgs, KillArgs, LogsArgs, PauseArgs, PsArgs, RmArgs, StopArgs, WaitArgs,
+    ExecArgs, InspectArgs, KillArgs, LogsArgs, PauseArgs, PsArgs, RestartArgs, RmArgs, StartArgs,
+    StopArgs, WaitArgs,
 };
 pub use image::{
     HistoryArgs, ImageCommand, ImageInspectArgs, ImagesArgs, ImportArgs, PruneArgs, RmiArgs,
@@ -88,6 +89,13 @@ pub enum Command {
     /// Manage images
     #[command(subcommand)]
     Image(ImageCommand),
+    /// Create a new container
+    #[command(disable_help_flag = true)]
+    Create(RunArgs),
+    /// Start one or more stopped containers
+    Start(StartArgs),
+    /// Restart one or more containers
+    Restart(RestartArgs),
     /// List containers
     Ps(PsArgs),
     /// Fetch the logs of a container

@@ -23,6 +23,10 @@ pub struct RunArgs {
     /// Assign a name to the container
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
+
+    /// Restart policy to apply when a container exits
+    #[arg(long, value_name = "POLICY", default_value = "no")]
+    pub restart: String,
     /// Automatically remove the container when it exits (until chapter 6, every container is)
     #[arg(long)]
     pub rm: bool,

@@ -19,6 +19,7 @@ pub mod rm;
 pub mod rmi;
 pub mod run;
 pub mod save;
+pub mod start;
 pub mod stop;
 pub mod tag;
 pub mod template;
@@ -101,6 +102,9 @@ pub fn execute(command: &Command, root: &Path, driver: cli::StorageDriver) -> Re
         Command::Rmi(args) => Ok(rmi::rmi(args, root)?),
         Command::History(args) => Ok(history::history(args, root)?),
         Command::Image(command) => image(command, root),
+        Command::Create(args) => Ok(run::create(args, root, driver)?),
+        Command::Start(args) => Ok(start::start(args, root)),
+        Command::Restart(args) => Ok(start::restart(args, root)),
         Command::Ps(args) => Ok(ps::ps(args, root)),
         Command::Logs(args) => Ok(logs::logs(args, root)?),
         Command::Stop(args) => Ok(stop::stop(args, root)),

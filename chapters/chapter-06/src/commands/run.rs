@@ -28,6 +28,10 @@ pub enum Error {
     BadName(String),
     #[error("starting the container's monitor")]
     Monitor(#[source] sys::Error),
+    #[error(transparent)]
+    Restart(#[from] config::restart::BadPolicy),
+    #[error("Conflicting options: --restart and --rm")]
+    RestartWithRm,
 }
 
 impl Error {
@@ -39,6 +43,7 @@ impl Error {
             Error::Image(_) | Error::NoCommand => crate::process::exit::FAILED,
             Error::State(_) | Error::BadName(_) => crate::process::exit::FAILED,
             Error::Monitor(_) => crate::process::exit::FAILED,
+            Error::Restart(_) | Error::RestartWithRm => crate::process::exit::FAILED,
         }
     }
 }
@@ -62,6 +67,20 @@ pub fn run(args: &RunArgs, root: &Path, driver: StorageDriver) -> Result<u8> {
     container.release()?;
     container.started()?;
     Ok(container.wait()?)
+}
+
+/// `minidock create`: the container made as `run` makes it, and left `created`, for `start`;
+/// prints its id.
+pub fn create(args: &RunArgs, root: &Path, driver: StorageDriver) -> Result<u8> {
+    let config = configure(args, root, driver)?;
+    let recorded = state::create(root, &config)?;
+    // Made for good: from now on it is no longer this command's to remove if it dies.
+    state::update(&recorded.dir, |state| {
+        state.made = true;
+        state.monitor = state::Process::default();
+    })?;
+    println!("{}", recorded.id());
+    Ok(0)
 }
 
 /// `run -d`: the container is left to a monitor of its own; minidock prints its id once the
@@ -150,6 +169,11 @@ fn configure(args: &RunArgs, state: &Path, driver: StorageDriver) -> Result<Conf
             },
             image: args.image().to_string(),
             auto_remove: args.rm,
+            restart: match config::restart::Restart::parse(&args.restart)? {
+                config::restart::Restart::No => config::restart::Restart::No,
+                _ if args.rm => return Err(Error::RestartWithRm),
+                policy => policy,
+            },
         },
     })
 }

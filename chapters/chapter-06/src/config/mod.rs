@@ -8,6 +8,7 @@
 
 pub mod mounts;
 pub mod resources;
+pub mod restart;
 
 use std::ffi::CString;
 use std::io::Read;
@@ -92,6 +93,9 @@ pub struct Meta {
     pub image: String,
     /// Whether it goes when it ends (`--rm`).
     pub auto_remove: bool,
+    /// What its monitor does when its command ends (`--restart`).
+    #[serde(default)]
+    pub restart: restart::Restart,
 }
 
 /// The container's root filesystem (OCI `root`).

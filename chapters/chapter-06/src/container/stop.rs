@@ -99,6 +99,23 @@ fn send(container: &Container, pidfd: &OwnedFd, signal: Signo) -> Result<()> {
 /// if it still runs after `timeout`, SIGKILL. Returns once it has ended; a container that does
 /// not run is left as it is.
 pub fn stop(container: &Container, signal: Signo, timeout: Duration) -> Result<()> {
+    // Stopped by someone: its restart policy has no say from now on, and a restart that was
+    // due is called off. One its monitor is starting again is stopped once it runs.
+    let mut now = state::update(&container.dir, |state| {
+        state.stopped = true;
+        if state.status == Status::Restarting {
+            state.status = Status::Exited;
+        }
+    })?;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while now.status == Status::Created && now.monitor.alive() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+        now = state::load(container.root(), container.id())?.state;
+    }
+    let container = &Container {
+        state: now,
+        ..container.clone()
+    };
     if !container.state.status.is_running() {
         return Ok(());
     }
@@ -136,7 +153,8 @@ pub fn wait(container: &Container) -> Result<state::State> {
     let mut current = container.clone();
     loop {
         match current.state.status {
-            Status::Exited => return Ok(current.state),
+            // docker's `wait` too returns when the command ends, restart or not.
+            Status::Exited | Status::Restarting => return Ok(current.state),
             Status::Running | Status::Paused => {
                 if let Some(pidfd) = open(current.state.pid)? {
                     sys::pidfd_wait(pidfd.as_fd(), Duration::MAX).map_err(|source| {

@@ -113,6 +113,10 @@ fn dir(state: &Path, id: &str) -> PathBuf {
 
 /// The file in a container's directory that names the driver that made it.
 const RECORD: &str = "driver";
+// [ch06]
+/// The file that says the driver has made the container's files whole.
+const MADE: &str = "made";
+// [ch06 end]
 
 /// The driver that made the container directory `dir`, as it recorded there. A directory without
 /// a record was left half made by the default driver, before it wrote one.
@@ -208,6 +212,16 @@ impl ContainerStorage {
             });
         };
         let dir = dir(state, &config.id);
+        // [ch06]
+        // Made by an earlier start of the container: its files are its own now, the writes of
+        // its earlier runs included, and stay as they are (`restart`, or `start` after `stop`).
+        if dir.join(MADE).exists() {
+            return Ok(ContainerStorage {
+                dir: None,
+                _in_use: Some(record_image(state, &dir, &storage.image)?),
+            });
+        }
+        // [ch06 end]
         // From here on, whatever fails, Drop removes what was made.
         let mut made = ContainerStorage {
             dir: Some(dir.clone()),
@@ -224,6 +238,10 @@ impl ContainerStorage {
         std::fs::write(&record, storage.driver.name()).map_err(|err| failed(&record, err))?;
         made._in_use = Some(record_image(state, &dir, &storage.image)?);
         driver(storage.driver).create(&dir, &config.root, storage)?;
+        // [ch06]
+        let whole = dir.join(MADE);
+        std::fs::write(&whole, "").map_err(|err| failed(&whole, err))?;
+        // [ch06 end]
         Ok(made)
     }
 }
