@@ -376,6 +376,8 @@ fn stop_kills_a_command_that_ignores_sigterm() {
     sb.minidock(["rm", "-f", &id]).output();
 }
 
+#[path = "chapter_06/commands.rs"]
+mod commands;
 #[path = "chapter_06/exec.rs"]
 mod exec;
 #[path = "chapter_06/lifecycle.rs"]

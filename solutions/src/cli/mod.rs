@@ -28,8 +28,8 @@ pub use image::{
 // [ch05 end]
 // [ch06]
 pub use container::{
-    ExecArgs, InspectArgs, KillArgs, LogsArgs, PauseArgs, PsArgs, RestartArgs, RmArgs, StartArgs,
-    StopArgs, WaitArgs,
+    ContainerPruneArgs, ExecArgs, InspectArgs, KillArgs, LogsArgs, PauseArgs, PortArgs, PsArgs,
+    RenameArgs, RestartArgs, RmArgs, StartArgs, StatsArgs, StopArgs, TopArgs, WaitArgs,
 };
 // [ch06 end]
 pub use run::RunArgs;
@@ -129,8 +129,30 @@ pub enum Command {
     Pause(PauseArgs),
     /// Unpause all processes within one or more containers
     Unpause(PauseArgs),
+    /// Rename a container
+    Rename(RenameArgs),
+    /// List port mappings or a specific mapping for the container
+    Port(PortArgs),
+    /// Display the running processes of a container
+    Top(TopArgs),
+    /// Display a live stream of container(s) resource usage statistics
+    Stats(StatsArgs),
+    /// Manage containers
+    #[command(subcommand)]
+    Container(ContainerCommand),
     // [ch06 end]
 }
+
+// [ch06]
+/// `minidock container COMMAND`.
+#[derive(Debug, Subcommand)]
+pub enum ContainerCommand {
+    /// List containers
+    Ls(PsArgs),
+    /// Remove all stopped containers
+    Prune(ContainerPruneArgs),
+}
+// [ch06 end]
 
 // [ch05]
 /// The storage drivers, as `--storage-driver` names them.

@@ -145,7 +145,9 @@ pub fn describe(container: &Container) -> Value {
             Value::object([
                 ("Hostname", text(&config.hostname)),
                 ("Env", Value::Array(env)),
-                ("Cmd", Value::Array(args.clone())),
+                ("Cmd", words(&config.meta.cmd)),
+                ("Entrypoint", words(&config.meta.entrypoint)),
+                ("StopSignal", text(&config.meta.stop_signal)),
                 ("Image", text(&config.meta.image)),
                 (
                     "WorkingDir",
@@ -154,4 +156,17 @@ pub fn describe(container: &Container) -> Value {
             ]),
         ),
     ])
+}
+
+/// A list of words as docker shows one: `null` when there is none.
+fn words(list: &[String]) -> Value {
+    if list.is_empty() {
+        Value::Null
+    } else {
+        Value::Array(
+            list.iter()
+                .map(|word| Value::String(word.clone()))
+                .collect(),
+        )
+    }
 }

@@ -11,7 +11,7 @@ use crate::cli::{RestartArgs, StartArgs};
 use crate::container::state::{self, Process, Status};
 use crate::container::stop;
 use crate::monitor::{self, Report};
-use crate::sys::{self, Signo};
+use crate::sys;
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
@@ -47,8 +47,7 @@ pub fn restart(args: &RestartArgs, root: &Path) -> u8 {
     let timeout = u64::try_from(args.time).map_or(Duration::MAX, Duration::from_secs);
     each_container(&args.containers, |reference| {
         let container = state::find(root, reference)?;
-        let term = Signo::from(nix::sys::signal::Signal::SIGTERM);
-        stop::stop(&container, term, timeout)?;
+        stop::stop(&container, stop::stop_signal(&container), timeout)?;
         stop::wait(&container)?;
         start_one(root, reference)
     })

@@ -117,6 +117,16 @@ pub struct Meta {
     /// What its monitor does when its command ends (`--restart`).
     #[serde(default)]
     pub restart: restart::Restart,
+    /// The command as docker keeps it, in its two parts: the entrypoint, then the arguments
+    /// (the process's arguments are both, one after the other).
+    #[serde(default)]
+    pub entrypoint: Vec<String>,
+    #[serde(default)]
+    pub cmd: Vec<String>,
+    /// The signal `stop` sends first (`--stop-signal`, or the image's STOPSIGNAL); empty for
+    /// SIGTERM.
+    #[serde(default)]
+    pub stop_signal: String,
 }
 // [ch06 end]
 

@@ -66,6 +66,12 @@ fn open(first: Process) -> Result<Option<OwnedFd>> {
 }
 // [listing end]
 
+/// The signal `stop` sends first: the container's (`--stop-signal`, or its image's
+/// STOPSIGNAL), or SIGTERM.
+pub fn stop_signal(container: &Container) -> Signo {
+    Signo::parse(&container.record.config.meta.stop_signal).unwrap_or(Signo::from(Signal::SIGTERM))
+}
+
 /// Sends `signal` to the container's first process: docker's `kill`.
 pub fn kill(container: &Container, signal: Signo) -> Result<()> {
     let not_running = || Error::NotRunning(container.id().to_string());

@@ -43,6 +43,11 @@ pub struct RunConfig {
     pub cmd: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub working_dir: Option<String>,
+    // [ch06]
+    /// The signal `stop` sends first (`STOPSIGNAL`), SIGTERM if none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop_signal: Option<String>,
+    // [ch06 end]
 }
 
 /// The layers, bottom first, by diff id.

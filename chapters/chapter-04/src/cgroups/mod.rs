@@ -66,15 +66,6 @@ pub enum View {
     Hierarchies(Vec<(String, String)>),
 }
 
-/// Whether the processes of a cgroup may run: the freezer stops them all at once, and lets them
-/// go on again.
-#[allow(dead_code)] // `pause` and `unpause` use it, once containers outlive `run`
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Freezer {
-    Frozen,
-    Thawed,
-}
-
 /// One container's cgroup, in whichever version the host runs.
 pub trait Cgroup {
     /// Writes the limits, each to its file, once.
@@ -84,9 +75,6 @@ pub trait Cgroup {
     fn add(&self, pid: Pid) -> Result<()>;
     /// What the kernel counts for it now.
     fn stats(&self) -> Result<Stats>;
-    /// Stops (or restarts) every process in it at once.
-    #[allow(dead_code)] // `pause` and `unpause` use it, once containers outlive `run`
-    fn freeze(&self, state: Freezer) -> Result<()>;
     /// Removes the cgroup, once its processes are gone.
     fn remove(&self) -> Result<()>;
     /// How the container sees its cgroups, under /sys/fs/cgroup.

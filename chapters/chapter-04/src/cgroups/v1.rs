@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use nix::unistd::Pid;
 
 use super::layout::Hierarchy;
-use super::{read_keyed, read_number, Error, Freezer, Result, Stats, View};
+use super::{read_keyed, read_number, Error, Result, Stats, View};
 use crate::config::resources::Resources;
 use crate::sys;
 
@@ -114,14 +114,6 @@ impl super::Cgroup for Cgroup {
             stats.cpu_throttled = read_keyed(&path, "nr_throttled")?;
         }
         Ok(stats)
-    }
-
-    fn freeze(&self, state: Freezer) -> Result<()> {
-        let state = match state {
-            Freezer::Frozen => "FROZEN",
-            Freezer::Thawed => "THAWED",
-        };
-        self.write("freezer", "freezer.state", state)
     }
 
     fn remove(&self) -> Result<()> {

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use nix::unistd::Pid;
 
 use super::layout::Hierarchy;
-use super::{read_keyed, read_number, Error, Freezer, Result, Stats, View};
+use super::{read_keyed, read_number, Error, Result, Stats, View};
 use crate::config::resources::shares_to_weight;
 use crate::config::resources::{Resources, Swap};
 use crate::sys;
@@ -127,14 +127,6 @@ impl super::Cgroup for Cgroup {
             cpu_usage_us: read_keyed(&self.dir.join("cpu.stat"), "usage_usec")?,
             cpu_throttled: read_keyed(&self.dir.join("cpu.stat"), "nr_throttled")?,
         })
-    }
-
-    fn freeze(&self, state: Freezer) -> Result<()> {
-        let state = match state {
-            Freezer::Frozen => "1",
-            Freezer::Thawed => "0",
-        };
-        self.write("cgroup.freeze", state)
     }
 
     fn remove(&self) -> Result<()> {

@@ -77,11 +77,15 @@ pub fn prune(args: &PruneArgs, root: &Path) -> Result<u8, Error> {
 
 /// docker's question, answered on standard input: yes is `y`.
 fn confirmed(all: bool) -> bool {
-    let what = if all {
+    confirm(if all {
         "all images without at least one container associated to them"
     } else {
         "all dangling images"
-    };
+    })
+}
+
+/// Asks, as docker's prune commands ask, whether to remove `what`; whether the answer is yes.
+pub(crate) fn confirm(what: &str) -> bool {
     print!("WARNING! This will remove {what}.\nAre you sure you want to continue? [y/N] ");
     let _ = std::io::stdout().flush();
     let mut answer = String::new();

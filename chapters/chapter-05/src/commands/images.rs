@@ -105,14 +105,22 @@ pub fn images(args: &ImagesArgs, root: &Path) -> Result<u8, Error> {
 
 /// Columns as docker's tabwriter lays them out: each as wide as its widest cell and three
 /// spaces, ten at least; the last one as it is.
-pub(crate) fn print_table<const N: usize>(rows: &[[String; N]]) {
-    let widths: Vec<usize> = (0..N)
-        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+pub(crate) fn print_table<Row: AsRef<[String]>>(rows: &[Row]) {
+    let columns = rows.iter().map(|r| r.as_ref().len()).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.as_ref().get(c))
+                .map(|cell| cell.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     for row in rows {
+        let row = row.as_ref();
         let mut line = String::new();
         for (c, cell) in row.iter().enumerate() {
-            if c + 1 == N {
+            if c + 1 == row.len() {
                 line.push_str(cell);
             } else {
                 let width = (widths[c] + 3).max(10);

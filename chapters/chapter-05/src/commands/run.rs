@@ -121,18 +121,7 @@ fn resources(args: &RunArgs) -> Result<config::Resources> {
 /// before `-e`'s, which wins; its working directory unless `-w` gives one.
 fn image_defaults(args: &RunArgs, image: &Image) -> Result<RunArgs> {
     let run = &image.config.config;
-    let entrypoint: Vec<String> = match &args.entrypoint {
-        Some(given) if given.is_empty() => Vec::new(),
-        Some(given) => vec![given.clone()],
-        None => run.entrypoint.clone().unwrap_or_default(),
-    };
-    let command: Vec<String> = if !args.command().is_empty() {
-        args.command().to_vec()
-    } else if args.entrypoint.is_some() {
-        Vec::new()
-    } else {
-        run.cmd.clone().unwrap_or_default()
-    };
+    let (entrypoint, command) = command_parts(args, run);
     if entrypoint.is_empty() && command.is_empty() {
         return Err(Error::NoCommand);
     }
@@ -147,4 +136,21 @@ fn image_defaults(args: &RunArgs, image: &Image) -> Result<RunArgs> {
         .clone()
         .or_else(|| run.working_dir.clone().filter(|dir| !dir.is_empty()));
     Ok(merged)
+}
+
+/// The entrypoint and the command's arguments, from the options and the image's config.
+fn command_parts(args: &RunArgs, run: &image::config::RunConfig) -> (Vec<String>, Vec<String>) {
+    let entrypoint: Vec<String> = match &args.entrypoint {
+        Some(given) if given.is_empty() => Vec::new(),
+        Some(given) => vec![given.clone()],
+        None => run.entrypoint.clone().unwrap_or_default(),
+    };
+    let command: Vec<String> = if !args.command().is_empty() {
+        args.command().to_vec()
+    } else if args.entrypoint.is_some() {
+        Vec::new()
+    } else {
+        run.cmd.clone().unwrap_or_default()
+    };
+    (entrypoint, command)
 }

@@ -16,6 +16,14 @@ pub struct PsArgs {
     /// Don't truncate output
     #[arg(long)]
     pub no_trunc: bool,
+
+    /// Filter output based on conditions provided (status=, name=, id=)
+    #[arg(short, long, value_name = "FILTER")]
+    pub filter: Vec<String>,
+
+    /// Pretty-print containers using a Go template
+    #[arg(long, value_name = "TEMPLATE")]
+    pub format: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -31,6 +39,11 @@ pub struct LogsArgs {
     /// Show timestamps
     #[arg(short, long)]
     pub timestamps: bool,
+
+    /// Show logs since timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m for 42
+    /// minutes)
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
 
     /// The container: a name, an id or a prefix of one
     #[arg(value_name = "CONTAINER")]
@@ -149,4 +162,58 @@ pub struct RestartArgs {
 
     #[arg(value_name = "CONTAINER", required = true)]
     pub containers: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RenameArgs {
+    #[arg(value_name = "CONTAINER")]
+    pub container: String,
+
+    #[arg(value_name = "NEW_NAME")]
+    pub new_name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct PortArgs {
+    #[arg(value_name = "CONTAINER")]
+    pub container: String,
+
+    /// A private port, with its protocol (`80/tcp`)
+    #[arg(value_name = "PRIVATE_PORT[/PROTO]")]
+    pub port: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct TopArgs {
+    #[arg(value_name = "CONTAINER")]
+    pub container: String,
+
+    /// Options for ps(1), `-ef` if none
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "ps OPTIONS"
+    )]
+    pub ps_options: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Show all containers (default shows just running)
+    #[arg(short, long)]
+    pub all: bool,
+
+    /// Disable streaming stats and only pull the first result
+    #[arg(long)]
+    pub no_stream: bool,
+
+    #[arg(value_name = "CONTAINER")]
+    pub containers: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ContainerPruneArgs {
+    /// Do not prompt for confirmation
+    #[arg(short, long)]
+    pub force: bool,
 }

@@ -17,8 +17,8 @@ use clap::{Parser, Subcommand};
 
 pub use archive::{LoadArgs, SaveArgs};
 pub use container::{
-    ExecArgs, InspectArgs, KillArgs, LogsArgs, PauseArgs, PsArgs, RestartArgs, RmArgs, StartArgs,
-    StopArgs, WaitArgs,
+    ContainerPruneArgs, ExecArgs, InspectArgs, KillArgs, LogsArgs, PauseArgs, PortArgs, PsArgs,
+    RenameArgs, RestartArgs, RmArgs, StartArgs, StatsArgs, StopArgs, TopArgs, WaitArgs,
 };
 pub use image::{
     HistoryArgs, ImageCommand, ImageInspectArgs, ImagesArgs, ImportArgs, PruneArgs, RmiArgs,
@@ -116,6 +116,26 @@ pub enum Command {
     Pause(PauseArgs),
     /// Unpause all processes within one or more containers
     Unpause(PauseArgs),
+    /// Rename a container
+    Rename(RenameArgs),
+    /// List port mappings or a specific mapping for the container
+    Port(PortArgs),
+    /// Display the running processes of a container
+    Top(TopArgs),
+    /// Display a live stream of container(s) resource usage statistics
+    Stats(StatsArgs),
+    /// Manage containers
+    #[command(subcommand)]
+    Container(ContainerCommand),
+}
+
+/// `minidock container COMMAND`.
+#[derive(Debug, Subcommand)]
+pub enum ContainerCommand {
+    /// List containers
+    Ls(PsArgs),
+    /// Remove all stopped containers
+    Prune(ContainerPruneArgs),
 }
 
 /// The storage drivers, as `--storage-driver` names them.

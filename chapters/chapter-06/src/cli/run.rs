@@ -27,6 +27,10 @@ pub struct RunArgs {
     /// Restart policy to apply when a container exits
     #[arg(long, value_name = "POLICY", default_value = "no")]
     pub restart: String,
+
+    /// Signal to stop the container
+    #[arg(long, value_name = "SIGNAL")]
+    pub stop_signal: Option<String>,
     /// Automatically remove the container when it exits (until chapter 6, every container is)
     #[arg(long)]
     pub rm: bool,

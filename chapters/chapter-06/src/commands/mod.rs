@@ -14,20 +14,26 @@ pub mod kill;
 pub mod load;
 pub mod logs;
 pub mod pause;
+pub mod port;
+pub mod prune;
 pub mod ps;
+pub mod rename;
 pub mod rm;
 pub mod rmi;
 pub mod run;
 pub mod save;
 pub mod start;
+pub mod stats;
 pub mod stop;
 pub mod tag;
 pub mod template;
+pub mod top;
 pub mod wait;
 
 use std::path::Path;
 
 use crate::cli::Command;
+use crate::cli::ContainerCommand;
 use crate::cli::{self, ImageCommand};
 use crate::config::StorageDriver;
 
@@ -64,6 +70,14 @@ pub enum Error {
     Inspect(#[from] inspect::Error),
     #[error(transparent)]
     Exec(#[from] exec::Error),
+    #[error(transparent)]
+    Rename(#[from] rename::Error),
+    #[error(transparent)]
+    Port(#[from] port::Error),
+    #[error(transparent)]
+    Top(#[from] top::Error),
+    #[error(transparent)]
+    Ps(#[from] ps::Error),
 }
 
 impl Error {
@@ -80,6 +94,7 @@ impl Error {
             Error::Logs(_) | Error::Kill(_) => 1,
             Error::Inspect(err) => err.exit_status(),
             Error::Exec(err) => err.exit_status(),
+            Error::Rename(_) | Error::Port(_) | Error::Top(_) | Error::Ps(_) => 1,
         }
     }
 }
@@ -105,7 +120,7 @@ pub fn execute(command: &Command, root: &Path, driver: cli::StorageDriver) -> Re
         Command::Create(args) => Ok(run::create(args, root, driver)?),
         Command::Start(args) => Ok(start::start(args, root)),
         Command::Restart(args) => Ok(start::restart(args, root)),
-        Command::Ps(args) => Ok(ps::ps(args, root)),
+        Command::Ps(args) => Ok(ps::ps(args, root)?),
         Command::Logs(args) => Ok(logs::logs(args, root)?),
         Command::Stop(args) => Ok(stop::stop(args, root)),
         Command::Kill(args) => Ok(kill::kill(args, root)?),
@@ -115,6 +130,12 @@ pub fn execute(command: &Command, root: &Path, driver: cli::StorageDriver) -> Re
         Command::Exec(args) => Ok(exec::exec(args, root)?),
         Command::Pause(args) => Ok(pause::pause(args, root, true)),
         Command::Unpause(args) => Ok(pause::pause(args, root, false)),
+        Command::Rename(args) => Ok(rename::rename(args, root)?),
+        Command::Port(args) => Ok(port::port(args, root)?),
+        Command::Top(args) => Ok(top::top(args, root)?),
+        Command::Stats(args) => Ok(stats::stats(args, root)),
+        Command::Container(ContainerCommand::Ls(args)) => Ok(ps::ps(args, root)?),
+        Command::Container(ContainerCommand::Prune(args)) => Ok(prune::prune(args, root)),
     }
 }
 

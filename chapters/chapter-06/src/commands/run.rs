@@ -32,6 +32,8 @@ pub enum Error {
     Restart(#[from] config::restart::BadPolicy),
     #[error("Conflicting options: --restart and --rm")]
     RestartWithRm,
+    #[error("invalid signal: {0}")]
+    BadStopSignal(String),
 }
 
 impl Error {
@@ -44,6 +46,7 @@ impl Error {
             Error::State(_) | Error::BadName(_) => crate::process::exit::FAILED,
             Error::Monitor(_) => crate::process::exit::FAILED,
             Error::Restart(_) | Error::RestartWithRm => crate::process::exit::FAILED,
+            Error::BadStopSignal(_) => crate::process::exit::FAILED,
         }
     }
 }
@@ -120,6 +123,19 @@ fn configure(args: &RunArgs, state: &Path, driver: StorageDriver) -> Result<Conf
     let image = (!config::is_path(args.image()))
         .then(|| image::find(state, args.image()))
         .transpose()?;
+    // The command's two parts, and the signal that stops it, as docker records them.
+    let (entrypoint, cmd) = match &image {
+        Some(image) => command_parts(args, &image.config.config),
+        None => (Vec::new(), args.command().to_vec()),
+    };
+    let stop_signal = match (&args.stop_signal, &image) {
+        (Some(signal), _) => signal.clone(),
+        (None, Some(image)) => image.config.config.stop_signal.clone().unwrap_or_default(),
+        (None, None) => String::new(),
+    };
+    if !stop_signal.is_empty() && sys::Signo::parse(&stop_signal).is_none() {
+        return Err(Error::BadStopSignal(stop_signal));
+    }
     let (root, storage, with_defaults);
     let args = match &image {
         Some(image) => {
@@ -174,6 +190,9 @@ fn configure(args: &RunArgs, state: &Path, driver: StorageDriver) -> Result<Conf
                 _ if args.rm => return Err(Error::RestartWithRm),
                 policy => policy,
             },
+            entrypoint,
+            cmd,
+            stop_signal,
         },
     })
 }
@@ -200,18 +219,7 @@ fn resources(args: &RunArgs) -> Result<config::Resources> {
 /// before `-e`'s, which wins; its working directory unless `-w` gives one.
 fn image_defaults(args: &RunArgs, image: &Image) -> Result<RunArgs> {
     let run = &image.config.config;
-    let entrypoint: Vec<String> = match &args.entrypoint {
-        Some(given) if given.is_empty() => Vec::new(),
-        Some(given) => vec![given.clone()],
-        None => run.entrypoint.clone().unwrap_or_default(),
-    };
-    let command: Vec<String> = if !args.command().is_empty() {
-        args.command().to_vec()
-    } else if args.entrypoint.is_some() {
-        Vec::new()
-    } else {
-        run.cmd.clone().unwrap_or_default()
-    };
+    let (entrypoint, command) = command_parts(args, run);
     if entrypoint.is_empty() && command.is_empty() {
         return Err(Error::NoCommand);
     }
@@ -226,4 +234,21 @@ fn image_defaults(args: &RunArgs, image: &Image) -> Result<RunArgs> {
         .clone()
         .or_else(|| run.working_dir.clone().filter(|dir| !dir.is_empty()));
     Ok(merged)
+}
+
+/// The entrypoint and the command's arguments, from the options and the image's config.
+fn command_parts(args: &RunArgs, run: &image::config::RunConfig) -> (Vec<String>, Vec<String>) {
+    let entrypoint: Vec<String> = match &args.entrypoint {
+        Some(given) if given.is_empty() => Vec::new(),
+        Some(given) => vec![given.clone()],
+        None => run.entrypoint.clone().unwrap_or_default(),
+    };
+    let command: Vec<String> = if !args.command().is_empty() {
+        args.command().to_vec()
+    } else if args.entrypoint.is_some() {
+        Vec::new()
+    } else {
+        run.cmd.clone().unwrap_or_default()
+    };
+    (entrypoint, command)
 }

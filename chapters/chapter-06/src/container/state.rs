@@ -382,6 +382,30 @@ pub fn update(dir: &Path, change: impl FnOnce(&mut State)) -> Result<State> {
     Ok(state)
 }
 
+/// Gives the container a new name: the new one taken first (it may be in use), then the record
+/// rewritten under the container's lock, then the old name let go.
+pub fn rename(container: &Container, name: &str) -> Result<()> {
+    let (root, id) = (container.root(), container.id());
+    names::claim(root, name, id)?;
+    let renamed = (|| {
+        let _lock = lock(id, &container.dir)?;
+        let path = container.dir.join(CONFIG);
+        let mut record: Record = read(id, &path)?;
+        record.config.meta.name = name.to_string();
+        write(id, &path, &record)
+    })();
+    match renamed {
+        Ok(()) => {
+            names::release(root, container.name(), id);
+            Ok(())
+        }
+        Err(err) => {
+            names::release(root, name, id);
+            Err(err)
+        }
+    }
+}
+
 /// Takes the container's lock, waiting for whoever holds it.
 fn lock(id: &str, dir: &Path) -> Result<Flock<File>> {
     let path = dir.join(LOCK);

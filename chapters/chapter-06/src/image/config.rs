@@ -42,6 +42,9 @@ pub struct RunConfig {
     pub cmd: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub working_dir: Option<String>,
+    /// The signal `stop` sends first (`STOPSIGNAL`), SIGTERM if none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop_signal: Option<String>,
 }
 
 /// The layers, bottom first, by diff id.

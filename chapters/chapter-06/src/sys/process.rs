@@ -280,6 +280,26 @@ impl Signo {
     }
 }
 
+impl Signo {
+    /// A signal as docker reads one: `KILL`, `SIGKILL`, `kill` or `9`.
+    pub fn parse(text: &str) -> Option<Signo> {
+        if let Ok(number) = text.parse::<i32>() {
+            return (1..=libc::SIGRTMAX())
+                .contains(&number)
+                .then_some(Signo(number));
+        }
+        let upper = text.to_ascii_uppercase();
+        let name = if upper.starts_with("SIG") {
+            upper
+        } else {
+            format!("SIG{upper}")
+        };
+        name.parse::<nix::sys::signal::Signal>()
+            .ok()
+            .map(Signo::from)
+    }
+}
+
 impl From<nix::sys::signal::Signal> for Signo {
     fn from(signal: nix::sys::signal::Signal) -> Signo {
         Signo(signal as i32)
