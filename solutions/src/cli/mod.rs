@@ -28,8 +28,8 @@ pub use image::{
 // [ch05 end]
 // [ch06]
 pub use container::{
-    ExecArgs, InspectArgs, KillArgs, LogsArgs, PauseArgs, PsArgs, RestartArgs, RmArgs, StartArgs,
-    StopArgs, WaitArgs,
+    CommitArgs, CpArgs, DiffArgs, ExecArgs, InspectArgs, KillArgs, LogsArgs, PauseArgs, PsArgs,
+    RestartArgs, RmArgs, StartArgs, StopArgs, WaitArgs,
 };
 // [ch06 end]
 pub use run::RunArgs;
@@ -129,6 +129,12 @@ pub enum Command {
     Pause(PauseArgs),
     /// Unpause all processes within one or more containers
     Unpause(PauseArgs),
+    /// Inspect changes to files or directories on a container's filesystem
+    Diff(DiffArgs),
+    /// Create a new image from a container's changes
+    Commit(CommitArgs),
+    /// Copy files/folders between a container and the local filesystem
+    Cp(CpArgs),
     // [ch06 end]
 }
 

@@ -16,6 +16,9 @@ pub mod tag;
 pub mod template;
 // [ch05 end]
 // [ch06]
+pub mod commit;
+pub mod cp;
+pub mod diff;
 pub mod exec;
 pub mod inspect;
 pub mod kill;
@@ -73,6 +76,8 @@ pub enum Error {
     Inspect(#[from] inspect::Error),
     #[error(transparent)]
     Exec(#[from] exec::Error),
+    #[error(transparent)]
+    Files(#[from] crate::container::storage::files::Error),
     // [ch06 end]
 }
 
@@ -93,6 +98,7 @@ impl Error {
             Error::Logs(_) | Error::Kill(_) => 1,
             Error::Inspect(err) => err.exit_status(),
             Error::Exec(err) => err.exit_status(),
+            Error::Files(_) => 1,
             // [ch06 end]
         }
     }
@@ -139,6 +145,9 @@ pub fn execute(command: &Command, root: &Path, driver: cli::StorageDriver) -> Re
         Command::Exec(args) => Ok(exec::exec(args, root)?),
         Command::Pause(args) => Ok(pause::pause(args, root, true)),
         Command::Unpause(args) => Ok(pause::pause(args, root, false)),
+        Command::Diff(args) => Ok(diff::diff(args, root)?),
+        Command::Commit(args) => Ok(commit::commit(args, root)?),
+        Command::Cp(args) => Ok(cp::cp(args, root)?),
         // [ch06 end]
     }
 }
