@@ -17,8 +17,8 @@ use clap::{Parser, Subcommand};
 
 pub use archive::{LoadArgs, SaveArgs};
 pub use container::{
-    ExecArgs, InspectArgs, KillArgs, LogsArgs, PauseArgs, PsArgs, RestartArgs, RmArgs, StartArgs,
-    StopArgs, WaitArgs,
+    CommitArgs, CpArgs, DiffArgs, ExecArgs, InspectArgs, KillArgs, LogsArgs, PauseArgs, PsArgs,
+    RestartArgs, RmArgs, StartArgs, StopArgs, WaitArgs,
 };
 pub use image::{
     HistoryArgs, ImageCommand, ImageInspectArgs, ImagesArgs, ImportArgs, PruneArgs, RmiArgs,
@@ -116,6 +116,12 @@ pub enum Command {
     Pause(PauseArgs),
     /// Unpause all processes within one or more containers
     Unpause(PauseArgs),
+    /// Inspect changes to files or directories on a container's filesystem
+    Diff(DiffArgs),
+    /// Create a new image from a container's changes
+    Commit(CommitArgs),
+    /// Copy files/folders between a container and the local filesystem
+    Cp(CpArgs),
 }
 
 /// The storage drivers, as `--storage-driver` names them.

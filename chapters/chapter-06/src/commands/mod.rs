@@ -2,6 +2,9 @@
 //! configuration, and drive the container through its phases. `run` is the first; later chapters
 //! add `ps`, `stop`, `exec` and the others beside it.
 
+pub mod commit;
+pub mod cp;
+pub mod diff;
 pub mod exec;
 pub mod history;
 pub mod image_inspect;
@@ -64,6 +67,8 @@ pub enum Error {
     Inspect(#[from] inspect::Error),
     #[error(transparent)]
     Exec(#[from] exec::Error),
+    #[error(transparent)]
+    Files(#[from] crate::container::storage::files::Error),
 }
 
 impl Error {
@@ -80,6 +85,7 @@ impl Error {
             Error::Logs(_) | Error::Kill(_) => 1,
             Error::Inspect(err) => err.exit_status(),
             Error::Exec(err) => err.exit_status(),
+            Error::Files(_) => 1,
         }
     }
 }
@@ -115,6 +121,9 @@ pub fn execute(command: &Command, root: &Path, driver: cli::StorageDriver) -> Re
         Command::Exec(args) => Ok(exec::exec(args, root)?),
         Command::Pause(args) => Ok(pause::pause(args, root, true)),
         Command::Unpause(args) => Ok(pause::pause(args, root, false)),
+        Command::Diff(args) => Ok(diff::diff(args, root)?),
+        Command::Commit(args) => Ok(commit::commit(args, root)?),
+        Command::Cp(args) => Ok(cp::cp(args, root)?),
     }
 }
 

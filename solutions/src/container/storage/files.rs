@@ -165,10 +165,9 @@ pub fn resolve(root: &impl AsFd, path: &Path, flags: OFlag) -> nix::Result<Owned
     //~     .resolve(ResolveFlag::RESOLVE_BENEATH);
     //~ openat2(root, path, how)
     // [ch06 before]
-    //~ // TODO: open `path` of the container from its root `root`, with `flags`, so that nothing
-    //~ // the container made (an absolute symbolic link, `..`) leads out of its root: a link is
-    //~ // the container's and means what it means inside it. See "Resolve inside the container's
-    //~ // root" in chapter 6.
+    //~ // Open `path` of the container from its root `root`, with `flags`, so that nothing the
+    //~ // container made (an absolute symbolic link, a `..`, a link on the way) leads out of its
+    //~ // root: a link means what it means inside the container, never on the host.
     //~ let _ = (root, path, flags);
     //~ Err(nix::errno::Errno::ENOSYS)
     // [ch06 end]
