@@ -380,6 +380,8 @@ fn stop_kills_a_command_that_ignores_sigterm() {
 mod commands;
 #[path = "chapter_06/exec.rs"]
 mod exec;
+#[path = "chapter_06/files.rs"]
+mod files;
 #[path = "chapter_06/lifecycle.rs"]
 mod lifecycle;
 #[path = "chapter_06/pause.rs"]

@@ -218,3 +218,53 @@ pub struct ContainerPruneArgs {
     #[arg(short, long)]
     pub force: bool,
 }
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    #[arg(value_name = "CONTAINER")]
+    pub container: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CommitArgs {
+    /// Author (e.g., "John Hannibal Smith <hannibal@a-team.com>")
+    #[arg(short, long, value_name = "STRING")]
+    pub author: Option<String>,
+
+    /// Apply Dockerfile instruction to the created image
+    #[arg(short, long, value_name = "INSTRUCTION")]
+    pub change: Vec<String>,
+
+    /// Commit message
+    #[arg(short, long, value_name = "STRING")]
+    pub message: Option<String>,
+
+    /// Pause container during commit
+    #[arg(short, long, value_name = "BOOL", default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true", require_equals = true)]
+    pub pause: bool,
+
+    #[arg(value_name = "CONTAINER")]
+    pub container: String,
+
+    #[arg(value_name = "REPOSITORY[:TAG]")]
+    pub reference: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CpArgs {
+    /// Archive mode (copy all uid/gid information)
+    #[arg(short, long)]
+    pub archive: bool,
+
+    /// Always follow symbol link in SRC_PATH
+    #[arg(short = 'L', long)]
+    pub follow_link: bool,
+
+    /// CONTAINER:SRC_PATH or a path on the host
+    #[arg(value_name = "SRC")]
+    pub source: String,
+
+    /// CONTAINER:DEST_PATH or a path on the host
+    #[arg(value_name = "DEST")]
+    pub destination: String,
+}

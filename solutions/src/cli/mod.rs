@@ -28,8 +28,9 @@ pub use image::{
 // [ch05 end]
 // [ch06]
 pub use container::{
-    ContainerPruneArgs, ExecArgs, InspectArgs, KillArgs, LogsArgs, PauseArgs, PortArgs, PsArgs,
-    RenameArgs, RestartArgs, RmArgs, StartArgs, StatsArgs, StopArgs, TopArgs, WaitArgs,
+    CommitArgs, ContainerPruneArgs, CpArgs, DiffArgs, ExecArgs, InspectArgs, KillArgs, LogsArgs,
+    PauseArgs, PortArgs, PsArgs, RenameArgs, RestartArgs, RmArgs, StartArgs, StatsArgs, StopArgs,
+    TopArgs, WaitArgs,
 };
 // [ch06 end]
 pub use run::RunArgs;
@@ -140,6 +141,12 @@ pub enum Command {
     /// Manage containers
     #[command(subcommand)]
     Container(ContainerCommand),
+    /// Inspect changes to files or directories on a container's filesystem
+    Diff(DiffArgs),
+    /// Create a new image from a container's changes
+    Commit(CommitArgs),
+    /// Copy files/folders between a container and the local filesystem
+    Cp(CpArgs),
     // [ch06 end]
 }
 

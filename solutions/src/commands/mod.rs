@@ -16,6 +16,9 @@ pub mod tag;
 pub mod template;
 // [ch05 end]
 // [ch06]
+pub mod commit;
+pub mod cp;
+pub mod diff;
 pub mod exec;
 pub mod inspect;
 pub mod kill;
@@ -89,6 +92,8 @@ pub enum Error {
     Top(#[from] top::Error),
     #[error(transparent)]
     Ps(#[from] ps::Error),
+    #[error(transparent)]
+    Files(#[from] crate::container::storage::files::Error),
     // [ch06 end]
 }
 
@@ -110,6 +115,7 @@ impl Error {
             Error::Inspect(err) => err.exit_status(),
             Error::Exec(err) => err.exit_status(),
             Error::Rename(_) | Error::Port(_) | Error::Top(_) | Error::Ps(_) => 1,
+            Error::Files(_) => 1,
             // [ch06 end]
         }
     }
@@ -162,6 +168,9 @@ pub fn execute(command: &Command, root: &Path, driver: cli::StorageDriver) -> Re
         Command::Stats(args) => Ok(stats::stats(args, root)),
         Command::Container(ContainerCommand::Ls(args)) => Ok(ps::ps(args, root)?),
         Command::Container(ContainerCommand::Prune(args)) => Ok(prune::prune(args, root)),
+        Command::Diff(args) => Ok(diff::diff(args, root)?),
+        Command::Commit(args) => Ok(commit::commit(args, root)?),
+        Command::Cp(args) => Ok(cp::cp(args, root)?),
         // [ch06 end]
     }
 }

@@ -5,7 +5,7 @@
 mod mounts;
 pub mod tmpfs;
 // [ch03 end]
-mod overlay; // [ch05]
+pub mod overlay; // [ch05]
 
 // [ch01 unsolved allow(unused_imports)]
 use std::path::Path;

@@ -17,8 +17,9 @@ use clap::{Parser, Subcommand};
 
 pub use archive::{LoadArgs, SaveArgs};
 pub use container::{
-    ContainerPruneArgs, ExecArgs, InspectArgs, KillArgs, LogsArgs, PauseArgs, PortArgs, PsArgs,
-    RenameArgs, RestartArgs, RmArgs, StartArgs, StatsArgs, StopArgs, TopArgs, WaitArgs,
+    CommitArgs, ContainerPruneArgs, CpArgs, DiffArgs, ExecArgs, InspectArgs, KillArgs, LogsArgs,
+    PauseArgs, PortArgs, PsArgs, RenameArgs, RestartArgs, RmArgs, StartArgs, StatsArgs, StopArgs,
+    TopArgs, WaitArgs,
 };
 pub use image::{
     HistoryArgs, ImageCommand, ImageInspectArgs, ImagesArgs, ImportArgs, PruneArgs, RmiArgs,
@@ -127,6 +128,12 @@ pub enum Command {
     /// Manage containers
     #[command(subcommand)]
     Container(ContainerCommand),
+    /// Inspect changes to files or directories on a container's filesystem
+    Diff(DiffArgs),
+    /// Create a new image from a container's changes
+    Commit(CommitArgs),
+    /// Copy files/folders between a container and the local filesystem
+    Cp(CpArgs),
 }
 
 /// `minidock container COMMAND`.

@@ -2,6 +2,9 @@
 //! configuration, and drive the container through its phases. `run` is the first; later chapters
 //! add `ps`, `stop`, `exec` and the others beside it.
 
+pub mod commit;
+pub mod cp;
+pub mod diff;
 pub mod exec;
 pub mod history;
 pub mod image_inspect;
@@ -78,6 +81,8 @@ pub enum Error {
     Top(#[from] top::Error),
     #[error(transparent)]
     Ps(#[from] ps::Error),
+    #[error(transparent)]
+    Files(#[from] crate::container::storage::files::Error),
 }
 
 impl Error {
@@ -95,6 +100,7 @@ impl Error {
             Error::Inspect(err) => err.exit_status(),
             Error::Exec(err) => err.exit_status(),
             Error::Rename(_) | Error::Port(_) | Error::Top(_) | Error::Ps(_) => 1,
+            Error::Files(_) => 1,
         }
     }
 }
@@ -136,6 +142,9 @@ pub fn execute(command: &Command, root: &Path, driver: cli::StorageDriver) -> Re
         Command::Stats(args) => Ok(stats::stats(args, root)),
         Command::Container(ContainerCommand::Ls(args)) => Ok(ps::ps(args, root)?),
         Command::Container(ContainerCommand::Prune(args)) => Ok(prune::prune(args, root)),
+        Command::Diff(args) => Ok(diff::diff(args, root)?),
+        Command::Commit(args) => Ok(commit::commit(args, root)?),
+        Command::Cp(args) => Ok(cp::cp(args, root)?),
     }
 }
 

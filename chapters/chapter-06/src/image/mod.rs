@@ -1,5 +1,6 @@
 //! Images: what a container starts from, stored once, shared by every container made of it.
 
+pub mod commit;
 pub mod compression;
 pub mod config;
 pub mod digest;

@@ -1,7 +1,7 @@
 //! The container's root filesystem: the directory it sees as `/`.
 
 mod mounts;
-mod overlay;
+pub mod overlay;
 pub mod tmpfs;
 
 use std::path::Path;

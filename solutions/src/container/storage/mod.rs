@@ -24,6 +24,10 @@
 //! which images it must keep, and whether their containers run (a minidock holds the file's
 //! lock as long as its container lives; a minidock killed with -9 holds it no more).
 
+// [ch06]
+pub mod changes;
+pub mod files;
+// [ch06 end]
 mod overlay;
 mod vfs;
 

@@ -23,6 +23,8 @@
 //! which images it must keep, and whether their containers run (a minidock holds the file's
 //! lock as long as its container lives; a minidock killed with -9 holds it no more).
 
+pub mod changes;
+pub mod files;
 mod overlay;
 mod vfs;
 
