@@ -209,6 +209,12 @@ impl Sandbox {
         out.stdout.trim_end().to_string()
     }
 
+    /// The monitors of the sandbox's detached containers (chapter 6) that run now: the
+    /// processes whose environment names the sandbox's state directory as `MINIDOCK_ROOT`.
+    pub fn monitors(&self) -> Vec<i32> {
+        monitors_of(&self.state_dir())
+    }
+
     /// The sandbox host's mount table (its `/proc/PID/mountinfo`).
     #[track_caller]
     pub fn mounts(&self) -> String {
@@ -432,20 +438,7 @@ impl Drop for Sandbox {
 /// monitor carries its state directory in its environment, as `MINIDOCK_ROOT`), and waits until
 /// they are gone.
 fn kill_monitors(state_dir: &Path) {
-    let wanted = format!("MINIDOCK_ROOT={}", state_dir.display());
-    let monitors: Vec<i32> = fs::read_dir("/proc")
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|entry| entry.file_name().to_str()?.parse::<i32>().ok())
-        .filter(|pid| {
-            fs::read(format!("/proc/{pid}/environ")).is_ok_and(|environ| {
-                environ
-                    .split(|&b| b == 0)
-                    .any(|var| var == wanted.as_bytes())
-            })
-        })
-        .collect();
+    let monitors = monitors_of(state_dir);
     for &pid in &monitors {
         // SAFETY: kill(2) only sends a signal, to a process of this sandbox's.
         unsafe { libc::kill(pid, libc::SIGKILL) };
@@ -458,4 +451,22 @@ fn kill_monitors(state_dir: &Path) {
     {
         std::thread::sleep(Duration::from_millis(5));
     }
+}
+
+/// The processes with `state_dir` as their `MINIDOCK_ROOT`: the monitors of its containers.
+fn monitors_of(state_dir: &Path) -> Vec<i32> {
+    let wanted = format!("MINIDOCK_ROOT={}", state_dir.display());
+    fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| entry.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|pid| {
+            fs::read(format!("/proc/{pid}/environ")).is_ok_and(|environ| {
+                environ
+                    .split(|&b| b == 0)
+                    .any(|var| var == wanted.as_bytes())
+            })
+        })
+        .collect()
 }

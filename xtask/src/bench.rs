@@ -658,13 +658,21 @@ fn measure_images(
             }
             Err(reason) => Some(format!("{reason:#}")),
         };
-        Ok(image_report(
+        let mut report = image_report(
             &runtimes,
             &samples,
             podman_row.as_deref(),
             rounds,
             podman_rounds,
-        ))
+        );
+        // Detached, from the image, side by side: podman's only where its row ran.
+        let minidock_detached = detached_from_image(minidock, &state, podman_rounds)?;
+        let podman_detached = match podman_row {
+            None => Some(podman.detached(podman_rounds)?),
+            Some(_) => None,
+        };
+        report += &detached_report(&minidock_detached, podman_detached.as_ref(), podman_rounds);
+        Ok(report)
     })();
     podman.clean_up();
     let _ = fs::remove_dir_all(&state);
@@ -872,6 +880,69 @@ impl Podman {
         Ok(runtime)
     }
 
+    /// `podman run -d ... busybox sleep 100000`, `count` times (after one to warm up), then its
+    /// conmons' memory and `podman ps -a`; its containers removed after.
+    fn detached(&self, count: usize) -> Result<Detached> {
+        let binary = which("podman").context("podman is not installed")?;
+        let podman = |args: &[&str]| {
+            let mut command = Command::new(&binary);
+            command.args(self.global()).args(args).stdin(Stdio::null());
+            command
+        };
+        let run = [
+            "run",
+            "-d",
+            "--network",
+            "none",
+            "--ulimit",
+            "nofile=1024:1024",
+            "--ulimit",
+            "nproc=1024:1024",
+            "--cgroup-parent",
+            CGROUP_PARENT,
+            IMAGE,
+            "sleep",
+            "100000",
+        ];
+        let measured = (|| -> Result<Detached> {
+            let mut times = Vec::new();
+            let mut pids = Vec::new();
+            for round in 0..=count {
+                let started = Instant::now();
+                let out = podman(&run).output()?;
+                let took = started.elapsed().as_secs_f64() * 1000.0;
+                if !out.status.success() {
+                    bail!(
+                        "podman run -d failed: {}",
+                        String::from_utf8_lossy(&out.stderr)
+                    );
+                }
+                let id = String::from_utf8_lossy(&out.stdout).trim().to_string();
+                let pid = podman(&["inspect", "-f", "{{.State.Pid}}", &id]).output()?;
+                pids.push(String::from_utf8_lossy(&pid.stdout).trim().to_string());
+                if round > 0 {
+                    times.push(took);
+                }
+            }
+            let (rss, pss) = parents_memory(&pids);
+            let started = Instant::now();
+            podman(&["ps", "-a"]).stdout(Stdio::null()).status()?;
+            let ps_ms = started.elapsed().as_secs_f64() * 1000.0;
+            Ok(Detached {
+                times,
+                rss,
+                pss,
+                ps_ms,
+                containers: pids.len(),
+            })
+        })();
+        let _ = podman(&["rm", "-f", "-t", "0", "-a"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        measured
+    }
+
     /// Unmounts what podman mounted under its directory and the tmpfs mounts made for it, and
     /// removes the directory.
     fn clean_up(&self) {
@@ -1035,29 +1106,12 @@ fn measure_detached(minidock: &Path, rootfs: &Path, work: &Path, count: usize) -
             }
         }
         // The monitors: the parents of the containers' first processes.
-        let (mut rss, mut pss) = (Vec::new(), Vec::new());
+        let mut pids = Vec::new();
         for id in &ids {
             let out = minidock_in(&["inspect", "-f", "{{.State.Pid}}", id]).output()?;
-            let pid = String::from_utf8_lossy(&out.stdout).trim().to_string();
-            let stat = fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-            let monitor = stat
-                .rsplit_once(')')
-                .and_then(|(_, rest)| rest.split_whitespace().nth(1))
-                .unwrap_or("0")
-                .to_string();
-            let rollup =
-                fs::read_to_string(format!("/proc/{monitor}/smaps_rollup")).unwrap_or_default();
-            let field = |name: &str| -> f64 {
-                rollup
-                    .lines()
-                    .find(|l| l.starts_with(name))
-                    .and_then(|l| l.split_whitespace().nth(1))
-                    .and_then(|kib| kib.parse::<f64>().ok())
-                    .unwrap_or(0.0)
-            };
-            rss.push(field("Rss:"));
-            pss.push(field("Pss:"));
+            pids.push(String::from_utf8_lossy(&out.stdout).trim().to_string());
         }
+        let (rss, pss) = parents_memory(&pids);
         let started = Instant::now();
         let listed = minidock_in(&["ps", "-a"]).output()?;
         let ps_ms = started.elapsed().as_secs_f64() * 1000.0;
@@ -1098,6 +1152,127 @@ fn measure_detached(minidock: &Path, rootfs: &Path, work: &Path, count: usize) -
     }
     let _ = fs::remove_dir_all(&state);
     result
+}
+
+/// One runtime's detached containers: the time of each `run -d`, the RSS and PSS of each
+/// container's parent (its monitor, or conmon) in KiB, and `ps -a` over them all.
+struct Detached {
+    times: Vec<f64>,
+    rss: Vec<f64>,
+    pss: Vec<f64>,
+    ps_ms: f64,
+    containers: usize,
+}
+
+/// The RSS and PSS (KiB) of the parents of the processes `pids`: the containers' monitors.
+fn parents_memory(pids: &[String]) -> (Vec<f64>, Vec<f64>) {
+    let (mut rss, mut pss) = (Vec::new(), Vec::new());
+    for pid in pids {
+        let stat = fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let parent = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .unwrap_or("0")
+            .to_string();
+        let rollup = fs::read_to_string(format!("/proc/{parent}/smaps_rollup")).unwrap_or_default();
+        let field = |name: &str| -> f64 {
+            rollup
+                .lines()
+                .find(|l| l.starts_with(name))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kib| kib.parse::<f64>().ok())
+                .unwrap_or(0.0)
+        };
+        rss.push(field("Rss:"));
+        pss.push(field("Pss:"));
+    }
+    (rss, pss)
+}
+
+/// `minidock run -d busybox sleep 100000`, `count` times after one to warm up, in the image
+/// state `state`; its monitors' memory and `ps -a`; its containers removed after.
+fn detached_from_image(minidock: &Path, state: &Path, count: usize) -> Result<Detached> {
+    let minidock_in = |args: &[&str]| {
+        let mut command = Command::new(minidock);
+        command
+            .arg("--root")
+            .arg(state)
+            .args(args)
+            .env("MINIDOCK_CGROUP_PARENT", CGROUP_PARENT)
+            .stdin(Stdio::null());
+        command
+    };
+    let measured = (|| -> Result<Detached> {
+        let (mut times, mut pids) = (Vec::new(), Vec::new());
+        for round in 0..=count {
+            let started = Instant::now();
+            let out = minidock_in(&["run", "-d", IMAGE, "sleep", "100000"]).output()?;
+            let took = started.elapsed().as_secs_f64() * 1000.0;
+            if !out.status.success() {
+                bail!(
+                    "minidock run -d failed: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+            let id = String::from_utf8_lossy(&out.stdout).trim().to_string();
+            let pid = minidock_in(&["inspect", "-f", "{{.State.Pid}}", &id]).output()?;
+            pids.push(String::from_utf8_lossy(&pid.stdout).trim().to_string());
+            if round > 0 {
+                times.push(took);
+            }
+        }
+        let (rss, pss) = parents_memory(&pids);
+        let started = Instant::now();
+        minidock_in(&["ps", "-a"]).stdout(Stdio::null()).status()?;
+        let ps_ms = started.elapsed().as_secs_f64() * 1000.0;
+        Ok(Detached {
+            times,
+            rss,
+            pss,
+            ps_ms,
+            containers: pids.len(),
+        })
+    })();
+    if let Ok(listed) = minidock_in(&["ps", "-aq", "--no-trunc"]).output() {
+        let ids: Vec<String> = String::from_utf8_lossy(&listed.stdout)
+            .lines()
+            .map(str::to_string)
+            .collect();
+        if !ids.is_empty() {
+            let _ = minidock_in(&["rm", "-f"])
+                .args(&ids)
+                .stdout(Stdio::null())
+                .status();
+        }
+    }
+    measured
+}
+
+/// The table of the detached rows from an image: minidock's, and podman's if it ran.
+fn detached_report(minidock: &Detached, podman: Option<&Detached>, count: usize) -> String {
+    let mut text = format!(
+        "\nDetached, from the image: `run -d busybox sleep 100000` until the id is printed, {count} \
+         rounds each; then each container's parent (minidock's monitor, podman's conmon), idle, \
+         and `ps -a` over those containers.\n\n\
+         | runtime | run -d, median | min – max | parent's RSS | parent's PSS | ps -a |\n\
+         |---|---|---|---|---|---|\n"
+    );
+    for (name, d) in [("minidock", Some(minidock)), ("podman", podman)] {
+        let Some(d) = d else {
+            text += "| podman | not available | | | | |\n";
+            continue;
+        };
+        let (min, max) = min_max(&d.times);
+        text += &format!(
+            "| {name} | {:.2} ms | {min:.2} – {max:.2} ms | {:.2} MiB | {:.2} MiB | {:.1} ms ({} containers) |\n",
+            median(&mut d.times.clone()),
+            median(&mut d.rss.clone()) / 1024.0,
+            median(&mut d.pss.clone()) / 1024.0,
+            d.ps_ms,
+            d.containers,
+        );
+    }
+    text
 }
 
 fn min_max(values: &[f64]) -> (f64, f64) {

@@ -32,6 +32,7 @@
 //! is the first process's side of the story.
 
 mod cgroup; // [ch04]
+pub mod commit; // [ch06]
 pub use cgroup::dirs as cgroup_dirs; // [ch06]
 pub mod storage; // [ch05]
                  // [ch06]

@@ -1,7 +1,6 @@
 // [ch05 file]
 //! Images: what a container starts from, stored once, shared by every container made of it.
 
-pub mod commit; // [ch06]
 pub mod compression;
 pub mod config;
 pub mod digest;

@@ -27,6 +27,12 @@ fn top_and_stats_read_the_containers_processes_and_cgroup() {
     wait_for_log_line(&sb, &id, "ready");
     let first = inspect(&sb, "{{.State.Pid}}", &id);
     let out = sb.minidock(["top", &id]).output();
+    // The PID column where the host's ps puts it (procps: second; busybox: first).
+    let column = out
+        .stdout
+        .lines()
+        .next()
+        .and_then(|heading| heading.split_whitespace().position(|field| field == "PID"));
     let rows: Vec<&str> = out.stdout.lines().skip(1).collect();
     let shows = |needle: &str| rows.iter().any(|row| row.contains(needle));
     if out.status != Some(0)
@@ -35,13 +41,11 @@ fn top_and_stats_read_the_containers_processes_and_cgroup() {
         || !shows("sleep 999")
         || !rows
             .iter()
-            .any(|row| row.split_whitespace().nth(1) == Some(first.as_str()))
+            .any(|row| column.and_then(|c| row.split_whitespace().nth(c)) == Some(first.as_str()))
     {
         fail(
             format!("minidock top {id}"),
-            format!(
-                "ps -ef's heading, and two rows: pid {first} (sleep 999) and its sleep {seconds}"
-            ),
+            format!("ps's heading, and two rows: pid {first} (sleep 999) and its sleep {seconds}"),
             out.ending(),
             &out,
         );

@@ -594,3 +594,67 @@ fn names_and_id_prefixes_find_a_container() {
         .hint("a run whose name is refused leaves no container");
     remove(&sb, &[&name]);
 }
+
+#[test]
+fn run_d_killed_at_any_moment_leaves_what_the_next_commands_sweep() {
+    let sb = Sandbox::new();
+    let image = sb.image();
+    // One that runs to its end, for a start.
+    let whole = run_detached(&sb, &[&image, "sleep", "600"]);
+    // kill -9 of `run -d` at moments spread over its few milliseconds: before its record is
+    // whole, while its monitor starts the container, after it has printed the id.
+    let delays: Vec<u64> = (0..8).map(|i| i * 4 + random::number(0, 3)).collect();
+    for delay in &delays {
+        let run = sb.minidock(["run", "-d", &image, "sleep", "600"]).spawn();
+        std::thread::sleep(Duration::from_millis(*delay));
+        run.signal(libc::SIGKILL);
+        let _ = run.finish_within(PATIENCE);
+    }
+    // The next commands: `ps -a` reads every record, and repairs what it must; `rm -f` of what
+    // it lists; a run, which sweeps the cgroups killed commands left.
+    let listed = sb.minidock(["ps", "-aq", "--no-trunc"]).output();
+    let ids: Vec<&str> = listed.stdout.lines().collect();
+    if !ids.contains(&whole.as_str()) {
+        Failure::new("minidock ps -aq --no-trunc, after run -d was killed with -9 several times")
+            .expected_text(format!("the container that started whole, {whole}, among those listed"))
+            .got_text(format!("{ids:?}"))
+            .hint("a reader repairs what a killed command left, and lists every container whose record is whole")
+            .output(&listed)
+            .section(RECOVERY)
+            .fail();
+    }
+    remove(&sb, &ids);
+    sb.minidock(["run", "--rm", &image, "true"]).output();
+    let monitors_gone = eventually(Duration::from_secs(5), || sb.monitors().is_empty());
+    let mut found: Vec<String> = stored_containers(&sb);
+    found.extend(
+        sb.leftover_cgroups()
+            .iter()
+            .map(|cgroup| format!("the cgroup {}", cgroup.display())),
+    );
+    if !monitors_gone {
+        found.extend(
+            sb.monitors()
+                .iter()
+                .map(|pid| format!("the monitor, pid {pid}")),
+        );
+    }
+    let state = sb.state_dir().display().to_string();
+    found.extend(
+        sb.mounts()
+            .lines()
+            .filter(|line| line.contains(&state))
+            .map(|line| format!("the mount {line}")),
+    );
+    if !found.is_empty() {
+        Failure::new(format!(
+            "run -d killed with -9 after {delays:?} ms, then ps -a, rm -f of what it listed, and one run"
+        ))
+        .expected_text("nothing left: no record, no name, no cgroup, no monitor, no mount")
+        .got(&found)
+        .hint("a record whose creator died before it was whole goes at the next read; a container whose monitor was started runs on, and rm -f removes it; a cgroup a killed command left is in the ledger, for the next run to sweep")
+        .output(&listed)
+        .section(RECOVERY)
+        .fail();
+    }
+}

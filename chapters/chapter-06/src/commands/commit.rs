@@ -4,9 +4,9 @@
 use std::path::Path;
 
 use crate::cli::CommitArgs;
+use crate::container::commit::{self as committing, Commit};
 use crate::container::state::{self, Status};
 use crate::container::storage::files;
-use crate::image::commit::{self as committing, Commit};
 
 pub fn commit(args: &CommitArgs, root: &Path) -> Result<u8, files::Error> {
     if let Some(name) = &args.reference {

@@ -22,6 +22,7 @@
 //! is the first process's side of the story.
 
 mod cgroup;
+pub mod commit;
 pub use cgroup::dirs as cgroup_dirs;
 pub mod log;
 pub mod names;

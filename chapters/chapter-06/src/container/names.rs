@@ -55,6 +55,23 @@ pub fn release(root: &Path, name: &str, id: &str) {
     }
 }
 
+/// Removes the names whose container is gone: a `run` killed after it took its name and before
+/// its record was whole leaves its name behind when the record is swept. (A container's
+/// directory is made before its name is taken, so a name whose directory is missing is stale.)
+pub fn sweep(root: &Path) {
+    let Ok(entries) = std::fs::read_dir(names(root)) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some(id) = lookup(root, &name) {
+            if !super::state::dir(root, &id).exists() {
+                release(root, &name, &id);
+            }
+        }
+    }
+}
+
 /// The id of the container named `name`.
 pub fn lookup(root: &Path, name: &str) -> Option<String> {
     if name.is_empty() || name.contains('/') || name.starts_with('.') {

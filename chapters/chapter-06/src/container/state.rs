@@ -230,8 +230,8 @@ const CONFIG: &str = "config.json";
 const STATE: &str = "state.json";
 const LOCK: &str = "lock";
 
-/// Records a new container, `created`, its creator this process: makes its directory and its
-/// state, takes its name (or makes one up, if it has none), then writes its configuration. The
+/// Records a new container, `created`, its creator this process: makes its directory with its
+/// state in it (in one step, by a rename), takes its name (or makes one up, if it has none), then writes its configuration. The
 /// directory comes before the name, so that a name whose container's directory is missing is
 /// known to be left over (see `names::claim`); the configuration last, with the name in it: a
 /// container without one is not finished, and goes if its creator has gone.
@@ -239,7 +239,6 @@ pub fn create(root: &Path, config: &Config) -> Result<Container> {
     let id = &config.id;
     let dir = dir(root, id);
     std::fs::create_dir_all(containers(root)).map_err(|e| file_error(id, &dir, e))?;
-    std::fs::create_dir(&dir).map_err(|e| file_error(id, &dir, e))?;
     let mut config = config.clone();
     let mut named = false;
     let made = (|| {
@@ -255,7 +254,21 @@ pub fn create(root: &Path, config: &Config) -> Result<Container> {
             restart_count: 0,
             stopped: false,
         };
-        write(id, &dir.join(STATE), &state)?;
+        // The directory appears with its state in it: made under a temporary name that says
+        // who makes it, then renamed. A directory without a state would say nothing of whether
+        // its maker still lives; a temporary one whose maker is gone is swept (`list`).
+        let temporary = containers(root).join(format!(
+            ".{id}.{}-{}",
+            std::process::id(),
+            state.monitor.start
+        ));
+        std::fs::create_dir(&temporary).map_err(|e| file_error(id, &temporary, e))?;
+        let moved = write(id, &temporary.join(STATE), &state)
+            .and_then(|()| std::fs::rename(&temporary, &dir).map_err(|e| file_error(id, &dir, e)));
+        if moved.is_err() {
+            let _ = std::fs::remove_dir_all(&temporary);
+        }
+        moved?;
         if config.meta.name.is_empty() {
             config.meta.name = names::claim_made_up(root, id)?;
         } else {
@@ -307,10 +320,34 @@ pub fn list(root: &Path) -> Vec<Container> {
     };
     let mut all: Vec<Container> = entries
         .flatten()
-        .filter_map(|entry| load(root, &entry.file_name().to_string_lossy()).ok())
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') {
+                sweep_temporary(&entry.path(), &name);
+                return None;
+            }
+            load(root, &name).ok()
+        })
         .collect();
+    names::sweep(root);
     all.sort_by_key(|c| std::cmp::Reverse(c.record.created));
     all
+}
+
+/// Removes the temporary directory `path` (`.ID.PID-START`) of a `create` whose process is gone.
+fn sweep_temporary(path: &Path, name: &str) {
+    let maker = name
+        .rsplit_once('.')
+        .and_then(|(_, maker)| maker.split_once('-'))
+        .and_then(|(pid, start)| {
+            Some(Process {
+                pid: pid.parse().ok()?,
+                start: start.parse().ok()?,
+            })
+        });
+    if maker.is_some_and(|maker| !maker.alive()) {
+        let _ = std::fs::remove_dir_all(path);
+    }
 }
 
 /// The container a command names, as docker finds it: by its whole id, then by its name, then

@@ -1,6 +1,5 @@
 //! Images: what a container starts from, stored once, shared by every container made of it.
 
-pub mod commit;
 pub mod compression;
 pub mod config;
 pub mod digest;

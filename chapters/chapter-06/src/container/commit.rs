@@ -27,12 +27,12 @@ use nix::fcntl::OFlag;
 use nix::sys::stat::{FileStat, Mode, SFlag};
 use serde_json::{json, Map, Value};
 
-use super::digest::Digest;
-use super::store::Store;
+use super::state::Container;
+use super::storage::changes::{self, Entry, Kind};
+use super::storage::files::{self, Error};
 use crate::config::StorageDriver;
-use crate::container::state::Container;
-use crate::container::storage::changes::{self, Entry, Kind};
-use crate::container::storage::files::{self, Error};
+use crate::image::digest::Digest;
+use crate::image::store::Store;
 
 /// What `commit` was asked for, besides the container.
 pub struct Commit {
@@ -114,7 +114,7 @@ pub fn commit(container: &Container, commit: &Commit) -> Result<Digest, Error> {
     let tar = File::open(&path).map_err(fail("the new layer"))?;
     let (extracted, staged) = work.extract_layer(tar)?;
 
-    let now = super::config::rfc3339(std::time::SystemTime::now());
+    let now = crate::image::config::rfc3339(std::time::SystemTime::now());
     let args = &container.record.config.process.args;
     let created_by: Vec<String> = args
         .iter()
