@@ -70,6 +70,7 @@ pub fn main() -> u8 {
         let _ = sys::dup2(&null, 2);
     }
     let _ = std::env::set_current_dir("/");
+    shed();
     let (mut output, mut step) = (output, 0);
     loop {
         let began = Instant::now();
@@ -82,7 +83,10 @@ pub fn main() -> u8 {
             return 0;
         }
         match start(&root, &id) {
-            Ok((next, pipes, _)) => (container, output) = (next, pipes),
+            Ok((next, pipes, _)) => {
+                (container, output) = (next, pipes);
+                shed();
+            }
             Err(_) => return exit::FAILED,
         }
     }
@@ -195,4 +199,42 @@ fn dup(fd: i32) -> sys::Result<OwnedFd> {
             call: format!("fcntl({fd}, F_DUPFD_CLOEXEC)"),
             errno: sys::errno_of(err),
         })
+}
+
+/// Lets go of the memory the start needed and the wait does not: the heap's free pages, and the
+/// pages of the files mapped (the program's and its libraries' code and constants) that hold
+/// nothing of the monitor's own. Such pages are the files' as they are on disk: the kernel
+/// brings back from the page cache the few that the monitor's loop reads again. A page written
+/// once (relocations, then made read-only) is the monitor's own, and its mapping is left alone.
+fn shed() {
+    // SAFETY: malloc_trim(3) only returns free heap memory to the kernel.
+    unsafe { libc::malloc_trim(0) };
+    let Ok(smaps) = std::fs::read_to_string("/proc/self/smaps") else {
+        return;
+    };
+    let mut mapping: Option<(usize, usize)> = None;
+    for line in smaps.lines() {
+        let mut fields = line.split_whitespace();
+        let first = fields.next().unwrap_or("");
+        if let Some((start, end)) = first.split_once('-') {
+            // A mapping's heading: `START-END PERMS OFFSET DEV INODE PATH`.
+            let perms = fields.next().unwrap_or("");
+            let path = fields.nth(3).unwrap_or("");
+            let range = usize::from_str_radix(start, 16)
+                .ok()
+                .zip(usize::from_str_radix(end, 16).ok());
+            mapping = range
+                .filter(|_| perms.ends_with('p') && !perms.contains('w') && path.starts_with('/'));
+            continue;
+        }
+        if first == "Anonymous:" {
+            if let (Some((start, end)), Some("0")) = (mapping.take(), fields.next()) {
+                // SAFETY: a private, read-only mapping of a file, with no page of its own: its
+                // pages are the file's, and dropping them loses nothing.
+                unsafe {
+                    libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_DONTNEED)
+                };
+            }
+        }
+    }
 }
