@@ -181,3 +181,42 @@ fn logs_since_a_time_and_stop_with_the_containers_signal() {
     }
     sb.minidock(["rm", "-f", &id]).output();
 }
+
+#[test]
+fn logs_follow_a_container_as_it_writes_and_end_with_it() {
+    let sb = Sandbox::new();
+    let (first, second, third) = (random::word(8), random::word(8), random::word(8));
+    // The container goes on only once the test has seen its first line through `logs -f`.
+    let script = format!(
+        "echo {first}; while [ ! -e /tmp/go ]; do sleep 0.02; done; echo {second} >&2; echo {third}"
+    );
+    let id = detached(&sb, &[], &["sh", "-c", &script]);
+    let mut follow = sb.minidock(["logs", "-f", &id]).spawn();
+    let early = follow.wait_for_line(&first, std::time::Duration::from_secs(10));
+    let running_then = inspect(&sb, "{{.State.Status}}", &id);
+    let pid = inspect(&sb, "{{.State.Pid}}", &id);
+    let _ = std::fs::write(format!("/proc/{pid}/root/tmp/go"), "");
+    let out = follow.finish_within(std::time::Duration::from_secs(10));
+    if early.is_none()
+        || running_then != "running"
+        || out.status != Some(0)
+        || out.stdout != format!("{first}\n{third}\n")
+        || out.stderr != format!("{second}\n")
+    {
+        fail(
+            format!("minidock logs -f {id}, from the container's start to its end"),
+            format!(
+                "{first:?} while the container runs, then {third:?} on stdout and {second:?} on stderr, and an end with the container's"
+            ),
+            format!(
+                "the first line {} (the container {running_then}); then {}: stdout {:?}, stderr {:?}",
+                if early.is_some() { "came" } else { "never came" },
+                out.ending(),
+                out.stdout,
+                out.stderr
+            ),
+            &out,
+        );
+    }
+    sb.minidock(["rm", "-f", &id]).output();
+}
