@@ -8,6 +8,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use super::images::print_table;
+use super::info::binary_size;
 use super::ps::short;
 use crate::cgroups::usage::{self, Usage};
 use crate::cli::StatsArgs;
@@ -110,40 +111,4 @@ fn host_memory() -> u64 {
             Some(kib * 1024)
         })
         .unwrap_or(0)
-}
-
-/// A size in binary units, as docker's stats writes one: `576KiB`, `23.59GiB` (four digits at
-/// most).
-fn binary_size(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    let decimals = match value {
-        v if v >= 1000.0 => 0,
-        v if v >= 100.0 => 1,
-        _ => 2,
-    };
-    let text = format!("{value:.decimals$}");
-    let text = if text.contains('.') {
-        text.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        text
-    };
-    format!("{text}{}", UNITS[unit])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::binary_size;
-
-    #[test]
-    fn sizes_read_as_dockers() {
-        assert_eq!(binary_size(576 * 1024), "576KiB");
-        assert_eq!(binary_size(25_330_000_000), "23.59GiB");
-        assert_eq!(binary_size(512), "512B");
-    }
 }

@@ -91,7 +91,7 @@ fn total_memory() -> u64 {
 }
 
 /// A size in binary units with four significant digits, as docker prints memory: `23.59GiB`.
-fn binary_size(bytes: u64) -> String {
+pub(crate) fn binary_size(bytes: u64) -> String {
     const UNITS: [&str; 7] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
     let mut value = bytes as f64;
     let mut unit = 0;
