@@ -340,9 +340,18 @@ pub fn test_entry(chapter: u32, binary: &str, up: &str) -> Result<String> {
 }
 
 /// Formats Rust files with rustfmt, so generated code is as tidy as the source it came from.
+///
+/// Most files come out the same for many crates (a mistake fixture differs from its chapter's
+/// reference state in one file): each text is formatted once per run, and remembered.
 fn rustfmt_all(files: BTreeMap<String, String>) -> Result<BTreeMap<String, String>> {
+    static FORMATTED: std::sync::Mutex<BTreeMap<String, String>> =
+        std::sync::Mutex::new(BTreeMap::new());
     let mut out = BTreeMap::new();
     for (path, text) in files {
+        if let Some(known) = FORMATTED.lock().unwrap().get(&text) {
+            out.insert(path, known.clone());
+            continue;
+        }
         // Run from the workspace, so rustfmt takes the workspace's rustfmt.toml (and never a
         // user's own configuration): the output must be the same on every machine.
         let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -367,7 +376,9 @@ fn rustfmt_all(files: BTreeMap<String, String>) -> Result<BTreeMap<String, Strin
                 String::from_utf8_lossy(&output.stderr)
             );
         }
-        out.insert(path, String::from_utf8(output.stdout)?);
+        let formatted = String::from_utf8(output.stdout)?;
+        FORMATTED.lock().unwrap().insert(text, formatted.clone());
+        out.insert(path, formatted);
     }
     Ok(out)
 }
@@ -820,6 +831,17 @@ fn write_workspace(
         } else if !line.starts_with("default-members") {
             toml += line;
             toml.push('\n');
+        }
+    }
+    // Mistake fixtures are built only to be run by tests, 76 and more of them at once: no
+    // debug information and no incremental cache for them (a third of their build time, and
+    // gigabytes), while their dependencies keep the profile the root's build already made.
+    for (_, chapter, place) in crates {
+        if let Place::Mistake(..) = place {
+            toml += &format!(
+                "\n[profile.dev.package.{}]\ndebug = 0\nincremental = false\n",
+                place.package(chapter)
+            );
         }
     }
     fs::write(base.join("Cargo.toml"), toml)?;

@@ -469,13 +469,19 @@ const V2_REFERENCE_RUN: [&str; 35] = [
 /// exercise's solution fails every test named for it, and each of those failure reports sends the
 /// learner to the exercise's section of the book.
 fn mistakes(root: &Path) -> Result<()> {
+    let writing = std::time::Instant::now();
     let reference = gen::Reference::load(root)?;
     let (base, mistakes) = gen::mistake_states(root, &reference)?;
+    eprintln!(
+        "mistakes: written in {:.1} s",
+        writing.elapsed().as_secs_f64()
+    );
     let target = crate::run::target_dir(root);
     // The fixtures' binaries only, in one build that shares the work. The tests are black box:
     // each fixture is tested by its chapter's reference state's test binary, built once, told
     // which binary to run (harness::TEST_BINARY); building the tests again for each fixture
     // would cost CI minutes.
+    let building = std::time::Instant::now();
     let built = Command::new("cargo")
         .args([
             "build",
@@ -492,6 +498,12 @@ fn mistakes(root: &Path) -> Result<()> {
     if !built.success() {
         bail!("a mistake fixture does not build (see above)");
     }
+    let testing = std::time::Instant::now();
+    eprintln!(
+        "mistakes: built {} fixtures in {:.1} s",
+        mistakes.len(),
+        building.elapsed().as_secs_f64()
+    );
     let states = gen::reference_states(root, &reference)?;
     // Each fixture's tests with the test binary of its chapter, built first, one at a time.
     let mut test_binaries: Vec<(u32, PathBuf)> = Vec::new();
@@ -529,11 +541,21 @@ fn mistakes(root: &Path) -> Result<()> {
                     .args(&mistake.tests)
                     .env("MINIDOCK_TEST_BINARY", &binary)
                     .current_dir(root);
+                let started = std::time::Instant::now();
                 let output = run::capture(&mut command).map(|(_, output)| output);
+                eprintln!(
+                    "mistakes: {} tested in {:.1} s",
+                    mistake.id,
+                    started.elapsed().as_secs_f64()
+                );
                 *outputs[i].lock().unwrap() = Some(output);
             });
         }
     });
+    eprintln!(
+        "mistakes: their tests ran in {:.1} s, {AT_ONCE} fixtures at a time",
+        testing.elapsed().as_secs_f64()
+    );
     let mut problems = Vec::new();
     for (mistake, output) in mistakes.iter().zip(outputs) {
         let output = output
