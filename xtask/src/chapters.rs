@@ -66,6 +66,10 @@ pub const CHAPTERS: &[Chapter] = &[
         number: 6,
         title: "Containers with a life of their own",
     },
+    Chapter {
+        number: 7,
+        title: "Terminals, attaching and watching",
+    },
 ];
 
 impl Chapter {

@@ -1,0 +1,254 @@
+//! `minidock run`: a container from the options, started, waited for, cleaned up.
+
+use std::path::Path;
+
+use crate::cli::RunArgs;
+use crate::config::StorageDriver;
+use crate::config::{self, Config};
+use crate::container::names;
+use crate::container::state::{self, Status};
+use crate::container::{self, Container};
+use crate::image::{self, Image};
+use crate::monitor::{self, Report};
+use crate::sys;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Config(#[from] config::Error),
+    #[error(transparent)]
+    Image(#[from] image::Error),
+    #[error("no command specified")]
+    NoCommand,
+    #[error(transparent)]
+    Container(#[from] container::Error),
+    #[error(transparent)]
+    State(#[from] state::Error),
+    #[error("Invalid container name ({0}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed")]
+    BadName(String),
+    #[error("starting the container's monitor")]
+    Monitor(#[source] sys::Error),
+    #[error(transparent)]
+    Restart(#[from] config::restart::BadPolicy),
+    #[error("Conflicting options: --restart and --rm")]
+    RestartWithRm,
+    #[error("invalid signal: {0}")]
+    BadStopSignal(String),
+}
+
+impl Error {
+    /// The exit status docker would give for this failure.
+    pub fn exit_status(&self) -> u8 {
+        match self {
+            Error::Container(err) => err.exit_status(),
+            Error::Config(_) => crate::process::exit::FAILED,
+            Error::Image(_) | Error::NoCommand => crate::process::exit::FAILED,
+            Error::State(_) | Error::BadName(_) => crate::process::exit::FAILED,
+            Error::Monitor(_) => crate::process::exit::FAILED,
+            Error::Restart(_) | Error::RestartWithRm => crate::process::exit::FAILED,
+            Error::BadStopSignal(_) => crate::process::exit::FAILED,
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Runs a container to the end and returns the exit status `minidock run` should exit with.
+///
+/// Each phase is a step of the container's life (see `container`); a phase that fails returns
+/// at once, and the container cleans up after itself on the way out.
+pub fn run(args: &RunArgs, root: &Path, driver: StorageDriver) -> Result<u8> {
+    let config = configure(args, root, driver)?;
+    // In the store from now on: `ps` lists it, and its name is taken.
+    let recorded = state::create(root, &config)?;
+    if args.detach {
+        return detached(root, &recorded);
+    }
+    let mut container = Container::prepare(config, root)?;
+    container.spawn()?;
+    container.set_up_from_outside()?;
+    container.release()?;
+    container.started()?;
+    Ok(container.wait()?)
+}
+
+/// `minidock create`: the container made as `run` makes it, and left `created`, for `start`;
+/// prints its id.
+pub fn create(args: &RunArgs, root: &Path, driver: StorageDriver) -> Result<u8> {
+    let config = configure(args, root, driver)?;
+    let recorded = state::create(root, &config)?;
+    // Made for good: from now on it is no longer this command's to remove if it dies.
+    state::update(&recorded.dir, |state| {
+        state.made = true;
+        state.monitor = state::Process::default();
+    })?;
+    println!("{}", recorded.id());
+    Ok(0)
+}
+
+/// `run -d`: the container is left to a monitor of its own; minidock prints its id once the
+/// command has started, or fails as a foreground run would have.
+fn detached(root: &Path, recorded: &state::Container) -> Result<u8> {
+    let report = monitor::detach(root, recorded.id()).map_err(Error::Monitor);
+    match report {
+        Ok(Report::Started) => {
+            println!("{}", recorded.id());
+            Ok(0)
+        }
+        failed => {
+            // The monitor removed what it made; a monitor that never got that far left the
+            // record, still `created`.
+            if let Ok(left) = state::load(root, recorded.id()) {
+                if left.state.status == Status::Created {
+                    state::remove(&left);
+                }
+            }
+            match failed? {
+                Report::Failed { status, message } => {
+                    sys::tell(&message);
+                    Ok(status)
+                }
+                Report::Started => unreachable!("matched above"),
+            }
+        }
+    }
+}
+
+/// The container's configuration, from `run`'s options: every mistake in them is found here,
+/// while nothing exists yet.
+fn configure(args: &RunArgs, state: &Path, driver: StorageDriver) -> Result<Config> {
+    let id = config::new_id()?;
+    // IMAGE is a root filesystem directory, or an image of the store, whose config fills in
+    // what the options leave out, as docker fills it in.
+    let image = (!config::is_path(args.image()))
+        .then(|| image::find(state, args.image()))
+        .transpose()?;
+    // The command's two parts, and the signal that stops it, as docker records them.
+    let (entrypoint, cmd) = match &image {
+        Some(image) => command_parts(args, &image.config.config),
+        None => (Vec::new(), args.command().to_vec()),
+    };
+    let stop_signal = match (&args.stop_signal, &image) {
+        (Some(signal), _) => signal.clone(),
+        (None, Some(image)) => image.config.config.stop_signal.clone().unwrap_or_default(),
+        (None, None) => String::new(),
+    };
+    if !stop_signal.is_empty() && sys::Signo::parse(&stop_signal).is_none() {
+        return Err(Error::BadStopSignal(stop_signal));
+    }
+    let (root, storage, with_defaults);
+    let args = match &image {
+        Some(image) => {
+            let made = config::Storage {
+                driver,
+                layers: image.links.clone(),
+                base: state.to_path_buf(),
+                image: image.id.to_string(),
+            };
+            // The driver is checked here, while nothing exists: one that cannot work on the
+            // state directory's filesystem says so before a cgroup or a directory is made.
+            root = container::storage::root(state, &id, &made).map_err(container::Error::from)?;
+            storage = Some(made);
+            with_defaults = image_defaults(args, image)?;
+            &with_defaults
+        }
+        None => {
+            root = config::root(args.image())?;
+            storage = None;
+            args
+        }
+    };
+    let hostname = config::hostname(args.hostname.as_deref(), &id)?;
+    let env = config::environment(&hostname, &args.env, |key| std::env::var(key).ok())?;
+    let process = config::Process::new(args.command(), args.workdir.as_deref(), env)?;
+    Ok(Config {
+        id,
+        root,
+        hostname,
+        process,
+        init: args.init,
+        mounts: args
+            .tmpfs
+            .iter()
+            .map(|spec| config::mounts::tmpfs(spec))
+            .collect::<config::Result<_>>()?,
+        linux: config::Linux {
+            resources: resources(args)?,
+            cgroups_path: config::cgroups_path(&args.cgroup_parent)?,
+        },
+        storage,
+        meta: config::Meta {
+            name: match &args.name {
+                Some(name) if !names::valid(name) => return Err(Error::BadName(name.clone())),
+                Some(name) => name.clone(),
+                None => String::new(),
+            },
+            image: args.image().to_string(),
+            auto_remove: args.rm,
+            restart: match config::restart::Restart::parse(&args.restart)? {
+                config::restart::Restart::No => config::restart::Restart::No,
+                _ if args.rm => return Err(Error::RestartWithRm),
+                policy => policy,
+            },
+            entrypoint,
+            cmd,
+            stop_signal,
+        },
+    })
+}
+
+/// The resource options, checked against each other and against the host's CPUs.
+fn resources(args: &RunArgs) -> Result<config::Resources> {
+    use config::resources;
+    let online = std::fs::read_to_string("/sys/devices/system/cpu/online")
+        .map_err(config::Error::OnlineCpus)?;
+    let options = resources::Options {
+        memory: args.memory.as_deref(),
+        memory_swap: args.memory_swap.as_deref(),
+        cpus: args.cpus.as_deref(),
+        cpu_shares: args.cpu_shares.as_deref(),
+        pids_limit: args.pids_limit.as_deref(),
+        cpuset_cpus: args.cpuset_cpus.as_deref(),
+    };
+    Ok(resources::parse(&options, &online).map_err(config::Error::from)?)
+}
+
+/// The options, with what the image's config says filled in where they say nothing, as docker
+/// combines them: the entrypoint (or `--entrypoint`), then the command given, or else the
+/// image's (unless `--entrypoint` replaced the image's entrypoint); the image's environment
+/// before `-e`'s, which wins; its working directory unless `-w` gives one.
+fn image_defaults(args: &RunArgs, image: &Image) -> Result<RunArgs> {
+    let run = &image.config.config;
+    let (entrypoint, command) = command_parts(args, run);
+    if entrypoint.is_empty() && command.is_empty() {
+        return Err(Error::NoCommand);
+    }
+    let mut merged = args.clone();
+    merged.image_and_command = std::iter::once(args.image().to_string())
+        .chain(entrypoint)
+        .chain(command)
+        .collect();
+    merged.env = run.env.iter().chain(&args.env).cloned().collect();
+    merged.workdir = args
+        .workdir
+        .clone()
+        .or_else(|| run.working_dir.clone().filter(|dir| !dir.is_empty()));
+    Ok(merged)
+}
+
+/// The entrypoint and the command's arguments, from the options and the image's config.
+fn command_parts(args: &RunArgs, run: &image::config::RunConfig) -> (Vec<String>, Vec<String>) {
+    let entrypoint: Vec<String> = match &args.entrypoint {
+        Some(given) if given.is_empty() => Vec::new(),
+        Some(given) => vec![given.clone()],
+        None => run.entrypoint.clone().unwrap_or_default(),
+    };
+    let command: Vec<String> = if !args.command().is_empty() {
+        args.command().to_vec()
+    } else if args.entrypoint.is_some() {
+        Vec::new()
+    } else {
+        run.cmd.clone().unwrap_or_default()
+    };
+    (entrypoint, command)
+}
