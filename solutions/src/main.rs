@@ -24,6 +24,9 @@
 // [ch04]
 //!   namespaces   rootfs   cgroups            what the kernel isolates and limits, one each
 // [ch04 end]
+// [ch07]
+//!   terminal     pseudo-terminals, raw mode, the detach keys
+// [ch07 end]
 // [ch01..ch04]
 //~ //!   namespaces   rootfs                     what the kernel isolates, one each
 // [ch01..ch04 end]
@@ -48,6 +51,7 @@ mod namespaces;
 mod process;
 mod rootfs;
 mod sys;
+mod terminal; // [ch07]
 
 use std::process::ExitCode;
 

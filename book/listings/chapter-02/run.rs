@@ -11,3 +11,4 @@ pub fn run(args: &RunArgs, root: &Path) -> Result<u8> {
     Ok(container.wait()?)
 }
 
+

@@ -98,6 +98,7 @@ impl Container {
         Ok(())
     }
 
+
     /// Records how the container ended; returns `status`.
     fn ended(&mut self, status: u8) -> Result<u8> {
         self.record.state = state::update(&self.record.dir, |state| {

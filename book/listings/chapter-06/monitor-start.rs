@@ -28,6 +28,7 @@ fn start(root: &Path, id: &str) -> container::Result<(Container, [OwnedFd; 2], l
     Ok((container, [out_read, err_read], log))
 }
 
+
 /// Standard output and error lent to two pipes; given back when dropped.
 struct Lent {
     saved: [OwnedFd; 2],

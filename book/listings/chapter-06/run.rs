@@ -40,21 +40,25 @@ fn detached(root: &Path, recorded: &state::Container) -> Result<u8> {
             println!("{}", recorded.id());
             Ok(0)
         }
-        failed => {
-            // The monitor removed what it made; a monitor that never got that far left the
-            // record, still `created`.
-            if let Ok(left) = state::load(root, recorded.id()) {
-                if left.state.status == Status::Created {
-                    state::remove(&left);
-                }
-            }
-            match failed? {
-                Report::Failed { status, message } => {
-                    sys::tell(&message);
-                    Ok(status)
-                }
-                Report::Started => unreachable!("matched above"),
-            }
-        }
+        failed => failed_start(root, recorded, failed),
     }
 }
+
+/// A detached start that failed: what is left of the container goes, and the failure is told.
+fn failed_start(root: &Path, recorded: &state::Container, failed: Result<Report>) -> Result<u8> {
+    // The monitor removed what it made; a monitor that never got that far left the record,
+    // still `created`.
+    if let Ok(left) = state::load(root, recorded.id()) {
+        if left.state.status == Status::Created {
+            state::remove(&left);
+        }
+    }
+    match failed? {
+        Report::Failed { status, message } => {
+            sys::tell(&message);
+            Ok(status)
+        }
+        Report::Started => unreachable!("a start that failed"),
+    }
+}
+

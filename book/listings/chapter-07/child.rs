@@ -53,5 +53,11 @@ fn setup(args: &ChildArgs) -> sys::Result<()> {
     // A new session, without the terminal: a Ctrl-C typed there reaches minidock only, which
     // passes it on once, rather than also reaching the container directly.
     sys::setsid()?;
+    // With -t, a terminal of the container's own, once the session is new and /dev/pts is the
+    // container's: it becomes the session's controlling terminal.
+    if let Some(console) = args.console {
+        // SAFETY: minidock's end of the console socket, open in this process until it execs.
+        crate::terminal::hand_over(unsafe { std::os::fd::BorrowedFd::borrow_raw(console) })?;
+    }
     Ok(())
 }

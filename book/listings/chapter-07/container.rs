@@ -18,6 +18,8 @@ impl Container {
             cgroup,
             _storage: storage,
             record: record.keep(),
+            console: None,
+            serve: None,
         })
     }
 
@@ -25,9 +27,15 @@ impl Container {
     /// go-ahead (`release`).
     pub fn spawn(&mut self) -> Result<()> {
         let (minidock_end, container_end) = handshake::pair()?;
+        // With -t, a second socket: the first process hands its terminal's master over on it.
+        let console = match self.config.process.terminal {
+            true => Some(sys::socketpair()?),
+            false => None,
+        };
         let args = ChildArgs {
             config: &self.config,
             cgroup_view: self.cgroup.view(),
+            console: console.as_ref().map(|(_, theirs)| theirs.as_raw_fd()),
         };
         let minidock_fd = minidock_end.as_raw_fd();
         let mut container_end = Some(container_end);
@@ -51,6 +59,9 @@ impl Container {
         drop(container_end);
         self.child = Some(child);
         self.channel = Some(minidock_end);
+        // And of the console's: minidock keeps its own end only, which sees end of file if the
+        // child dies before it hands the master over.
+        self.console = console.map(|(ours, _)| ours);
         Ok(())
     }
 
@@ -98,6 +109,23 @@ impl Container {
         Ok(())
     }
 
+    /// With `-t`, once released: the master side of the command's terminal, which its first
+    /// process handed over before it executed the command.
+    pub fn terminal(&mut self) -> Result<Option<OwnedFd>> {
+        let Some(console) = self.console.take() else {
+            return Ok(None);
+        };
+        let master = sys::recv_fd(console.as_fd())?;
+        master
+            .map(Some)
+            .ok_or_else(|| Error::Setup("the container's terminal was not handed over".into()))
+    }
+
+    /// From now on, its wait serves `serve` too.
+    pub fn serve(&mut self, serve: Box<dyn Serve>) {
+        self.serve = Some(serve);
+    }
+
     /// Records how the container ended; returns `status`.
     fn ended(&mut self, status: u8) -> Result<u8> {
         self.record.state = state::update(&self.record.dir, |state| {
@@ -138,6 +166,10 @@ impl Container {
                 let fd = open[i].as_ref().expect("watched");
                 fds.push(PollFd::new(fd.as_fd(), PollFlags::POLLIN));
             }
+            let served = self.serve.as_ref().map(|serve| serve.watched());
+            for fd in served.iter().flatten() {
+                fds.push(PollFd::new(*fd, PollFlags::POLLIN));
+            }
             // Once the command has ended, what is left in the pipes is read without waiting
             // for more that may never come.
             let timeout = if ended.is_some() {
@@ -163,6 +195,17 @@ impl Container {
                 .map(|fd| fd.revents().unwrap_or(PollFlags::empty()))
                 .collect();
             drop(fds);
+            drop(served);
+            if let Some(serve) = self.serve.as_mut() {
+                let first = 1 + watched.len();
+                let ready: Vec<usize> = (first..revents.len())
+                    .filter(|&index| !revents[index].is_empty())
+                    .map(|index| index - first)
+                    .collect();
+                if !ready.is_empty() {
+                    serve.ready(&ready);
+                }
+            }
             if !revents[0].is_empty() {
                 match self.signals.next().map_err(Error::Wait)? {
                     Event::Signal(signal) => forward(child, signal),
@@ -183,6 +226,9 @@ impl Container {
                     Err(nix::errno::Errno::EINTR) => continue,
                     Err(_) => 0,
                 };
+                if let Some(serve) = self.serve.as_mut().filter(|_| n > 0) {
+                    serve.output(streams[i], &buf[..n]);
+                }
                 let written = if n == 0 {
                     open[i] = None;
                     log.close(streams[i])
@@ -206,7 +252,11 @@ impl Container {
         };
         self.child = None;
         self.cgroup.report_oom(&self.config);
-        self.ended(exit::for_ended(ended))
+        let status = self.ended(exit::for_ended(ended))?;
+        if let Some(serve) = self.serve.as_mut() {
+            serve.ended(status);
+        }
+        Ok(status)
     }
 
     /// The container's first process.

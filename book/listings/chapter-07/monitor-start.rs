@@ -25,7 +25,31 @@ fn start(root: &Path, id: &str) -> container::Result<(Container, [OwnedFd; 2], l
     container.set_up_from_outside()?;
     container.release()?;
     container.started()?;
-    Ok((container, [out_read, err_read], log))
+    let output = serve(&dir, &mut container, [out_read, err_read])?;
+    Ok((container, output, log))
+}
+
+/// Serves the attach socket while the container runs: with `-t`, the container's output is its
+/// terminal's, read from the master, and what clients type is written to it.
+fn serve(
+    dir: &Path,
+    container: &mut Container,
+    pipes: [OwnedFd; 2],
+) -> container::Result<[OwnedFd; 2]> {
+    let terminal = container.terminal()?;
+    let [out, err] = pipes;
+    // The command writes to its terminal only: its pipes are at their end already.
+    let output = match &terminal {
+        Some(master) => [dup(master.as_raw_fd())?, err],
+        None => [out, err],
+    };
+    let server = attach::Server::new(
+        &attach::socket(dir),
+        terminal,
+        attach::Server::first_client(),
+    )?;
+    container.serve(Box::new(server));
+    Ok(output)
 }
 
 /// Standard output and error lent to two pipes; given back when dropped.

@@ -9,6 +9,11 @@ pub fn run(args: &RunArgs, root: &Path, driver: StorageDriver) -> Result<u8> {
     if args.detach {
         return detached(root, &recorded);
     }
+    // A terminal is the monitor's to hold, for the container to keep it when this command
+    // detaches: the container starts detached, with this command attached from the start.
+    if args.tty {
+        return attached(root, &recorded, args);
+    }
     let mut container = Container::prepare(config, root)?;
     container.spawn()?;
     container.set_up_from_outside()?;
@@ -40,21 +45,51 @@ fn detached(root: &Path, recorded: &state::Container) -> Result<u8> {
             println!("{}", recorded.id());
             Ok(0)
         }
-        failed => {
-            // The monitor removed what it made; a monitor that never got that far left the
-            // record, still `created`.
-            if let Ok(left) = state::load(root, recorded.id()) {
-                if left.state.status == Status::Created {
-                    state::remove(&left);
-                }
-            }
-            match failed? {
-                Report::Failed { status, message } => {
-                    sys::tell(&message);
-                    Ok(status)
-                }
-                Report::Started => unreachable!("matched above"),
-            }
+        failed => failed_start(root, recorded, failed),
+    }
+}
+
+/// A detached start that failed: what is left of the container goes, and the failure is told.
+fn failed_start(root: &Path, recorded: &state::Container, failed: Result<Report>) -> Result<u8> {
+    // The monitor removed what it made; a monitor that never got that far left the record,
+    // still `created`.
+    if let Ok(left) = state::load(root, recorded.id()) {
+        if left.state.status == Status::Created {
+            state::remove(&left);
         }
+    }
+    match failed? {
+        Report::Failed { status, message } => {
+            sys::tell(&message);
+            Ok(status)
+        }
+        Report::Started => unreachable!("a start that failed"),
+    }
+}
+
+/// `run -t`: the container starts detached, under its monitor, with this command connected to
+/// its attach socket from the start; returns the container's exit status, or 0 once the detach
+/// keys leave it running.
+fn attached(root: &Path, recorded: &state::Container, args: &RunArgs) -> Result<u8> {
+    let keys = keys::parse(args.detach_keys.as_deref().unwrap_or(keys::DEFAULT))?;
+    if args.interactive && !nix::unistd::isatty(std::io::stdin()).unwrap_or(false) {
+        state::remove(recorded);
+        return Err(Error::NotATerminal);
+    }
+    let client = monitor::attach::hand_over(|| monitor::detach(root, recorded.id()));
+    let socket = match client {
+        Ok((Report::Started, socket)) => socket,
+        Ok((failed, _)) => return failed_start(root, recorded, Ok(failed)),
+        Err(err) => return failed_start(root, recorded, Err(Error::Monitor(err))),
+    };
+    let session = monitor::attach::Session {
+        stdin: args.interactive,
+        tty: true,
+        keys,
+        proxy: None,
+    };
+    match session.run(socket).map_err(Error::Attach)? {
+        monitor::attach::Outcome::Ended(status) => Ok(status),
+        monitor::attach::Outcome::Detached | monitor::attach::Outcome::Lost => Ok(0),
     }
 }

@@ -19,6 +19,7 @@
 //!    │           statuses
 //!    │
 //!   namespaces   rootfs   cgroups            what the kernel isolates and limits, one each
+//!   terminal     pseudo-terminals, raw mode, the detach keys
 //!    │
 //!   config       what a container is made of, shaped after the OCI runtime spec
 //!    │
@@ -37,6 +38,7 @@ mod namespaces;
 mod process;
 mod rootfs;
 mod sys;
+mod terminal;
 
 use std::process::ExitCode;
 

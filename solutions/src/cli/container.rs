@@ -122,6 +122,20 @@ pub struct ExecArgs {
     #[arg(short, long, value_name = "USER")]
     pub user: Option<String>,
 
+    // [ch07]
+    /// Allocate a pseudo-TTY
+    #[arg(short, long)]
+    pub tty: bool,
+
+    /// Keep STDIN open even if not attached
+    #[arg(short, long)]
+    pub interactive: bool,
+
+    /// Override the key sequence for detaching a container
+    #[arg(long, value_name = "KEYS")]
+    pub detach_keys: Option<String>,
+
+    // [ch07 end]
     /// The container, then the command and its arguments; everything after CONTAINER belongs
     /// to the command, as in `run`.
     #[arg(
@@ -145,6 +159,16 @@ pub struct StartArgs {
     #[arg(short, long)]
     pub attach: bool,
 
+    // [ch07]
+    /// Attach container's STDIN
+    #[arg(short, long)]
+    pub interactive: bool,
+
+    /// Override the key sequence for detaching a container
+    #[arg(long, value_name = "KEYS")]
+    pub detach_keys: Option<String>,
+
+    // [ch07 end]
     #[arg(value_name = "CONTAINER", required = true)]
     pub containers: Vec<String>,
 }
@@ -268,3 +292,23 @@ pub struct CpArgs {
     #[arg(value_name = "DEST")]
     pub destination: String,
 }
+// [ch07]
+
+#[derive(Debug, Args)]
+pub struct AttachArgs {
+    /// Override the key sequence for detaching a container
+    #[arg(long, value_name = "KEYS")]
+    pub detach_keys: Option<String>,
+
+    /// Do not attach STDIN
+    #[arg(long)]
+    pub no_stdin: bool,
+
+    /// Proxy all received signals to the process
+    #[arg(long, value_name = "BOOL", default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true", require_equals = true)]
+    pub sig_proxy: bool,
+
+    #[arg(value_name = "CONTAINER")]
+    pub container: String,
+}
+// [ch07 end]

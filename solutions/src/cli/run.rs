@@ -33,6 +33,19 @@ pub struct RunArgs {
     #[arg(long, value_name = "SIGNAL")]
     pub stop_signal: Option<String>,
     // [ch06 end]
+    // [ch07]
+    /// Allocate a pseudo-TTY
+    #[arg(short, long)]
+    pub tty: bool,
+
+    /// Keep STDIN open even if not attached
+    #[arg(short, long)]
+    pub interactive: bool,
+
+    /// Override the key sequence for detaching a container
+    #[arg(long, value_name = "KEYS")]
+    pub detach_keys: Option<String>,
+    // [ch07 end]
     // [ch05]
     /// Automatically remove the container when it exits (until chapter 6, every container is)
     #[arg(long)]

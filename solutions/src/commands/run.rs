@@ -15,6 +15,7 @@ use crate::container::state::{self, Status};
 use crate::monitor::{self, Report};
 use crate::sys;
 // [ch06 end]
+use crate::terminal::keys; // [ch07]
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -42,6 +43,14 @@ pub enum Error {
     #[error("invalid signal: {0}")]
     BadStopSignal(String),
     // [ch06 end]
+    // [ch07]
+    #[error(transparent)]
+    DetachKeys(#[from] crate::terminal::keys::BadKeys),
+    #[error("the input device is not a TTY")]
+    NotATerminal,
+    #[error("attaching to the container")]
+    Attach(#[source] sys::Error),
+    // [ch07 end]
 }
 
 impl Error {
@@ -59,6 +68,10 @@ impl Error {
             Error::Restart(_) | Error::RestartWithRm => crate::process::exit::FAILED,
             Error::BadStopSignal(_) => crate::process::exit::FAILED,
             // [ch06 end]
+            // [ch07]
+            Error::DetachKeys(_) | Error::NotATerminal => crate::process::exit::FAILED,
+            Error::Attach(_) => crate::process::exit::FAILED,
+            // [ch07 end]
         }
     }
 }
@@ -85,6 +98,13 @@ pub fn run(args: &RunArgs, root: &Path, driver: StorageDriver) -> Result<u8> {
         return detached(root, &recorded);
     }
     // [ch06 end]
+    // [ch07]
+    // A terminal is the monitor's to hold, for the container to keep it when this command
+    // detaches: the container starts detached, with this command attached from the start.
+    if args.tty {
+        return attached(root, &recorded, args);
+    }
+    // [ch07 end]
     let mut container = Container::prepare(config, root)?;
     container.spawn()?;
     container.set_up_from_outside()?;
@@ -117,25 +137,57 @@ fn detached(root: &Path, recorded: &state::Container) -> Result<u8> {
             println!("{}", recorded.id());
             Ok(0)
         }
-        failed => {
-            // The monitor removed what it made; a monitor that never got that far left the
-            // record, still `created`.
-            if let Ok(left) = state::load(root, recorded.id()) {
-                if left.state.status == Status::Created {
-                    state::remove(&left);
-                }
-            }
-            match failed? {
-                Report::Failed { status, message } => {
-                    sys::tell(&message);
-                    Ok(status)
-                }
-                Report::Started => unreachable!("matched above"),
-            }
+        failed => failed_start(root, recorded, failed),
+    }
+}
+
+/// A detached start that failed: what is left of the container goes, and the failure is told.
+fn failed_start(root: &Path, recorded: &state::Container, failed: Result<Report>) -> Result<u8> {
+    // The monitor removed what it made; a monitor that never got that far left the record,
+    // still `created`.
+    if let Ok(left) = state::load(root, recorded.id()) {
+        if left.state.status == Status::Created {
+            state::remove(&left);
         }
+    }
+    match failed? {
+        Report::Failed { status, message } => {
+            sys::tell(&message);
+            Ok(status)
+        }
+        Report::Started => unreachable!("a start that failed"),
     }
 }
 // [ch06 end]
+
+// [ch07]
+/// `run -t`: the container starts detached, under its monitor, with this command connected to
+/// its attach socket from the start; returns the container's exit status, or 0 once the detach
+/// keys leave it running.
+fn attached(root: &Path, recorded: &state::Container, args: &RunArgs) -> Result<u8> {
+    let keys = keys::parse(args.detach_keys.as_deref().unwrap_or(keys::DEFAULT))?;
+    if args.interactive && !nix::unistd::isatty(std::io::stdin()).unwrap_or(false) {
+        state::remove(recorded);
+        return Err(Error::NotATerminal);
+    }
+    let client = monitor::attach::hand_over(|| monitor::detach(root, recorded.id()));
+    let socket = match client {
+        Ok((Report::Started, socket)) => socket,
+        Ok((failed, _)) => return failed_start(root, recorded, Ok(failed)),
+        Err(err) => return failed_start(root, recorded, Err(Error::Monitor(err))),
+    };
+    let session = monitor::attach::Session {
+        stdin: args.interactive,
+        tty: true,
+        keys,
+        proxy: None,
+    };
+    match session.run(socket).map_err(Error::Attach)? {
+        monitor::attach::Outcome::Ended(status) => Ok(status),
+        monitor::attach::Outcome::Detached | monitor::attach::Outcome::Lost => Ok(0),
+    }
+}
+// [ch07 end]
 // [listing end]
 
 /// The container's configuration, from `run`'s options: every mistake in them is found here,
@@ -196,7 +248,20 @@ fn configure(args: &RunArgs, state: &Path, driver: StorageDriver) -> Result<Conf
     // [ch05 end]
     let hostname = config::hostname(args.hostname.as_deref(), &id)?;
     let env = config::environment(&hostname, &args.env, |key| std::env::var(key).ok())?;
+    // [ch07]
+    // A terminal says what it is in TERM, as docker's does, unless -e said otherwise.
+    let mut env = env;
+    if args.tty && !env.iter().any(|(key, _)| key == "TERM") {
+        env.push(("TERM".into(), "xterm".into()));
+    }
+    // [ch07 end]
     let process = config::Process::new(args.command(), args.workdir.as_deref(), env)?;
+    // [ch07]
+    let process = config::Process {
+        terminal: args.tty,
+        ..process
+    };
+    // [ch07 end]
     Ok(Config {
         id, // [ch04]
         root,
@@ -234,6 +299,7 @@ fn configure(args: &RunArgs, state: &Path, driver: StorageDriver) -> Result<Conf
             entrypoint,
             cmd,
             stop_signal,
+            open_stdin: args.interactive, // [ch07]
         },
         // [ch06 end]
     })

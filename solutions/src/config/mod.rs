@@ -127,6 +127,11 @@ pub struct Meta {
     /// SIGTERM.
     #[serde(default)]
     pub stop_signal: String,
+    // [ch07]
+    /// Whether its standard input stays open through its monitor, for `attach` (`-i`).
+    #[serde(default)]
+    pub open_stdin: bool,
+    // [ch07 end]
 }
 // [ch06 end]
 
@@ -206,6 +211,11 @@ pub struct Process {
     pub cwd: PathBuf,
     /// The search path used to find the command, from `env`.
     pub path: String,
+    // [ch07]
+    /// Whether the command gets a terminal of its own (`-t`).
+    #[serde(default)]
+    pub terminal: bool,
+    // [ch07 end]
 }
 
 // [ch04]
@@ -281,6 +291,7 @@ impl Process {
                 .collect::<Result<_>>()?,
             cwd,
             path,
+            terminal: false, // [ch07]
         })
     }
 }

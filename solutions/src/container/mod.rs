@@ -141,7 +141,29 @@ pub struct Container {
     /// once waited for.
     record: state::Container,
     // [ch06 end]
+    // [ch07]
+    /// With `-t`: minidock's end of the socket the first process hands its terminal's master on,
+    /// from `spawn` until `terminal`.
+    console: Option<OwnedFd>,
+    /// What else a detached container's wait serves (its monitor's attach socket), if anything.
+    serve: Option<Box<dyn Serve>>,
+    // [ch07 end]
 }
+
+// [ch07]
+/// What a monitor serves while its container runs, besides the log: the attach socket and its
+/// clients. Its descriptors are watched with the container's output, which it is given too.
+pub trait Serve {
+    /// The descriptors to watch, besides the container's output and signals.
+    fn watched(&self) -> Vec<std::os::fd::BorrowedFd<'_>>;
+    /// These of them (indices into `watched`) are ready.
+    fn ready(&mut self, ready: &[usize]);
+    /// The container wrote `bytes` on `stream`.
+    fn output(&mut self, stream: Stream, bytes: &[u8]);
+    /// The container ended, with `status`, and its end is recorded.
+    fn ended(&mut self, status: u8);
+}
+// [ch07 end]
 
 // [listing container]
 impl Container {
@@ -170,6 +192,10 @@ impl Container {
             cgroup,                // [ch04]
             _storage: storage,     // [ch05]
             record: record.keep(), // [ch06]
+            // [ch07]
+            console: None,
+            serve: None,
+            // [ch07 end]
         })
     }
 
@@ -177,9 +203,17 @@ impl Container {
     /// go-ahead (`release`).
     pub fn spawn(&mut self) -> Result<()> {
         let (minidock_end, container_end) = handshake::pair()?;
+        // [ch07]
+        // With -t, a second socket: the first process hands its terminal's master over on it.
+        let console = match self.config.process.terminal {
+            true => Some(sys::socketpair()?),
+            false => None,
+        };
+        // [ch07 end]
         let args = ChildArgs {
             config: &self.config,
             cgroup_view: self.cgroup.view(), // [ch04]
+            console: console.as_ref().map(|(_, theirs)| theirs.as_raw_fd()), // [ch07]
         };
         let minidock_fd = minidock_end.as_raw_fd();
         let mut container_end = Some(container_end);
@@ -220,6 +254,11 @@ impl Container {
         drop(container_end);
         self.child = Some(child);
         self.channel = Some(minidock_end);
+        // [ch07]
+        // And of the console's: minidock keeps its own end only, which sees end of file if the
+        // child dies before it hands the master over.
+        self.console = console.map(|(ours, _)| ours);
+        // [ch07 end]
         Ok(())
     }
 
@@ -291,6 +330,25 @@ impl Container {
         Ok(())
     }
 
+    // [ch07]
+    /// With `-t`, once released: the master side of the command's terminal, which its first
+    /// process handed over before it executed the command.
+    pub fn terminal(&mut self) -> Result<Option<OwnedFd>> {
+        let Some(console) = self.console.take() else {
+            return Ok(None);
+        };
+        let master = sys::recv_fd(console.as_fd())?;
+        master
+            .map(Some)
+            .ok_or_else(|| Error::Setup("the container's terminal was not handed over".into()))
+    }
+
+    /// From now on, its wait serves `serve` too.
+    pub fn serve(&mut self, serve: Box<dyn Serve>) {
+        self.serve = Some(serve);
+    }
+    // [ch07 end]
+
     /// Records how the container ended; returns `status`.
     fn ended(&mut self, status: u8) -> Result<u8> {
         self.record.state = state::update(&self.record.dir, |state| {
@@ -341,6 +399,12 @@ impl Container {
                 let fd = open[i].as_ref().expect("watched");
                 fds.push(PollFd::new(fd.as_fd(), PollFlags::POLLIN));
             }
+            // [ch07]
+            let served = self.serve.as_ref().map(|serve| serve.watched());
+            for fd in served.iter().flatten() {
+                fds.push(PollFd::new(*fd, PollFlags::POLLIN));
+            }
+            // [ch07 end]
             // Once the command has ended, what is left in the pipes is read without waiting
             // for more that may never come.
             let timeout = if ended.is_some() {
@@ -366,6 +430,19 @@ impl Container {
                 .map(|fd| fd.revents().unwrap_or(PollFlags::empty()))
                 .collect();
             drop(fds);
+            // [ch07]
+            drop(served);
+            if let Some(serve) = self.serve.as_mut() {
+                let first = 1 + watched.len();
+                let ready: Vec<usize> = (first..revents.len())
+                    .filter(|&index| !revents[index].is_empty())
+                    .map(|index| index - first)
+                    .collect();
+                if !ready.is_empty() {
+                    serve.ready(&ready);
+                }
+            }
+            // [ch07 end]
             if !revents[0].is_empty() {
                 match self.signals.next().map_err(Error::Wait)? {
                     Event::Signal(signal) => forward(child, signal),
@@ -386,6 +463,11 @@ impl Container {
                     Err(nix::errno::Errno::EINTR) => continue,
                     Err(_) => 0,
                 };
+                // [ch07]
+                if let Some(serve) = self.serve.as_mut().filter(|_| n > 0) {
+                    serve.output(streams[i], &buf[..n]);
+                }
+                // [ch07 end]
                 let written = if n == 0 {
                     open[i] = None;
                     log.close(streams[i])
@@ -409,7 +491,16 @@ impl Container {
         };
         self.child = None;
         self.cgroup.report_oom(&self.config);
-        self.ended(exit::for_ended(ended))
+        // [ch06..ch07]
+        //~ self.ended(exit::for_ended(ended))
+        // [ch06..ch07 end]
+        // [ch07]
+        let status = self.ended(exit::for_ended(ended))?;
+        if let Some(serve) = self.serve.as_mut() {
+            serve.ended(status);
+        }
+        Ok(status)
+        // [ch07 end]
     }
     // [ch06 end]
 

@@ -12,10 +12,12 @@
 //! `run -d` (`detach`), then copies the container's output into its log, reaps it, records how
 //! it ended, and cleans up (its cgroup; everything, with `--rm`).
 
+pub mod attach; // [ch07]
 mod detach;
 
 pub use detach::{detach, Report, NAME};
 
+use std::os::fd::AsRawFd; // [ch07]
 use std::os::fd::{FromRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
@@ -167,8 +169,39 @@ fn start(root: &Path, id: &str) -> container::Result<(Container, [OwnedFd; 2], l
     container.set_up_from_outside()?;
     container.release()?;
     container.started()?;
-    Ok((container, [out_read, err_read], log))
+    // [ch06..ch07]
+    //~ Ok((container, [out_read, err_read], log))
+    // [ch06..ch07 end]
+    // [ch07]
+    let output = serve(&dir, &mut container, [out_read, err_read])?;
+    Ok((container, output, log))
+    // [ch07 end]
 }
+
+// [ch07]
+/// Serves the attach socket while the container runs: with `-t`, the container's output is its
+/// terminal's, read from the master, and what clients type is written to it.
+fn serve(
+    dir: &Path,
+    container: &mut Container,
+    pipes: [OwnedFd; 2],
+) -> container::Result<[OwnedFd; 2]> {
+    let terminal = container.terminal()?;
+    let [out, err] = pipes;
+    // The command writes to its terminal only: its pipes are at their end already.
+    let output = match &terminal {
+        Some(master) => [dup(master.as_raw_fd())?, err],
+        None => [out, err],
+    };
+    let server = attach::Server::new(
+        &attach::socket(dir),
+        terminal,
+        attach::Server::first_client(),
+    )?;
+    container.serve(Box::new(server));
+    Ok(output)
+}
+// [ch07 end]
 
 /// Standard output and error lent to two pipes; given back when dropped.
 struct Lent {

@@ -35,6 +35,10 @@ pub struct ChildArgs<'a> {
     /// How the container sees its cgroups, under /sys/fs/cgroup.
     pub cgroup_view: View,
     // [ch04 end]
+    // [ch07]
+    /// With `-t`: the socket the terminal's master is handed to minidock on.
+    pub console: Option<std::os::fd::RawFd>,
+    // [ch07 end]
 }
 
 // [listing child]
@@ -135,6 +139,14 @@ fn setup(args: &ChildArgs) -> sys::Result<()> {
     //~ // not also directly. Until then the container shares minidock's session and process
     //~ // group, and the terminal signals both.
     // [ch02 end]
+    // [ch07]
+    // With -t, a terminal of the container's own, once the session is new and /dev/pts is the
+    // container's: it becomes the session's controlling terminal.
+    if let Some(console) = args.console {
+        // SAFETY: minidock's end of the console socket, open in this process until it execs.
+        crate::terminal::hand_over(unsafe { std::os::fd::BorrowedFd::borrow_raw(console) })?;
+    }
+    // [ch07 end]
     Ok(())
 }
 // [listing end]

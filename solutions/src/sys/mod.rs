@@ -19,12 +19,14 @@
 mod fs;
 mod namespaces;
 mod process;
+mod terminal; // [ch07]
 
 // [ch01 unsolved allow(unused_imports)]
 pub use fs::*;
 // [ch01 unsolved allow(unused_imports)]
 pub use namespaces::*;
 pub use process::*;
+pub use terminal::*; // [ch07]
 
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};

@@ -16,6 +16,7 @@ use clap::ValueEnum;
 use clap::{Parser, Subcommand};
 
 pub use archive::{LoadArgs, SaveArgs};
+pub use container::AttachArgs;
 pub use container::{
     CommitArgs, ContainerPruneArgs, CpArgs, DiffArgs, ExecArgs, InspectArgs, KillArgs, LogsArgs,
     PauseArgs, PortArgs, PsArgs, RenameArgs, RestartArgs, RmArgs, StartArgs, StatsArgs, StopArgs,
@@ -134,6 +135,8 @@ pub enum Command {
     Commit(CommitArgs),
     /// Copy files/folders between a container and the local filesystem
     Cp(CpArgs),
+    /// Attach local standard input, output, and error streams to a running container
+    Attach(AttachArgs),
 }
 
 /// `minidock container COMMAND`.

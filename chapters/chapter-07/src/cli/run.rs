@@ -31,6 +31,17 @@ pub struct RunArgs {
     /// Signal to stop the container
     #[arg(long, value_name = "SIGNAL")]
     pub stop_signal: Option<String>,
+    /// Allocate a pseudo-TTY
+    #[arg(short, long)]
+    pub tty: bool,
+
+    /// Keep STDIN open even if not attached
+    #[arg(short, long)]
+    pub interactive: bool,
+
+    /// Override the key sequence for detaching a container
+    #[arg(long, value_name = "KEYS")]
+    pub detach_keys: Option<String>,
     /// Automatically remove the container when it exits (until chapter 6, every container is)
     #[arg(long)]
     pub rm: bool,

@@ -11,6 +11,7 @@ use crate::container::{self, Container};
 use crate::image::{self, Image};
 use crate::monitor::{self, Report};
 use crate::sys;
+use crate::terminal::keys;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -34,6 +35,12 @@ pub enum Error {
     RestartWithRm,
     #[error("invalid signal: {0}")]
     BadStopSignal(String),
+    #[error(transparent)]
+    DetachKeys(#[from] crate::terminal::keys::BadKeys),
+    #[error("the input device is not a TTY")]
+    NotATerminal,
+    #[error("attaching to the container")]
+    Attach(#[source] sys::Error),
 }
 
 impl Error {
@@ -47,6 +54,8 @@ impl Error {
             Error::Monitor(_) => crate::process::exit::FAILED,
             Error::Restart(_) | Error::RestartWithRm => crate::process::exit::FAILED,
             Error::BadStopSignal(_) => crate::process::exit::FAILED,
+            Error::DetachKeys(_) | Error::NotATerminal => crate::process::exit::FAILED,
+            Error::Attach(_) => crate::process::exit::FAILED,
         }
     }
 }
@@ -63,6 +72,11 @@ pub fn run(args: &RunArgs, root: &Path, driver: StorageDriver) -> Result<u8> {
     let recorded = state::create(root, &config)?;
     if args.detach {
         return detached(root, &recorded);
+    }
+    // A terminal is the monitor's to hold, for the container to keep it when this command
+    // detaches: the container starts detached, with this command attached from the start.
+    if args.tty {
+        return attached(root, &recorded, args);
     }
     let mut container = Container::prepare(config, root)?;
     container.spawn()?;
@@ -95,22 +109,52 @@ fn detached(root: &Path, recorded: &state::Container) -> Result<u8> {
             println!("{}", recorded.id());
             Ok(0)
         }
-        failed => {
-            // The monitor removed what it made; a monitor that never got that far left the
-            // record, still `created`.
-            if let Ok(left) = state::load(root, recorded.id()) {
-                if left.state.status == Status::Created {
-                    state::remove(&left);
-                }
-            }
-            match failed? {
-                Report::Failed { status, message } => {
-                    sys::tell(&message);
-                    Ok(status)
-                }
-                Report::Started => unreachable!("matched above"),
-            }
+        failed => failed_start(root, recorded, failed),
+    }
+}
+
+/// A detached start that failed: what is left of the container goes, and the failure is told.
+fn failed_start(root: &Path, recorded: &state::Container, failed: Result<Report>) -> Result<u8> {
+    // The monitor removed what it made; a monitor that never got that far left the record,
+    // still `created`.
+    if let Ok(left) = state::load(root, recorded.id()) {
+        if left.state.status == Status::Created {
+            state::remove(&left);
         }
+    }
+    match failed? {
+        Report::Failed { status, message } => {
+            sys::tell(&message);
+            Ok(status)
+        }
+        Report::Started => unreachable!("a start that failed"),
+    }
+}
+
+/// `run -t`: the container starts detached, under its monitor, with this command connected to
+/// its attach socket from the start; returns the container's exit status, or 0 once the detach
+/// keys leave it running.
+fn attached(root: &Path, recorded: &state::Container, args: &RunArgs) -> Result<u8> {
+    let keys = keys::parse(args.detach_keys.as_deref().unwrap_or(keys::DEFAULT))?;
+    if args.interactive && !nix::unistd::isatty(std::io::stdin()).unwrap_or(false) {
+        state::remove(recorded);
+        return Err(Error::NotATerminal);
+    }
+    let client = monitor::attach::hand_over(|| monitor::detach(root, recorded.id()));
+    let socket = match client {
+        Ok((Report::Started, socket)) => socket,
+        Ok((failed, _)) => return failed_start(root, recorded, Ok(failed)),
+        Err(err) => return failed_start(root, recorded, Err(Error::Monitor(err))),
+    };
+    let session = monitor::attach::Session {
+        stdin: args.interactive,
+        tty: true,
+        keys,
+        proxy: None,
+    };
+    match session.run(socket).map_err(Error::Attach)? {
+        monitor::attach::Outcome::Ended(status) => Ok(status),
+        monitor::attach::Outcome::Detached | monitor::attach::Outcome::Lost => Ok(0),
     }
 }
 
@@ -160,7 +204,16 @@ fn configure(args: &RunArgs, state: &Path, driver: StorageDriver) -> Result<Conf
     };
     let hostname = config::hostname(args.hostname.as_deref(), &id)?;
     let env = config::environment(&hostname, &args.env, |key| std::env::var(key).ok())?;
+    // A terminal says what it is in TERM, as docker's does, unless -e said otherwise.
+    let mut env = env;
+    if args.tty && !env.iter().any(|(key, _)| key == "TERM") {
+        env.push(("TERM".into(), "xterm".into()));
+    }
     let process = config::Process::new(args.command(), args.workdir.as_deref(), env)?;
+    let process = config::Process {
+        terminal: args.tty,
+        ..process
+    };
     Ok(Config {
         id,
         root,
@@ -193,6 +246,7 @@ fn configure(args: &RunArgs, state: &Path, driver: StorageDriver) -> Result<Conf
             entrypoint,
             cmd,
             stop_signal,
+            open_stdin: args.interactive,
         },
     })
 }

@@ -106,6 +106,9 @@ pub struct Meta {
     /// SIGTERM.
     #[serde(default)]
     pub stop_signal: String,
+    /// Whether its standard input stays open through its monitor, for `attach` (`-i`).
+    #[serde(default)]
+    pub open_stdin: bool,
 }
 
 /// The container's root filesystem (OCI `root`).
@@ -180,6 +183,9 @@ pub struct Process {
     pub cwd: PathBuf,
     /// The search path used to find the command, from `env`.
     pub path: String,
+    /// Whether the command gets a terminal of its own (`-t`).
+    #[serde(default)]
+    pub terminal: bool,
 }
 
 /// What only Linux has (OCI `linux`).
@@ -253,6 +259,7 @@ impl Process {
                 .collect::<Result<_>>()?,
             cwd,
             path,
+            terminal: false,
         })
     }
 }

@@ -25,6 +25,8 @@ pub struct ChildArgs<'a> {
     pub config: &'a Config,
     /// How the container sees its cgroups, under /sys/fs/cgroup.
     pub cgroup_view: View,
+    /// With `-t`: the socket the terminal's master is handed to minidock on.
+    pub console: Option<std::os::fd::RawFd>,
 }
 
 /// The child's whole life. The return value is its exit status, seen only if something failed.
@@ -82,5 +84,11 @@ fn setup(args: &ChildArgs) -> sys::Result<()> {
     // A new session, without the terminal: a Ctrl-C typed there reaches minidock only, which
     // passes it on once, rather than also reaching the container directly.
     sys::setsid()?;
+    // With -t, a terminal of the container's own, once the session is new and /dev/pts is the
+    // container's: it becomes the session's controlling terminal.
+    if let Some(console) = args.console {
+        // SAFETY: minidock's end of the console socket, open in this process until it execs.
+        crate::terminal::hand_over(unsafe { std::os::fd::BorrowedFd::borrow_raw(console) })?;
+    }
     Ok(())
 }

@@ -19,10 +19,12 @@
 mod fs;
 mod namespaces;
 mod process;
+mod terminal;
 
 pub use fs::*;
 pub use namespaces::*;
 pub use process::*;
+pub use terminal::*;
 
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
