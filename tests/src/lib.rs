@@ -26,11 +26,13 @@ pub mod procs;
 pub mod random;
 mod report;
 mod sandbox;
+mod terminal;
 
 pub use command::{Run, Running};
 pub use output::Output;
 pub use report::{check_at_most, check_eq, Expectation, Failure, Section};
 pub use sandbox::{Sandbox, STORAGE_DRIVERS};
+pub use terminal::Terminal;
 
 #[doc(hidden)]
 pub use ctor;

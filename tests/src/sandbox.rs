@@ -262,6 +262,25 @@ impl Sandbox {
         I: IntoIterator<Item = S>,
         S: AsRef<std::ffi::OsStr>,
     {
+        Run::new(self.minidock_command(args))
+    }
+
+    /// `minidock --root STATE ARGS...` started on a terminal of its own (chapter 7): a new
+    /// pseudo-terminal of `rows` × `cols`, its slave minidock's controlling terminal and
+    /// standard descriptors, its master the test's keyboard and screen.
+    pub fn minidock_on_terminal<I, S>(&self, args: I, rows: u16, cols: u16) -> crate::Terminal
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        crate::Terminal::spawn(self.minidock_command(args), rows, cols)
+    }
+
+    fn minidock_command<I, S>(&self, args: I) -> Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
         let mut command = self.in_host(crate::binary());
         command.arg("--root").arg(self.state_dir()).args(args);
         // Read from chapter 4 on; earlier chapters ignore it.
@@ -270,7 +289,7 @@ impl Sandbox {
         if let Some(driver) = self.driver {
             command.env("MINIDOCK_STORAGE_DRIVER", driver);
         }
-        Run::new(command)
+        command
     }
 
     /// Any program, run on the sandbox's host (in its namespaces).

@@ -13,6 +13,7 @@ use nix::sys::termios::{self, SetArg, Termios};
 
 use super::{call, Result};
 
+// [ch07 unsolved allow(dead_code)]
 /// `open("/dev/ptmx")`: a new pseudo-terminal pair of the devpts instance that `/dev/ptmx` leads
 /// to, its master side; `O_NOCTTY`, so that opening it makes it nobody's controlling terminal.
 pub fn open_ptmx() -> Result<OwnedFd> {
@@ -25,6 +26,7 @@ pub fn open_ptmx() -> Result<OwnedFd> {
     })
 }
 
+// [ch07 unsolved allow(dead_code)]
 /// `ioctl(master, TIOCSPTLCK, 0)`, unlockpt(3): the pair's slave side may be opened from now on.
 pub fn unlockpt(master: BorrowedFd<'_>) -> Result<()> {
     call("ioctl(master, TIOCSPTLCK, 0)".into(), "", || {
@@ -35,6 +37,7 @@ pub fn unlockpt(master: BorrowedFd<'_>) -> Result<()> {
     })
 }
 
+// [ch07 unsolved allow(dead_code)]
 /// `ioctl(master, TIOCGPTPEER)`: the pair's slave side, opened through its master, never by a
 /// path that something else could have put in its place (Linux 4.13).
 pub fn open_peer(master: BorrowedFd<'_>) -> Result<OwnedFd> {
@@ -53,6 +56,7 @@ pub fn open_peer(master: BorrowedFd<'_>) -> Result<OwnedFd> {
     )
 }
 
+// [ch07 unsolved allow(dead_code)]
 /// `ioctl(fd, TIOCSCTTY, 0)`: the terminal becomes the controlling terminal of the calling
 /// process's session, which must be new (`setsid`) and have none yet.
 pub fn set_controlling_terminal(fd: BorrowedFd<'_>) -> Result<()> {

@@ -2,7 +2,9 @@
 //! The command's terminal: a pseudo-terminal pair of the container's devpts, its slave side the
 //! command's controlling terminal and its standard input, output and error.
 
-use std::os::fd::{AsFd, OwnedFd};
+// [ch07 unsolved allow(unused_imports)]
+use std::os::fd::AsFd;
+use std::os::fd::OwnedFd;
 
 use crate::sys;
 

@@ -9,7 +9,9 @@
 
 use std::os::fd::{BorrowedFd, RawFd};
 
-use nix::sys::termios::{self, SetArg, Termios};
+// [ch07 unsolved allow(unused_imports)]
+use nix::sys::termios;
+use nix::sys::termios::{SetArg, Termios};
 
 use crate::sys;
 

@@ -12,6 +12,7 @@ use nix::sys::termios::{self, SetArg, Termios};
 
 use super::{call, Result};
 
+#[allow(dead_code)] // until your code uses it, in chapter 7
 /// `open("/dev/ptmx")`: a new pseudo-terminal pair of the devpts instance that `/dev/ptmx` leads
 /// to, its master side; `O_NOCTTY`, so that opening it makes it nobody's controlling terminal.
 pub fn open_ptmx() -> Result<OwnedFd> {
@@ -24,6 +25,7 @@ pub fn open_ptmx() -> Result<OwnedFd> {
     })
 }
 
+#[allow(dead_code)] // until your code uses it, in chapter 7
 /// `ioctl(master, TIOCSPTLCK, 0)`, unlockpt(3): the pair's slave side may be opened from now on.
 pub fn unlockpt(master: BorrowedFd<'_>) -> Result<()> {
     call("ioctl(master, TIOCSPTLCK, 0)".into(), "", || {
@@ -34,6 +36,7 @@ pub fn unlockpt(master: BorrowedFd<'_>) -> Result<()> {
     })
 }
 
+#[allow(dead_code)] // until your code uses it, in chapter 7
 /// `ioctl(master, TIOCGPTPEER)`: the pair's slave side, opened through its master, never by a
 /// path that something else could have put in its place (Linux 4.13).
 pub fn open_peer(master: BorrowedFd<'_>) -> Result<OwnedFd> {
@@ -52,6 +55,7 @@ pub fn open_peer(master: BorrowedFd<'_>) -> Result<OwnedFd> {
     )
 }
 
+#[allow(dead_code)] // until your code uses it, in chapter 7
 /// `ioctl(fd, TIOCSCTTY, 0)`: the terminal becomes the controlling terminal of the calling
 /// process's session, which must be new (`setsid`) and have none yet.
 pub fn set_controlling_terminal(fd: BorrowedFd<'_>) -> Result<()> {

@@ -1,7 +1,9 @@
 //! The command's terminal: a pseudo-terminal pair of the container's devpts, its slave side the
 //! command's controlling terminal and its standard input, output and error.
 
-use std::os::fd::{AsFd, OwnedFd};
+#[allow(unused_imports)] // until your code uses it, in chapter 7
+use std::os::fd::AsFd;
+use std::os::fd::OwnedFd;
 
 use crate::sys;
 

@@ -8,7 +8,9 @@
 
 use std::os::fd::{BorrowedFd, RawFd};
 
-use nix::sys::termios::{self, SetArg, Termios};
+#[allow(unused_imports)] // until your code uses it, in chapter 7
+use nix::sys::termios;
+use nix::sys::termios::{SetArg, Termios};
 
 use crate::sys;
 
