@@ -275,6 +275,111 @@ fn run_t_gives_a_terminal_without_one_on_the_callers_side() {
     }
 }
 
+#[test]
+fn exec_it_gets_a_terminal_of_its_own() {
+    let sb = Sandbox::new();
+    let name = random::name("exec-tty-");
+    let image = sb.image();
+    let out = sb
+        .minidock(["run", "-dit", "--name", &name, &image, "sh"])
+        .output();
+    if out.status != Some(0) {
+        Failure::new(format!("minidock run -dit --name {name} IMAGE sh"))
+            .expected_text("exit status 0: a detached container with a terminal")
+            .got_text(out.ending())
+            .hint("-d with -t: the monitor holds the terminal's master, with nobody attached")
+            .output(&out)
+            .section(PAIR)
+            .fail();
+    }
+    let mut t = sb.minidock_on_terminal(["exec", "-it", &name, "sh"], 24, 80);
+    expect(&mut t, "# ", 0, "exec -t makes a new pair in the container, in the new process, once it has entered the container's mount namespace: its /dev/ptmx is the container's", PAIR);
+    let n = random::number(10, 99);
+    let mark = enter(&mut t, &format!("tty; echo exec-$(({n}+1))"));
+    expect(
+        &mut t,
+        &format!("exec-{}", n + 1),
+        mark,
+        "the exec'd shell reads what is typed from its terminal",
+        CONTROLLING,
+    );
+    expect(
+        &mut t,
+        "/dev/pts/1",
+        mark,
+        "the container's first process has /dev/pts/0; exec's gets a pair of its own, the next one",
+        PAIR,
+    );
+    let status = random::number(2, 120) as i32;
+    enter(&mut t, &format!("exit {status}"));
+    if t.wait_exit(ANSWER) != Some(status) {
+        fail(
+            &t,
+            "exec -it's exit status",
+            format!("{status}, the shell's"),
+            "exec waits for its process once its terminal is closed, and exits with its status",
+            CONTROLLING,
+        );
+    }
+    sb.minidock(["rm", "-f", &name]).output();
+}
+
+#[test]
+fn attach_passes_input_to_a_container_run_with_i_and_detaches() {
+    let sb = Sandbox::new();
+    let name = random::name("stdin-");
+    let image = sb.image();
+    let script = "read line; echo got-$line; sleep 1000";
+    let out = sb
+        .minidock(["run", "-di", "--name", &name, &image, "sh", "-c", script])
+        .output();
+    if out.status != Some(0) {
+        Failure::new(format!(
+            "minidock run -di --name {name} IMAGE sh -c '{script}'"
+        ))
+        .expected_text("exit status 0")
+        .got_text(out.ending())
+        .output(&out)
+        .section(ATTACHING)
+        .fail();
+    }
+    let word = random::word(10);
+    let out = sb
+        .minidock(["attach", &name])
+        .stdin(format!("{word}\n\x10\x11"))
+        .timeout(Duration::from_secs(5))
+        .output();
+    if out.status != Some(0) {
+        Failure::new(format!(
+            "minidock attach {name}, given \"{word}\\n\" and Ctrl-P Ctrl-Q on its standard input"
+        ))
+        .expected_text("exit status 0 once the detach keys are read, the container left running")
+        .got_text(out.ending())
+        .hint("the detach keys are watched for in whatever attach reads, a terminal or not")
+        .output(&out)
+        .section(KEYS)
+        .fail();
+    }
+    let deadline = std::time::Instant::now() + ANSWER;
+    loop {
+        let logs = sb.minidock(["logs", &name]).output();
+        if logs.stdout.contains(&format!("got-{word}")) {
+            break;
+        }
+        if std::time::Instant::now() > deadline {
+            Failure::new(format!("minidock logs {name}"))
+                .expected_text(format!("got-{word}: the line attach gave the container's standard input"))
+                .got_text(format!("{:?}", logs.stdout))
+                .hint("with -i, the container's standard input is a pipe the monitor keeps, and writes what clients type to")
+                .output(&logs)
+                .section(ATTACHING)
+                .fail();
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    sb.minidock(["rm", "-f", &name]).output();
+}
+
 #[path = "chapter_07/events.rs"]
 mod events;
 #[path = "chapter_07/logging.rs"]

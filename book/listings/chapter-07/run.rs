@@ -82,14 +82,15 @@ fn attached(root: &Path, recorded: &state::Container, args: &RunArgs) -> Result<
         Ok((failed, _)) => return failed_start(root, recorded, Ok(failed)),
         Err(err) => return failed_start(root, recorded, Err(Error::Monitor(err))),
     };
-    let session = monitor::attach::Session {
+    let session = Session {
         stdin: args.interactive,
         tty: true,
         keys,
         proxy: None,
     };
-    match session.run(socket).map_err(Error::Attach)? {
-        monitor::attach::Outcome::Ended(status) => Ok(status),
-        monitor::attach::Outcome::Detached | monitor::attach::Outcome::Lost => Ok(0),
+    let mut link = monitor::attach::Client(socket);
+    match session.run(&mut link).map_err(Error::Attach)? {
+        Outcome::Ended(status) => Ok(status),
+        Outcome::Detached | Outcome::Lost => Ok(0),
     }
 }

@@ -15,7 +15,10 @@ use crate::container::state::{self, Status};
 use crate::monitor::{self, Report};
 use crate::sys;
 // [ch06 end]
-use crate::terminal::keys; // [ch07]
+// [ch07]
+use crate::terminal::keys;
+use crate::terminal::session::{Outcome, Session};
+// [ch07 end]
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -176,15 +179,16 @@ fn attached(root: &Path, recorded: &state::Container, args: &RunArgs) -> Result<
         Ok((failed, _)) => return failed_start(root, recorded, Ok(failed)),
         Err(err) => return failed_start(root, recorded, Err(Error::Monitor(err))),
     };
-    let session = monitor::attach::Session {
+    let session = Session {
         stdin: args.interactive,
         tty: true,
         keys,
         proxy: None,
     };
-    match session.run(socket).map_err(Error::Attach)? {
-        monitor::attach::Outcome::Ended(status) => Ok(status),
-        monitor::attach::Outcome::Detached | monitor::attach::Outcome::Lost => Ok(0),
+    let mut link = monitor::attach::Client(socket);
+    match session.run(&mut link).map_err(Error::Attach)? {
+        Outcome::Ended(status) => Ok(status),
+        Outcome::Detached | Outcome::Lost => Ok(0),
     }
 }
 // [ch07 end]

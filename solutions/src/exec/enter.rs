@@ -97,6 +97,16 @@ fn become_command(
     sys::set_role(sys::Role::Container);
     let entered = enter(target)
         .and_then(|()| stdio.map_or(Ok(()), |null| (0..3).try_for_each(|fd| sys::dup2(null, fd))))
+        // [ch07]
+        // With -t, a terminal of the container's, made here, in its mount namespace; a session of
+        // its own first, for the terminal to become its controlling terminal.
+        .and_then(|()| match &target.console {
+            Some(console) => {
+                sys::setsid().and_then(|()| crate::terminal::hand_over(console.as_fd()))
+            }
+            None => Ok(()),
+        })
+        // [ch07 end]
         .map_err(|err| err.to_string())
         .and_then(|()| user.map_or(Ok(()), user::switch))
         .and_then(|()| sys::chdir(&process.cwd).map_err(|err| err.to_string()));

@@ -84,6 +84,10 @@ pub struct Target {
     namespaces: Vec<(CloneFlags, Opened)>,
     /// The `cgroup.procs` file of each of its cgroup's directories (one per v1 hierarchy).
     pub cgroup: Vec<Opened>,
+    // [ch07]
+    /// With `-t`: the new process's end of the socket it hands its terminal's master over on.
+    pub console: Option<OwnedFd>,
+    // [ch07 end]
 }
 
 impl Target {
@@ -113,7 +117,11 @@ impl Target {
             .into_iter()
             .map(|dir| Opened::open(dir.join("cgroup.procs"), OFlag::O_WRONLY))
             .collect::<Result<_>>()?;
-        Ok(Target { namespaces, cgroup })
+        Ok(Target {
+            namespaces,
+            cgroup,
+            console: None, // [ch07]
+        })
     }
 
     /// The container's namespace of kind `kind`, if it has one of its own.

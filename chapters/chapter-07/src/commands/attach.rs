@@ -6,9 +6,10 @@ use std::path::Path;
 
 use crate::cli::AttachArgs;
 use crate::container::state::{self, Status};
-use crate::monitor::attach::{self, Outcome, Session};
+use crate::monitor::attach::{self, Client};
 use crate::sys;
 use crate::terminal::keys;
+use crate::terminal::session::{Outcome, Session};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -65,7 +66,7 @@ pub fn connect(
         keys,
         proxy: sig_proxy.then_some(&proxy as &dyn Fn(sys::Signo)),
     };
-    Ok(match session.run(socket)? {
+    Ok(match session.run(&mut Client(socket))? {
         Outcome::Ended(status) => status,
         Outcome::Detached | Outcome::Lost => 0,
     })

@@ -11,6 +11,9 @@ use crate::exec::{self, Target};
 use crate::process::exit;
 use crate::process::signals::Signals;
 use crate::sys;
+use crate::terminal::keys;
+use crate::terminal::session::{Master, Outcome, Session};
+use std::os::fd::{AsFd, OwnedFd};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -28,6 +31,10 @@ pub enum Error {
     Signals(#[source] sys::Error),
     #[error(transparent)]
     Wait(#[from] crate::container::Error),
+    #[error(transparent)]
+    Keys(#[from] keys::BadKeys),
+    #[error("the command's terminal was not handed over")]
+    NoTerminal,
 }
 
 impl Error {
@@ -71,7 +78,17 @@ pub fn exec(args: &ExecArgs, root: &Path) -> Result<u8, Error> {
     // Before anything that could start a process: a signal sent to minidock from now on waits
     // to be passed on.
     let mut signals = Signals::catch().map_err(Error::Signals)?;
-    let target = Target::open(&container)?;
+    let mut target = Target::open(&container)?;
+    let keys = keys::parse(args.detach_keys.as_deref().unwrap_or(keys::DEFAULT))?;
+    // With -t, the new process hands its terminal's master over on a socket of its own.
+    let console = match args.tty && !args.detach {
+        true => {
+            let (ours, theirs) = sys::socketpair().map_err(exec::Error::from)?;
+            target.console = Some(theirs);
+            Some(ours)
+        }
+        false => None,
+    };
     let null = match args.detach {
         true => Some(sys::open("/dev/null", nix::fcntl::OFlag::O_RDWR).map_err(exec::Error::from)?),
         false => None,
@@ -83,6 +100,37 @@ pub fn exec(args: &ExecArgs, root: &Path) -> Result<u8, Error> {
         // kernel gives a PID namespace's orphans to its pid 1.
         return Ok(0);
     }
+    if let Some(console) = console {
+        let master = sys::recv_fd(console.as_fd())
+            .map_err(exec::Error::from)?
+            .ok_or(Error::NoTerminal)?;
+        let session = Session {
+            stdin: args.interactive,
+            tty: true,
+            keys,
+            proxy: None,
+        };
+        let mut link = Master(master);
+        if session.run(&mut link).map_err(Error::Signals)? == Outcome::Detached {
+            // The command runs on: its terminal is kept for it.
+            keep(link.0);
+            return Ok(0);
+        }
+    }
     let ended = crate::container::wait_passing_signals(child, &mut signals)?;
     Ok(exit::for_ended(ended))
+}
+
+/// After a detach: a process of its own holds the command's terminal, reading (and dropping)
+/// what it writes, until the command and its children have closed it. Without a holder, the
+/// terminal would hang up, and the command would get SIGHUP.
+fn keep(master: OwnedFd) {
+    // SAFETY: minidock never starts a thread.
+    if let Ok(None) = unsafe { sys::fork() } {
+        let _ = sys::setsid();
+        let mut buf = [0u8; 4096];
+        while nix::unistd::read(master.as_fd(), &mut buf).is_ok_and(|n| n > 0) {}
+        // SAFETY: _exit(2), running none of minidock's cleanup in this copy of it.
+        unsafe { libc::_exit(0) }
+    }
 }

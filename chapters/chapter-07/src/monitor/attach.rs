@@ -17,18 +17,15 @@
 //! window size, or the end of its input; from the monitor, output (standard output or error)
 //! and, last, the container's exit status.
 
-use std::io::Write;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
 
-use nix::poll::{PollFd, PollFlags, PollTimeout};
-use nix::sys::signal::{SigSet, Signal};
 use nix::sys::socket::MsgFlags;
 
 use crate::container::log::Stream;
 use crate::container::Serve;
 use crate::sys::{self, WindowSize};
-use crate::terminal::{keys::Detector, raw::Raw};
+use crate::terminal::session::{write_fd, Link, Received};
 
 /// The descriptor a client connected before the start is handed to the monitor at.
 pub const ATTACH_FD: i32 = 4;
@@ -84,11 +81,13 @@ pub struct Server {
 }
 
 impl Server {
-    /// Listens at `path` (a socket left there by an earlier start is replaced); `first` is a
-    /// client already connected.
+    /// Listens at `path` (a socket left there by an earlier start is replaced), for the
+    /// container's `terminal` or, without one, its `input`; `first` is a client already
+    /// connected.
     pub fn new(
         path: &Path,
         terminal: Option<OwnedFd>,
+        input: Option<OwnedFd>,
         first: Option<OwnedFd>,
     ) -> sys::Result<Server> {
         let _ = std::fs::remove_file(path);
@@ -96,7 +95,7 @@ impl Server {
         let listener = sys::listen_seqpacket(&short)?;
         let input = match &terminal {
             Some(master) => Some(dup(master.as_fd())?),
-            None => None,
+            None => input,
         };
         Ok(Server {
             listener,
@@ -133,7 +132,7 @@ impl Server {
         match (buf[0], &buf[1..n]) {
             (INPUT, bytes) => {
                 if let Some(input) = &self.input {
-                    if write_all(input.as_fd(), bytes).is_err() {
+                    if write_fd(input.as_fd(), bytes).is_err() {
                         self.input = None;
                     }
                 }
@@ -197,136 +196,45 @@ impl Serve for Server {
     }
 }
 
-/// How an attached session ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    /// The container ended, with this status.
-    Ended(u8),
-    /// The detach keys were typed: the container runs on.
-    Detached,
-    /// The monitor is gone without a word (it was killed), or a signal ended the session.
-    Lost,
-}
+/// A client's connection to the monitor, as a session's link.
+pub struct Client(pub OwnedFd);
 
-/// What a client attaches.
-pub struct Session<'a> {
-    /// Its standard input goes to the container.
-    pub stdin: bool,
-    /// The container has a terminal: this one is put in raw mode, and its size follows.
-    pub tty: bool,
-    /// The detach keys, as bytes.
-    pub keys: Vec<u8>,
-    /// Where a signal this process receives goes, when the container has no terminal (docker's
-    /// `--sig-proxy`).
-    pub proxy: Option<&'a dyn Fn(sys::Signo)>,
-}
+impl Link for Client {
+    fn fd(&self) -> BorrowedFd<'_> {
+        self.0.as_fd()
+    }
 
-impl Session<'_> {
-    /// Copies between this process's standard descriptors and the monitor at `socket` until
-    /// the container ends or the detach keys are typed.
-    pub fn run(&self, socket: OwnedFd) -> sys::Result<Outcome> {
-        let stdin_is_terminal = nix::unistd::isatty(std::io::stdin()).unwrap_or(false);
-        // Raw mode, undone when `_raw` is dropped, however this function returns.
-        let _raw = match self.tty && self.stdin && stdin_is_terminal {
-            true => Some(Raw::enter(0)?),
-            false => None,
-        };
-        let mut caught = SigSet::empty();
-        for signal in [
-            Signal::SIGWINCH,
-            Signal::SIGINT,
-            Signal::SIGTERM,
-            Signal::SIGHUP,
-            Signal::SIGQUIT,
-        ] {
-            caught.add(signal);
-        }
-        sys::block_signals(&caught)?;
-        let mut signals = sys::signalfd(&caught)?;
-        if self.tty {
-            resize(socket.as_fd());
-        }
-        let mut detector = Detector::new(self.keys.clone());
-        let mut reading = self.stdin;
-        let mut buf = vec![0u8; MESSAGE + 1];
-        let stdin = std::io::stdin();
-        loop {
-            let mut fds = vec![
-                PollFd::new(socket.as_fd(), PollFlags::POLLIN),
-                PollFd::new(signals.as_fd(), PollFlags::POLLIN),
-            ];
-            if reading {
-                fds.push(PollFd::new(stdin.as_fd(), PollFlags::POLLIN));
-            }
-            match nix::poll::poll(&mut fds, PollTimeout::NONE) {
-                Err(nix::errno::Errno::EINTR) => continue,
-                Err(errno) => {
-                    return Err(sys::Error::Failed {
-                        call: "poll(attach)".into(),
-                        errno,
-                    })
-                }
-                Ok(_) => {}
-            }
-            let events: Vec<bool> = fds
-                .iter()
-                .map(|fd| fd.revents().is_some_and(|r| !r.is_empty()))
-                .collect();
-            drop(fds);
-            if events[0] {
-                let n = nix::sys::socket::recv(socket.as_raw_fd(), &mut buf, MsgFlags::empty())
-                    .unwrap_or(0);
-                match (n, buf[0]) {
-                    (0, _) => return Ok(Outcome::Lost),
-                    (_, STDOUT) => {
-                        let _ = write_all(std::io::stdout().as_fd(), &buf[1..n]);
-                    }
-                    (_, STDERR) => {
-                        let _ = write_all(std::io::stderr().as_fd(), &buf[1..n]);
-                    }
-                    (2, EXIT) => return Ok(Outcome::Ended(buf[1])),
-                    _ => {}
-                }
-            }
-            if events[1] {
-                let signal = sys::read_signal(&mut signals)?;
-                if signal == sys::Signo::from(Signal::SIGWINCH) {
-                    if self.tty {
-                        resize(socket.as_fd());
-                    }
-                } else if let (Some(proxy), false) = (self.proxy, self.tty) {
-                    proxy(signal);
-                } else {
-                    return Ok(Outcome::Lost);
-                }
-            }
-            if reading && events[2] {
-                let n = nix::unistd::read(stdin.as_fd(), &mut buf[..MESSAGE]).unwrap_or(0);
-                if n == 0 {
-                    reading = false;
-                    let _ = send(socket.as_fd(), CLOSE_INPUT, &[]);
-                    continue;
-                }
-                let fed = detector.feed(&buf[..n]);
-                if !fed.passed.is_empty() {
-                    let _ = send(socket.as_fd(), INPUT, &fed.passed);
-                }
-                if fed.detach {
-                    return Ok(Outcome::Detached);
-                }
-            }
+    fn receive<'a>(&mut self, buf: &'a mut [u8]) -> Received<'a> {
+        let n = nix::sys::socket::recv(self.0.as_raw_fd(), buf, MsgFlags::empty()).unwrap_or(0);
+        match (n, buf.first()) {
+            (0, _) => Received::Gone,
+            (_, Some(&STDOUT)) => Received::Output {
+                stderr: false,
+                bytes: &buf[1..n],
+            },
+            (_, Some(&STDERR)) => Received::Output {
+                stderr: true,
+                bytes: &buf[1..n],
+            },
+            (2, Some(&EXIT)) => Received::Ended(buf[1]),
+            _ => Received::Nothing,
         }
     }
-}
 
-/// Tells the monitor the size of this process's terminal.
-fn resize(socket: BorrowedFd<'_>) {
-    let size = sys::window_size(std::io::stdin().as_fd())
-        .or_else(|| sys::window_size(std::io::stdout().as_fd()));
-    if let Some(size) = size {
+    fn input(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(MESSAGE) {
+            let _ = send(self.0.as_fd(), INPUT, chunk);
+        }
+    }
+
+    fn resize(&mut self, size: WindowSize) {
         let mut bytes = size.rows.to_be_bytes().to_vec();
         bytes.extend_from_slice(&size.cols.to_be_bytes());
-        let _ = send(socket, RESIZE, &bytes);
+        let _ = send(self.0.as_fd(), RESIZE, &bytes);
+    }
+
+    fn close_input(&mut self) {
+        let _ = send(self.0.as_fd(), CLOSE_INPUT, &[]);
     }
 }
 
@@ -336,15 +244,6 @@ fn send(socket: BorrowedFd<'_>, kind: u8, bytes: &[u8]) -> nix::Result<()> {
     message.push(kind);
     message.extend_from_slice(bytes);
     nix::sys::socket::send(socket.as_raw_fd(), &message, MsgFlags::MSG_NOSIGNAL).map(drop)
-}
-
-/// Writes all of `bytes` to `fd`.
-fn write_all(fd: BorrowedFd<'_>, bytes: &[u8]) -> std::io::Result<()> {
-    // SAFETY: a File over a borrowed descriptor, never dropped (so never closed) here.
-    let mut file =
-        std::mem::ManuallyDrop::new(unsafe { std::fs::File::from_raw_fd(fd.as_raw_fd()) });
-    file.write_all(bytes)?;
-    file.flush()
 }
 
 /// A close-on-exec copy of `fd`.

@@ -157,17 +157,30 @@ fn start(root: &Path, id: &str) -> container::Result<(Container, [OwnedFd; 2], l
     let mut container = Container::prepare(config, root)?;
     let (out_read, out_write) = sys::pipe()?;
     let (err_read, err_write) = sys::pipe()?;
+    // With -i (and no terminal), its standard input is a pipe too, which the monitor writes what
+    // attached clients type to; lent the same way. (The monitor's own is /dev/null.)
+    let input = match container.config.meta.open_stdin && !container.config.process.terminal {
+        true => Some(sys::pipe()?),
+        false => None,
+    };
+    if let Some((read, _)) = &input {
+        sys::dup2(read, 0)?;
+    }
     // The container's first process inherits its standard output and error from the monitor at
     // the moment of clone(2): the pipes are lent as those, for that moment only.
     let lent = Lent::new(&out_write, &err_write)?;
     let spawned = container.spawn();
     drop(lent);
+    if input.is_some() {
+        sys::dup2(&sys::open("/dev/null", nix::fcntl::OFlag::O_RDONLY)?, 0)?;
+    }
+    let input = input.map(|(_, write)| write);
     drop((out_write, err_write));
     spawned?;
     container.set_up_from_outside()?;
     container.release()?;
     container.started()?;
-    let output = serve(&dir, &mut container, [out_read, err_read])?;
+    let output = serve(&dir, &mut container, [out_read, err_read], input)?;
     Ok((container, output, log))
 }
 
@@ -177,6 +190,7 @@ fn serve(
     dir: &Path,
     container: &mut Container,
     pipes: [OwnedFd; 2],
+    input: Option<OwnedFd>,
 ) -> container::Result<[OwnedFd; 2]> {
     let terminal = container.terminal()?;
     let [out, err] = pipes;
@@ -188,6 +202,7 @@ fn serve(
     let server = attach::Server::new(
         &attach::socket(dir),
         terminal,
+        input,
         attach::Server::first_client(),
     )?;
     container.serve(Box::new(server));

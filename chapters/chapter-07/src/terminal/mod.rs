@@ -17,6 +17,7 @@
 pub mod keys;
 pub mod pty;
 pub mod raw;
+pub mod session;
 
 use std::os::fd::{AsFd, BorrowedFd};
 
