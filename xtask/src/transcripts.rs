@@ -1568,6 +1568,42 @@ sudo rm -r /tmp/ovl
             ],
         },
     },
+    Spec {
+        chapter: 7,
+        name: "starter",
+        kind: Kind::Tests {
+            solved: false,
+            filters: &[],
+            show_failure: Some("chapter_07::run_it_gives_a_shell_its_own_terminal"),
+        },
+    },
+    Spec {
+        chapter: 7,
+        name: "solved",
+        kind: Kind::Tests {
+            solved: true,
+            filters: &[],
+            show_failure: None,
+        },
+    },
+    Spec {
+        chapter: 7,
+        name: "terminal",
+        kind: Kind::Session {
+            commands: &[
+                "sudo tar -C ./target/rootfs/busybox -c . | sudo ./target/debug/minidock-07 \
+                 --root ./target/state import - busybox > /dev/null",
+                "sudo ./target/debug/minidock-07 --root ./target/state run -t --rm busybox \
+                 sh -c 'tty; echo $TERM; ls /dev/pts' | od -c | head -4",
+                "sudo ./target/debug/minidock-07 --root ./target/state run -dit --name shell \
+                 busybox sh > /dev/null",
+                "sudo ./target/debug/minidock-07 --root ./target/state exec shell ls -l /dev/pts",
+                "sudo ./target/debug/minidock-07 --root ./target/state exec shell \
+                 sh -c 'ps -o pid,tty,args; stat -c %t,%T /dev/pts/0'",
+                "sudo ./target/debug/minidock-07 --root ./target/state rm -f shell",
+            ],
+        },
+    },
 ];
 
 /// The command that puts the busybox root filesystem into a chapter 5 session's image store, as
