@@ -103,7 +103,8 @@ impl Terminal {
         String::from_utf8_lossy(&self.screen[mark.min(self.screen.len())..]).into_owned()
     }
 
-    /// Reads the screen until `text` shows after `mark`; false if `within` passes first.
+    /// Reads the screen until `text` shows after `mark`; false if `within` passes first, or
+    /// minidock ends without showing it.
     pub fn wait_for(&mut self, text: &str, mark: usize, within: Duration) -> bool {
         let deadline = Instant::now() + within;
         loop {
@@ -111,11 +112,16 @@ impl Terminal {
                 return true;
             }
             let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
+            if left.is_zero() || self.ended() {
                 return false;
             }
             self.read(left.min(Duration::from_millis(50)));
         }
+    }
+
+    /// Whether minidock has ended (what it wrote last is read first).
+    pub fn ended(&mut self) -> bool {
+        self.status.is_some() || self.wait_exit(Duration::ZERO).is_some()
     }
 
     /// Reads what the screen gets within `within`.

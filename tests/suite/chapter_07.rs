@@ -13,7 +13,7 @@ const KEYS: Section = Section::new(7, "Detach keys");
 const ATTACHING: Section = Section::new(7, "Attaching and detaching");
 
 /// How long a shell in a container may take to answer what is typed.
-const ANSWER: Duration = Duration::from_secs(10);
+const ANSWER: Duration = Duration::from_secs(5);
 
 /// Fails the test with what the terminal showed.
 #[track_caller]
@@ -42,13 +42,12 @@ fn shell(sb: &Sandbox, options: &[&str], rows: u16, cols: u16) -> Terminal {
     args.extend_from_slice(options);
     args.extend([image.as_str(), "sh"]);
     let mut t = sb.minidock_on_terminal(&args, rows, cols);
-    expect(
-        &mut t,
-        "# ",
-        0,
-        "run -it starts the container under its monitor with a terminal of the container's own: its first process opens a new pair in /dev/pts (the container's devpts), makes the slave its terminal and hands the master over; without a terminal `run -t` fails",
-        PAIR,
-    );
+    if !t.wait_for("# ", 0, ANSWER) {
+        if t.wait_exit(Duration::ZERO) == Some(0) {
+            fail(&t, "the shell's prompt", "\"# \" on the screen".into(), "the shell ended at once, as an interactive shell does whose standard input is at its end: its standard input must be the terminal too, as its output and error are", CONTROLLING);
+        }
+        fail(&t, "the shell's prompt", "\"# \" on the screen".into(), "run -it starts the container under its monitor with a terminal of the container's own: its first process opens a new pair in /dev/pts (the container's devpts), makes the slave its terminal and hands the master over; without a terminal `run -t` fails", PAIR);
+    }
     t
 }
 
@@ -349,11 +348,11 @@ fn attach_passes_input_to_a_container_run_with_i_and_detaches() {
         .stdin(format!("{word}\n\x10\x11"))
         .timeout(Duration::from_secs(5))
         .output();
-    if out.status != Some(0) {
+    if out.status != Some(1) || !out.stderr.contains("read escape sequence") {
         Failure::new(format!(
             "minidock attach {name}, given \"{word}\\n\" and Ctrl-P Ctrl-Q on its standard input"
         ))
-        .expected_text("exit status 0 once the detach keys are read, the container left running")
+        .expected_text("once the detach keys are read, docker's \"read escape sequence\" and exit status 1, the container left running")
         .got_text(out.ending())
         .hint("the detach keys are watched for in whatever attach reads, a terminal or not")
         .output(&out)
@@ -378,6 +377,46 @@ fn attach_passes_input_to_a_container_run_with_i_and_detaches() {
         std::thread::sleep(Duration::from_millis(20));
     }
     sb.minidock(["rm", "-f", &name]).output();
+}
+
+#[test]
+fn start_ai_attaches_a_terminal_to_a_created_container() {
+    let sb = Sandbox::new();
+    let name = random::name("start-ai-");
+    let image = sb.image();
+    let out = sb
+        .minidock(["create", "-it", "--name", &name, &image, "sh"])
+        .output();
+    if out.status != Some(0) {
+        Failure::new(format!("minidock create -it --name {name} IMAGE sh"))
+            .expected_text("exit status 0")
+            .got_text(out.ending())
+            .output(&out)
+            .section(ATTACHING)
+            .fail();
+    }
+    let mut t = sb.minidock_on_terminal(["start", "-ai", &name], 24, 80);
+    expect(&mut t, "# ", 0, "start -ai starts the container under its monitor, with this command attached from the start, as run -it does", ATTACHING);
+    let n = random::number(10, 99);
+    let mark = enter(&mut t, &format!("echo started-$(({n}+2))"));
+    expect(
+        &mut t,
+        &format!("started-{}", n + 2),
+        mark,
+        "what is typed reaches the container's terminal through the monitor",
+        CONTROLLING,
+    );
+    let status = random::number(2, 120) as i32;
+    enter(&mut t, &format!("exit {status}"));
+    if t.wait_exit(ANSWER) != Some(status) {
+        fail(
+            &t,
+            "start -ai's exit status",
+            format!("{status}, the container's"),
+            "start -ai ends with the container, with its status",
+            ATTACHING,
+        );
+    }
 }
 
 #[path = "chapter_07/events.rs"]

@@ -109,6 +109,10 @@ pub fn run(root: &Path, args: &[&str]) -> Result<()> {
         .as_ref()
         .ok()
         .map(|_| measure_detached(&minidock, &rootfs, &work, if quick { 5 } else { 100 }));
+    let terminal = measured
+        .as_ref()
+        .ok()
+        .map(|_| measure_terminal(&minidock, &rootfs, &work, if quick { 20 } else { 500 }));
     // Whatever happened, nothing of the benchmark stays: state directories, cgroups.
     for runtime in &runtimes {
         runtime.clean_up();
@@ -118,6 +122,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result<()> {
     report += &images.context("the image rows were not run")??;
     report += &imports.context("the import rows were not run")??;
     report += &detached.context("the detached rows were not run")??;
+    report += &terminal.context("the terminal rows were not run")??;
     println!("{report}");
     if !quick {
         let path = root.join("book/bench/results.md");
@@ -1150,6 +1155,117 @@ fn measure_detached(minidock: &Path, rootfs: &Path, work: &Path, count: usize) -
             let _ = all.args(&ids).stdout(Stdio::null()).status();
         }
     }
+    let _ = fs::remove_dir_all(&state);
+    result
+}
+
+/// A terminal attached (chapter 7): `attach` to a `run -dit DIR cat` container, on a pseudo-
+/// terminal of the benchmark's, a key typed `rounds` times and timed until its echo is back on
+/// the screen (the key's way: the attach client, the monitor, the container's terminal, whose
+/// line discipline echoes it, and back); the monitor's memory while attached.
+fn measure_terminal(minidock: &Path, rootfs: &Path, work: &Path, rounds: usize) -> Result<String> {
+    use std::os::unix::process::CommandExt;
+    let state = work.join("terminal-state");
+    let _ = fs::remove_dir_all(&state);
+    let minidock_in = |args: &[&str]| {
+        let mut command = Command::new(minidock);
+        command
+            .arg("--root")
+            .arg(&state)
+            .args(args)
+            .env("MINIDOCK_CGROUP_PARENT", CGROUP_PARENT)
+            .stdin(Stdio::null())
+            .stderr(Stdio::inherit());
+        command
+    };
+    let dir = rootfs.display().to_string();
+    let (mut master, mut slave) = (-1, -1);
+    // SAFETY: openpty(3) writes two descriptors; no name, modes or size are asked for.
+    let made = unsafe {
+        libc::openpty(
+            &mut master,
+            &mut slave,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            std::ptr::null(),
+        )
+    };
+    if made != 0 {
+        bail!("openpty: {}", std::io::Error::last_os_error());
+    }
+    // SAFETY: the two descriptors openpty just made, owned here.
+    let (master, slave) = unsafe {
+        use std::os::fd::FromRawFd;
+        (
+            std::os::fd::OwnedFd::from_raw_fd(master),
+            std::os::fd::OwnedFd::from_raw_fd(slave),
+        )
+    };
+    let mut attach: Option<std::process::Child> = None;
+    let result = (|| -> Result<String> {
+        let out = minidock_in(&["run", "-dit", "--name", "bench-tty", &dir, "cat"]).output()?;
+        if !out.status.success() {
+            bail!(
+                "minidock run -dit failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let mut command = minidock_in(&["attach", "bench-tty"]);
+        command
+            .stdin(Stdio::from(slave.try_clone()?))
+            .stdout(Stdio::from(slave.try_clone()?))
+            .stderr(Stdio::from(slave.try_clone()?));
+        // SAFETY: only async-signal-safe calls between fork and exec: a session of its own,
+        // with the terminal as its controlling terminal, as a shell's.
+        unsafe {
+            command.pre_exec(|| {
+                if libc::setsid() < 0 || libc::ioctl(0, libc::TIOCSCTTY, 0) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        attach = Some(command.spawn()?);
+        let mut file = fs::File::from(master.try_clone()?);
+        let mut times = Vec::new();
+        let mut buf = [0u8; 256];
+        // The first keys wait for the attach to connect: not counted.
+        for round in 0..rounds + 5 {
+            let started = Instant::now();
+            std::io::Write::write_all(&mut file, b"x")?;
+            loop {
+                let n = std::io::Read::read(&mut file, &mut buf)?;
+                if buf[..n].contains(&b'x') {
+                    break;
+                }
+            }
+            if round >= 5 {
+                times.push(started.elapsed().as_secs_f64() * 1000.0);
+            }
+        }
+        let out = minidock_in(&["inspect", "-f", "{{.State.Pid}}", "bench-tty"]).output()?;
+        let (rss, pss) = parents_memory(&[String::from_utf8_lossy(&out.stdout).trim().to_string()]);
+        let (min, max) = min_max(&times);
+        Ok(format!(
+            "\nA terminal attached: `attach` to `run -dit DIR cat`, on a pseudo-terminal; a key \
+             typed and timed until its echo is back ({rounds} keys), through the client, the \
+             monitor and the container's terminal.\n\n\
+             | measure | median | min – max |\n|---|---|---|\n\
+             | a keystroke's round trip | {:.3} ms | {min:.3} – {max:.3} ms |\n\
+             | the monitor's RSS, a client attached | {:.2} MiB | |\n\
+             | the monitor's PSS, a client attached | {:.2} MiB | |\n",
+            median(&mut times.clone()),
+            rss.first().copied().unwrap_or(0.0) / 1024.0,
+            pss.first().copied().unwrap_or(0.0) / 1024.0,
+        ))
+    })();
+    if let Some(mut child) = attach {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    let _ = minidock_in(&["rm", "-f", "bench-tty"])
+        .stdout(Stdio::null())
+        .status();
     let _ = fs::remove_dir_all(&state);
     result
 }

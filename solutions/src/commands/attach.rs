@@ -26,6 +26,9 @@ pub enum Error {
     NotATerminal,
     #[error("attaching to the container")]
     Sys(#[from] sys::Error),
+    /// The detach keys were typed: docker's attach says so, and fails.
+    #[error("read escape sequence")]
+    Detached,
 }
 
 pub fn attach(args: &AttachArgs, root: &Path) -> Result<u8, Error> {
@@ -67,8 +70,9 @@ pub fn connect(
         keys,
         proxy: sig_proxy.then_some(&proxy as &dyn Fn(sys::Signo)),
     };
-    Ok(match session.run(&mut Client(socket))? {
-        Outcome::Ended(status) => status,
-        Outcome::Detached | Outcome::Lost => 0,
-    })
+    match session.run(&mut Client(socket))? {
+        Outcome::Ended(status) => Ok(status),
+        Outcome::Detached => Err(Error::Detached),
+        Outcome::Lost => Ok(0),
+    }
 }

@@ -257,7 +257,9 @@ fn dup(fd: BorrowedFd<'_>) -> sys::Result<OwnedFd> {
 
 /// Starts a monitor with `start` (a `detach`), with a client connected from the start: one end
 /// of a socket pair lent to it at [`ATTACH_FD`], the other returned with the report.
-pub fn hand_over<T>(start: impl FnOnce() -> sys::Result<T>) -> sys::Result<(T, OwnedFd)> {
+pub fn hand_over<T, E: From<sys::Error>>(
+    start: impl FnOnce() -> Result<T, E>,
+) -> Result<(T, OwnedFd), E> {
     let (ours, theirs) = sys::socketpair()?;
     // Both above ATTACH_FD first: neither may be there already when it is lent.
     let (ours, theirs) = (above(ours, ATTACH_FD)?, above(theirs, ATTACH_FD)?);

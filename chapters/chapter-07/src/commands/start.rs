@@ -9,8 +9,11 @@ use super::{each_container, logs};
 use crate::cli::{RestartArgs, StartArgs};
 use crate::container::state::{self, Process, Status};
 use crate::container::stop;
+use crate::monitor::attach;
 use crate::monitor::{self, Report};
 use crate::sys;
+use crate::terminal::keys;
+use crate::terminal::session::{Outcome, Session};
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
@@ -22,7 +25,13 @@ pub fn start(args: &StartArgs, root: &Path) -> u8 {
         sys::tell(&"you cannot start and attach multiple containers at once");
         return 1;
     };
-    match attached(root, reference) {
+    let attaching = match args.interactive {
+        true => state::find(root, reference)
+            .map_err(Into::into)
+            .and_then(|container| with_session(root, &container, Some(args))),
+        false => attached(root, reference),
+    };
+    match attaching {
         Ok(status) => status,
         Err(err) => {
             sys::tell(&sys::chain(&*err));
@@ -35,6 +44,9 @@ pub fn start(args: &StartArgs, root: &Path) -> u8 {
 /// status once it has ended.
 fn attached(root: &Path, reference: &str) -> Result<u8> {
     let container = state::find(root, reference)?;
+    if container.record.config.process.terminal || container.record.config.meta.open_stdin {
+        return with_session(root, &container, None);
+    }
     let shown = logs::read(&container)?.len();
     start_one(root, reference)?;
     logs::follow(&container, shown, false)?;
@@ -100,4 +112,36 @@ fn started_by_another(root: &Path, id: &str) -> Result<()> {
         }
         std::thread::sleep(Duration::from_millis(10));
     }
+}
+
+/// `start -a` of a container with a terminal or an open input, and `start -ai`: started with
+/// this command attached to its monitor from the start, as `run -t` does (or attached, if it runs
+/// already); its input too with `-i`.
+fn with_session(
+    root: &Path,
+    container: &state::Container,
+    interactive: Option<&StartArgs>,
+) -> Result<u8> {
+    let keys = interactive.and_then(|args| args.detach_keys.as_deref());
+    let keys = keys::parse(keys.unwrap_or(keys::DEFAULT))?;
+    let config = &container.record.config;
+    let stdin = interactive.is_some() && config.meta.open_stdin;
+    let tty = config.process.terminal;
+    if tty && stdin && !nix::unistd::isatty(std::io::stdin()).unwrap_or(false) {
+        return Err("the input device is not a TTY".into());
+    }
+    let socket = match container.state.status.is_running() {
+        true => attach::connect(&attach::socket(&container.dir))?,
+        false => attach::hand_over(|| start_one(root, container.id()))?.1,
+    };
+    let session = Session {
+        stdin,
+        tty,
+        keys,
+        proxy: None,
+    };
+    Ok(match session.run(&mut attach::Client(socket))? {
+        Outcome::Ended(status) => status,
+        Outcome::Detached | Outcome::Lost => 0,
+    })
 }
