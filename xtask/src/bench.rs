@@ -25,7 +25,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 
@@ -1226,10 +1226,25 @@ fn measure_terminal(minidock: &Path, rootfs: &Path, work: &Path, rounds: usize) 
             });
         }
         attach = Some(command.spawn()?);
+        // Attached once the client has made the terminal raw: until then the terminal's own
+        // line discipline echoes what is typed, at once.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            // SAFETY: tcgetattr(3) fills the termios given.
+            let mut modes: libc::termios = unsafe { std::mem::zeroed() };
+            unsafe { libc::tcgetattr(std::os::fd::AsRawFd::as_raw_fd(&slave), &mut modes) };
+            if modes.c_lflag & libc::ECHO == 0 {
+                break;
+            }
+            if Instant::now() > deadline {
+                bail!("minidock attach never made its terminal raw");
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
         let mut file = fs::File::from(master.try_clone()?);
         let mut times = Vec::new();
         let mut buf = [0u8; 256];
-        // The first keys wait for the attach to connect: not counted.
+        // The first keys warm up: not counted.
         for round in 0..rounds + 5 {
             let started = Instant::now();
             std::io::Write::write_all(&mut file, b"x")?;
