@@ -1,6 +1,10 @@
 /// Starts the container `id` of the store under `root`, its output going to two pipes: the
 /// container, those pipes' reading ends, and its log.
-fn start(root: &Path, id: &str) -> container::Result<(Container, [OwnedFd; 2], log::Log)> {
+fn start(
+    root: &Path,
+    id: &str,
+    first: Option<OwnedFd>,
+) -> container::Result<(Container, [OwnedFd; 2], log::Log)> {
     let dir = state::dir(root, id);
     // From now on this process answers for the container, not the `run -d` that started it.
     state::update(&dir, |state| state.monitor = state::Process::this())?;
@@ -38,7 +42,7 @@ fn start(root: &Path, id: &str) -> container::Result<(Container, [OwnedFd; 2], l
     container.set_up_from_outside()?;
     container.release()?;
     container.started()?;
-    let output = serve(&dir, &mut container, [out_read, err_read], input)?;
+    let output = serve(&dir, &mut container, [out_read, err_read], input, first)?;
     Ok((container, output, log))
 }
 
@@ -49,6 +53,7 @@ fn serve(
     container: &mut Container,
     pipes: [OwnedFd; 2],
     input: Option<OwnedFd>,
+    first: Option<OwnedFd>,
 ) -> container::Result<[OwnedFd; 2]> {
     let terminal = container.terminal()?;
     let [out, err] = pipes;
@@ -57,12 +62,7 @@ fn serve(
         Some(master) => [dup(master.as_raw_fd())?, err],
         None => [out, err],
     };
-    let server = attach::Server::new(
-        &attach::socket(dir),
-        terminal,
-        input,
-        attach::Server::first_client(),
-    )?;
+    let server = attach::Server::new(&attach::socket(dir), terminal, input, first)?;
     container.serve(Box::new(server));
     Ok(output)
 }

@@ -42,6 +42,10 @@ pub fn main() -> u8 {
         &report,
         nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::FD_CLOEXEC),
     );
+    // [ch07]
+    // The same for a client handed over at ATTACH_FD: it is the monitor's, never the container's.
+    let first = attach::Server::first_client();
+    // [ch07 end]
     sys::set_explain(std::env::var_os("MINIDOCK_EXPLAIN").is_some());
     // The kernel names a process after the file it executes, here `exe` (/proc/self/exe): the
     // monitor takes minidock's own name back, for `ps -e` and `top` (its arguments say the rest).
@@ -54,7 +58,10 @@ pub fn main() -> u8 {
     }
     let id = std::env::args().nth(1).unwrap_or_default();
     let root = PathBuf::from(std::env::var_os("MINIDOCK_ROOT").unwrap_or_default());
-    let started = start(&root, &id);
+    // [ch06..ch07]
+    //~ let started = start(&root, &id);
+    // [ch06..ch07 end]
+    let started = start(&root, &id, first); // [ch07]
     let said = match &started {
         Ok(_) => Report::Started,
         Err(err) => Report::Failed {
@@ -85,7 +92,11 @@ pub fn main() -> u8 {
         if !restarting(&root, &id, began.elapsed(), &mut step) {
             return 0;
         }
-        match start(&root, &id) {
+        // [ch06..ch07]
+        //~ let again = start(&root, &id);
+        // [ch06..ch07 end]
+        let again = start(&root, &id, None); // [ch07]
+        match again {
             Ok((next, pipes, _)) => {
                 (container, output) = (next, pipes);
                 shed();
@@ -144,7 +155,16 @@ fn restarting(root: &Path, id: &str, ran: Duration, step: &mut u32) -> bool {
 // [listing monitor-start]
 /// Starts the container `id` of the store under `root`, its output going to two pipes: the
 /// container, those pipes' reading ends, and its log.
-fn start(root: &Path, id: &str) -> container::Result<(Container, [OwnedFd; 2], log::Log)> {
+// [ch06..ch07]
+//~ fn start(root: &Path, id: &str) -> container::Result<(Container, [OwnedFd; 2], log::Log)> {
+// [ch06..ch07 end]
+// [ch07]
+fn start(
+    root: &Path,
+    id: &str,
+    first: Option<OwnedFd>,
+) -> container::Result<(Container, [OwnedFd; 2], log::Log)> {
+    // [ch07 end]
     let dir = state::dir(root, id);
     // From now on this process answers for the container, not the `run -d` that started it.
     state::update(&dir, |state| state.monitor = state::Process::this())?;
@@ -190,7 +210,7 @@ fn start(root: &Path, id: &str) -> container::Result<(Container, [OwnedFd; 2], l
     //~ Ok((container, [out_read, err_read], log))
     // [ch06..ch07 end]
     // [ch07]
-    let output = serve(&dir, &mut container, [out_read, err_read], input)?;
+    let output = serve(&dir, &mut container, [out_read, err_read], input, first)?;
     Ok((container, output, log))
     // [ch07 end]
 }
@@ -203,6 +223,7 @@ fn serve(
     container: &mut Container,
     pipes: [OwnedFd; 2],
     input: Option<OwnedFd>,
+    first: Option<OwnedFd>,
 ) -> container::Result<[OwnedFd; 2]> {
     let terminal = container.terminal()?;
     let [out, err] = pipes;
@@ -211,12 +232,7 @@ fn serve(
         Some(master) => [dup(master.as_raw_fd())?, err],
         None => [out, err],
     };
-    let server = attach::Server::new(
-        &attach::socket(dir),
-        terminal,
-        input,
-        attach::Server::first_client(),
-    )?;
+    let server = attach::Server::new(&attach::socket(dir), terminal, input, first)?;
     container.serve(Box::new(server));
     Ok(output)
 }

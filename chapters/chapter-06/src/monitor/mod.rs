@@ -82,7 +82,8 @@ pub fn main() -> u8 {
         if !restarting(&root, &id, began.elapsed(), &mut step) {
             return 0;
         }
-        match start(&root, &id) {
+        let again = start(&root, &id);
+        match again {
             Ok((next, pipes, _)) => {
                 (container, output) = (next, pipes);
                 shed();

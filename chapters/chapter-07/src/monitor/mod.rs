@@ -41,6 +41,8 @@ pub fn main() -> u8 {
         &report,
         nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::FD_CLOEXEC),
     );
+    // The same for a client handed over at ATTACH_FD: it is the monitor's, never the container's.
+    let first = attach::Server::first_client();
     sys::set_explain(std::env::var_os("MINIDOCK_EXPLAIN").is_some());
     // The kernel names a process after the file it executes, here `exe` (/proc/self/exe): the
     // monitor takes minidock's own name back, for `ps -e` and `top` (its arguments say the rest).
@@ -53,7 +55,7 @@ pub fn main() -> u8 {
     }
     let id = std::env::args().nth(1).unwrap_or_default();
     let root = PathBuf::from(std::env::var_os("MINIDOCK_ROOT").unwrap_or_default());
-    let started = start(&root, &id);
+    let started = start(&root, &id, first);
     let said = match &started {
         Ok(_) => Report::Started,
         Err(err) => Report::Failed {
@@ -84,7 +86,8 @@ pub fn main() -> u8 {
         if !restarting(&root, &id, began.elapsed(), &mut step) {
             return 0;
         }
-        match start(&root, &id) {
+        let again = start(&root, &id, None);
+        match again {
             Ok((next, pipes, _)) => {
                 (container, output) = (next, pipes);
                 shed();
@@ -142,7 +145,11 @@ fn restarting(root: &Path, id: &str, ran: Duration, step: &mut u32) -> bool {
 
 /// Starts the container `id` of the store under `root`, its output going to two pipes: the
 /// container, those pipes' reading ends, and its log.
-fn start(root: &Path, id: &str) -> container::Result<(Container, [OwnedFd; 2], log::Log)> {
+fn start(
+    root: &Path,
+    id: &str,
+    first: Option<OwnedFd>,
+) -> container::Result<(Container, [OwnedFd; 2], log::Log)> {
     let dir = state::dir(root, id);
     // From now on this process answers for the container, not the `run -d` that started it.
     state::update(&dir, |state| state.monitor = state::Process::this())?;
@@ -180,7 +187,7 @@ fn start(root: &Path, id: &str) -> container::Result<(Container, [OwnedFd; 2], l
     container.set_up_from_outside()?;
     container.release()?;
     container.started()?;
-    let output = serve(&dir, &mut container, [out_read, err_read], input)?;
+    let output = serve(&dir, &mut container, [out_read, err_read], input, first)?;
     Ok((container, output, log))
 }
 
@@ -191,6 +198,7 @@ fn serve(
     container: &mut Container,
     pipes: [OwnedFd; 2],
     input: Option<OwnedFd>,
+    first: Option<OwnedFd>,
 ) -> container::Result<[OwnedFd; 2]> {
     let terminal = container.terminal()?;
     let [out, err] = pipes;
@@ -199,12 +207,7 @@ fn serve(
         Some(master) => [dup(master.as_raw_fd())?, err],
         None => [out, err],
     };
-    let server = attach::Server::new(
-        &attach::socket(dir),
-        terminal,
-        input,
-        attach::Server::first_client(),
-    )?;
+    let server = attach::Server::new(&attach::socket(dir), terminal, input, first)?;
     container.serve(Box::new(server));
     Ok(output)
 }
