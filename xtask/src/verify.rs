@@ -416,8 +416,8 @@ fn sections(text: &str) -> Vec<(u32, String)> {
 
 /// The arguments of the reference's test run in the cgroup v2 guest, an emulated machine where
 /// a test takes several times as long as here. Left out:
-/// - chapters 1 to 3, namespaces and mounts: the same code runs their tests in the guest in the
-///   check of starter 4 (`CGROUP_CHAPTERS`), which must pass them there;
+/// - chapters 1 to 3, namespaces and mounts, and the scaffold's tests: the same code runs them
+///   in the guest in the check of starter 4 (`CGROUP_CHAPTERS`), which must pass them there;
 /// - chapter 5's image formats and commands (load, save, tag, rmi...): the same on any kernel,
 ///   and their tests need umoci, skopeo and GNU tar, which the guest's busybox system has not
 ///   (its overlay and vfs runs, the kernel's part, are tested there);
@@ -425,11 +425,12 @@ fn sections(text: &str) -> Vec<(u32, String)> {
 ///   start, its end and its record, a killed monitor's container swept, `exec` joining its
 ///   cgroup, `pause` freezing it): the rest (logs, signals, names, twenty at once, exec's
 ///   options, restart policies, create and start, rename, ps's filters, logs, diff,
-///   commit and cp) is the same on any kernel, and each minidock command takes a good part of a
+///   commit and cp, `run -d` killed at every moment) is the same on any kernel, and each
+///   minidock command takes a good part of a
 ///   second under emulation (`top` and `stats`, which read the cgroup, stay);
 /// - of chapter 7, all but one terminal test (`run -it`, which shows the pair, the controlling
 ///   terminal and the monitor's attach socket work on that kernel): the rest is the same there.
-const V2_REFERENCE_RUN: [&str; 51] = [
+const V2_REFERENCE_RUN: [&str; 55] = [
     "--include-ignored",
     "--skip",
     "chapter_01::",
@@ -465,6 +466,10 @@ const V2_REFERENCE_RUN: [&str; 51] = [
     "chapter_06::commands::logs_follow",
     "--skip",
     "chapter_06::files::",
+    "--skip",
+    "chapter_06::lifecycle::run_d_killed",
+    "--skip",
+    "scaffold::",
     "--skip",
     "chapter_07::the_terminal_size",
     "--skip",

@@ -424,6 +424,8 @@ report() {{ printf "\\$(printf %03o "$1")" | dd of=/dev/port bs=1 seek=244 count
 fail() {{ echo "guest: $1"; report 125; }}
 mount -t proc proc /proc && mount -t sysfs sysfs /sys && mount -t devtmpfs dev /dev || fail mounts
 mount -t tmpfs tmp /tmp && mount -t tmpfs vartmp /var/tmp || fail tmpfs
+# The tests' own terminals (chapter 7) are pairs of the host's devpts, as on any distribution.
+mkdir -p /dev/pts && mount -t devpts -o ptmxmode=0666 devpts /dev/pts || fail 'mounting devpts'
 mount -t cgroup2 cgroup2 /sys/fs/cgroup || fail 'mounting cgroup2'
 {load}{mounts}echo "guest: $(uname -r), cgroup controllers: $(cat /sys/fs/cgroup/cgroup.controllers)"
 cd {share}
