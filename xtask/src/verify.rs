@@ -500,35 +500,10 @@ fn mistakes(root: &Path) -> Result<()> {
         writing.elapsed().as_secs_f64()
     );
     let target = crate::run::target_dir(root);
-    // The fixtures' binaries only, in one build that shares the work. The tests are black box:
-    // each fixture is tested by its chapter's reference state's test binary, built once, told
-    // which binary to run (harness::TEST_BINARY); building the tests again for each fixture
-    // would cost CI minutes.
-    let building = std::time::Instant::now();
-    let built = Command::new("cargo")
-        .args([
-            "build",
-            "--quiet",
-            "--workspace",
-            "--bins",
-            "--manifest-path",
-        ])
-        .arg(base.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", &target)
-        .current_dir(root)
-        .status()
-        .context("building the mistake fixtures")?;
-    if !built.success() {
-        bail!("a mistake fixture does not build (see above)");
-    }
-    let testing = std::time::Instant::now();
-    eprintln!(
-        "mistakes: built {} fixtures in {:.1} s",
-        mistakes.len(),
-        building.elapsed().as_secs_f64()
-    );
+    // Each fixture is tested by its chapter's reference state's test binary, built first, once,
+    // told which binary to run (harness::TEST_BINARY): the tests are black box, and building
+    // them again for each fixture would cost CI minutes.
     let states = gen::reference_states(root, &reference)?;
-    // Each fixture's tests with the test binary of its chapter, built first, one at a time.
     let mut test_binaries: Vec<(u32, PathBuf)> = Vec::new();
     for mistake in &mistakes {
         let chapter = mistake.exercise.chapter;
@@ -536,21 +511,41 @@ fn mistakes(root: &Path) -> Result<()> {
             test_binaries.push((chapter, state_test_binary(root, &states, chapter)?));
         }
     }
-    // The fixtures' runs are independent (every test has a sandbox of its own) and mostly wait
-    // (for a timeout that a fixture makes a test reach): a few at a time.
+    // The fixtures' binaries, in one build that shares the work; each fixture's tests start as
+    // soon as cargo says its binary is made, while the others build: the runs mostly wait (for a
+    // timeout a fixture makes a test reach), a few at a time.
+    let started = std::time::Instant::now();
+    let mut build = Command::new("cargo")
+        .args([
+            "build",
+            "--quiet",
+            "--workspace",
+            "--bins",
+            "--message-format=json-render-diagnostics",
+            "--manifest-path",
+        ])
+        .arg(base.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", &target)
+        .current_dir(root)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .context("building the mistake fixtures")?;
+    let messages = build.stdout.take().expect("piped");
     const AT_ONCE: usize = 3;
-    let next = std::sync::atomic::AtomicUsize::new(0);
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel::<usize>();
+    let ready_rx = std::sync::Mutex::new(ready_rx);
     let outputs: Vec<std::sync::Mutex<Option<Result<String>>>> = mistakes
         .iter()
         .map(|_| std::sync::Mutex::new(None))
         .collect();
-    std::thread::scope(|scope| {
+    let built = std::thread::scope(|scope| {
         for _ in 0..AT_ONCE {
             scope.spawn(|| loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(mistake) = mistakes.get(i) else {
+                let next = ready_rx.lock().unwrap().recv();
+                let Ok(i) = next else {
                     break;
                 };
+                let mistake = &mistakes[i];
                 let (_, tests) = test_binaries
                     .iter()
                     .find(|(c, _)| *c == mistake.exercise.chapter)
@@ -564,21 +559,52 @@ fn mistakes(root: &Path) -> Result<()> {
                     .args(&mistake.tests)
                     .env("MINIDOCK_TEST_BINARY", &binary)
                     .current_dir(root);
-                let started = std::time::Instant::now();
                 let output = run::capture(&mut command).map(|(_, output)| output);
-                eprintln!(
-                    "mistakes: {} tested in {:.1} s",
-                    mistake.id,
-                    started.elapsed().as_secs_f64()
-                );
                 *outputs[i].lock().unwrap() = Some(output);
             });
         }
-    });
+        // cargo's messages, one JSON object a line: a binary made is
+        // `{"reason":"compiler-artifact",...,"executable":"PATH",...}`.
+        let mut announced = vec![false; mistakes.len()];
+        for line in std::io::BufRead::lines(std::io::BufReader::new(messages)) {
+            let Ok(line) = line else { break };
+            if !line.contains("\"reason\":\"compiler-artifact\"") {
+                continue;
+            }
+            let Some(path) = line
+                .split_once("\"executable\":\"")
+                .and_then(|(_, rest)| rest.split_once('"'))
+                .map(|(path, _)| path)
+            else {
+                continue;
+            };
+            let name = Path::new(path).file_name().unwrap_or_default();
+            if let Some(i) = mistakes
+                .iter()
+                .position(|m| *name == *format!("minidock-mistake-{}", m.id))
+            {
+                if !std::mem::replace(&mut announced[i], true) {
+                    let _ = ready_tx.send(i);
+                }
+            }
+        }
+        drop(ready_tx);
+        build.wait()
+    })?;
+    if !built.success() {
+        bail!("a mistake fixture does not build (see above)");
+    }
     eprintln!(
-        "mistakes: their tests ran in {:.1} s, {AT_ONCE} fixtures at a time",
-        testing.elapsed().as_secs_f64()
+        "mistakes: {} fixtures built and tested in {:.1} s, {AT_ONCE} at a time",
+        mistakes.len(),
+        started.elapsed().as_secs_f64()
     );
+    if let Some(missed) = outputs.iter().position(|o| o.lock().unwrap().is_none()) {
+        bail!(
+            "cargo named no binary for mistake fixture `{}`",
+            mistakes[missed].id
+        );
+    }
     let mut problems = Vec::new();
     for (mistake, output) in mistakes.iter().zip(outputs) {
         let output = output
