@@ -71,11 +71,7 @@ fn failed_start(root: &Path, recorded: &state::Container, failed: Result<Report>
 /// its attach socket from the start; returns the container's exit status, or 0 once the detach
 /// keys leave it running.
 fn attached(root: &Path, recorded: &state::Container, args: &RunArgs) -> Result<u8> {
-    let keys = keys::parse(args.detach_keys.as_deref().unwrap_or(keys::DEFAULT))?;
-    if args.interactive && !nix::unistd::isatty(std::io::stdin()).unwrap_or(false) {
-        state::remove(recorded);
-        return Err(Error::NotATerminal);
-    }
+    let keys = keys::chosen(args.detach_keys.as_deref())?;
     let client = monitor::attach::hand_over(|| monitor::detach(root, recorded.id()));
     let socket = match client {
         Ok((Report::Started, socket)) => socket,

@@ -33,7 +33,7 @@ pub enum Error {
 
 pub fn attach(args: &AttachArgs, root: &Path) -> Result<u8, Error> {
     let container = state::find(root, &args.container)?;
-    let keys = keys::parse(args.detach_keys.as_deref().unwrap_or(keys::DEFAULT))?;
+    let keys = keys::chosen(args.detach_keys.as_deref())?;
     connect(&container, !args.no_stdin, args.sig_proxy, keys)
 }
 

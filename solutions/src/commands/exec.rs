@@ -88,7 +88,7 @@ pub fn exec(args: &ExecArgs, root: &Path) -> Result<u8, Error> {
     // [ch06..ch07 end]
     // [ch07]
     let mut target = Target::open(&container)?;
-    let keys = keys::parse(args.detach_keys.as_deref().unwrap_or(keys::DEFAULT))?;
+    let keys = keys::chosen(args.detach_keys.as_deref())?;
     // With -t, the new process hands its terminal's master over on a socket of its own.
     let console = match args.tty && !args.detach {
         true => {

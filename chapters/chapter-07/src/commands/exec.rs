@@ -79,7 +79,7 @@ pub fn exec(args: &ExecArgs, root: &Path) -> Result<u8, Error> {
     // to be passed on.
     let mut signals = Signals::catch().map_err(Error::Signals)?;
     let mut target = Target::open(&container)?;
-    let keys = keys::parse(args.detach_keys.as_deref().unwrap_or(keys::DEFAULT))?;
+    let keys = keys::chosen(args.detach_keys.as_deref())?;
     // With -t, the new process hands its terminal's master over on a socket of its own.
     let console = match args.tty && !args.detach {
         true => {

@@ -55,7 +55,9 @@ impl Error {
             Error::Monitor(_) => crate::process::exit::FAILED,
             Error::Restart(_) | Error::RestartWithRm => crate::process::exit::FAILED,
             Error::BadStopSignal(_) => crate::process::exit::FAILED,
-            Error::DetachKeys(_) | Error::NotATerminal => crate::process::exit::FAILED,
+            Error::DetachKeys(_) => crate::process::exit::FAILED,
+            // docker's CLI finds this one itself, before it asks the daemon anything.
+            Error::NotATerminal => 1,
             Error::Attach(_) => crate::process::exit::FAILED,
         }
     }
@@ -136,11 +138,7 @@ fn failed_start(root: &Path, recorded: &state::Container, failed: Result<Report>
 /// its attach socket from the start; returns the container's exit status, or 0 once the detach
 /// keys leave it running.
 fn attached(root: &Path, recorded: &state::Container, args: &RunArgs) -> Result<u8> {
-    let keys = keys::parse(args.detach_keys.as_deref().unwrap_or(keys::DEFAULT))?;
-    if args.interactive && !nix::unistd::isatty(std::io::stdin()).unwrap_or(false) {
-        state::remove(recorded);
-        return Err(Error::NotATerminal);
-    }
+    let keys = keys::chosen(args.detach_keys.as_deref())?;
     let client = monitor::attach::hand_over(|| monitor::detach(root, recorded.id()));
     let socket = match client {
         Ok((Report::Started, socket)) => socket,
@@ -206,6 +204,13 @@ fn configure(args: &RunArgs, state: &Path, driver: StorageDriver) -> Result<Conf
     };
     let hostname = config::hostname(args.hostname.as_deref(), &id)?;
     let env = config::environment(&hostname, &args.env, |key| std::env::var(key).ok())?;
+    // The keys that will detach it, and a terminal to attach with -it: checked while nothing
+    // exists.
+    keys::chosen(args.detach_keys.as_deref())?;
+    let attaching = args.tty && args.interactive && !args.detach;
+    if attaching && !nix::unistd::isatty(std::io::stdin()).unwrap_or(false) {
+        return Err(Error::NotATerminal);
+    }
     // A terminal says what it is in TERM, as docker's does, unless -e said otherwise.
     let mut env = env;
     if args.tty && !env.iter().any(|(key, _)| key == "TERM") {

@@ -122,8 +122,7 @@ fn with_session(
     container: &state::Container,
     interactive: Option<&StartArgs>,
 ) -> Result<u8> {
-    let keys = interactive.and_then(|args| args.detach_keys.as_deref());
-    let keys = keys::parse(keys.unwrap_or(keys::DEFAULT))?;
+    let keys = keys::chosen(interactive.and_then(|args| args.detach_keys.as_deref()))?;
     let config = &container.record.config;
     let stdin = interactive.is_some() && config.meta.open_stdin;
     let tty = config.process.terminal;

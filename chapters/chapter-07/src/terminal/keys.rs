@@ -9,6 +9,11 @@ pub const DEFAULT: &str = "ctrl-p,ctrl-q";
 #[error("Invalid detach keys ({0}) provided")]
 pub struct BadKeys(pub String);
 
+/// The keys `--detach-keys` chose (docker's default if it was not given), as bytes.
+pub fn chosen(option: Option<&str>) -> Result<Vec<u8>, BadKeys> {
+    parse(option.unwrap_or(DEFAULT))
+}
+
 /// The bytes a sequence written in docker's syntax stands for.
 pub fn parse(keys: &str) -> Result<Vec<u8>, BadKeys> {
     let bad = || BadKeys(keys.to_string());
