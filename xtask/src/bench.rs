@@ -2,7 +2,7 @@
 //! podman, and how fast it imports a layer, beside tar.
 //!
 //! Each runtime starts `/bin/true` in the same busybox root filesystem, with the same work to do:
-//! the same namespaces (no network one before chapter 7), the same mounts, the same cgroup limits
+//! the same namespaces (no network one before chapter 8), the same mounts, the same cgroup limits
 //! written, no terminal. The runs alternate A/B/C (the order rotates every round), so whatever
 //! the machine does meanwhile falls on all of them alike, and the ratios are taken round by
 //! round. The kernel's floor is `unshare` doing the namespaces alone.
@@ -296,7 +296,7 @@ impl Runtime {
 
 /// An OCI runtime configuration for the same container as minidock's: namespaces pid, ipc, uts,
 /// mount and cgroup; the same mounts; the same limits; no terminal, no capability changes, no
-/// seccomp, no masked paths (minidock has none of these before chapter 11).
+/// seccomp, no masked paths (minidock has none of these before chapter 12).
 fn oci_config(rootfs: &Path, runtime: &str, args: &[&str]) -> String {
     let args: Vec<String> = args.iter().map(|a| format!("{a:?}")).collect();
     format!(
