@@ -419,6 +419,37 @@ fn start_ai_attaches_a_terminal_to_a_created_container() {
     }
 }
 
+#[test]
+fn a_signal_that_ends_run_it_gives_the_terminal_back_as_it_was() {
+    let sb = Sandbox::new();
+    let before = sb.minidock_on_terminal(["--help"], 24, 80).modes();
+    let mut t = shell(&sb, &[], 24, 80);
+    let signal = random::pick(&[libc::SIGTERM, libc::SIGHUP, libc::SIGINT]);
+    // SAFETY: kill(2) of the minidock this test started, still running.
+    unsafe { libc::kill(t.pid() as libc::pid_t, signal) };
+    if t.wait_exit(ANSWER).is_none() {
+        fail(
+            &t,
+            &format!("signal {signal} sent to minidock run -it"),
+            "minidock to end".into(),
+            "a signal the client catches ends its session, and its terminal is given back",
+            RAW,
+        );
+    }
+    let after = t.modes();
+    let same = before.local_flags == after.local_flags
+        && before.input_flags == after.input_flags
+        && before.output_flags == after.output_flags;
+    if !same {
+        Failure::new(format!("the terminal's modes after signal {signal} ended minidock run -it"))
+            .expected(&before)
+            .got(&after)
+            .hint("the modes are given back on every way out the client can see: a signal it can catch is one (it reads it from a signalfd and returns, and the raw mode's guard is dropped)")
+            .section(RAW)
+            .fail();
+    }
+}
+
 #[path = "chapter_07/events.rs"]
 mod events;
 #[path = "chapter_07/logging.rs"]

@@ -4,6 +4,11 @@
 /// at once, and the container cleans up after itself on the way out.
 pub fn run(args: &RunArgs, root: &Path, driver: StorageDriver) -> Result<u8> {
     let config = configure(args, root, driver)?;
+    // `run -it` attaches this terminal: there must be one, as nothing exists yet.
+    let attaching = args.tty && args.interactive && !args.detach;
+    if attaching && !nix::unistd::isatty(std::io::stdin()).unwrap_or(false) {
+        return Err(Error::NotATerminal);
+    }
     // In the store from now on: `ps` lists it, and its name is taken.
     let recorded = state::create(root, &config)?;
     if args.detach {

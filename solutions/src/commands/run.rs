@@ -96,6 +96,13 @@ pub type Result<T> = std::result::Result<T, Error>;
 pub fn run(args: &RunArgs, root: &Path, driver: StorageDriver) -> Result<u8> {
     let config = configure(args, root, driver)?;
     // [ch05 end]
+    // [ch07]
+    // `run -it` attaches this terminal: there must be one, as nothing exists yet.
+    let attaching = args.tty && args.interactive && !args.detach;
+    if attaching && !nix::unistd::isatty(std::io::stdin()).unwrap_or(false) {
+        return Err(Error::NotATerminal);
+    }
+    // [ch07 end]
     // [ch06]
     // In the store from now on: `ps` lists it, and its name is taken.
     let recorded = state::create(root, &config)?;
@@ -251,13 +258,8 @@ fn configure(args: &RunArgs, state: &Path, driver: StorageDriver) -> Result<Conf
     let hostname = config::hostname(args.hostname.as_deref(), &id)?;
     let env = config::environment(&hostname, &args.env, |key| std::env::var(key).ok())?;
     // [ch07]
-    // The keys that will detach it, and a terminal to attach with -it: checked while nothing
-    // exists.
+    // The keys that will detach it: checked while nothing exists.
     keys::chosen(args.detach_keys.as_deref())?;
-    let attaching = args.tty && args.interactive && !args.detach;
-    if attaching && !nix::unistd::isatty(std::io::stdin()).unwrap_or(false) {
-        return Err(Error::NotATerminal);
-    }
     // A terminal says what it is in TERM, as docker's does, unless -e said otherwise.
     let mut env = env;
     if args.tty && !env.iter().any(|(key, _)| key == "TERM") {

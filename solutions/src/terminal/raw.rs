@@ -36,7 +36,7 @@ impl Raw {
         termios::cfmakeraw(&mut raw);
         sys::tcsetattr(terminal, SetArg::TCSANOW, &raw)?;
         Ok(Raw { fd, saved })
-        // [ch07 mistake raw-kept: chapter_07::detaching_leaves_the_container_running_and_the_terminal_as_it_was]
+        // [ch07 mistake raw-kept: chapter_07::detaching_leaves_the_container_running_and_the_terminal_as_it_was, chapter_07::a_signal_that_ends_run_it_gives_the_terminal_back_as_it_was]
         //~ // The modes, made raw, and kept.
         //~ let mut modes = sys::tcgetattr(terminal)?;
         //~ termios::cfmakeraw(&mut modes);
