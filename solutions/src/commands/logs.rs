@@ -24,12 +24,22 @@ pub enum Error {
     Tail(String),
     #[error("invalid value for \"since\": {0}")]
     Since(String),
+    // [ch07]
+    #[error("configured logging driver does not support reading")]
+    NotReadable,
+    // [ch07 end]
 }
 
 /// Prints the log (its last `--tail` lines), and with `-f` what comes next, until the container
 /// has ended.
 pub fn logs(args: &LogsArgs, root: &Path) -> Result<u8, Error> {
     let container = state::find(root, &args.container)?;
+    // [ch07]
+    // Only json-file keeps what it was given where `logs` can read it.
+    if !container.record.config.meta.log.readable() {
+        return Err(Error::NotReadable);
+    }
+    // [ch07 end]
     let tail: Option<usize> = match args.tail.as_str() {
         "all" => None,
         n => Some(n.parse().map_err(|_| Error::Tail(n.to_string()))?),

@@ -42,6 +42,10 @@ pub enum Error {
     #[error("invalid signal: {0}")]
     BadStopSignal(String),
     // [ch06 end]
+    // [ch07]
+    #[error(transparent)]
+    Log(#[from] config::logging::BadLog),
+    // [ch07 end]
 }
 
 impl Error {
@@ -59,6 +63,7 @@ impl Error {
             Error::Restart(_) | Error::RestartWithRm => crate::process::exit::FAILED,
             Error::BadStopSignal(_) => crate::process::exit::FAILED,
             // [ch06 end]
+            Error::Log(err) => err.exit_status(), // [ch07]
         }
     }
 }
@@ -234,6 +239,7 @@ fn configure(args: &RunArgs, state: &Path, driver: StorageDriver) -> Result<Conf
             entrypoint,
             cmd,
             stop_signal,
+            log: config::logging::LogConfig::parse(&args.log_driver, &args.log_opt)?, // [ch07]
         },
         // [ch06 end]
     })

@@ -12,6 +12,8 @@ pub mod resources;
 pub mod restart; // [ch06]
                  // [ch04 end]
 
+pub mod logging; // [ch07]
+
 use std::ffi::CString;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -127,6 +129,11 @@ pub struct Meta {
     /// SIGTERM.
     #[serde(default)]
     pub stop_signal: String,
+    // [ch07]
+    /// Where its output goes (`--log-driver`, `--log-opt`).
+    #[serde(default)]
+    pub log: logging::LogConfig,
+    // [ch07 end]
 }
 // [ch06 end]
 

@@ -34,6 +34,8 @@ pub enum Error {
     RestartWithRm,
     #[error("invalid signal: {0}")]
     BadStopSignal(String),
+    #[error(transparent)]
+    Log(#[from] config::logging::BadLog),
 }
 
 impl Error {
@@ -47,6 +49,7 @@ impl Error {
             Error::Monitor(_) => crate::process::exit::FAILED,
             Error::Restart(_) | Error::RestartWithRm => crate::process::exit::FAILED,
             Error::BadStopSignal(_) => crate::process::exit::FAILED,
+            Error::Log(err) => err.exit_status(),
         }
     }
 }
@@ -193,6 +196,7 @@ fn configure(args: &RunArgs, state: &Path, driver: StorageDriver) -> Result<Conf
             entrypoint,
             cmd,
             stop_signal,
+            log: config::logging::LogConfig::parse(&args.log_driver, &args.log_opt)?,
         },
     })
 }

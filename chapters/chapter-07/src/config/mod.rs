@@ -10,6 +10,8 @@ pub mod mounts;
 pub mod resources;
 pub mod restart;
 
+pub mod logging;
+
 use std::ffi::CString;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -106,6 +108,9 @@ pub struct Meta {
     /// SIGTERM.
     #[serde(default)]
     pub stop_signal: String,
+    /// Where its output goes (`--log-driver`, `--log-opt`).
+    #[serde(default)]
+    pub log: logging::LogConfig,
 }
 
 /// The container's root filesystem (OCI `root`).
