@@ -19,13 +19,16 @@ use crate::config::logging;
 /// The log being written, and what rotating it needs.
 pub struct JsonFile {
     /// `ID-json.log`.
+    // [ch07 unsolved allow(dead_code)]
     path: PathBuf,
     file: File,
     /// The file's size: what it had when opened, and what was written to it since.
     size: u64,
     /// The size at which it is rotated; never, if none.
+    // [ch07 unsolved allow(dead_code)]
     max_size: Option<u64>,
     /// How many files the log may have, `ID-json.log` included (at least 1).
+    // [ch07 unsolved allow(dead_code)]
     max_file: u32,
 }
 

@@ -21,6 +21,7 @@ use crate::config::logging::{Address, Format};
 
 /// What every message of a container says besides its line.
 #[derive(Debug, Clone)]
+// [ch07 unsolved allow(dead_code)]
 pub struct Header {
     /// The facility's number: `daemon` is 3, `local0` 16.
     pub facility: u8,

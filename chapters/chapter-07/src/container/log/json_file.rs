@@ -18,13 +18,16 @@ use crate::config::logging;
 /// The log being written, and what rotating it needs.
 pub struct JsonFile {
     /// `ID-json.log`.
+    #[allow(dead_code)] // until your code uses it, in chapter 7
     path: PathBuf,
     file: File,
     /// The file's size: what it had when opened, and what was written to it since.
     size: u64,
     /// The size at which it is rotated; never, if none.
+    #[allow(dead_code)] // until your code uses it, in chapter 7
     max_size: Option<u64>,
     /// How many files the log may have, `ID-json.log` included (at least 1).
+    #[allow(dead_code)] // until your code uses it, in chapter 7
     max_file: u32,
 }
 

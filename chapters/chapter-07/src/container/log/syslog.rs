@@ -20,6 +20,7 @@ use crate::config::logging::{Address, Format};
 
 /// What every message of a container says besides its line.
 #[derive(Debug, Clone)]
+#[allow(dead_code)] // until your code uses it, in chapter 7
 pub struct Header {
     /// The facility's number: `daemon` is 3, `local0` 16.
     pub facility: u8,
