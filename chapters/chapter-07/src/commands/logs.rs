@@ -77,14 +77,27 @@ pub fn follow(
     mut shown: usize,
     timestamps: bool,
 ) -> Result<(), Error> {
+    let mut last: Option<Record> = None;
     loop {
         let running = state::load(container.root(), container.id())
             .is_ok_and(|c| c.state.status.is_running());
         let records = read(container)?;
+        // A rotation that dropped the oldest file leaves fewer records before the new ones than
+        // were shown: the last record shown, found again, says where the new ones begin (all of
+        // them are new if it is gone too).
+        if let Some(last) = &last {
+            if shown.checked_sub(1).and_then(|i| records.get(i)) != Some(last) {
+                shown = records
+                    .iter()
+                    .rposition(|r| r == last)
+                    .map_or(0, |at| at + 1);
+            }
+        }
         for record in records.iter().skip(shown) {
             print(record, timestamps);
         }
         shown = shown.max(records.len());
+        last = shown.checked_sub(1).and_then(|i| records.get(i)).cloned();
         if !running {
             return Ok(());
         }
