@@ -60,7 +60,7 @@ fn detached(sb: &Sandbox, extra: &[&str], args: &[&str]) -> String {
 
 /// `run -d` with a bad log option: docker's error, exit status 125, and no container left.
 #[track_caller]
-fn refused(sb: &Sandbox, options: &[&str], error: &str) {
+fn refused(sb: &Sandbox, options: &[&str], error: &str, hint: &str) {
     let mut words = vec!["run", "-d"];
     words.extend_from_slice(options);
     let image = sb.image();
@@ -77,7 +77,7 @@ fn refused(sb: &Sandbox, options: &[&str], error: &str) {
                 out.ending(),
                 left.stdout
             ))
-            .hint("the log options are checked when the config is made, before anything exists, with docker's words")
+            .hint(hint.to_string())
             .output(&out)
             .section(DRIVERS)
             .fail();
@@ -293,7 +293,7 @@ fn syslog_lines_reach_a_unixgram_listener() {
     refused(
         &sb,
         &["--log-driver", "syslog", "--log-opt", &option],
-        &error,
+        &error,        "the log options are checked when the config is made, before anything exists, with docker's words",
     );
 
     let socket = sb.dir().join("syslog.sock");
@@ -410,6 +410,22 @@ fn syslog_lines_reach_a_udp_listener() {
     log_config(&sb, &id, "{\"Type\":\"none\",\"Config\":{}}");
     sb.minidock(["rm", &id]).output();
 
+    // A server that is not there fails the start, as docker's does, and leaves nothing.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("finding a free port")
+        .port();
+    refused(
+        &sb,
+        &[
+            "--log-driver",
+            "syslog",
+            "--log-opt",
+            &format!("syslog-address=tcp://127.0.0.1:{closed}"),
+        ],
+        &format!("failed to initialize logging driver: dial tcp 127.0.0.1:{closed}: connect: connection refused"),        "the monitor connects to the syslog server when it starts the container, and a connection that fails fails the start: run -d reports the monitor's error, and the record goes",
+    );
+
     let listener = UdpSocket::bind("127.0.0.1:0").expect("binding the test's syslog socket");
     listener
         .set_read_timeout(Some(Duration::from_millis(100)))
@@ -503,7 +519,7 @@ fn json_file_rotates_at_max_size() {
     refused(
         &sb,
         &["--log-opt", &format!("max-size={word}")],
-        &format!("invalid size: '{word}'"),
+        &format!("invalid size: '{word}'"),        "the log options are checked when the config is made, before anything exists, with docker's words",
     );
 
     // A size in bytes, or in docker's decimal kilobytes.
