@@ -100,6 +100,15 @@ pub struct RunArgs {
     )]
     pub cgroup_parent: String,
     // [ch04 end]
+    // [ch07]
+    /// Logging driver for the container (json-file, syslog or none)
+    #[arg(long, value_name = "DRIVER", default_value = "json-file")]
+    pub log_driver: String,
+
+    /// Log driver options (KEY=VALUE)
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub log_opt: Vec<String>,
+    // [ch07 end]
     /// Print help
     #[arg(long, action = ArgAction::Help)]
     pub help: Option<bool>,

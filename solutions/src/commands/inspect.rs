@@ -127,6 +127,26 @@ pub fn describe(container: &Container) -> Value {
         (
             "HostConfig",
             Value::object([
+                // [ch07]
+                (
+                    "LogConfig",
+                    Value::object([
+                        ("Type", text(&config.meta.log.driver)),
+                        (
+                            "Config",
+                            Value::Object(
+                                config
+                                    .meta
+                                    .log
+                                    .options
+                                    .iter()
+                                    .map(|(key, value)| (key.clone(), text(value)))
+                                    .collect(),
+                            ),
+                        ),
+                    ]),
+                ),
+                // [ch07 end]
                 ("AutoRemove", Value::Bool(config.meta.auto_remove)),
                 (
                     "RestartPolicy",

@@ -53,6 +53,8 @@ pub enum Error {
     NotATerminal,
     #[error("attaching to the container")]
     Attach(#[source] sys::Error),
+    #[error(transparent)]
+    Log(#[from] config::logging::BadLog),
     // [ch07 end]
 }
 
@@ -76,6 +78,7 @@ impl Error {
             // docker's CLI finds this one itself, before it asks the daemon anything.
             Error::NotATerminal => 1,
             Error::Attach(_) => crate::process::exit::FAILED,
+            Error::Log(err) => err.exit_status(),
             // [ch07 end]
         }
     }
@@ -311,6 +314,7 @@ fn configure(args: &RunArgs, state: &Path, driver: StorageDriver) -> Result<Conf
             cmd,
             stop_signal,
             open_stdin: args.interactive, // [ch07]
+            log: config::logging::LogConfig::parse(&args.log_driver, &args.log_opt)?, // [ch07]
         },
         // [ch06 end]
     })

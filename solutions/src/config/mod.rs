@@ -12,6 +12,8 @@ pub mod resources;
 pub mod restart; // [ch06]
                  // [ch04 end]
 
+pub mod logging; // [ch07]
+
 use std::ffi::CString;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -131,6 +133,9 @@ pub struct Meta {
     /// Whether its standard input stays open through its monitor, for `attach` (`-i`).
     #[serde(default)]
     pub open_stdin: bool,
+    /// Where its output goes (`--log-driver`, `--log-opt`).
+    #[serde(default)]
+    pub log: logging::LogConfig,
     // [ch07 end]
 }
 // [ch06 end]

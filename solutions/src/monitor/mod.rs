@@ -169,13 +169,20 @@ fn start(
     // From now on this process answers for the container, not the `run -d` that started it.
     state::update(&dir, |state| state.monitor = state::Process::this())?;
     let config = state::load(root, id)?.record.config;
-    let log = log::Log::open(&log::path(&dir)).map_err(|err| {
-        container::Error::Setup(format!(
-            "opening the log {:?}: {}",
-            log::path(&dir),
-            sys::describe(sys::errno_of(err))
-        ))
-    })?;
+    // [ch06..ch07]
+    //~ let log = log::Log::open(&log::path(&dir)).map_err(|err| {
+    //~     container::Error::Setup(format!(
+    //~         "opening the log {:?}: {}",
+    //~         log::path(&dir),
+    //~         sys::describe(sys::errno_of(err))
+    //~     ))
+    //~ })?;
+    // [ch06..ch07 end]
+    // [ch07]
+    // Where the output goes, as the log driver says: a syslog server that cannot be reached
+    // fails the start, as with docker, before anything of the container exists.
+    let log = log::Log::open(&config, &dir).map_err(container::Error::Setup)?;
+    // [ch07 end]
     let mut container = Container::prepare(config, root)?;
     let (out_read, out_write) = sys::pipe()?;
     let (err_read, err_write) = sys::pipe()?;

@@ -12,7 +12,8 @@
 //! its newline is written when its stream ends.
 
 use std::fs::File;
-use std::io::{self, BufRead, Write};
+use std::io::Write;
+use std::io::{self, BufRead};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -94,6 +95,12 @@ impl Log {
 /// sees half of it.
 #[allow(dead_code)] // until your code uses it, in chapter 6
 fn append(file: &mut File, stream: Stream, line: &[u8], time: &str) -> io::Result<()> {
+    file.write_all(&record(stream, line, time)?)
+}
+
+/// One record of the json-file log: a JSON object and its newline.
+#[allow(dead_code)] // until your code uses it, in chapter 6
+fn record(stream: Stream, line: &[u8], time: &str) -> io::Result<Vec<u8>> {
     let record = Record {
         // JSON holds text: bytes that are not UTF-8 become U+FFFD, as in docker's log.
         log: String::from_utf8_lossy(line).into_owned(),
@@ -102,17 +109,23 @@ fn append(file: &mut File, stream: Stream, line: &[u8], time: &str) -> io::Resul
     };
     let mut bytes = serde_json::to_vec(&record).map_err(io::Error::other)?;
     bytes.push(b'\n');
-    file.write_all(&bytes)
+    Ok(bytes)
 }
 
 /// Every record of the log at `path`; none if there is no log.
 pub fn read(path: &Path) -> io::Result<Vec<Record>> {
+    let mut records = Vec::new();
+    read_file(path, &mut records)?;
+    Ok(records)
+}
+
+/// Adds the records of the file at `path` to `records`; none if there is no such file.
+fn read_file(path: &Path, records: &mut Vec<Record>) -> io::Result<()> {
     let file = match File::open(path) {
         Ok(file) => file,
-        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(()),
         Err(err) => return Err(err),
     };
-    let mut records = Vec::new();
     for line in io::BufReader::new(file).lines() {
         let line = line?;
         // A record being written is whole or absent (one write); skip anything else.
@@ -120,5 +133,5 @@ pub fn read(path: &Path) -> io::Result<Vec<Record>> {
             records.push(record);
         }
     }
-    Ok(records)
+    Ok(())
 }

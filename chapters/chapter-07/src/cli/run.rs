@@ -86,6 +86,13 @@ pub struct RunArgs {
         default_value = "/minidock"
     )]
     pub cgroup_parent: String,
+    /// Logging driver for the container (json-file, syslog or none)
+    #[arg(long, value_name = "DRIVER", default_value = "json-file")]
+    pub log_driver: String,
+
+    /// Log driver options (KEY=VALUE)
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub log_opt: Vec<String>,
     /// Print help
     #[arg(long, action = ArgAction::Help)]
     pub help: Option<bool>,

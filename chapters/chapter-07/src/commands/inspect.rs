@@ -126,6 +126,24 @@ pub fn describe(container: &Container) -> Value {
         (
             "HostConfig",
             Value::object([
+                (
+                    "LogConfig",
+                    Value::object([
+                        ("Type", text(&config.meta.log.driver)),
+                        (
+                            "Config",
+                            Value::Object(
+                                config
+                                    .meta
+                                    .log
+                                    .options
+                                    .iter()
+                                    .map(|(key, value)| (key.clone(), text(value)))
+                                    .collect(),
+                            ),
+                        ),
+                    ]),
+                ),
                 ("AutoRemove", Value::Bool(config.meta.auto_remove)),
                 (
                     "RestartPolicy",

@@ -23,12 +23,18 @@ pub enum Error {
     Tail(String),
     #[error("invalid value for \"since\": {0}")]
     Since(String),
+    #[error("configured logging driver does not support reading")]
+    NotReadable,
 }
 
 /// Prints the log (its last `--tail` lines), and with `-f` what comes next, until the container
 /// has ended.
 pub fn logs(args: &LogsArgs, root: &Path) -> Result<u8, Error> {
     let container = state::find(root, &args.container)?;
+    // Only json-file keeps what it was given where `logs` can read it.
+    if !container.record.config.meta.log.readable() {
+        return Err(Error::NotReadable);
+    }
     let tail: Option<usize> = match args.tail.as_str() {
         "all" => None,
         n => Some(n.parse().map_err(|_| Error::Tail(n.to_string()))?),
@@ -71,14 +77,27 @@ pub fn follow(
     mut shown: usize,
     timestamps: bool,
 ) -> Result<(), Error> {
+    let mut last: Option<Record> = None;
     loop {
         let running = state::load(container.root(), container.id())
             .is_ok_and(|c| c.state.status.is_running());
         let records = read(container)?;
+        // A rotation that dropped the oldest file leaves fewer records before the new ones than
+        // were shown: the last record shown, found again, says where the new ones begin (all of
+        // them are new if it is gone too).
+        if let Some(last) = &last {
+            if shown.checked_sub(1).and_then(|i| records.get(i)) != Some(last) {
+                shown = records
+                    .iter()
+                    .rposition(|r| r == last)
+                    .map_or(0, |at| at + 1);
+            }
+        }
         for record in records.iter().skip(shown) {
             print(record, timestamps);
         }
         shown = shown.max(records.len());
+        last = shown.checked_sub(1).and_then(|i| records.get(i)).cloned();
         if !running {
             return Ok(());
         }

@@ -42,6 +42,8 @@ pub enum Error {
     NotATerminal,
     #[error("attaching to the container")]
     Attach(#[source] sys::Error),
+    #[error(transparent)]
+    Log(#[from] config::logging::BadLog),
 }
 
 impl Error {
@@ -59,6 +61,7 @@ impl Error {
             // docker's CLI finds this one itself, before it asks the daemon anything.
             Error::NotATerminal => 1,
             Error::Attach(_) => crate::process::exit::FAILED,
+            Error::Log(err) => err.exit_status(),
         }
     }
 }
@@ -254,6 +257,7 @@ fn configure(args: &RunArgs, state: &Path, driver: StorageDriver) -> Result<Conf
             cmd,
             stop_signal,
             open_stdin: args.interactive,
+            log: config::logging::LogConfig::parse(&args.log_driver, &args.log_opt)?,
         },
     })
 }

@@ -10,6 +10,8 @@ pub mod mounts;
 pub mod resources;
 pub mod restart;
 
+pub mod logging;
+
 use std::ffi::CString;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -109,6 +111,9 @@ pub struct Meta {
     /// Whether its standard input stays open through its monitor, for `attach` (`-i`).
     #[serde(default)]
     pub open_stdin: bool,
+    /// Where its output goes (`--log-driver`, `--log-opt`).
+    #[serde(default)]
+    pub log: logging::LogConfig,
 }
 
 /// The container's root filesystem (OCI `root`).
