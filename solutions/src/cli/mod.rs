@@ -33,6 +33,7 @@ pub use container::{
     TopArgs, WaitArgs,
 };
 // [ch06 end]
+pub use container::EventsArgs; // [ch07]
 pub use run::RunArgs;
 
 /// A small container runtime, written chapter by chapter.
@@ -148,6 +149,10 @@ pub enum Command {
     /// Copy files/folders between a container and the local filesystem
     Cp(CpArgs),
     // [ch06 end]
+    // [ch07]
+    /// Get real time events from the server
+    Events(EventsArgs),
+    // [ch07 end]
 }
 
 // [ch06]

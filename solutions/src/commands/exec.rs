@@ -8,6 +8,7 @@ use std::path::Path;
 use crate::cli::ExecArgs;
 use crate::config;
 use crate::container::state::{self, Status};
+use crate::container::events; // [ch07]
 use crate::exec::{self, Target};
 use crate::process::exit;
 use crate::process::signals::Signals;
@@ -77,6 +78,14 @@ pub fn exec(args: &ExecArgs, root: &Path) -> Result<u8, Error> {
         true => Some(sys::open("/dev/null", nix::fcntl::OFlag::O_RDWR).map_err(exec::Error::from)?),
         false => None,
     };
+    // [ch07]
+    // docker's exec has an id of its own, and its command in the action's name.
+    let exec_id = config::new_id()?;
+    let words = command.join(" ");
+    let with_id = [("execID", exec_id.as_str())];
+    events::emit(root, &container, events::Action::ExecCreate(&words), &with_id);
+    events::emit(root, &container, events::Action::ExecStart(&words), &with_id);
+    // [ch07 end]
     let child = exec::spawn(&target, &process, args.user.as_deref(), null.as_ref())??;
     drop(target);
     if args.detach {
@@ -85,5 +94,14 @@ pub fn exec(args: &ExecArgs, root: &Path) -> Result<u8, Error> {
         return Ok(0);
     }
     let ended = crate::container::wait_passing_signals(child, &mut signals)?;
-    Ok(exit::for_ended(ended))
+    // [ch07]
+    let status = exit::for_ended(ended);
+    let code = status.to_string();
+    let attributes = [("execID", exec_id.as_str()), ("exitCode", code.as_str())];
+    events::emit(root, &container, events::Action::ExecDie, &attributes);
+    Ok(status)
+    // [ch07 end]
+    // [ch06..ch07]
+    //~ Ok(exit::for_ended(ended))
+    // [ch06..ch07 end]
 }

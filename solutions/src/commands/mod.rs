@@ -35,6 +35,7 @@ pub mod stop;
 pub mod top;
 pub mod wait;
 // [ch06 end]
+pub mod events; // [ch07]
 pub mod run;
 
 use std::path::Path;
@@ -95,6 +96,10 @@ pub enum Error {
     #[error(transparent)]
     Files(#[from] crate::container::storage::files::Error),
     // [ch06 end]
+    // [ch07]
+    #[error(transparent)]
+    Events(#[from] events::Error),
+    // [ch07 end]
 }
 
 impl Error {
@@ -117,6 +122,7 @@ impl Error {
             Error::Rename(_) | Error::Port(_) | Error::Top(_) | Error::Ps(_) => 1,
             Error::Files(_) => 1,
             // [ch06 end]
+            Error::Events(_) => 1, // [ch07]
         }
     }
 }
@@ -172,6 +178,7 @@ pub fn execute(command: &Command, root: &Path, driver: cli::StorageDriver) -> Re
         Command::Commit(args) => Ok(commit::commit(args, root)?),
         Command::Cp(args) => Ok(cp::cp(args, root)?),
         // [ch06 end]
+        Command::Events(args) => Ok(events::events(args, root)?), // [ch07]
     }
 }
 

@@ -85,6 +85,11 @@ pub fn run(args: &RunArgs, root: &Path, driver: StorageDriver) -> Result<u8> {
         return detached(root, &recorded);
     }
     // [ch06 end]
+    // [ch07]
+    // The caller's terminal is the container's output, as docker attaches its client.
+    use crate::container::events;
+    events::emit(root, &recorded, events::Action::Attach, &[]);
+    // [ch07 end]
     let mut container = Container::prepare(config, root)?;
     container.spawn()?;
     container.set_up_from_outside()?;

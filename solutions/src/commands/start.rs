@@ -10,6 +10,7 @@ use super::{each_container, logs};
 use crate::cli::{RestartArgs, StartArgs};
 use crate::container::state::{self, Process, Status};
 use crate::container::stop;
+use crate::container::events; // [ch07]
 use crate::monitor::{self, Report};
 use crate::sys;
 
@@ -49,7 +50,17 @@ pub fn restart(args: &RestartArgs, root: &Path) -> u8 {
         let container = state::find(root, reference)?;
         stop::stop(&container, stop::stop_signal(&container), timeout)?;
         stop::wait(&container)?;
-        start_one(root, reference)
+        // [ch07]
+        if container.state.status.is_running() {
+            events::emit(root, &container, events::Action::Stop, &[]);
+        }
+        start_one(root, reference)?;
+        events::emit(root, &container, events::Action::Restart, &[]);
+        Ok(())
+        // [ch07 end]
+        // [ch06..ch07]
+        //~ start_one(root, reference)
+        // [ch06..ch07 end]
     })
 }
 
