@@ -42,8 +42,16 @@ const POLL: Duration = Duration::from_millis(50);
 
 pub fn events(args: &EventsArgs, root: &Path) -> Result<u8, Error> {
     let now = state::now() as i128;
-    let since = args.since.as_deref().map(|t| timestamp(t, now)).transpose()?;
-    let until = args.until.as_deref().map(|t| timestamp(t, now)).transpose()?;
+    let since = args
+        .since
+        .as_deref()
+        .map(|t| timestamp(t, now))
+        .transpose()?;
+    let until = args
+        .until
+        .as_deref()
+        .map(|t| timestamp(t, now))
+        .transpose()?;
     let filters = Filters::parse(&args.filter)?;
     let template = args.format.as_deref().map(Template::parse).transpose()?;
     // The news of an interruption is read, between two reads of the file, rather than ending
@@ -94,7 +102,10 @@ pub fn events(args: &EventsArgs, root: &Path) -> Result<u8, Error> {
             interrupted.as_fd(),
             nix::poll::PollFlags::POLLIN,
         )];
-        match nix::poll::poll(&mut fds, nix::poll::PollTimeout::from(POLL.as_millis() as u16)) {
+        match nix::poll::poll(
+            &mut fds,
+            nix::poll::PollTimeout::from(POLL.as_millis() as u16),
+        ) {
             Ok(0) | Err(nix::errno::Errno::EINTR) => {}
             Ok(_) => return Ok(0),
             Err(errno) => {
@@ -247,7 +258,14 @@ fn rfc3339(value: &str) -> Option<i128> {
     } else if let Some(at) = time.rfind(['+', '-']) {
         let (hours, minutes) = time[at + 1..].split_once(':')?;
         let offset = (number(hours)? * 60 + number(minutes)?) * 60;
-        (&time[..at], if &time[at..=at] == "-" { -offset } else { offset })
+        (
+            &time[..at],
+            if &time[at..=at] == "-" {
+                -offset
+            } else {
+                offset
+            },
+        )
     } else {
         (time, 0)
     };

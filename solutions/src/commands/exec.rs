@@ -7,8 +7,8 @@ use std::path::Path;
 
 use crate::cli::ExecArgs;
 use crate::config;
-use crate::container::state::{self, Status};
 use crate::container::events; // [ch07]
+use crate::container::state::{self, Status};
 use crate::exec::{self, Target};
 use crate::process::exit;
 use crate::process::signals::Signals;
@@ -83,8 +83,18 @@ pub fn exec(args: &ExecArgs, root: &Path) -> Result<u8, Error> {
     let exec_id = config::new_id()?;
     let words = command.join(" ");
     let with_id = [("execID", exec_id.as_str())];
-    events::emit(root, &container, events::Action::ExecCreate(&words), &with_id);
-    events::emit(root, &container, events::Action::ExecStart(&words), &with_id);
+    events::emit(
+        root,
+        &container,
+        events::Action::ExecCreate(&words),
+        &with_id,
+    );
+    events::emit(
+        root,
+        &container,
+        events::Action::ExecStart(&words),
+        &with_id,
+    );
     // [ch07 end]
     let child = exec::spawn(&target, &process, args.user.as_deref(), null.as_ref())??;
     drop(target);

@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 
 use super::{each_container, logs};
 use crate::cli::{RestartArgs, StartArgs};
+use crate::container::events; // [ch07]
 use crate::container::state::{self, Process, Status};
 use crate::container::stop;
-use crate::container::events; // [ch07]
 use crate::monitor::{self, Report};
 use crate::sys;
 

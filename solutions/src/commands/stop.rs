@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use super::each_container;
 use crate::cli::StopArgs;
-use crate::container::{state, stop};
-use crate::container::events; // [ch07]
+use crate::container::events;
+use crate::container::{state, stop}; // [ch07]
 
 pub fn stop(args: &StopArgs, root: &Path) -> u8 {
     // docker's -1: wait for as long as it takes.

@@ -188,7 +188,12 @@ pub fn older(root: &Path) -> PathBuf {
 /// (`&[("exitCode", "0")]`). It is the whole API: whichever process makes a step happen calls
 /// it once the step has happened. An event that cannot be written is said, and the step goes
 /// on: it has happened.
-pub fn emit(root: &Path, container: &state::Container, action: Action, attributes: &[(&str, &str)]) {
+pub fn emit(
+    root: &Path,
+    container: &state::Container,
+    action: Action,
+    attributes: &[(&str, &str)],
+) {
     let event = Event::new(container, action, attributes);
     let written = std::fs::create_dir_all(dir(root))
         .and_then(|()| rotate(root))
@@ -271,7 +276,8 @@ fn rotate(root: &Path) -> io::Result<()> {
         .truncate(false)
         .write(true)
         .open(dir(root).join("lock"))?;
-    let _lock = Flock::lock(lock, FlockArg::LockExclusive).map_err(|(_, errno)| io::Error::from(errno))?;
+    let _lock =
+        Flock::lock(lock, FlockArg::LockExclusive).map_err(|(_, errno)| io::Error::from(errno))?;
     // Another process may have moved it while this one waited for the lock.
     if size(&path(root)) >= MAX_SIZE {
         std::fs::rename(path(root), older(root))?;
@@ -344,8 +350,9 @@ impl Follower {
                 // Moved aside (to events.log.1): what was read to its end is all of it, and
                 // the new events.log is read from its start.
                 use std::os::unix::fs::MetadataExt;
-                let moved = std::fs::metadata(path(&self.root))
-                    .map_or(true, |now| now.ino() != file.metadata().map_or(0, |m| m.ino()));
+                let moved = std::fs::metadata(path(&self.root)).map_or(true, |now| {
+                    now.ino() != file.metadata().map_or(0, |m| m.ino())
+                });
                 if moved {
                     self.open()?;
                     if let Some(file) = &mut self.file {

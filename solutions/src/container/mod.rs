@@ -300,7 +300,12 @@ impl Container {
         // after this one.
         let code = status.to_string();
         let attributes = [("exitCode", code.as_str())];
-        events::emit(self.record.root(), &self.record, events::Action::Die, &attributes);
+        events::emit(
+            self.record.root(),
+            &self.record,
+            events::Action::Die,
+            &attributes,
+        );
         // [ch07 end]
         self.record.state = state::update(&self.record.dir, |state| {
             state.status = state::Status::Exited;

@@ -32,8 +32,8 @@ use serde::{Deserialize, Serialize};
 use crate::config::Config;
 use crate::sys;
 
-use super::names;
-use super::events; // [ch07]
+use super::events;
+use super::names; // [ch07]
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -500,7 +500,12 @@ fn check(container: Container) -> Result<Container> {
             if died {
                 // The die its monitor could not tell: told by whoever found it out, once.
                 let attributes = [("exitCode", "137")];
-                events::emit(container.root(), &container, events::Action::Die, &attributes);
+                events::emit(
+                    container.root(),
+                    &container,
+                    events::Action::Die,
+                    &attributes,
+                );
             }
             Ok(container)
             // [ch07 end]
