@@ -7,12 +7,14 @@ use std::path::Path;
 
 use crate::cli::ExecArgs;
 use crate::config;
-use crate::container::events; // [ch07]
 use crate::container::state::{self, Status};
 use crate::exec::{self, Target};
 use crate::process::exit;
 use crate::process::signals::Signals;
 use crate::sys;
+// [ch07]
+use crate::container::events;
+// [ch07 end]
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {

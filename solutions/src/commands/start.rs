@@ -8,11 +8,13 @@ use std::time::{Duration, Instant};
 
 use super::{each_container, logs};
 use crate::cli::{RestartArgs, StartArgs};
-use crate::container::events; // [ch07]
 use crate::container::state::{self, Process, Status};
 use crate::container::stop;
 use crate::monitor::{self, Report};
 use crate::sys;
+// [ch07]
+use crate::container::events;
+// [ch07 end]
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 

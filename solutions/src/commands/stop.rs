@@ -8,8 +8,10 @@ use std::time::Duration;
 
 use super::each_container;
 use crate::cli::StopArgs;
+use crate::container::{state, stop};
+// [ch07]
 use crate::container::events;
-use crate::container::{state, stop}; // [ch07]
+// [ch07 end]
 
 pub fn stop(args: &StopArgs, root: &Path) -> u8 {
     // docker's -1: wait for as long as it takes.

@@ -207,7 +207,6 @@ pub fn emit(
     }
 }
 
-// [listing events-append]
 /// Appends `event` to the file at `path`, made if it is not there, so that any number of
 /// processes can append at once: every record whole, none lost.
 // [ch07 unsolved allow(unused_variables)]
@@ -260,7 +259,6 @@ pub fn append(path: &Path, event: &Event) -> io::Result<()> {
     //~ Ok(())
     // [ch07 end]
 }
-// [listing end]
 
 /// Moves events.log to events.log.1 once it has grown past `MAX_SIZE`: the file never grows
 /// without end, and the events of the last `MAX_SIZE` bytes at least are kept. One process moves

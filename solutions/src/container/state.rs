@@ -32,8 +32,10 @@ use serde::{Deserialize, Serialize};
 use crate::config::Config;
 use crate::sys;
 
+use super::names;
+// [ch07]
 use super::events;
-use super::names; // [ch07]
+// [ch07 end]
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {

@@ -192,7 +192,7 @@ fn events_since_until_tell_a_containers_life_in_order_with_its_exit_code() {
     let (time, rest) = line.split_once(' ').unwrap_or_default();
     let time_ok = time.len() == 30 && time.ends_with('Z') && time.as_bytes()[10] == b'T';
     if rest != expected || !time_ok || out.stdout.lines().count() != 1 {
-        Failure::new(format!("minidock events --since T --until T2 -f event=die"))
+        Failure::new("minidock events --since T --until T2 -f event=die")
             .expected_text(format!("one line: 2026-11-30T20:00:00.123456789Z {expected}"))
             .got_text(format!("{:?}", out.stdout))
             .hint("docker's line: the time in RFC 3339 with nine digits of nanoseconds, the type, the action, the id, and the attributes in parentheses, sorted by key, `key=value` separated by `, `")

@@ -16,6 +16,7 @@ use clap::ValueEnum;
 use clap::{Parser, Subcommand};
 
 pub use archive::{LoadArgs, SaveArgs};
+pub use container::EventsArgs;
 pub use container::{
     CommitArgs, ContainerPruneArgs, CpArgs, DiffArgs, ExecArgs, InspectArgs, KillArgs, LogsArgs,
     PauseArgs, PortArgs, PsArgs, RenameArgs, RestartArgs, RmArgs, StartArgs, StatsArgs, StopArgs,
@@ -134,6 +135,8 @@ pub enum Command {
     Commit(CommitArgs),
     /// Copy files/folders between a container and the local filesystem
     Cp(CpArgs),
+    /// Get real time events from the server
+    Events(EventsArgs),
 }
 
 /// `minidock container COMMAND`.

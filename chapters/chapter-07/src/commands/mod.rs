@@ -5,6 +5,7 @@
 pub mod commit;
 pub mod cp;
 pub mod diff;
+pub mod events;
 pub mod exec;
 pub mod history;
 pub mod image_inspect;
@@ -83,6 +84,8 @@ pub enum Error {
     Ps(#[from] ps::Error),
     #[error(transparent)]
     Files(#[from] crate::container::storage::files::Error),
+    #[error(transparent)]
+    Events(#[from] events::Error),
 }
 
 impl Error {
@@ -101,6 +104,7 @@ impl Error {
             Error::Exec(err) => err.exit_status(),
             Error::Rename(_) | Error::Port(_) | Error::Top(_) | Error::Ps(_) => 1,
             Error::Files(_) => 1,
+            Error::Events(_) => 1,
         }
     }
 }
@@ -145,6 +149,7 @@ pub fn execute(command: &Command, root: &Path, driver: cli::StorageDriver) -> Re
         Command::Diff(args) => Ok(diff::diff(args, root)?),
         Command::Commit(args) => Ok(commit::commit(args, root)?),
         Command::Cp(args) => Ok(cp::cp(args, root)?),
+        Command::Events(args) => Ok(events::events(args, root)?),
     }
 }
 

@@ -64,6 +64,9 @@ pub fn run(args: &RunArgs, root: &Path, driver: StorageDriver) -> Result<u8> {
     if args.detach {
         return detached(root, &recorded);
     }
+    // The caller's terminal is the container's output, as docker attaches its client.
+    use crate::container::events;
+    events::emit(root, &recorded, events::Action::Attach, &[]);
     let mut container = Container::prepare(config, root)?;
     container.spawn()?;
     container.set_up_from_outside()?;

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use super::{each_container, logs};
 use crate::cli::{RestartArgs, StartArgs};
+use crate::container::events;
 use crate::container::state::{self, Process, Status};
 use crate::container::stop;
 use crate::monitor::{self, Report};
@@ -48,7 +49,12 @@ pub fn restart(args: &RestartArgs, root: &Path) -> u8 {
         let container = state::find(root, reference)?;
         stop::stop(&container, stop::stop_signal(&container), timeout)?;
         stop::wait(&container)?;
-        start_one(root, reference)
+        if container.state.status.is_running() {
+            events::emit(root, &container, events::Action::Stop, &[]);
+        }
+        start_one(root, reference)?;
+        events::emit(root, &container, events::Action::Restart, &[]);
+        Ok(())
     })
 }
 
