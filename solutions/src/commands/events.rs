@@ -171,12 +171,14 @@ impl Filters {
     }
 }
 
-// [listing events-time]
 /// A time of `--since` or `--until`, in nanoseconds since 1970, as docker reads it: a duration
 /// back from `now` (in whole seconds, as docker counts it), an RFC 3339 time or a date (UTC
 /// unless it has a zone), or seconds since 1970 with an optional fraction.
+// [ch07 unsolved allow(unused_variables)]
 fn timestamp(value: &str, now: i128) -> Result<i128, Error> {
+    // [ch07 exercise events-time: Read Docker's times]
     let bad = || Error::Time(value.to_string());
+    // `0` is 1970, not a duration of nothing.
     if value != "0" {
         if let Some(duration) = duration(value) {
             let seconds = (now - duration).div_euclid(1_000_000_000);
@@ -188,6 +190,7 @@ fn timestamp(value: &str, now: i128) -> Result<i128, Error> {
     }
     let (seconds, fraction) = value.split_once('.').unwrap_or((value, ""));
     let seconds: i128 = seconds.parse().map_err(|_| bad())?;
+    // A fraction of a second: `.5` is 500 ms, its digits the first of nine.
     let nanos = match fraction {
         "" => 0,
         digits if digits.len() <= 9 && digits.bytes().all(|b| b.is_ascii_digit()) => {
@@ -196,10 +199,70 @@ fn timestamp(value: &str, now: i128) -> Result<i128, Error> {
         _ => return Err(bad()),
     };
     Ok(seconds * 1_000_000_000 + nanos)
+    // [ch07 mistake fraction-as-nanoseconds: chapter_07::events::events_since_and_until_read_docker_times]
+    //~ // Seconds, a dot, nanoseconds: `date +%s.%N` writes them so.
+    //~ let bad = || Error::Time(value.to_string());
+    //~ if value != "0" {
+    //~     if let Some(duration) = duration(value) {
+    //~         let seconds = (now - duration).div_euclid(1_000_000_000);
+    //~         return Ok(seconds * 1_000_000_000);
+    //~     }
+    //~ }
+    //~ if value.contains('-') {
+    //~     return rfc3339(value).ok_or_else(bad);
+    //~ }
+    //~ let (seconds, fraction) = value.split_once('.').unwrap_or((value, "0"));
+    //~ let seconds: i128 = seconds.parse().map_err(|_| bad())?;
+    //~ let nanos: i128 = fraction.parse().map_err(|_| bad())?;
+    //~ Ok(seconds * 1_000_000_000 + nanos)
+    // [ch07 mistake whole-seconds: chapter_07::events::events_since_and_until_read_docker_times]
+    //~ // Events are a matter of seconds: the fraction can go.
+    //~ let bad = || Error::Time(value.to_string());
+    //~ if value != "0" {
+    //~     if let Some(duration) = duration(value) {
+    //~         let seconds = (now - duration).div_euclid(1_000_000_000);
+    //~         return Ok(seconds * 1_000_000_000);
+    //~     }
+    //~ }
+    //~ if value.contains('-') {
+    //~     return rfc3339(value).ok_or_else(bad);
+    //~ }
+    //~ let seconds = value.split('.').next().unwrap_or_default();
+    //~ let seconds: i128 = seconds.parse().map_err(|_| bad())?;
+    //~ Ok(seconds * 1_000_000_000)
+    // [ch07 mistake duration-ahead: chapter_07::events::events_since_and_until_read_docker_times]
+    //~ // A duration is a time from now.
+    //~ let bad = || Error::Time(value.to_string());
+    //~ if value != "0" {
+    //~     if let Some(duration) = duration(value) {
+    //~         let seconds = (now + duration).div_euclid(1_000_000_000);
+    //~         return Ok(seconds * 1_000_000_000);
+    //~     }
+    //~ }
+    //~ if value.contains('-') {
+    //~     return rfc3339(value).ok_or_else(bad);
+    //~ }
+    //~ let (seconds, fraction) = value.split_once('.').unwrap_or((value, ""));
+    //~ let seconds: i128 = seconds.parse().map_err(|_| bad())?;
+    //~ let nanos = match fraction {
+    //~     "" => 0,
+    //~     digits if digits.len() <= 9 && digits.bytes().all(|b| b.is_ascii_digit()) => {
+    //~         format!("{digits:0<9}").parse::<i128>().map_err(|_| bad())?
+    //~     }
+    //~     _ => return Err(bad()),
+    //~ };
+    //~ Ok(seconds * 1_000_000_000 + nanos)
+    // [ch07 before]
+    //~ // Read `value` as docker reads a time of --since and --until, in nanoseconds since 1970:
+    //~ // a duration back from `now` (`duration`), an RFC 3339 time or a date (`rfc3339`), or
+    //~ // seconds since 1970 with an optional fraction: see "Read Docker's times". Until then
+    //~ // no time is understood.
+    //~ Err(Error::Time(value.to_string()))
+    // [ch07 end]
 }
-// [listing end]
 
 /// A Go duration (`1h30m`, `1.5s`, `300ms`), in nanoseconds; `None` if it is not one.
+// [ch07 unsolved allow(dead_code)]
 fn duration(value: &str) -> Option<i128> {
     let (negative, mut rest) = match value.strip_prefix('-') {
         Some(rest) => (true, rest),
@@ -234,7 +297,9 @@ fn duration(value: &str) -> Option<i128> {
     Some(if negative { -nanos } else { nanos })
 }
 
-/// `YYYY-MM-DD`, then optionally `THH`, `:MM`, `:SS`, `.FRACTION`, then `Z` or `±HH:MM`.
+/// `YYYY-MM-DD`, then optionally `THH`, `:MM`, `:SS`, `.FRACTION`, then `Z` or `±HH:MM`; in
+/// nanoseconds since 1970.
+// [ch07 unsolved allow(dead_code)]
 fn rfc3339(value: &str) -> Option<i128> {
     let number = |s: &str| -> Option<i128> {
         s.bytes()
@@ -286,6 +351,7 @@ fn rfc3339(value: &str) -> Option<i128> {
 }
 
 /// Days since 1970-01-01 of a date of the Gregorian calendar (Howard Hinnant's algorithm).
+// [ch07 unsolved allow(dead_code)]
 fn days_from_civil(year: i128, month: i128, day: i128) -> i128 {
     let year = if month <= 2 { year - 1 } else { year };
     let era = year.div_euclid(400);
@@ -299,21 +365,15 @@ fn days_from_civil(year: i128, month: i128, day: i128) -> i128 {
 mod tests {
     use super::*;
 
-    const NOW: i128 = 1_796_070_985_038_391_277;
-
     #[test]
-    fn times_read_as_docker_reads_them() {
-        let t = |v| timestamp(v, NOW).unwrap();
-        assert_eq!(t("2026-11-30T20:36:25.038391277Z"), NOW);
-        assert_eq!(t("2026-11-30T21:36:25.038391277+01:00"), NOW);
-        assert_eq!(t("1796070985.038391277"), NOW);
-        assert_eq!(t("1796070985.5"), 1_796_070_985_500_000_000);
-        assert_eq!(t("1796070985"), 1_796_070_985_000_000_000);
-        assert_eq!(t("2026-11-30"), 1_795_996_800_000_000_000);
-        assert_eq!(t("10s"), 1_796_070_975_000_000_000);
-        assert_eq!(t("1m30s"), 1_796_070_895_000_000_000);
-        assert_eq!(t("0"), 0);
-        assert!(timestamp("yesterday", NOW).is_err());
-        assert!(timestamp("2026-13-01", NOW).is_err());
+    fn rfc3339_times_and_go_durations_read() {
+        const AT: i128 = 1_796_070_985_038_391_277;
+        assert_eq!(rfc3339("2026-11-30T20:36:25.038391277Z"), Some(AT));
+        assert_eq!(rfc3339("2026-11-30T21:36:25.038391277+01:00"), Some(AT));
+        assert_eq!(rfc3339("2026-11-30"), Some(1_795_996_800_000_000_000));
+        assert_eq!(rfc3339("2026-13-01"), None);
+        assert_eq!(duration("1m30s"), Some(90_000_000_000));
+        assert_eq!(duration("1.5ms"), Some(1_500_000));
+        assert_eq!(duration("yesterday"), None);
     }
 }

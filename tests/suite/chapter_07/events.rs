@@ -11,6 +11,7 @@ const EVENTS: Section = Section::new(7, "Watching: events");
 const JSON: Section = Section::new(7, "Docker's JSON, dissected");
 const FOLLOWING: Section = Section::new(7, "Following");
 const APPEND: Section = Section::new(7, "Append an event");
+const TIMES: Section = Section::new(7, "Read Docker's times");
 
 /// The hint for events that never reached the file.
 const NOT_WRITTEN: &str = "each step writes its event through `events::emit`, which appends it to ROOT/events/events.log with `append`: an `append` that writes nothing leaves `events` nothing to show";
@@ -430,4 +431,128 @@ fn events_written_at_once_are_all_there_and_whole() {
             .section(APPEND)
             .fail();
     }
+}
+
+/// `nanos` since 1970 as RFC 3339, in the zone `offset` minutes east of UTC, with `digits`
+/// digits of fraction.
+fn rfc3339_at(nanos: i128, offset: i128, digits: usize) -> String {
+    let local = nanos.div_euclid(1_000_000_000) + offset * 60;
+    let fraction = format!("{:09}", nanos.rem_euclid(1_000_000_000));
+    let (days, clock) = (local.div_euclid(86400), local.rem_euclid(86400));
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i128::from(month <= 2);
+    let zone = match offset {
+        0 => "Z".to_string(),
+        _ => format!(
+            "{}{:02}:{:02}",
+            if offset < 0 { '-' } else { '+' },
+            offset.abs() / 60,
+            offset.abs() % 60
+        ),
+    };
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{}{zone}",
+        clock / 3600,
+        clock / 60 % 60,
+        clock % 60,
+        &fraction[..digits]
+    )
+}
+
+#[test]
+fn events_since_and_until_read_docker_times() {
+    let sb = Sandbox::new();
+    let image = sb.image();
+    let (first, second) = (random::name("early"), random::name("late"));
+    let since = now();
+    ok(&sb, &["run", "--name", &first, &image, "true"], EVENTS);
+    std::thread::sleep(Duration::from_millis(30));
+    ok(&sb, &["run", "--name", &second, &image, "true"], EVENTS);
+    let until = now();
+    // The events as the file has them: what `events` should print of them depends on the times
+    // alone.
+    let file = sb.state_dir().join("events/events.log");
+    let text = std::fs::read_to_string(&file).unwrap_or_default();
+    let all: Vec<Event> = text.lines().filter_map(Event::parse).collect();
+    let of = |name: &str| -> Vec<Event> {
+        all.iter()
+            .filter(|e| e.attribute("name") == name)
+            .cloned()
+            .collect()
+    };
+    let (early, late) = (of(&first), of(&second));
+    if early.is_empty() || late.is_empty() {
+        Failure::new(format!("run --name {first}, then --name {second}"))
+            .expected_text(format!(
+                "the events of both containers in {}",
+                file.display()
+            ))
+            .got_text(format!("{} and {} events", early.len(), late.len()))
+            .hint(NOT_WRITTEN)
+            .section(APPEND)
+            .fail();
+    }
+    let names = |events: &[Event]| -> Vec<String> {
+        events
+            .iter()
+            .map(|e| format!("{} {}", e.attribute("name"), e.action))
+            .collect()
+    };
+    let check = |since: &str, until: &str, expected: &[Event], hint: &str| {
+        let args = [
+            "events",
+            "--since",
+            since,
+            "--until",
+            until,
+            "--format",
+            "{{.Actor.Attributes.name}} {{.Action}}",
+        ];
+        let out = sb.minidock(args).timeout(Duration::from_secs(30)).output();
+        let got: Vec<String> = out.stdout.lines().map(str::to_string).collect();
+        if out.status != Some(0) || got != names(expected) {
+            Failure::new(format!("minidock {}", args.join(" ")))
+                .expected(names(expected))
+                .got_text(format!("{}, {got:?}", out.ending()))
+                .hint(hint)
+                .output(&out)
+                .section(TIMES)
+                .fail();
+        }
+    };
+    // Up to the first container's last event, in milliseconds (or microseconds): a fraction
+    // of a second is its first digits.
+    let digits = random::pick(&[3usize, 6]);
+    let unit = 10i128.pow(9 - digits as u32);
+    let last = i128::from(early.last().unwrap().time_nano);
+    let up_to = (last / unit + 1) * unit;
+    let up_to = format!(
+        "{}.{:0width$}",
+        up_to / 1_000_000_000,
+        (up_to % 1_000_000_000) / unit,
+        width = digits
+    );
+    check(&since, &up_to, &early, "seconds since 1970 with a fraction: the fraction's digits are the first of nine, so `.5` is half a second (500000000 ns), not 5 ns; and the fraction counts: the events of that second up to it are in, the others out");
+    // From the second container's first event, in RFC 3339 in a zone of some hours east or
+    // west of UTC.
+    let first_late = i128::from(late[0].time_nano);
+    let offset = random::pick(&[-300i128, -60, 60, 330, 540]);
+    let from = rfc3339_at(first_late, offset, 9);
+    check(
+        &from,
+        &until,
+        &late,
+        "a time with a `-` in it is RFC 3339 (or a date): given to `rfc3339`, which reads its zone",
+    );
+    // Durations back from now: both containers happened within the last ten minutes.
+    let both: Vec<Event> = all.clone();
+    check("10m", &until, &both, "a duration (`10m`, `1h30m`: `duration` reads it) is that long before now, in whole seconds");
 }

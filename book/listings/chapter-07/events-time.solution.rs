@@ -3,6 +3,7 @@
 /// unless it has a zone), or seconds since 1970 with an optional fraction.
 fn timestamp(value: &str, now: i128) -> Result<i128, Error> {
     let bad = || Error::Time(value.to_string());
+    // `0` is 1970, not a duration of nothing.
     if value != "0" {
         if let Some(duration) = duration(value) {
             let seconds = (now - duration).div_euclid(1_000_000_000);
@@ -14,6 +15,7 @@ fn timestamp(value: &str, now: i128) -> Result<i128, Error> {
     }
     let (seconds, fraction) = value.split_once('.').unwrap_or((value, ""));
     let seconds: i128 = seconds.parse().map_err(|_| bad())?;
+    // A fraction of a second: `.5` is 500 ms, its digits the first of nine.
     let nanos = match fraction {
         "" => 0,
         digits if digits.len() <= 9 && digits.bytes().all(|b| b.is_ascii_digit()) => {
