@@ -106,6 +106,7 @@ impl Container {
             state.started_at = state::now();
             state.made = true;
         })?;
+        events::emit(self.record.root(), &self.record, events::Action::Start, &[]);
         Ok(())
     }
 
@@ -128,6 +129,16 @@ impl Container {
 
     /// Records how the container ended; returns `status`.
     fn ended(&mut self, status: u8) -> Result<u8> {
+        // Before the state says so: whoever waits for the end (`stop`) writes its own event
+        // after this one.
+        let code = status.to_string();
+        let attributes = [("exitCode", code.as_str())];
+        events::emit(
+            self.record.root(),
+            &self.record,
+            events::Action::Die,
+            &attributes,
+        );
         self.record.state = state::update(&self.record.dir, |state| {
             state.status = state::Status::Exited;
             state.pid = state::Process::default();

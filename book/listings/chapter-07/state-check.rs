@@ -6,8 +6,10 @@ fn check(container: Container) -> Result<Container> {
     let Container { dir, record, state } = container;
     match state.status {
         status if status.is_running() && !state.monitor.alive() => {
+            let mut died = false;
             let state = update(&dir, |state| {
                 if state.status.is_running() && !state.monitor.alive() {
+                    died = true;
                     state.status = Status::Exited;
                     // 128 + SIGKILL: how it was ended.
                     state.exit_code = 137;
@@ -16,7 +18,18 @@ fn check(container: Container) -> Result<Container> {
                     state.error = "its monitor was killed".to_string();
                 }
             })?;
-            Ok(Container { dir, record, state })
+            let container = Container { dir, record, state };
+            if died {
+                // The die its monitor could not tell: told by whoever found it out, once.
+                let attributes = [("exitCode", "137")];
+                events::emit(
+                    container.root(),
+                    &container,
+                    events::Action::Die,
+                    &attributes,
+                );
+            }
+            Ok(container)
         }
         Status::Restarting if !state.monitor.alive() => {
             let state = update(&dir, |state| {

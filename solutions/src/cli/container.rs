@@ -311,4 +311,23 @@ pub struct AttachArgs {
     #[arg(value_name = "CONTAINER")]
     pub container: String,
 }
+
+#[derive(Debug, Args)]
+pub struct EventsArgs {
+    /// Filter output based on conditions provided (container=, event=, type=, image=, label=)
+    #[arg(short, long, value_name = "FILTER")]
+    pub filter: Vec<String>,
+
+    /// Format the output using the given Go template
+    #[arg(long, value_name = "TEMPLATE")]
+    pub format: Option<String>,
+
+    /// Show all events created since timestamp
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+
+    /// Stream events until this timestamp
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+}
 // [ch07 end]

@@ -34,6 +34,7 @@ pub use container::{
 };
 // [ch06 end]
 pub use container::AttachArgs; // [ch07]
+pub use container::EventsArgs; // [ch07]
 pub use run::RunArgs;
 
 /// A small container runtime, written chapter by chapter.
@@ -152,6 +153,8 @@ pub enum Command {
     // [ch07]
     /// Attach local standard input, output, and error streams to a running container
     Attach(AttachArgs),
+    /// Get real time events from the server
+    Events(EventsArgs),
     // [ch07 end]
 }
 

@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use crate::cli::AttachArgs;
+use crate::container::events;
 use crate::container::state::{self, Status};
 use crate::monitor::attach::{self, Client};
 use crate::sys;
@@ -34,12 +35,13 @@ pub enum Error {
 pub fn attach(args: &AttachArgs, root: &Path) -> Result<u8, Error> {
     let container = state::find(root, &args.container)?;
     let keys = keys::chosen(args.detach_keys.as_deref())?;
-    connect(&container, !args.no_stdin, args.sig_proxy, keys)
+    connect(root, &container, !args.no_stdin, args.sig_proxy, keys)
 }
 
 /// Attaches to the running `container`: its input too if `stdin` (and it keeps it open),
 /// signals passed on if `sig_proxy` (and it has no terminal).
 pub fn connect(
+    root: &Path,
     container: &state::Container,
     stdin: bool,
     sig_proxy: bool,
@@ -57,6 +59,7 @@ pub fn connect(
         return Err(Error::NotATerminal);
     }
     let socket = attach::connect(&attach::socket(&container.dir))?;
+    events::emit(root, container, events::Action::Attach, &[]);
     let first = container.state.pid;
     let proxy = move |signal: sys::Signo| {
         // The first process as recorded, if it is still that process.
@@ -72,7 +75,10 @@ pub fn connect(
     };
     match session.run(&mut Client(socket))? {
         Outcome::Ended(status) => Ok(status),
-        Outcome::Detached => Err(Error::Detached),
+        Outcome::Detached => {
+            events::emit(root, container, events::Action::Detach, &[]);
+            Err(Error::Detached)
+        }
         Outcome::Lost => Ok(0),
     }
 }

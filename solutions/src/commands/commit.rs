@@ -33,6 +33,22 @@ pub fn commit(args: &CommitArgs, root: &Path) -> Result<u8, files::Error> {
         let now = state::find(root, container.id())?;
         crate::container::pause::unpause(&now)?;
     }
-    println!("{}", made?);
+    // [ch07]
+    let made = made?;
+    let image = made.to_string();
+    let mut attributes = vec![
+        ("comment", args.message.as_deref().unwrap_or_default()),
+        ("imageID", image.as_str()),
+    ];
+    if let Some(reference) = &args.reference {
+        attributes.push(("imageRef", reference.as_str()));
+    }
+    use crate::container::events;
+    events::emit(root, &container, events::Action::Commit, &attributes);
+    println!("{made}");
+    // [ch07 end]
+    // [ch06..ch07]
+    //~ println!("{}", made?);
+    // [ch06..ch07 end]
     Ok(0)
 }

@@ -13,6 +13,7 @@ use crate::process::exit;
 use crate::process::signals::Signals;
 use crate::sys;
 // [ch07]
+use crate::container::events;
 use crate::terminal::keys;
 use crate::terminal::session::{Master, Outcome, Session};
 use std::os::fd::{AsFd, OwnedFd};
@@ -103,6 +104,24 @@ pub fn exec(args: &ExecArgs, root: &Path) -> Result<u8, Error> {
         true => Some(sys::open("/dev/null", nix::fcntl::OFlag::O_RDWR).map_err(exec::Error::from)?),
         false => None,
     };
+    // [ch07]
+    // docker's exec has an id of its own, and its command in the action's name.
+    let exec_id = config::new_id()?;
+    let words = command.join(" ");
+    let with_id = [("execID", exec_id.as_str())];
+    events::emit(
+        root,
+        &container,
+        events::Action::ExecCreate(&words),
+        &with_id,
+    );
+    events::emit(
+        root,
+        &container,
+        events::Action::ExecStart(&words),
+        &with_id,
+    );
+    // [ch07 end]
     let child = exec::spawn(&target, &process, args.user.as_deref(), null.as_ref())??;
     drop(target);
     if args.detach {
@@ -130,7 +149,16 @@ pub fn exec(args: &ExecArgs, root: &Path) -> Result<u8, Error> {
     }
     // [ch07 end]
     let ended = crate::container::wait_passing_signals(child, &mut signals)?;
-    Ok(exit::for_ended(ended))
+    // [ch07]
+    let status = exit::for_ended(ended);
+    let code = status.to_string();
+    let attributes = [("execID", exec_id.as_str()), ("exitCode", code.as_str())];
+    events::emit(root, &container, events::Action::ExecDie, &attributes);
+    Ok(status)
+    // [ch07 end]
+    // [ch06..ch07]
+    //~ Ok(exit::for_ended(ended))
+    // [ch06..ch07 end]
 }
 
 // [ch07]

@@ -36,6 +36,7 @@ pub mod top;
 pub mod wait;
 // [ch06 end]
 pub mod attach; // [ch07]
+pub mod events; // [ch07]
 pub mod run;
 
 use std::path::Path;
@@ -99,6 +100,8 @@ pub enum Error {
     // [ch07]
     #[error(transparent)]
     Attach(#[from] attach::Error),
+    #[error(transparent)]
+    Events(#[from] events::Error),
     // [ch07 end]
 }
 
@@ -122,7 +125,7 @@ impl Error {
             Error::Rename(_) | Error::Port(_) | Error::Top(_) | Error::Ps(_) => 1,
             Error::Files(_) => 1,
             // [ch06 end]
-            Error::Attach(_) => 1, // [ch07]
+            Error::Attach(_) | Error::Events(_) => 1, // [ch07]
         }
     }
 }
@@ -179,6 +182,7 @@ pub fn execute(command: &Command, root: &Path, driver: cli::StorageDriver) -> Re
         Command::Cp(args) => Ok(cp::cp(args, root)?),
         // [ch06 end]
         Command::Attach(args) => Ok(attach::attach(args, root)?), // [ch07]
+        Command::Events(args) => Ok(events::events(args, root)?), // [ch07]
     }
 }
 

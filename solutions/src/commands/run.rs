@@ -16,6 +16,7 @@ use crate::monitor::{self, Report};
 use crate::sys;
 // [ch06 end]
 // [ch07]
+use crate::container::events;
 use crate::terminal::keys;
 use crate::terminal::session::{Outcome, Session};
 // [ch07 end]
@@ -119,6 +120,8 @@ pub fn run(args: &RunArgs, root: &Path, driver: StorageDriver) -> Result<u8> {
     if args.tty {
         return attached(root, &recorded, args);
     }
+    // The caller's terminal is the container's output, as docker attaches its client.
+    events::emit(root, &recorded, events::Action::Attach, &[]);
     // [ch07 end]
     let mut container = Container::prepare(config, root)?;
     container.spawn()?;
@@ -187,6 +190,7 @@ fn attached(root: &Path, recorded: &state::Container, args: &RunArgs) -> Result<
         Ok((failed, _)) => return failed_start(root, recorded, Ok(failed)),
         Err(err) => return failed_start(root, recorded, Err(Error::Monitor(err))),
     };
+    events::emit(root, recorded, events::Action::Attach, &[]);
     let session = Session {
         stdin: args.interactive,
         tty: true,
@@ -196,7 +200,11 @@ fn attached(root: &Path, recorded: &state::Container, args: &RunArgs) -> Result<
     let mut link = monitor::attach::Client(socket);
     match session.run(&mut link).map_err(Error::Attach)? {
         Outcome::Ended(status) => Ok(status),
-        Outcome::Detached | Outcome::Lost => Ok(0),
+        Outcome::Detached => {
+            events::emit(root, recorded, events::Action::Detach, &[]);
+            Ok(0)
+        }
+        Outcome::Lost => Ok(0),
     }
 }
 // [ch07 end]

@@ -13,6 +13,7 @@ use crate::container::stop;
 use crate::monitor::{self, Report};
 use crate::sys;
 // [ch07]
+use crate::container::events;
 use crate::monitor::attach;
 use crate::terminal::keys;
 use crate::terminal::session::{Outcome, Session};
@@ -70,7 +71,17 @@ pub fn restart(args: &RestartArgs, root: &Path) -> u8 {
         let container = state::find(root, reference)?;
         stop::stop(&container, stop::stop_signal(&container), timeout)?;
         stop::wait(&container)?;
-        start_one(root, reference)
+        // [ch07]
+        if container.state.status.is_running() {
+            events::emit(root, &container, events::Action::Stop, &[]);
+        }
+        start_one(root, reference)?;
+        events::emit(root, &container, events::Action::Restart, &[]);
+        Ok(())
+        // [ch07 end]
+        // [ch06..ch07]
+        //~ start_one(root, reference)
+        // [ch06..ch07 end]
     })
 }
 
@@ -144,6 +155,7 @@ fn with_session(
         true => attach::connect(&attach::socket(&container.dir))?,
         false => attach::hand_over(|| start_one(root, container.id()))?.1,
     };
+    events::emit(root, container, events::Action::Attach, &[]);
     let session = Session {
         stdin,
         tty,
@@ -152,7 +164,11 @@ fn with_session(
     };
     Ok(match session.run(&mut attach::Client(socket))? {
         Outcome::Ended(status) => status,
-        Outcome::Detached | Outcome::Lost => 0,
+        Outcome::Detached => {
+            events::emit(root, container, events::Action::Detach, &[]);
+            0
+        }
+        Outcome::Lost => 0,
     })
 }
 // [ch07 end]

@@ -9,6 +9,9 @@ use std::time::Duration;
 use super::each_container;
 use crate::cli::StopArgs;
 use crate::container::{state, stop};
+// [ch07]
+use crate::container::events;
+// [ch07 end]
 
 pub fn stop(args: &StopArgs, root: &Path) -> u8 {
     // docker's -1: wait for as long as it takes.
@@ -17,6 +20,12 @@ pub fn stop(args: &StopArgs, root: &Path) -> u8 {
         let container = state::find(root, reference)?;
         stop::stop(&container, stop::stop_signal(&container), timeout)?;
         stop::wait(&container)?;
+        // [ch07]
+        // After its die, which its monitor wrote before the state said it had ended.
+        if container.state.status.is_running() {
+            events::emit(root, &container, events::Action::Stop, &[]);
+        }
+        // [ch07 end]
         Ok(())
     })
 }

@@ -60,6 +60,7 @@ pub fn top(args: &TopArgs, root: &Path) -> Result<u8, Error> {
         .map(|line| columns(line, heading))
         .collect();
     super::images::print_table(&rows);
+    crate::container::events::emit(root, &container, crate::container::events::Action::Top, &[]); // [ch07]
     Ok(0)
 }
 

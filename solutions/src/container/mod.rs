@@ -42,6 +42,7 @@ pub mod pause;
 pub mod state;
 pub mod stop;
 // [ch06 end]
+pub mod events; // [ch07]
 
 use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
@@ -327,6 +328,7 @@ impl Container {
             state.started_at = state::now();
             state.made = true;
         })?;
+        events::emit(self.record.root(), &self.record, events::Action::Start, &[]); // [ch07]
         Ok(())
     }
 
@@ -351,6 +353,18 @@ impl Container {
 
     /// Records how the container ended; returns `status`.
     fn ended(&mut self, status: u8) -> Result<u8> {
+        // [ch07]
+        // Before the state says so: whoever waits for the end (`stop`) writes its own event
+        // after this one.
+        let code = status.to_string();
+        let attributes = [("exitCode", code.as_str())];
+        events::emit(
+            self.record.root(),
+            &self.record,
+            events::Action::Die,
+            &attributes,
+        );
+        // [ch07 end]
         self.record.state = state::update(&self.record.dir, |state| {
             state.status = state::Status::Exited;
             state.pid = state::Process::default();

@@ -54,5 +54,12 @@ fn switch(container: &Container, frozen: bool, from: Status, to: Status) -> Resu
             state.status = to;
         }
     })?;
+    // [ch07]
+    let action = match frozen {
+        true => super::events::Action::Pause,
+        false => super::events::Action::Unpause,
+    };
+    super::events::emit(container.root(), container, action, &[]);
+    // [ch07 end]
     Ok(())
 }

@@ -33,6 +33,9 @@ use crate::config::Config;
 use crate::sys;
 
 use super::names;
+// [ch07]
+use super::events;
+// [ch07 end]
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -295,6 +298,11 @@ pub fn create(root: &Path, config: &Config) -> Result<Container> {
             names::release(root, &config.meta.name, id);
         }
     }
+    // [ch07]
+    if let Ok(container) = &made {
+        events::emit(root, container, events::Action::Create, &[]);
+    }
+    // [ch07 end]
     made
 }
 
@@ -437,6 +445,12 @@ pub fn rename(container: &Container, name: &str) -> Result<()> {
     match renamed {
         Ok(()) => {
             names::release(root, container.name(), id);
+            // [ch07]
+            let mut renamed = container.clone();
+            renamed.record.config.meta.name = name.to_string();
+            let old = format!("/{}", container.name());
+            events::emit(root, &renamed, events::Action::Rename, &[("oldName", &old)]);
+            // [ch07 end]
             Ok(())
         }
         Err(err) => {
@@ -471,8 +485,10 @@ fn check(container: Container) -> Result<Container> {
     let Container { dir, record, state } = container;
     match state.status {
         status if status.is_running() && !state.monitor.alive() => {
+            let mut died = false; // [ch07]
             let state = update(&dir, |state| {
                 if state.status.is_running() && !state.monitor.alive() {
+                    died = true; // [ch07]
                     state.status = Status::Exited;
                     // 128 + SIGKILL: how it was ended.
                     state.exit_code = 137;
@@ -481,7 +497,23 @@ fn check(container: Container) -> Result<Container> {
                     state.error = "its monitor was killed".to_string();
                 }
             })?;
-            Ok(Container { dir, record, state })
+            // [ch07]
+            let container = Container { dir, record, state };
+            if died {
+                // The die its monitor could not tell: told by whoever found it out, once.
+                let attributes = [("exitCode", "137")];
+                events::emit(
+                    container.root(),
+                    &container,
+                    events::Action::Die,
+                    &attributes,
+                );
+            }
+            Ok(container)
+            // [ch07 end]
+            // [ch06..ch07]
+            //~ Ok(Container { dir, record, state })
+            // [ch06..ch07 end]
         }
         Status::Restarting if !state.monitor.alive() => {
             let state = update(&dir, |state| {
@@ -507,6 +539,7 @@ pub fn remove(container: &Container) {
     super::storage::remove(&container.dir);
     let _ = std::fs::remove_dir_all(&container.dir);
     names::release(container.root(), container.name(), container.id());
+    events::emit(container.root(), container, events::Action::Destroy, &[]); // [ch07]
 }
 
 fn read<T: serde::de::DeserializeOwned>(id: &str, path: &Path) -> Result<T> {

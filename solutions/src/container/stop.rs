@@ -90,6 +90,16 @@ pub fn kill(container: &Container, signal: Signo) -> Result<()> {
 
 // [ch06 unsolved allow(dead_code)]
 fn send(container: &Container, pidfd: &OwnedFd, signal: Signo) -> Result<()> {
+    // [ch07]
+    let number = signal.0.to_string();
+    let attributes = [("signal", number.as_str())];
+    super::events::emit(
+        container.root(),
+        container,
+        super::events::Action::Kill,
+        &attributes,
+    );
+    // [ch07 end]
     match sys::pidfd_send_signal(pidfd.as_fd(), signal) {
         Ok(()) => Ok(()),
         // It has just ended: a signal that finds no one is no error.

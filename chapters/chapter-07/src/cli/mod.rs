@@ -17,6 +17,7 @@ use clap::{Parser, Subcommand};
 
 pub use archive::{LoadArgs, SaveArgs};
 pub use container::AttachArgs;
+pub use container::EventsArgs;
 pub use container::{
     CommitArgs, ContainerPruneArgs, CpArgs, DiffArgs, ExecArgs, InspectArgs, KillArgs, LogsArgs,
     PauseArgs, PortArgs, PsArgs, RenameArgs, RestartArgs, RmArgs, StartArgs, StatsArgs, StopArgs,
@@ -137,6 +138,8 @@ pub enum Command {
     Cp(CpArgs),
     /// Attach local standard input, output, and error streams to a running container
     Attach(AttachArgs),
+    /// Get real time events from the server
+    Events(EventsArgs),
 }
 
 /// `minidock container COMMAND`.

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use crate::cli::ExecArgs;
 use crate::config;
+use crate::container::events;
 use crate::container::state::{self, Status};
 use crate::exec::{self, Target};
 use crate::process::exit;
@@ -93,6 +94,22 @@ pub fn exec(args: &ExecArgs, root: &Path) -> Result<u8, Error> {
         true => Some(sys::open("/dev/null", nix::fcntl::OFlag::O_RDWR).map_err(exec::Error::from)?),
         false => None,
     };
+    // docker's exec has an id of its own, and its command in the action's name.
+    let exec_id = config::new_id()?;
+    let words = command.join(" ");
+    let with_id = [("execID", exec_id.as_str())];
+    events::emit(
+        root,
+        &container,
+        events::Action::ExecCreate(&words),
+        &with_id,
+    );
+    events::emit(
+        root,
+        &container,
+        events::Action::ExecStart(&words),
+        &with_id,
+    );
     let child = exec::spawn(&target, &process, args.user.as_deref(), null.as_ref())??;
     drop(target);
     if args.detach {
@@ -118,7 +135,11 @@ pub fn exec(args: &ExecArgs, root: &Path) -> Result<u8, Error> {
         }
     }
     let ended = crate::container::wait_passing_signals(child, &mut signals)?;
-    Ok(exit::for_ended(ended))
+    let status = exit::for_ended(ended);
+    let code = status.to_string();
+    let attributes = [("execID", exec_id.as_str()), ("exitCode", code.as_str())];
+    events::emit(root, &container, events::Action::ExecDie, &attributes);
+    Ok(status)
 }
 
 /// After a detach: a process of its own holds the command's terminal, reading (and dropping)

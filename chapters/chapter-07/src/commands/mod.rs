@@ -6,6 +6,7 @@ pub mod attach;
 pub mod commit;
 pub mod cp;
 pub mod diff;
+pub mod events;
 pub mod exec;
 pub mod history;
 pub mod image_inspect;
@@ -86,6 +87,8 @@ pub enum Error {
     Files(#[from] crate::container::storage::files::Error),
     #[error(transparent)]
     Attach(#[from] attach::Error),
+    #[error(transparent)]
+    Events(#[from] events::Error),
 }
 
 impl Error {
@@ -104,7 +107,7 @@ impl Error {
             Error::Exec(err) => err.exit_status(),
             Error::Rename(_) | Error::Port(_) | Error::Top(_) | Error::Ps(_) => 1,
             Error::Files(_) => 1,
-            Error::Attach(_) => 1,
+            Error::Attach(_) | Error::Events(_) => 1,
         }
     }
 }
@@ -150,6 +153,7 @@ pub fn execute(command: &Command, root: &Path, driver: cli::StorageDriver) -> Re
         Command::Commit(args) => Ok(commit::commit(args, root)?),
         Command::Cp(args) => Ok(cp::cp(args, root)?),
         Command::Attach(args) => Ok(attach::attach(args, root)?),
+        Command::Events(args) => Ok(events::events(args, root)?),
     }
 }
 

@@ -5,6 +5,7 @@ use std::path::Path;
 use crate::cli::RunArgs;
 use crate::config::StorageDriver;
 use crate::config::{self, Config};
+use crate::container::events;
 use crate::container::names;
 use crate::container::state::{self, Status};
 use crate::container::{self, Container};
@@ -89,6 +90,8 @@ pub fn run(args: &RunArgs, root: &Path, driver: StorageDriver) -> Result<u8> {
     if args.tty {
         return attached(root, &recorded, args);
     }
+    // The caller's terminal is the container's output, as docker attaches its client.
+    events::emit(root, &recorded, events::Action::Attach, &[]);
     let mut container = Container::prepare(config, root)?;
     container.spawn()?;
     container.set_up_from_outside()?;
@@ -153,6 +156,7 @@ fn attached(root: &Path, recorded: &state::Container, args: &RunArgs) -> Result<
         Ok((failed, _)) => return failed_start(root, recorded, Ok(failed)),
         Err(err) => return failed_start(root, recorded, Err(Error::Monitor(err))),
     };
+    events::emit(root, recorded, events::Action::Attach, &[]);
     let session = Session {
         stdin: args.interactive,
         tty: true,
@@ -162,7 +166,11 @@ fn attached(root: &Path, recorded: &state::Container, args: &RunArgs) -> Result<
     let mut link = monitor::attach::Client(socket);
     match session.run(&mut link).map_err(Error::Attach)? {
         Outcome::Ended(status) => Ok(status),
-        Outcome::Detached | Outcome::Lost => Ok(0),
+        Outcome::Detached => {
+            events::emit(root, recorded, events::Action::Detach, &[]);
+            Ok(0)
+        }
+        Outcome::Lost => Ok(0),
     }
 }
 

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use super::{each_container, logs};
 use crate::cli::{RestartArgs, StartArgs};
+use crate::container::events;
 use crate::container::state::{self, Process, Status};
 use crate::container::stop;
 use crate::monitor::attach;
@@ -60,7 +61,12 @@ pub fn restart(args: &RestartArgs, root: &Path) -> u8 {
         let container = state::find(root, reference)?;
         stop::stop(&container, stop::stop_signal(&container), timeout)?;
         stop::wait(&container)?;
-        start_one(root, reference)
+        if container.state.status.is_running() {
+            events::emit(root, &container, events::Action::Stop, &[]);
+        }
+        start_one(root, reference)?;
+        events::emit(root, &container, events::Action::Restart, &[]);
+        Ok(())
     })
 }
 
@@ -133,6 +139,7 @@ fn with_session(
         true => attach::connect(&attach::socket(&container.dir))?,
         false => attach::hand_over(|| start_one(root, container.id()))?.1,
     };
+    events::emit(root, container, events::Action::Attach, &[]);
     let session = Session {
         stdin,
         tty,
@@ -141,6 +148,10 @@ fn with_session(
     };
     Ok(match session.run(&mut attach::Client(socket))? {
         Outcome::Ended(status) => status,
-        Outcome::Detached | Outcome::Lost => 0,
+        Outcome::Detached => {
+            events::emit(root, container, events::Action::Detach, &[]);
+            0
+        }
+        Outcome::Lost => 0,
     })
 }

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use super::each_container;
 use crate::cli::StopArgs;
+use crate::container::events;
 use crate::container::{state, stop};
 
 pub fn stop(args: &StopArgs, root: &Path) -> u8 {
@@ -16,6 +17,10 @@ pub fn stop(args: &StopArgs, root: &Path) -> u8 {
         let container = state::find(root, reference)?;
         stop::stop(&container, stop::stop_signal(&container), timeout)?;
         stop::wait(&container)?;
+        // After its die, which its monitor wrote before the state said it had ended.
+        if container.state.status.is_running() {
+            events::emit(root, &container, events::Action::Stop, &[]);
+        }
         Ok(())
     })
 }

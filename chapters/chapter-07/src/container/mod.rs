@@ -24,6 +24,7 @@
 mod cgroup;
 pub mod commit;
 pub use cgroup::dirs as cgroup_dirs;
+pub mod events;
 pub mod log;
 pub mod names;
 pub mod pause;
@@ -235,6 +236,7 @@ impl Container {
             state.started_at = state::now();
             state.made = true;
         })?;
+        events::emit(self.record.root(), &self.record, events::Action::Start, &[]);
         Ok(())
     }
 
@@ -257,6 +259,16 @@ impl Container {
 
     /// Records how the container ended; returns `status`.
     fn ended(&mut self, status: u8) -> Result<u8> {
+        // Before the state says so: whoever waits for the end (`stop`) writes its own event
+        // after this one.
+        let code = status.to_string();
+        let attributes = [("exitCode", code.as_str())];
+        events::emit(
+            self.record.root(),
+            &self.record,
+            events::Action::Die,
+            &attributes,
+        );
         self.record.state = state::update(&self.record.dir, |state| {
             state.status = state::Status::Exited;
             state.pid = state::Process::default();

@@ -53,5 +53,10 @@ fn switch(container: &Container, frozen: bool, from: Status, to: Status) -> Resu
             state.status = to;
         }
     })?;
+    let action = match frozen {
+        true => super::events::Action::Pause,
+        false => super::events::Action::Unpause,
+    };
+    super::events::emit(container.root(), container, action, &[]);
     Ok(())
 }

@@ -31,6 +31,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::Config;
 use crate::sys;
 
+use super::events;
 use super::names;
 
 #[derive(Debug, thiserror::Error)]
@@ -292,6 +293,9 @@ pub fn create(root: &Path, config: &Config) -> Result<Container> {
             names::release(root, &config.meta.name, id);
         }
     }
+    if let Ok(container) = &made {
+        events::emit(root, container, events::Action::Create, &[]);
+    }
     made
 }
 
@@ -434,6 +438,10 @@ pub fn rename(container: &Container, name: &str) -> Result<()> {
     match renamed {
         Ok(()) => {
             names::release(root, container.name(), id);
+            let mut renamed = container.clone();
+            renamed.record.config.meta.name = name.to_string();
+            let old = format!("/{}", container.name());
+            events::emit(root, &renamed, events::Action::Rename, &[("oldName", &old)]);
             Ok(())
         }
         Err(err) => {
@@ -467,8 +475,10 @@ fn check(container: Container) -> Result<Container> {
     let Container { dir, record, state } = container;
     match state.status {
         status if status.is_running() && !state.monitor.alive() => {
+            let mut died = false;
             let state = update(&dir, |state| {
                 if state.status.is_running() && !state.monitor.alive() {
+                    died = true;
                     state.status = Status::Exited;
                     // 128 + SIGKILL: how it was ended.
                     state.exit_code = 137;
@@ -477,7 +487,18 @@ fn check(container: Container) -> Result<Container> {
                     state.error = "its monitor was killed".to_string();
                 }
             })?;
-            Ok(Container { dir, record, state })
+            let container = Container { dir, record, state };
+            if died {
+                // The die its monitor could not tell: told by whoever found it out, once.
+                let attributes = [("exitCode", "137")];
+                events::emit(
+                    container.root(),
+                    &container,
+                    events::Action::Die,
+                    &attributes,
+                );
+            }
+            Ok(container)
         }
         Status::Restarting if !state.monitor.alive() => {
             let state = update(&dir, |state| {
@@ -502,6 +523,7 @@ pub fn remove(container: &Container) {
     super::storage::remove(&container.dir);
     let _ = std::fs::remove_dir_all(&container.dir);
     names::release(container.root(), container.name(), container.id());
+    events::emit(container.root(), container, events::Action::Destroy, &[]);
 }
 
 fn read<T: serde::de::DeserializeOwned>(id: &str, path: &Path) -> Result<T> {

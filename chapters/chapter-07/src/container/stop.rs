@@ -84,6 +84,14 @@ pub fn kill(container: &Container, signal: Signo) -> Result<()> {
 }
 
 fn send(container: &Container, pidfd: &OwnedFd, signal: Signo) -> Result<()> {
+    let number = signal.0.to_string();
+    let attributes = [("signal", number.as_str())];
+    super::events::emit(
+        container.root(),
+        container,
+        super::events::Action::Kill,
+        &attributes,
+    );
     match sys::pidfd_send_signal(pidfd.as_fd(), signal) {
         Ok(()) => Ok(()),
         // It has just ended: a signal that finds no one is no error.
