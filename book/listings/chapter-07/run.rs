@@ -93,12 +93,9 @@ fn attached(root: &Path, recorded: &state::Container, args: &RunArgs) -> Result<
         proxy: None,
     };
     let mut link = monitor::attach::Client(socket);
-    match session.run(&mut link).map_err(Error::Attach)? {
-        Outcome::Ended(status) => Ok(status),
-        Outcome::Detached => {
-            events::emit(root, recorded, events::Action::Detach, &[]);
-            Ok(0)
-        }
-        Outcome::Lost => Ok(0),
+    let outcome = session.run(&mut link).map_err(Error::Attach)?;
+    if outcome == Outcome::Detached {
+        events::emit(root, recorded, events::Action::Detach, &[]);
     }
+    Ok(outcome.status())
 }

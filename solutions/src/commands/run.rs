@@ -198,14 +198,11 @@ fn attached(root: &Path, recorded: &state::Container, args: &RunArgs) -> Result<
         proxy: None,
     };
     let mut link = monitor::attach::Client(socket);
-    match session.run(&mut link).map_err(Error::Attach)? {
-        Outcome::Ended(status) => Ok(status),
-        Outcome::Detached => {
-            events::emit(root, recorded, events::Action::Detach, &[]);
-            Ok(0)
-        }
-        Outcome::Lost => Ok(0),
+    let outcome = session.run(&mut link).map_err(Error::Attach)?;
+    if outcome == Outcome::Detached {
+        events::emit(root, recorded, events::Action::Detach, &[]);
     }
+    Ok(outcome.status())
 }
 // [ch07 end]
 // [listing end]
@@ -281,6 +278,7 @@ fn configure(args: &RunArgs, state: &Path, driver: StorageDriver) -> Result<Conf
     // [ch07]
     let process = config::Process {
         terminal: args.tty,
+        console_size: args.tty.then(config::ConsoleSize::of_caller).flatten(),
         ..process
     };
     // [ch07 end]

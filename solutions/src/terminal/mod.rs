@@ -22,12 +22,21 @@ pub mod session;
 
 use std::os::fd::{AsFd, BorrowedFd};
 
+use crate::config::ConsoleSize;
 use crate::sys;
 
-/// In the container's first process, once it leads a session of its own: a terminal for the
-/// command, its master sent to minidock over `console`.
-pub fn hand_over(console: BorrowedFd<'_>) -> sys::Result<()> {
+/// In the container's first process (or exec's), once it leads a session of its own: a terminal
+/// for the command, of `size` if one is given (the caller's: a command that asks for the size at
+/// once finds it), its master sent to minidock over `console`.
+pub fn hand_over(console: BorrowedFd<'_>, size: Option<ConsoleSize>) -> sys::Result<()> {
     let master = pty::open_for_command()?;
+    if let Some(size) = size {
+        let size = sys::WindowSize {
+            rows: size.height,
+            cols: size.width,
+        };
+        sys::set_window_size(master.as_fd(), size)?;
+    }
     sys::send_fd(console, master.as_fd(), "the terminal's master")
     // The master is closed here: minidock has its own copy now.
 }

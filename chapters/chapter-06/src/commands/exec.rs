@@ -79,8 +79,8 @@ pub fn exec(args: &ExecArgs, root: &Path) -> Result<u8, Error> {
     let child = exec::spawn(&target, &process, args.user.as_deref(), null.as_ref())??;
     drop(target);
     if args.detach {
-        // Its parent is gone once minidock exits: the container's init adopts it, as the
-        // kernel gives a PID namespace's orphans to its pid 1.
+        // Its parent is gone once minidock exits: the kernel gives the orphan to a reaper of
+        // the namespace its parent was in, the host's (minidock's nearest subreaper, or init).
         return Ok(0);
     }
     let ended = crate::container::wait_passing_signals(child, &mut signals)?;

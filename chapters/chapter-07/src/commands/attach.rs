@@ -73,11 +73,10 @@ pub fn connect(
         proxy: sig_proxy.then_some(&proxy as &dyn Fn(sys::Signo)),
     };
     match session.run(&mut Client(socket))? {
-        Outcome::Ended(status) => Ok(status),
         Outcome::Detached => {
             events::emit(root, container, events::Action::Detach, &[]);
             Err(Error::Detached)
         }
-        Outcome::Lost => Ok(0),
+        outcome => Ok(outcome.status()),
     }
 }

@@ -76,6 +76,11 @@ pub fn exec(args: &ExecArgs, root: &Path) -> Result<u8, Error> {
         .clone()
         .unwrap_or_else(|| config.process.cwd.to_string_lossy().into_owned());
     let process = config::Process::new(command, Some(&workdir), env)?;
+    let process = config::Process {
+        terminal: args.tty,
+        console_size: args.tty.then(config::ConsoleSize::of_caller).flatten(),
+        ..process
+    };
     // Before anything that could start a process: a signal sent to minidock from now on waits
     // to be passed on.
     let mut signals = Signals::catch().map_err(Error::Signals)?;
@@ -113,8 +118,8 @@ pub fn exec(args: &ExecArgs, root: &Path) -> Result<u8, Error> {
     let child = exec::spawn(&target, &process, args.user.as_deref(), null.as_ref())??;
     drop(target);
     if args.detach {
-        // Its parent is gone once minidock exits: the container's init adopts it, as the
-        // kernel gives a PID namespace's orphans to its pid 1.
+        // Its parent is gone once minidock exits: the kernel gives the orphan to a reaper of
+        // the namespace its parent was in, the host's (minidock's nearest subreaper, or init).
         return Ok(0);
     }
     if let Some(console) = console {
@@ -128,10 +133,15 @@ pub fn exec(args: &ExecArgs, root: &Path) -> Result<u8, Error> {
             proxy: None,
         };
         let mut link = Master(master);
-        if session.run(&mut link).map_err(Error::Signals)? == Outcome::Detached {
-            // The command runs on: its terminal is kept for it.
-            keep(link.0);
-            return Ok(0);
+        match session.run(&mut link).map_err(Error::Signals)? {
+            Outcome::Detached => {
+                // The command runs on: its terminal is kept for it.
+                keep(link.0);
+                return Ok(0);
+            }
+            // The command hangs up with its terminal.
+            outcome @ Outcome::Signalled(_) => return Ok(outcome.status()),
+            Outcome::Ended(_) | Outcome::Lost => {}
         }
     }
     let ended = crate::container::wait_passing_signals(child, &mut signals)?;
@@ -146,6 +156,13 @@ pub fn exec(args: &ExecArgs, root: &Path) -> Result<u8, Error> {
 /// what it writes, until the command and its children have closed it. Without a holder, the
 /// terminal would hang up, and the command would get SIGHUP.
 fn keep(master: OwnedFd) {
+    // minidock's children are born in the container's PID namespace since the start's setns;
+    // the holder is minidock's, and is born in minidock's own (its active one, which setns may
+    // always go back to), out of the container's sight.
+    let own = std::path::Path::new("/proc/self/ns/pid");
+    if let Ok(fd) = sys::open(&own.to_string_lossy(), nix::fcntl::OFlag::O_RDONLY) {
+        let _ = sys::setns(fd.as_fd(), own, nix::sched::CloneFlags::CLONE_NEWPID);
+    }
     // SAFETY: minidock never starts a thread.
     if let Ok(None) = unsafe { sys::fork() } {
         let _ = sys::setsid();

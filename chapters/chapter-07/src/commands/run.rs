@@ -164,14 +164,11 @@ fn attached(root: &Path, recorded: &state::Container, args: &RunArgs) -> Result<
         proxy: None,
     };
     let mut link = monitor::attach::Client(socket);
-    match session.run(&mut link).map_err(Error::Attach)? {
-        Outcome::Ended(status) => Ok(status),
-        Outcome::Detached => {
-            events::emit(root, recorded, events::Action::Detach, &[]);
-            Ok(0)
-        }
-        Outcome::Lost => Ok(0),
+    let outcome = session.run(&mut link).map_err(Error::Attach)?;
+    if outcome == Outcome::Detached {
+        events::emit(root, recorded, events::Action::Detach, &[]);
     }
+    Ok(outcome.status())
 }
 
 /// The container's configuration, from `run`'s options: every mistake in them is found here,
@@ -230,6 +227,7 @@ fn configure(args: &RunArgs, state: &Path, driver: StorageDriver) -> Result<Conf
     let process = config::Process::new(args.command(), args.workdir.as_deref(), env)?;
     let process = config::Process {
         terminal: args.tty,
+        console_size: args.tty.then(config::ConsoleSize::of_caller).flatten(),
         ..process
     };
     Ok(Config {

@@ -146,12 +146,9 @@ fn with_session(
         keys,
         proxy: None,
     };
-    Ok(match session.run(&mut attach::Client(socket))? {
-        Outcome::Ended(status) => status,
-        Outcome::Detached => {
-            events::emit(root, container, events::Action::Detach, &[]);
-            0
-        }
-        Outcome::Lost => 0,
-    })
+    let outcome = session.run(&mut attach::Client(socket))?;
+    if outcome == Outcome::Detached {
+        events::emit(root, container, events::Action::Detach, &[]);
+    }
+    Ok(outcome.status())
 }

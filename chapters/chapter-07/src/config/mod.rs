@@ -191,6 +191,29 @@ pub struct Process {
     /// Whether the command gets a terminal of its own (`-t`).
     #[serde(default)]
     pub terminal: bool,
+    /// Its terminal's size when it starts: the caller's, if the caller has a terminal.
+    #[serde(default)]
+    pub console_size: Option<ConsoleSize>,
+}
+
+/// A terminal's size (OCI `process.consoleSize`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsoleSize {
+    pub height: u16,
+    pub width: u16,
+}
+
+impl ConsoleSize {
+    /// The size of the terminal minidock runs on, if it runs on one.
+    pub fn of_caller() -> Option<ConsoleSize> {
+        use std::os::fd::AsFd;
+        let size = crate::sys::window_size(std::io::stdin().as_fd())
+            .or_else(|| crate::sys::window_size(std::io::stdout().as_fd()))?;
+        (size.rows > 0 && size.cols > 0).then_some(ConsoleSize {
+            height: size.rows,
+            width: size.cols,
+        })
+    }
 }
 
 /// What only Linux has (OCI `linux`).
@@ -265,6 +288,7 @@ impl Process {
             cwd,
             path,
             terminal: false,
+            console_size: None,
         })
     }
 }

@@ -87,9 +87,8 @@ fn become_command(
         // With -t, a terminal of the container's, made here, in its mount namespace; a session of
         // its own first, for the terminal to become its controlling terminal.
         .and_then(|()| match &target.console {
-            Some(console) => {
-                sys::setsid().and_then(|()| crate::terminal::hand_over(console.as_fd()))
-            }
+            Some(console) => sys::setsid()
+                .and_then(|()| crate::terminal::hand_over(console.as_fd(), process.console_size)),
             None => Ok(()),
         })
         .map_err(|err| err.to_string())

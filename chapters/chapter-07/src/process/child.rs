@@ -88,7 +88,8 @@ fn setup(args: &ChildArgs) -> sys::Result<()> {
     // container's: it becomes the session's controlling terminal.
     if let Some(console) = args.console {
         // SAFETY: minidock's end of the console socket, open in this process until it execs.
-        crate::terminal::hand_over(unsafe { std::os::fd::BorrowedFd::borrow_raw(console) })?;
+        let console = unsafe { std::os::fd::BorrowedFd::borrow_raw(console) };
+        crate::terminal::hand_over(console, config.process.console_size)?;
     }
     Ok(())
 }

@@ -50,8 +50,21 @@ pub enum Outcome {
     Ended(u8),
     /// The detach keys were typed: the container runs on.
     Detached,
-    /// The container's side is gone without a word, or a signal ended the session.
+    /// The container's side is gone without a word.
     Lost,
+    /// A signal ended the session (the container runs on): minidock exits with 128 + its number.
+    Signalled(sys::Signo),
+}
+
+impl Outcome {
+    /// The status a session that ended so gives minidock; the container's own if it ended.
+    pub fn status(self) -> u8 {
+        match self {
+            Outcome::Ended(status) => status,
+            Outcome::Detached | Outcome::Lost => 0,
+            Outcome::Signalled(signal) => u8::try_from(128 + signal.0).unwrap_or(u8::MAX),
+        }
+    }
 }
 
 /// What a session attaches.
@@ -146,8 +159,11 @@ impl Session<'_> {
                     }
                 } else if let (Some(proxy), false) = (self.proxy, self.tty) {
                     proxy(signal);
+                } else if self.tty && !self.stdin && signal == sys::Signo::from(Signal::SIGINT) {
+                    // Ctrl-C in a terminal that is not raw (-t without -i): docker's client
+                    // stays attached, and so does this one.
                 } else {
-                    return Ok(Outcome::Lost);
+                    return Ok(Outcome::Signalled(signal));
                 }
             }
             if reading && ready[2] {
