@@ -1597,9 +1597,9 @@ sudo rm -r /tmp/ovl
                  sh -c 'tty; echo $TERM; ls /dev/pts' | od -c | head -4",
                 "sudo ./target/debug/minidock-07 --root ./target/state run -dit --name shell \
                  busybox sh > /dev/null",
-                "sudo ./target/debug/minidock-07 --root ./target/state exec shell ls -l /dev/pts",
                 "sudo ./target/debug/minidock-07 --root ./target/state exec shell \
-                 sh -c 'ps -o pid,tty,args; stat -c %t,%T /dev/pts/0'",
+                 stat -c '%A %t,%T %n' /dev/pts/0 /dev/pts/ptmx",
+                "sudo ./target/debug/minidock-07 --root ./target/state exec shell ps -o pid,tty,args",
                 "sudo ./target/debug/minidock-07 --root ./target/state rm -f shell",
             ],
         },
