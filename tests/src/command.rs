@@ -282,7 +282,7 @@ fn has_exited(pid: libc::pid_t) -> bool {
     }
 }
 
-fn describe_command(command: &Command) -> String {
+pub(crate) fn describe_command(command: &Command) -> String {
     let program = Path::new(command.get_program())
         .file_name()
         .unwrap_or_default()

@@ -30,7 +30,7 @@ impl Terminal {
             ws_ypixel: 0,
         };
         let pty = nix::pty::openpty(Some(&size), None).expect("openpty");
-        let shown = format!("{command:?}");
+        let shown = crate::command::describe_command(&command);
         for (i, stdio) in [0, 1, 2]
             .map(|_| pty.slave.try_clone().expect("dup"))
             .into_iter()
