@@ -1626,6 +1626,7 @@ pub fn render(root: &Path) -> Result<BTreeMap<PathBuf, String>> {
     let target = crate::run::target_dir(root);
     let mut out = BTreeMap::new();
     for spec in SPECS {
+        let started = std::time::Instant::now();
         let chapter =
             chapters::find(spec.chapter).context("a transcript names an unknown chapter")?;
         let text = match &spec.kind {
@@ -1667,6 +1668,14 @@ pub fn render(root: &Path) -> Result<BTreeMap<PathBuf, String>> {
             .join(chapter.crate_name())
             .join(format!("{}.{extension}", spec.name));
         out.insert(path, text);
+        if std::env::var_os("MINIDOCK_TRANSCRIPT_TIMES").is_some() {
+            eprintln!(
+                "transcripts: {} {} in {:.1} s",
+                chapter.crate_name(),
+                spec.name,
+                started.elapsed().as_secs_f64()
+            );
+        }
     }
     Ok(out)
 }
@@ -1712,7 +1721,9 @@ fn tests(
     filters: &[&str],
     show_failure: Option<&str>,
 ) -> Result<String> {
-    let (passed, stdout) = if solved {
+    let (passed, stdout) = if solved && filters.is_empty() {
+        solved_run(root, states, chapter)?
+    } else if solved {
         let mut command = Command::new("cargo");
         command
             .current_dir(root)
@@ -1774,6 +1785,28 @@ fn workshop_tests(command: &mut Command, filters: &[&str]) -> Result<(bool, Stri
         String::from_utf8_lossy(&output.stdout).into_owned(),
     ))
 }
+
+/// The workshop's tests of chapter `chapter`'s reference state (in the reference states'
+/// workspace `states`), as its "solved" transcript runs them; run once, and shared with verify's
+/// step of the reference states, which also needs them.
+pub fn solved_run(root: &Path, states: &Path, chapter: &Chapter) -> Result<(bool, String)> {
+    let package = format!("reference-{:02}", chapter.number);
+    if let Some(run) = SOLVED_RUNS.lock().unwrap().get(&package) {
+        return Ok(run.clone());
+    }
+    let mut command = Command::new("cargo");
+    command
+        .current_dir(root)
+        .env("CARGO_TARGET_DIR", crate::run::target_dir(root))
+        .args(["test", "--manifest-path"])
+        .arg(states.join("Cargo.toml"))
+        .args(["-p", &package]);
+    let run = workshop_tests(&mut command, &[])?;
+    SOLVED_RUNS.lock().unwrap().insert(package, run.clone());
+    Ok(run)
+}
+
+static SOLVED_RUNS: Mutex<BTreeMap<String, (bool, String)>> = Mutex::new(BTreeMap::new());
 
 /// The runs of the starters' tests made by this process, by package.
 static STARTER_RUNS: Mutex<BTreeMap<String, (bool, String)>> = Mutex::new(BTreeMap::new());
