@@ -37,6 +37,13 @@
 //!                       "survived" (unless the kernel kills it first)
 //! probe spin MS         prints "ready", keeps a CPU busy for MS milliseconds of wall time,
 //!                       prints "done", then waits for stdin to close
+//! probe net             its network: one line per interface, `NAME up|down MTU MAC ADDRESS/PREFIX`
+//!                       (`-` for no IPv4 address), sorted by name, then one per route of the
+//!                       main table, `route DESTINATION/PREFIX GATEWAY DEVICE`
+//! probe serve PORT TEXT listens on TCP PORT of every address, prints "listening", answers one
+//!                       connection with TEXT, and exits
+//! probe connect IP PORT connects to IP:PORT over TCP (2 s at most) and prints what it reads, or
+//!                       "refused", "unreachable", "timeout" or the error
 //! probe escape PATH     tries the classic way out of a chroot (chroot into a subdirectory,
 //!                       climb with `cd ..`, chroot to where it ends), then says whether PATH
 //!                       exists from there: "yes" or "no"
@@ -76,6 +83,8 @@ extern "C" {
     fn _exit(code: i32) -> !;
     fn msgget(key: i32, flags: i32) -> i32;
     fn chroot(path: *const u8) -> i32;
+    fn socket(domain: i32, kind: i32, protocol: i32) -> i32;
+    fn ioctl(fd: i32, request: u64, arg: *mut u8) -> i32;
     fn lgetxattr(path: *const u8, name: *const u8, value: *mut u8, size: usize) -> isize;
 }
 
@@ -303,6 +312,73 @@ fn crash(kind: &str) -> ! {
     fail("still alive after the fault")
 }
 
+/// The interfaces of the probe's network namespace and its routes (see `probe net`).
+fn net() -> String {
+    // /proc/net/dev lists the interfaces of the reader's network namespace (unlike /sys/class/net,
+    // which shows the namespace of whoever mounted /sys).
+    let dev = std::fs::read_to_string("/proc/net/dev").unwrap_or_default();
+    let mut names: Vec<String> = dev
+        .lines()
+        .skip(2)
+        .filter_map(|line| Some(line.split_once(':')?.0.trim().to_string()))
+        .collect();
+    names.sort();
+    // SAFETY: a datagram socket, only used for the interface ioctls below.
+    let fd = unsafe { socket(2, 2, 0) };
+    if fd < 0 {
+        fail("net: socket");
+    }
+    // struct ifreq: the name (16 bytes), then a union of 24.
+    let ask = |name: &str, request: u64| -> Option<[u8; 40]> {
+        let mut ifreq = [0u8; 40];
+        ifreq[..name.len().min(15)].copy_from_slice(&name.as_bytes()[..name.len().min(15)]);
+        // SAFETY: the buffer is a whole struct ifreq.
+        (unsafe { ioctl(fd, request, ifreq.as_mut_ptr()) } == 0).then_some(ifreq)
+    };
+    let mut out = String::new();
+    for name in &names {
+        let flags = ask(name, 0x8913).map_or(0, |r| u16::from_ne_bytes([r[16], r[17]]));
+        let mtu = ask(name, 0x8921).map_or(0, |r| i32::from_ne_bytes([r[16], r[17], r[18], r[19]]));
+        let mac = ask(name, 0x8927).map_or(String::new(), |r| {
+            r[18..24]
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<Vec<_>>()
+                .join(":")
+        });
+        // sockaddr_in: family (2 bytes), port (2), the address (4).
+        let address = ask(name, 0x8915).map(|r| [r[20], r[21], r[22], r[23]]);
+        let mask = ask(name, 0x891b).map(|r| u32::from_be_bytes([r[20], r[21], r[22], r[23]]));
+        let ipv4 = match (address, mask) {
+            (Some([a, b, c, d]), Some(mask)) => format!("{a}.{b}.{c}.{d}/{}", mask.leading_ones()),
+            _ => "-".to_string(),
+        };
+        let up = if flags & 1 != 0 { "up" } else { "down" };
+        out += &format!("{name} {up} {mtu} {mac} {ipv4}\n");
+    }
+    let routes = std::fs::read_to_string("/proc/net/route").unwrap_or_default();
+    for line in routes.lines().skip(1) {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        if fields.len() < 8 {
+            continue;
+        }
+        let hex = |i: usize| {
+            u32::from_str_radix(fields[i], 16)
+                .unwrap_or(0)
+                .to_ne_bytes()
+        };
+        let dotted = |b: [u8; 4]| format!("{}.{}.{}.{}", b[0], b[1], b[2], b[3]);
+        let prefix = u32::from_be_bytes(hex(7)).leading_ones();
+        out += &format!(
+            "route {}/{prefix} {} {}\n",
+            dotted(hex(1)),
+            dotted(hex(2)),
+            fields[0]
+        );
+    }
+    out
+}
+
 /// Prints at once: a test may be waiting for this line while the probe goes on running.
 fn say(text: &str) {
     let mut stdout = std::io::stdout();
@@ -497,6 +573,35 @@ fn main() {
             }
             say("done\n");
             hold();
+        }
+        "net" => out = net(),
+        "serve" => {
+            let listener = std::net::TcpListener::bind(("0.0.0.0", number(arg(1)) as u16))
+                .unwrap_or_else(|e| fail(&format!("serve: {e}")));
+            say("listening\n");
+            if let Ok((mut stream, _)) = listener.accept() {
+                let _ = stream.write_all(arg(2).as_bytes());
+            }
+        }
+        "connect" => {
+            let address: std::net::SocketAddr = format!("{}:{}", arg(1), arg(2))
+                .parse()
+                .unwrap_or_else(|_| fail("connect: IP PORT"));
+            let timeout = std::time::Duration::from_secs(2);
+            out = match std::net::TcpStream::connect_timeout(&address, timeout) {
+                Ok(mut stream) => {
+                    let _ = stream.set_read_timeout(Some(timeout));
+                    let mut text = String::new();
+                    let _ = stream.read_to_string(&mut text);
+                    text + "\n"
+                }
+                Err(e) => match e.raw_os_error() {
+                    Some(111) => "refused\n".into(),
+                    Some(101) | Some(113) => "unreachable\n".into(),
+                    _ if e.kind() == std::io::ErrorKind::TimedOut => "timeout\n".into(),
+                    _ => format!("{e}\n"),
+                },
+            };
         }
         "msgget" => {
             let key = number(arg(1));

@@ -5,6 +5,9 @@
 //!   └── holder process (probe hold)       own mount namespace (rprivate, then rshared)
 //!       │                                 own UTS namespace (host name "host-xxxxxxxx")
 //!       │                                 own IPC namespace
+//!       │                                 own network namespace: only lo, up (the test's
+//!       │                                 "host" network, where bridges and veths may come
+//!       │                                 and go; the machine's own is never touched)
 //!       └── every minidock command of the test joins these namespaces (setns(2))
 //!
 //!   cgroup /minidock-test/sandbox-xxxxxxxx, in every cgroup tree: the parent of the test's
@@ -292,6 +295,33 @@ impl Sandbox {
         command
     }
 
+    /// Runs `f` on this thread inside the sandbox's network namespace, and returns what it
+    /// returned: a socket it makes belongs to the sandbox's host network for good (a listener a
+    /// container can reach, a client that reaches a container).
+    pub fn in_host_network<T>(&self, f: impl FnOnce() -> T) -> T {
+        let (netns, _) = self
+            .namespaces
+            .iter()
+            .find(|(_, flag)| *flag == libc::CLONE_NEWNET)
+            .expect("the sandbox has a network namespace");
+        // A namespace belongs to a thread: this one moves, the test's other threads stay.
+        let own = File::open("/proc/thread-self/ns/net").expect("opening the thread's namespace");
+        let enter = |file: &File, what: &str| {
+            // SAFETY: setns(2) on descriptors this function holds; only this thread moves.
+            let done = unsafe { libc::setns(file.as_raw_fd(), libc::CLONE_NEWNET) };
+            assert_eq!(
+                done,
+                0,
+                "entering {what}: {}",
+                std::io::Error::last_os_error()
+            );
+        };
+        enter(netns, "the sandbox's network namespace");
+        let result = f();
+        enter(&own, "the test's own network namespace again");
+        result
+    }
+
     /// Any program, run on the sandbox's host (in its namespaces).
     pub fn host_command<I, S>(&self, program: &str, args: I) -> Run
     where
@@ -355,11 +385,40 @@ impl Turn {
 }
 
 /// The namespaces of the sandbox's host: the holder makes them, every command joins them.
-const HOST_NAMESPACES: [(&str, libc::c_int); 3] = [
+const HOST_NAMESPACES: [(&str, libc::c_int); 4] = [
     ("mnt", libc::CLONE_NEWNS),
     ("uts", libc::CLONE_NEWUTS),
     ("ipc", libc::CLONE_NEWIPC),
+    ("net", libc::CLONE_NEWNET),
 ];
+
+/// Sets the flag IFF_UP of `lo` in the caller's network namespace, with the ioctls ifconfig uses
+/// (async-signal-safe: this runs between fork and exec).
+fn bring_up_lo() -> std::io::Result<()> {
+    // SAFETY: a datagram socket for the interface ioctls, closed before returning; the buffer is
+    // a whole struct ifreq (the name, then a union whose first field here is the flags).
+    unsafe {
+        let fd = libc::socket(libc::AF_INET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0);
+        if fd < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        let mut ifreq = [0u8; 40];
+        ifreq[..2].copy_from_slice(b"lo");
+        let mut ok = libc::ioctl(fd, libc::SIOCGIFFLAGS, ifreq.as_mut_ptr()) == 0;
+        if ok {
+            let flags = u16::from_ne_bytes([ifreq[16], ifreq[17]]) | libc::IFF_UP as u16;
+            ifreq[16..18].copy_from_slice(&flags.to_ne_bytes());
+            ok = libc::ioctl(fd, libc::SIOCSIFFLAGS, ifreq.as_mut_ptr()) == 0;
+        }
+        let result = if ok {
+            Ok(())
+        } else {
+            Err(std::io::Error::last_os_error())
+        };
+        libc::close(fd);
+        result
+    }
+}
 
 struct RemoveOnDrop(PathBuf);
 
@@ -393,8 +452,10 @@ fn spawn_holder(probe: &Path, hostname: &str) -> Child {
                 }
             };
             check(libc::unshare(
-                libc::CLONE_NEWNS | libc::CLONE_NEWUTS | libc::CLONE_NEWIPC,
+                libc::CLONE_NEWNS | libc::CLONE_NEWUTS | libc::CLONE_NEWIPC | libc::CLONE_NEWNET,
             ))?;
+            // A new network namespace's lo is down; a host's is up.
+            bring_up_lo()?;
             // First cut every propagation link to the real host (on a systemd host `/` is
             // shared, and the new namespace's mounts would still be peers of the host's), then
             // make everything shared again, but now only within the sandbox. That is what a

@@ -410,8 +410,10 @@ fn syslog_lines_reach_a_udp_listener() {
     log_config(&sb, &id, "{\"Type\":\"none\",\"Config\":{}}");
     sb.minidock(["rm", &id]).output();
 
-    // A server that is not there fails the start, as docker's does, and leaves nothing.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+    // A server that is not there fails the start, as docker's does, and leaves nothing. (The
+    // sandbox's host has a network of its own: its ports are found there.)
+    let closed = sb
+        .in_host_network(|| std::net::TcpListener::bind("127.0.0.1:0"))
         .and_then(|listener| listener.local_addr())
         .expect("finding a free port")
         .port();
@@ -426,7 +428,9 @@ fn syslog_lines_reach_a_udp_listener() {
         &format!("failed to initialize logging driver: dial tcp 127.0.0.1:{closed}: connect: connection refused"),        "the monitor connects to the syslog server when it starts the container, and a connection that fails fails the start: run -d reports the monitor's error, and the record goes",
     );
 
-    let listener = UdpSocket::bind("127.0.0.1:0").expect("binding the test's syslog socket");
+    let listener = sb
+        .in_host_network(|| UdpSocket::bind("127.0.0.1:0"))
+        .expect("binding the test's syslog socket");
     listener
         .set_read_timeout(Some(Duration::from_millis(100)))
         .unwrap();
