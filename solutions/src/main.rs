@@ -21,6 +21,10 @@
 //!   process      the container's first process, --init, exec, the handshake, signals, exit
 //!    │           statuses
 //!    │
+// [ch08]
+//!   network      the container's network: its sandbox, endpoint, bridge, addresses, resolver
+//!    │           files
+// [ch08 end]
 // [ch04]
 //!   namespaces   rootfs   cgroups            what the kernel isolates and limits, one each
 // [ch04 end]
@@ -48,6 +52,7 @@ mod exec; // [ch06]
 mod image; // [ch05]
 mod monitor; // [ch06]
 mod namespaces;
+mod network; // [ch08]
 mod process;
 mod rootfs;
 mod sys;
@@ -80,6 +85,14 @@ fn main() -> ExitCode {
     if std::env::var_os("MINIDOCK_EXPLAIN_CLOCK").is_some() {
         sys::set_explain_clock(started);
     }
+    // [ch08]
+    if let Some(bip) = &cli.bip {
+        if let Err(err) = network::pool::ask_for_subnet(bip) {
+            sys::tell(&err);
+            return ExitCode::from(process::exit::FAILED);
+        }
+    }
+    // [ch08 end]
     // [ch01..ch05]
     //~ match commands::execute(&cli.command, &cli.root) {
     // [ch01..ch05 end]

@@ -65,6 +65,9 @@ fn failed_setup_call(output: &Output) -> Option<(String, Section, Option<&'stati
             ));
         }
     }
+    if let Some(line) = setup_error(output, NETWORK_SETUP) {
+        return Some(failed_network_setup(line));
+    }
     let line = setup_error(output, CONTAINER_SETUP)?;
     let call = line.split('(').next()?;
     if call == "mount" && line.starts_with("mount(\"tmpfs\"") {
@@ -104,6 +107,46 @@ const CONTAINER_SETUP: &str = "setting up the container: ";
 const STARTING: &str = "starting the container: ";
 /// The same, when it could not set up the container's cgroup (chapter 4).
 const CGROUP_SETUP: &str = "setting up the container's cgroup: ";
+/// The same, when it could not set up the container's network (chapter 8).
+const NETWORK_SETUP: &str = "setting up the container's network: ";
+
+/// A failure to set up the container's network (chapter 8): the request or call that failed, by
+/// the words minidock narrates it with, and where the book explains it.
+fn failed_network_setup(line: &str) -> (String, Section, Option<&'static str>) {
+    let request = line
+        .split([':', '('])
+        .next()
+        .unwrap_or(line)
+        .trim()
+        .to_string();
+    let (book, why) = if line.starts_with("RTM_NEWROUTE")
+        && line.ends_with("network is unreachable")
+    {
+        (
+            Section::new(8, "Give it an address"),
+            Some("the gateway is on none of the container's subnets: the prefix of eth0's address makes the route to its subnet, and the gateway must be in it"),
+        )
+    } else if line.starts_with("RTM_NEWROUTE") {
+        (Section::new(8, "The way out"), None)
+    } else if line.starts_with("RTM_NEWADDR") {
+        (Section::new(8, "Give it an address"), None)
+    } else if line.starts_with("RTM_SETLINK") && line.contains(" master ") {
+        (Section::new(8, "Plug it into the bridge"), None)
+    } else if line.starts_with("RTM_SETLINK") {
+        (
+            Section::new(8, "Bring the links up"),
+            Some("a request to change a link names it by its index, in the header"),
+        )
+    } else if line.starts_with("RTM_NEWLINK") || line.starts_with("RTM_GETLINK") {
+        (
+            Section::new(8, "Create the pair"),
+            Some("the pair is made in one request: the host's end named here, its peer (eth0) born in the container's namespace"),
+        )
+    } else {
+        (Section::new(8, "A namespace made ahead"), None)
+    };
+    (request, book, why)
+}
 
 /// The line of minidock's error after `prefix`, if it said that.
 fn setup_error<'a>(output: &'a Output, prefix: &str) -> Option<&'a str> {
@@ -412,7 +455,7 @@ impl Failure {
     fn setup_message(&self) -> Option<String> {
         let output = self.output.as_ref()?;
         let (_, section, _) = failed_setup_call(output)?;
-        let (prefix, error) = [CONTAINER_SETUP, CGROUP_SETUP]
+        let (prefix, error) = [CONTAINER_SETUP, CGROUP_SETUP, NETWORK_SETUP]
             .into_iter()
             .find_map(|prefix| Some((prefix, setup_error(output, prefix)?)))?;
         let error = format!("{}{error}", &prefix[prefix.find("the").unwrap_or(0)..]);

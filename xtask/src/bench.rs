@@ -2,7 +2,8 @@
 //! podman, and how fast it imports a layer, beside tar.
 //!
 //! Each runtime starts `/bin/true` in the same busybox root filesystem, with the same work to do:
-//! the same namespaces (no network one before chapter 8), the same mounts, the same cgroup limits
+//! the same namespaces (a network namespace with lo alone, minidock's `--network none`), the same
+//! mounts, the same cgroup limits
 //! written, no terminal. The runs alternate A/B/C (the order rotates every round), so whatever
 //! the machine does meanwhile falls on all of them alike, and the ratios are taken round by
 //! round. The kernel's floor is `unshare` doing the namespaces alone.
@@ -41,12 +42,13 @@ const CGROUP_PARENT: &str = "/minidock-bench";
 pub fn run(root: &Path, args: &[&str]) -> Result<()> {
     let quick = args.contains(&"--quick");
     if std::env::var_os("MINIDOCK_BENCH_INSIDE").is_none() {
-        // Start again inside a private mount namespace of our own.
+        // Start again inside a private mount namespace of our own, and a network namespace of
+        // our own (with lo up), where the containers' bridge and veths come and go.
         let exe = std::env::current_exe()?;
         let status = Command::new("unshare")
-            .args(["--mount", "--propagation", "private"])
+            .args(["--mount", "--propagation", "private", "--net", "sh", "-c"])
+            .arg("ip link set lo up && exec \"$0\" bench \"$@\"")
             .arg(exe)
-            .arg("bench")
             .args(args)
             .env("MINIDOCK_BENCH_INSIDE", "1")
             .status()
@@ -86,7 +88,18 @@ pub fn run(root: &Path, args: &[&str]) -> Result<()> {
     let probe = build_probe(root, &work)?;
     fs::copy(&probe, rootfs.join("bin/probe"))?;
 
-    let mut runtimes = vec![Runtime::minidock(&minidock, &rootfs, &work)];
+    // minidock with a network namespace of nothing but lo, as crun's and runc's; then with its
+    // default bridge network, side by side, for what the veth, the address and the route cost.
+    let mut runtimes = vec![
+        Runtime::minidock("minidock", "none", &minidock, &rootfs, &work),
+        Runtime::minidock(
+            "minidock, bridge network",
+            "bridge",
+            &minidock,
+            &rootfs,
+            &work,
+        ),
+    ];
     for name in ["crun", "runc"] {
         match which(name) {
             Some(binary) => runtimes.push(Runtime::oci(name, &binary, &rootfs, &work)?),
@@ -169,8 +182,8 @@ struct Runtime {
 }
 
 impl Runtime {
-    fn minidock(binary: &Path, rootfs: &Path, work: &Path) -> Runtime {
-        let state = work.join("minidock-state");
+    fn minidock(name: &str, network: &str, binary: &Path, rootfs: &Path, work: &Path) -> Runtime {
+        let state = work.join(format!("minidock-{network}-state"));
         let base = |command: &[&str]| -> Vec<String> {
             let mut args = vec![
                 binary.display().to_string(),
@@ -187,13 +200,15 @@ impl Runtime {
                 CGROUP_PARENT.into(),
                 "--hostname".into(),
                 "bench".into(),
+                "--network".into(),
+                network.into(),
                 rootfs.display().to_string(),
             ];
             args.extend(command.iter().map(|s| s.to_string()));
             args
         };
         Runtime {
-            name: "minidock".into(),
+            name: name.into(),
             command: base(&["/bin/true"]),
             sees: base(&["/bin/probe", "sees"]),
             cleanup: vec![state],
@@ -229,10 +244,12 @@ impl Runtime {
     }
 
     fn floor() -> Runtime {
-        let command: Vec<String> = ["unshare", "--fork", "--pid", "--mount", "--uts", "--ipc"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let command: Vec<String> = [
+            "unshare", "--fork", "--pid", "--mount", "--uts", "--ipc", "--net",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         let with = |args: &[&str]| {
             let mut c = command.clone();
             c.extend(args.iter().map(|s| s.to_string()));
@@ -329,7 +346,8 @@ fn oci_config(rootfs: &Path, runtime: &str, args: &[&str]) -> String {
       "pids": {{ "limit": {pids} }}
     }},
     "namespaces": [
-      {{ "type": "pid" }}, {{ "type": "ipc" }}, {{ "type": "uts" }}, {{ "type": "mount" }}, {{ "type": "cgroup" }}
+      {{ "type": "pid" }}, {{ "type": "ipc" }}, {{ "type": "uts" }}, {{ "type": "mount" }}, {{ "type": "cgroup" }},
+      {{ "type": "network" }}
     ]
   }}
 }}
@@ -459,7 +477,9 @@ fn report(
         );
     }
     text += "\nRatios, taken round by round (median, min – max):\n\n| ratio | median | min – max |\n|---|---|---|\n";
-    for (i, other) in runtimes.iter().enumerate().skip(1) {
+    // The second row is minidock again, on its bridge network: its cost over the first is a
+    // difference, told after the ratios.
+    for (i, other) in runtimes.iter().enumerate().skip(2) {
         let mut ratios: Vec<f64> = samples[0]
             .iter()
             .zip(&samples[i])
@@ -475,6 +495,21 @@ fn report(
             max
         );
     }
+    let mut extra: Vec<f64> = samples[1]
+        .iter()
+        .zip(&samples[0])
+        .map(|(bridge, none)| bridge.wall_ms - none.wall_ms)
+        .collect();
+    let min = extra.iter().cloned().fold(f64::INFINITY, f64::min);
+    let max = extra.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    text += &format!(
+        "\nThe bridge network's cost over `--network none` (a veth pair with its peer born in the \
+         container's namespace, plugged into the bridge, an address, a route, an address leased), \
+         round by round: median {:+.2} ms ({:+.2} – {:+.2} ms).\n",
+        median(&mut extra),
+        min,
+        max
+    );
     text +=
         "\nWhere minidock's start goes (median ms per phase, from `--explain` stamped with the \
              time; the narration itself costs a little):\n\n| phase | ms |\n|---|---|\n";
@@ -736,8 +771,8 @@ fn rootfs_tarball(rootfs: &Path, work: &Path) -> Result<PathBuf> {
 }
 
 impl Runtime {
-    /// minidock with no limits and no options but its own state root and cgroup parent:
-    /// `run IMAGE /bin/true`, as the podman row runs it.
+    /// minidock with no limits and no options but its own state root and cgroup parent, and
+    /// `--network none`: `run --network none IMAGE /bin/true`, as the podman row runs it.
     fn minidock_plain(name: &str, binary: &Path, state: &Path, image: &str) -> Runtime {
         let base = |command: &[&str]| -> Vec<String> {
             let mut args = vec![
@@ -747,6 +782,8 @@ impl Runtime {
                 "run".into(),
                 "--cgroup-parent".into(),
                 CGROUP_PARENT.into(),
+                "--network".into(),
+                "none".into(),
                 image.to_string(),
             ];
             args.extend(command.iter().map(|s| s.to_string()));

@@ -70,6 +70,10 @@ pub const CHAPTERS: &[Chapter] = &[
         number: 7,
         title: "Terminals, attaching and watching",
     },
+    Chapter {
+        number: 8,
+        title: "The network namespace, veth, bridge and IPAM",
+    },
 ];
 
 impl Chapter {

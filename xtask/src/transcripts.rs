@@ -1604,6 +1604,45 @@ sudo rm -r /tmp/ovl
             ],
         },
     },
+    Spec {
+        chapter: 8,
+        name: "starter",
+        kind: Kind::Tests {
+            solved: false,
+            filters: &[],
+            show_failure: Some("chapter_08::bridge_gives_eth0_an_address_and_a_default_route"),
+        },
+    },
+    Spec {
+        chapter: 8,
+        name: "solved",
+        kind: Kind::Tests {
+            solved: true,
+            filters: &[],
+            show_failure: None,
+        },
+    },
+    Spec {
+        chapter: 8,
+        name: "network",
+        kind: Kind::Session {
+            commands: &[
+                "sudo tar -C ./target/rootfs/busybox -c . | sudo ./target/debug/minidock-08 \
+                 --root ./target/state import - busybox > /dev/null",
+                "sudo ./target/debug/minidock-08 --root ./target/state run -d --name web busybox \
+                 httpd -f -p 80 -h /etc",
+                "sudo ./target/debug/minidock-08 --root ./target/state inspect \
+                 -f '{{.NetworkSettings.IPAddress}} {{.NetworkSettings.MacAddress}}' web",
+                "sudo ./target/debug/minidock-08 --root ./target/state run --rm busybox \
+                 sh -c 'ip -f inet addr; ip route; wget -qO- http://172.17.0.2/hostname'",
+                "ip -4 -br addr",
+                "ip -o link show master minidock0 | cut -d' ' -f2",
+                "sudo ./target/debug/minidock-08 --root ./target/state run --rm --network none \
+                 busybox ip -f inet addr",
+                "sudo ./target/debug/minidock-08 --root ./target/state rm -f web",
+            ],
+        },
+    },
 ];
 
 /// The command that puts the busybox root filesystem into a chapter 5 session's image store, as
@@ -1901,6 +1940,44 @@ fn without_varying_parts(line: &str) -> String {
 }
 
 fn session(states: &Path, target: &Path, chapter: &Chapter, commands: &[&str]) -> Result<String> {
+    in_scratch_network(|| session_here(states, target, chapter, commands))
+}
+
+/// Runs `f` with this thread, and every process it starts, in a new network namespace of its
+/// own, with lo up: a session's bridges and veths (chapter 8 on) are made there, never on the
+/// machine's own network, and go with the namespace when `f` returns.
+fn in_scratch_network<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
+    let own = fs::File::open("/proc/thread-self/ns/net")
+        .context("opening this thread's network namespace")?;
+    // SAFETY: unshare(2) moves only the calling thread into a new network namespace.
+    if unsafe { libc::unshare(libc::CLONE_NEWNET) } != 0 {
+        bail!("unshare(CLONE_NEWNET): {}", std::io::Error::last_os_error());
+    }
+    let up = Command::new("ip")
+        .args(["link", "set", "lo", "up"])
+        .status();
+    let result = match up {
+        Ok(status) if status.success() => f(),
+        _ => Err(anyhow::anyhow!(
+            "bringing lo up in a scratch network namespace (ip, from iproute2)"
+        )),
+    };
+    // SAFETY: setns(2) back to the namespace this thread was in, by a descriptor held here.
+    if unsafe { libc::setns(std::os::fd::AsRawFd::as_raw_fd(&own), libc::CLONE_NEWNET) } != 0 {
+        bail!(
+            "setns back to this thread's network namespace: {}",
+            std::io::Error::last_os_error()
+        );
+    }
+    result
+}
+
+fn session_here(
+    states: &Path,
+    target: &Path,
+    chapter: &Chapter,
+    commands: &[&str],
+) -> Result<String> {
     let (scratch, path) = workshop_dir(states, target, chapter)?;
     let mut text = String::new();
     let mut last_status = 0;
@@ -1956,7 +2033,8 @@ fn indented(text: &str, indent: &str) -> String {
 /// Runs a demo script, which must succeed.
 fn demo(states: &Path, target: &Path, chapter: &Chapter, script: &str) -> Result<()> {
     let (scratch, path) = workshop_dir(states, target, chapter)?;
-    let (status, output) = run_shell(&scratch, &path, &["-e", "-c", script])?;
+    let (status, output) =
+        in_scratch_network(|| run_shell(&scratch, &path, &["-e", "-c", script]))?;
     let _ = fs::remove_dir_all(&scratch);
     if !status.success() {
         bail!(
@@ -2143,7 +2221,15 @@ fn steady_digests(text: &str, name: &str) -> String {
             (digest, example_digest(counter.0, counter.1))
         })
         .collect();
-    replace_hex_runs(text, |run| {
+    // A container's veth on the host is named after its id (chapter 8): `veth` and 11 digits.
+    let mut text = text.to_string();
+    for (digest, example) in &examples {
+        text = text.replace(
+            &format!("veth{}", &digest[..11]),
+            &format!("veth{}", &example[..11]),
+        );
+    }
+    replace_hex_runs(&text, |run| {
         examples.iter().find_map(|(digest, example)| {
             if run == digest {
                 Some(example.clone())

@@ -30,7 +30,14 @@ use anyhow::{bail, Context, Result};
 /// The kernel modules the guest needs beyond what Debian builds in: virtio and 9p, to read the
 /// repository from the host, and overlayfs for containers of images (chapter 5). Their
 /// dependencies are found in the modules themselves.
-const MODULES: &[&str] = &["virtio_pci", "9pnet_virtio", "9p", "overlay"];
+const MODULES: &[&str] = &[
+    "virtio_pci",
+    "9pnet_virtio",
+    "9p",
+    "overlay",
+    "veth",
+    "bridge",
+];
 
 /// How long the whole guest run may take.
 const TIMEOUT: Duration = Duration::from_secs(30 * 60);
@@ -468,8 +475,10 @@ fn boot(work: &Path, kernel: &Kernel, initramfs: &Path, shares: &[PathBuf]) -> R
         .arg("-initrd")
         .arg(initramfs)
         .args([
+            // IPv6 off: every test's host and every container has a network namespace of its own
+            // (chapter 8), and under emulation IPv6's share of making one is the largest.
             "-append",
-            "console=ttyS0 quiet panic=-1 cgroup_no_v1=all",
+            "console=ttyS0 quiet panic=-1 cgroup_no_v1=all ipv6.disable=1",
             "-device",
             "isa-debug-exit,iobase=0xf4,iosize=0x04",
         ])

@@ -71,6 +71,13 @@ pub struct Cli {
     pub storage_driver: StorageDriver,
 
     // [ch05 end]
+    // [ch08]
+    /// The default bridge network's gateway address and subnet, as ADDRESS/PREFIX (e.g.
+    /// 172.18.0.1/16); by default the first of docker's pools that the host's routes leave free
+    #[arg(long, value_name = "CIDR", env = "MINIDOCK_BIP")]
+    pub bip: Option<String>,
+
+    // [ch08 end]
     #[command(subcommand)]
     pub command: Command,
 }

@@ -109,6 +109,32 @@ pub struct RunArgs {
     #[arg(long, value_name = "KEY=VALUE")]
     pub log_opt: Vec<String>,
     // [ch07 end]
+    // [ch08]
+    /// Connect a container to a network (bridge, none, host or container:NAME|ID)
+    #[arg(
+        long,
+        visible_alias = "net",
+        value_name = "NETWORK",
+        default_value = "bridge"
+    )]
+    pub network: String,
+
+    /// Set custom DNS servers
+    #[arg(long, value_name = "IP")]
+    pub dns: Vec<String>,
+
+    /// Set custom DNS search domains
+    #[arg(long, value_name = "DOMAIN")]
+    pub dns_search: Vec<String>,
+
+    /// Set DNS options
+    #[arg(long, value_name = "OPTION")]
+    pub dns_option: Vec<String>,
+
+    /// Add a custom host-to-IP mapping (host:ip)
+    #[arg(long, value_name = "HOST:IP")]
+    pub add_host: Vec<String>,
+    // [ch08 end]
     /// Print help
     #[arg(long, action = ArgAction::Help)]
     pub help: Option<bool>,

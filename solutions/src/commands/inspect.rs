@@ -11,6 +11,10 @@ use crate::cli::InspectArgs;
 use crate::container::log;
 use crate::container::state::{self, Container, Status};
 use crate::image::store::Store;
+// [ch08]
+use crate::config::network::Mode;
+use crate::network;
+// [ch08 end]
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -147,6 +151,9 @@ pub fn describe(container: &Container) -> Value {
                     ]),
                 ),
                 // [ch07 end]
+                // [ch08]
+                ("NetworkMode", text(&config.network.mode.name())),
+                // [ch08 end]
                 ("AutoRemove", Value::Bool(config.meta.auto_remove)),
                 (
                     "RestartPolicy",
@@ -158,6 +165,26 @@ pub fn describe(container: &Container) -> Value {
                         ),
                     ]),
                 ),
+                // [ch08]
+                ("Dns", addresses(&config.network.dns)),
+                (
+                    "DnsOptions",
+                    Value::Array(texts(&config.network.dns_options)),
+                ),
+                ("DnsSearch", Value::Array(texts(&config.network.dns_search))),
+                (
+                    "ExtraHosts",
+                    match config.network.extra_hosts.as_slice() {
+                        [] => Value::Null,
+                        hosts => Value::Array(
+                            hosts
+                                .iter()
+                                .map(|(name, ip)| text(&format!("{name}:{ip}")))
+                                .collect(),
+                        ),
+                    },
+                ),
+                // [ch08 end]
             ]),
         ),
         (
@@ -175,8 +202,84 @@ pub fn describe(container: &Container) -> Value {
                 ),
             ]),
         ),
+        ("NetworkSettings", network_settings(container)), // [ch08]
     ])
 }
+
+// [ch08]
+/// `NetworkSettings`, in docker's shape: the endpoint's address at the top, as docker 20.10
+/// still shows it for the default network, and under `Networks`, by network. A container that
+/// does not run has no address; one that shares another's namespace is on no network of its own.
+fn network_settings(container: &Container) -> Value {
+    let text = |s: &str| Value::String(s.to_string());
+    let number = |n: u8| Value::Number(n.into());
+    let mode = &container.record.config.network.mode;
+    let attached = container.state.network.clone().unwrap_or_default();
+    let endpoint = |network_id: &str| {
+        Value::object([
+            ("IPAMConfig", Value::Null),
+            ("Links", Value::Null),
+            ("Aliases", Value::Null),
+            ("NetworkID", text(network_id)),
+            ("EndpointID", text(&attached.endpoint_id)),
+            ("Gateway", text(&attached.gateway)),
+            ("IPAddress", text(&attached.address)),
+            ("IPPrefixLen", number(attached.prefix)),
+            ("IPv6Gateway", text("")),
+            ("GlobalIPv6Address", text("")),
+            ("GlobalIPv6PrefixLen", number(0)),
+            ("MacAddress", text(&attached.mac)),
+            ("DriverOpts", Value::Null),
+        ])
+    };
+    let networks = match mode.network() {
+        Some(name) => {
+            let id = match attached.network_id.as_str() {
+                "" if *mode == Mode::Bridge => network::pool::recorded_id(container.root()),
+                id => id.to_string(),
+            };
+            Value::Object([(name.to_string(), endpoint(&id))].into_iter().collect())
+        }
+        None => Value::object([]),
+    };
+    Value::object([
+        ("Bridge", text("")),
+        ("SandboxID", text("")),
+        ("HairpinMode", Value::Bool(false)),
+        ("LinkLocalIPv6Address", text("")),
+        ("LinkLocalIPv6PrefixLen", number(0)),
+        ("Ports", Value::object([])),
+        ("SandboxKey", text(&attached.sandbox_key)),
+        ("SecondaryIPAddresses", Value::Null),
+        ("SecondaryIPv6Addresses", Value::Null),
+        ("EndpointID", text(&attached.endpoint_id)),
+        ("Gateway", text(&attached.gateway)),
+        ("GlobalIPv6Address", text("")),
+        ("GlobalIPv6PrefixLen", number(0)),
+        ("IPAddress", text(&attached.address)),
+        ("IPPrefixLen", number(attached.prefix)),
+        ("IPv6Gateway", text("")),
+        ("MacAddress", text(&attached.mac)),
+        ("Networks", networks),
+    ])
+}
+
+/// Addresses as a list of strings, `[]` when there is none (docker's `Dns`).
+fn addresses(list: &[std::net::IpAddr]) -> Value {
+    Value::Array(
+        list.iter()
+            .map(|ip| Value::String(ip.to_string()))
+            .collect(),
+    )
+}
+
+/// Words as a list of strings, `[]` when there is none.
+fn texts(list: &[String]) -> Vec<Value> {
+    list.iter()
+        .map(|word| Value::String(word.clone()))
+        .collect()
+}
+// [ch08 end]
 
 /// A list of words as docker shows one: `null` when there is none.
 fn words(list: &[String]) -> Value {

@@ -20,6 +20,9 @@ use crate::container::events;
 use crate::terminal::keys;
 use crate::terminal::session::{Outcome, Session};
 // [ch07 end]
+// [ch08]
+use crate::network;
+// [ch08 end]
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -263,7 +266,37 @@ fn configure(args: &RunArgs, state: &Path, driver: StorageDriver) -> Result<Conf
         }
     };
     // [ch05 end]
-    let hostname = config::hostname(args.hostname.as_deref(), &id)?;
+    // [ch01..ch08]
+    //~ let hostname = config::hostname(args.hostname.as_deref(), &id)?;
+    // [ch01..ch08 end]
+    // [ch08]
+    let network = config::network::Network::new(
+        &args.network,
+        args.hostname.is_some(),
+        &args.dns,
+        &args.dns_search,
+        &args.dns_option,
+        &args.add_host,
+    )?;
+    // The default network is made in the store now (its subnet chosen, or asked with --bip),
+    // by the command that was given the options, rather than by a monitor that was not.
+    if network.mode == config::network::Mode::Bridge {
+        network::pool::default_network(state, container::lease_holder_alive)
+            .map_err(container::Error::from)?;
+    }
+    // On the host's network, the container's host name is the host's; in another container's
+    // namespace, that container's: as docker names them.
+    let host_name = match &network.mode {
+        config::network::Mode::Host => nix::unistd::gethostname()
+            .ok()
+            .map(|name| name.to_string_lossy().into_owned()),
+        config::network::Mode::Container(other) => {
+            Some(state::find(state, other)?.record.config.hostname)
+        }
+        _ => None,
+    };
+    let hostname = config::hostname(args.hostname.as_deref().or(host_name.as_deref()), &id)?;
+    // [ch08 end]
     let env = config::environment(&hostname, &args.env, |key| std::env::var(key).ok())?;
     // [ch07]
     // The keys that will detach it: checked while nothing exists.
@@ -323,6 +356,7 @@ fn configure(args: &RunArgs, state: &Path, driver: StorageDriver) -> Result<Conf
             log: config::logging::LogConfig::parse(&args.log_driver, &args.log_opt)?, // [ch07]
         },
         // [ch06 end]
+        network, // [ch08]
     })
 }
 

@@ -13,6 +13,7 @@ pub mod restart; // [ch06]
                  // [ch04 end]
 
 pub mod logging; // [ch07]
+pub mod network; // [ch08]
 
 use std::ffi::CString;
 use std::io::Read;
@@ -61,6 +62,12 @@ pub enum Error {
     #[error("invalid cgroup parent {0:?}: a path of names, without '.' or '..'")]
     CgroupParent(String),
     // [ch04 end]
+    // [ch08]
+    #[error("{0}")]
+    Network(String),
+    #[error("{0}")]
+    Option(String),
+    // [ch08 end]
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -104,6 +111,11 @@ pub struct Config {
     /// What docker knows of the container besides what the kernel needs.
     pub meta: Meta,
     // [ch06 end]
+    // [ch08]
+    /// Its network, and what its resolver's files say.
+    #[serde(default)]
+    pub network: network::Network,
+    // [ch08 end]
 }
 
 // [ch06]

@@ -12,6 +12,9 @@
 // [ch04]
 //!               its cgroup, with the limits written (and what a killed run left, swept)
 // [ch04 end]
+// [ch08]
+//!               its network: a namespace, a veth on the bridge, an address, its resolver files
+// [ch08 end]
 //!   spawn     clone(2): the first process, in its new namespaces, waits for the go-ahead
 //!   set up    from outside, while it waits
 // [ch04]
@@ -26,6 +29,9 @@
 // [ch04]
 //!               the cgroup removed
 // [ch04 end]
+// [ch08]
+//!               its veth deleted, its address given back (as soon as it has ended)
+// [ch08 end]
 //! ```
 //!
 //! `process::handshake` draws how minidock and the first process keep in step; `process::child`
@@ -43,6 +49,10 @@ pub mod state;
 pub mod stop;
 // [ch06 end]
 pub mod events; // [ch07]
+                // [ch08]
+use crate::config::network::Mode;
+use crate::network;
+// [ch08 end]
 
 use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
@@ -99,6 +109,10 @@ pub enum Error {
     #[error("collecting the container's output")]
     Output(#[source] sys::Error),
     // [ch06 end]
+    // [ch08]
+    #[error(transparent)]
+    Network(#[from] crate::network::Error),
+    // [ch08 end]
 }
 
 impl Error {
@@ -149,6 +163,10 @@ pub struct Container {
     /// What else a detached container's wait serves (its monitor's attach socket), if anything.
     serve: Option<Box<dyn Serve>>,
     // [ch07 end]
+    // [ch08]
+    /// Its network stack, from `prepare` until it has ended.
+    network: Option<network::Sandbox>,
+    // [ch08 end]
 }
 
 // [ch07]
@@ -185,6 +203,12 @@ impl Container {
         let cgroup = ContainerCgroup::create(root, &config)?;
         // [ch04 end]
         let storage = storage::ContainerStorage::create(root, &config)?; // [ch05]
+                                                                         // [ch08]
+                                                                         // Its network, before its first process: that process joins a namespace ready for it.
+        let joined = joined(root, &config.network.mode)?;
+        let dir = state::dir(root, &config.id);
+        let network = network::Sandbox::create(root, &dir, &config, joined, lease_holder_alive)?;
+        // [ch08 end]
         Ok(Container {
             config,
             child: None,
@@ -197,6 +221,7 @@ impl Container {
             console: None,
             serve: None,
             // [ch07 end]
+            network: Some(network), // [ch08]
         })
     }
 
@@ -215,6 +240,10 @@ impl Container {
             config: &self.config,
             cgroup_view: self.cgroup.view(), // [ch04]
             console: console.as_ref().map(|(_, theirs)| theirs.as_raw_fd()), // [ch07]
+            // [ch08]
+            network: self.network.as_ref().and_then(network::Sandbox::namespace),
+            binds: self.network.as_ref().map_or(&[], network::Sandbox::binds),
+            // [ch08 end]
         };
         let minidock_fd = minidock_end.as_raw_fd();
         let mut container_end = Some(container_end);
@@ -327,6 +356,9 @@ impl Container {
             state.pid = first;
             state.started_at = state::now();
             state.made = true;
+            // [ch08]
+            state.network = self.network.as_ref().and_then(|n| n.attachment().cloned());
+            // [ch08 end]
         })?;
         events::emit(self.record.root(), &self.record, events::Action::Start, &[]); // [ch07]
         Ok(())
@@ -353,6 +385,11 @@ impl Container {
 
     /// Records how the container ended; returns `status`.
     fn ended(&mut self, status: u8) -> Result<u8> {
+        // [ch08]
+        // Its veth and its address go first: once the state says it has exited, whoever waited
+        // for that (`stop`, `rm`) finds them gone.
+        self.network = None;
+        // [ch08 end]
         // [ch07]
         // Before the state says so: whoever waits for the end (`stop`) writes its own event
         // after this one.
@@ -370,6 +407,7 @@ impl Container {
             state.pid = state::Process::default();
             state.exit_code = i32::from(status);
             state.finished_at = state::now();
+            state.network = None; // [ch08]
         })?;
         Ok(status)
     }
@@ -549,6 +587,37 @@ impl Drop for Container {
     }
 }
 // [listing end]
+
+// [ch08]
+/// Whether the holder of an address's lease still runs: the process that holds a container
+/// (minidock, or its monitor).
+pub fn lease_holder_alive(holder: &network::ipam::Holder) -> bool {
+    state::Process {
+        pid: holder.pid,
+        start: holder.start,
+    }
+    .alive()
+}
+
+/// The container whose network namespace `mode` joins (`container:NAME`), if any: it must be
+/// running.
+fn joined(root: &Path, mode: &Mode) -> Result<Option<network::Joined>> {
+    let Mode::Container(reference) = mode else {
+        return Ok(None);
+    };
+    let other = state::find(root, reference)?;
+    if !other.state.status.is_running() || !other.state.pid.alive() {
+        return Err(Error::Network(network::Error::Invalid(format!(
+            "cannot join network of a non running container: {}",
+            other.id()
+        ))));
+    }
+    Ok(Some(network::Joined {
+        pid: other.state.pid.pid,
+        dir: other.dir.clone(),
+    }))
+}
+// [ch08 end]
 
 /// Makes sure the state directory exists, as docker makes its data root.
 fn state_root(root: &Path) -> Result<()> {

@@ -164,6 +164,11 @@ pub struct State {
     /// Whether someone stopped it (`stop`, `rm -f`): then its restart policy has no say.
     #[serde(default)]
     pub stopped: bool,
+    // [ch08]
+    /// What its network stack is attached to, while it runs.
+    #[serde(default)]
+    pub network: Option<crate::network::Attachment>,
+    // [ch08 end]
 }
 
 /// What a container is, besides its configuration: docker's view of it (config.json).
@@ -259,6 +264,7 @@ pub fn create(root: &Path, config: &Config) -> Result<Container> {
             made: false,
             restart_count: 0,
             stopped: false,
+            network: None, // [ch08]
         };
         // The directory appears with its state in it: made under a temporary name that says
         // who makes it, then renamed. A directory without a state would say nothing of whether
@@ -341,6 +347,10 @@ pub fn list(root: &Path) -> Vec<Container> {
         })
         .collect();
     names::sweep(root);
+    // [ch08]
+    // Addresses and veths of containers whose holder was killed go back too.
+    crate::network::sweep(root, super::lease_holder_alive);
+    // [ch08 end]
     all.sort_by_key(|c| std::cmp::Reverse(c.record.created));
     all
 }
@@ -539,6 +549,7 @@ pub fn remove(container: &Container) {
     super::storage::remove(&container.dir);
     let _ = std::fs::remove_dir_all(&container.dir);
     names::release(container.root(), container.name(), container.id());
+    crate::network::sweep(container.root(), super::lease_holder_alive); // [ch08]
     events::emit(container.root(), container, events::Action::Destroy, &[]); // [ch07]
 }
 

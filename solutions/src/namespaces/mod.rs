@@ -17,9 +17,15 @@
 // [ch04]
 //! | CLONE_NEWCGROUP | the cgroup tree (by unshare, later) | 4       |
 // [ch04 end]
+// [ch08]
+//! | CLONE_NEWNET    | network stack (made ahead, joined)  | 8       |
+// [ch08 end]
 //!
 //! See namespaces(7), and `ls -l /proc/self/ns` for the ones your shell is in.
 
+// [ch08]
+pub mod net;
+// [ch08 end]
 pub mod uts;
 
 use nix::sched::CloneFlags;

@@ -21,6 +21,10 @@ use crate::rootfs;
 use crate::cgroups::{self, View};
 use crate::namespaces;
 // [ch04 end]
+// [ch08]
+use crate::namespaces::net::NetNamespace;
+use crate::rootfs::binds::Bind;
+// [ch08 end]
 // [ch02]
 use crate::process::init;
 // [ch02 unsolved allow(unused_imports)]
@@ -39,6 +43,12 @@ pub struct ChildArgs<'a> {
     /// With `-t`: the socket the terminal's master is handed to minidock on.
     pub console: Option<std::os::fd::RawFd>,
     // [ch07 end]
+    // [ch08]
+    /// The network namespace to join, made (or found) by minidock: `None` for the host's.
+    pub network: Option<&'a NetNamespace>,
+    /// The host's files to bind in: its resolver files.
+    pub binds: &'a [Bind],
+    // [ch08 end]
 }
 
 // [listing child]
@@ -102,6 +112,15 @@ fn setup(args: &ChildArgs) -> sys::Result<()> {
     // new cgroup namespace.
     namespaces::enter_cgroup_namespace()?;
     // [ch04 end]
+    // [ch08]
+    // The network namespace minidock prepared, before /sys is mounted: sysfs shows the links
+    // of the namespace of whoever mounts it. And the files to bind in, opened while the host's
+    // paths still lead to them.
+    if let Some(network) = args.network {
+        network.join()?;
+    }
+    let bound = rootfs::binds::open(args.binds)?;
+    // [ch08 end]
     // [ch01 exercise setup: Set up the child]
     // The host name first: this process is in the new UTS namespace already. Then the root, and
     // only then the working directory, which is a path inside the new root: made (docker creates
@@ -112,6 +131,7 @@ fn setup(args: &ChildArgs) -> sys::Result<()> {
                                                // [ch04]
     cgroups::mount_view(&args.cgroup_view)?;
     // [ch04 end]
+    rootfs::binds::mount_all(&bound)?; // [ch08]
     if config.process.cwd != Path::new("/") {
         sys::mkdir_all(&config.process.cwd)?;
         sys::chdir(&config.process.cwd)?;

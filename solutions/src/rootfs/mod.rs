@@ -5,6 +5,9 @@
 mod mounts;
 pub mod tmpfs;
 // [ch03 end]
+// [ch08]
+pub mod binds;
+// [ch08 end]
 pub mod overlay; // [ch05]
 
 // [ch01 unsolved allow(unused_imports)]

@@ -271,3 +271,76 @@ pub fn write_opened(fd: std::os::fd::BorrowedFd<'_>, path: &Path, value: &str) -
     )
 }
 // [ch06 end]
+
+// [ch08]
+/// `open_tree(2)` with `OPEN_TREE_CLONE`: a copy of the mount of `path` (a bind mount of it),
+/// not attached anywhere yet, held by the descriptor returned (Linux 5.2). Unlike a path, it
+/// stays usable after this process has changed its root and let go of the old one.
+pub fn open_tree_clone(path: &Path) -> Result<std::os::fd::OwnedFd> {
+    use std::os::fd::FromRawFd;
+    const OPEN_TREE_CLONE: libc::c_uint = 1;
+    let c_path = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap_or_default();
+    call(format!("open_tree({path:?}, OPEN_TREE_CLONE)"), "", || {
+        // SAFETY: open_tree(2) reads the path and returns a new descriptor or -1.
+        let fd = nix::errno::Errno::result(unsafe {
+            libc::syscall(
+                libc::SYS_open_tree,
+                libc::AT_FDCWD,
+                c_path.as_ptr(),
+                OPEN_TREE_CLONE | libc::O_CLOEXEC as libc::c_uint,
+            )
+        })?;
+        // SAFETY: a descriptor the kernel just made for this process alone.
+        Ok(unsafe { std::os::fd::OwnedFd::from_raw_fd(fd as i32) })
+    })
+}
+
+/// `move_mount(2)`: attaches the detached mount `tree` (from `open_tree_clone`) at `target`.
+/// With `open_tree_clone`, the two halves of `mount --bind SOURCE TARGET`.
+pub fn move_mount(tree: std::os::fd::BorrowedFd<'_>, source: &Path, target: &Path) -> Result<()> {
+    use std::os::fd::AsRawFd;
+    const MOVE_MOUNT_F_EMPTY_PATH: libc::c_uint = 4;
+    let c_target =
+        std::ffi::CString::new(target.as_os_str().as_encoded_bytes()).unwrap_or_default();
+    call(
+        format!("move_mount({source:?}, {target:?})"),
+        &format!(
+            "mount --bind {} {}",
+            shell_quote(&source.to_string_lossy()),
+            shell_quote(&target.to_string_lossy())
+        ),
+        || {
+            // SAFETY: move_mount(2) reads the two paths and changes only the mount table.
+            nix::errno::Errno::result(unsafe {
+                libc::syscall(
+                    libc::SYS_move_mount,
+                    tree.as_raw_fd(),
+                    c"".as_ptr(),
+                    libc::AT_FDCWD,
+                    c_target.as_ptr(),
+                    MOVE_MOUNT_F_EMPTY_PATH,
+                )
+            })
+            .map(drop)
+        },
+    )
+}
+
+/// `open(2)` with `O_CREAT`: an empty file at `path`, if there is none (a mount point for a file).
+pub fn create_file(path: &Path) -> Result<()> {
+    call(
+        format!("open({path:?}, O_CREAT)"),
+        &format!("touch {}", shell_quote(&path.to_string_lossy())),
+        || {
+            nix::fcntl::open(
+                path,
+                nix::fcntl::OFlag::O_CREAT
+                    | nix::fcntl::OFlag::O_WRONLY
+                    | nix::fcntl::OFlag::O_CLOEXEC,
+                nix::sys::stat::Mode::from_bits_truncate(0o644),
+            )
+            .map(drop)
+        },
+    )
+}
+// [ch08 end]

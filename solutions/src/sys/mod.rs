@@ -18,6 +18,9 @@
 
 mod fs;
 mod namespaces;
+// [ch08]
+mod netlink;
+// [ch08 end]
 mod process;
 mod terminal; // [ch07]
 
@@ -25,6 +28,9 @@ mod terminal; // [ch07]
 pub use fs::*;
 // [ch01 unsolved allow(unused_imports)]
 pub use namespaces::*;
+// [ch08]
+pub use netlink::{Message, Netlink};
+// [ch08 end]
 pub use process::*;
 pub use terminal::*; // [ch07]
 

@@ -109,6 +109,21 @@ pub fn changes(container: &Container) -> Result<Changes> {
             compare(&rootfs, Path::new("/"), &image, &mut changes)?;
         }
     }
+    // [ch08]
+    // The resolver files are bound over the image's (chapter 8): what the container's own files
+    // have there is only the empty mount point made for an image without them, never a change
+    // of the container's. docker keeps them in a layer of their own, below the container's.
+    for file in ["/etc/hostname", "/etc/hosts", "/etc/resolv.conf"] {
+        changes.remove(Path::new(file));
+    }
+    let etc = Path::new("/etc");
+    let more_in_etc = changes
+        .keys()
+        .any(|path| path != etc && path.starts_with(etc));
+    if changes.get(etc) == Some(&Kind::Changed) && !more_in_etc {
+        changes.remove(etc);
+    }
+    // [ch08 end]
     Ok(changes)
 }
 

@@ -1,0 +1,52 @@
+//! The veth pair: two network interfaces joined back to back, like the two ends of a cable.
+//! What goes into one comes out of the other, and each end may live in a different network
+//! namespace: the container's end is its `eth0`, the host's end is plugged into the bridge.
+
+#[allow(unused_imports)] // until your code uses it, in chapter 8
+use std::os::fd::AsRawFd;
+use std::os::fd::BorrowedFd;
+
+#[allow(unused_imports)] // until your code uses it, in chapter 8
+use netlink_packet_route::link::{
+    InfoData, InfoKind, InfoVeth, LinkAttribute, LinkInfo, LinkMessage,
+};
+
+/// The container's end of the pair, as it is born.
+#[allow(dead_code)] // until your code uses it, in chapter 8
+pub struct Peer<'a> {
+    /// Its name, inside the container: `eth0`.
+    pub name: &'a str,
+    /// Its hardware address.
+    pub mac: [u8; 6],
+    /// The container's network namespace, where it is born.
+    pub netns: BorrowedFd<'a>,
+}
+
+/// The message of the request that makes the pair: `host`, the host's end, with the MTU `mtu`,
+/// and its peer `peer`, both at once.
+#[allow(unused_variables)] // until your code uses it, in chapter 8
+pub fn pair(host: &str, mtu: u32, peer: &Peer) -> LinkMessage {
+    // TODO(chapter 8): Create the pair
+    //   (the book: chapter 8, "Create the pair")
+    // Return the message that makes the pair in one request: `host` here, with the MTU
+    // `mtu`, and its peer born in the container's namespace with its name and address: see
+    // "Create the pair". Until then the request makes a plain link with no kind, which the
+    // kernel refuses.
+    let mut link = LinkMessage::default();
+    link.attributes = vec![LinkAttribute::IfName(host.to_string())];
+    link
+}
+
+/// The name of a container's end on the host: `veth` and the first 11 digits of its id (a
+/// link's name has at most 15 bytes), so that whoever sweeps after a killed minidock finds it
+/// from the id alone. docker's are random: `veth` and 7 digits.
+pub fn host_name(container: &str) -> String {
+    format!("veth{}", &container[..container.len().min(11)])
+}
+
+/// The hardware address docker gives a container's interface: the locally administered prefix
+/// 02:42, then the four bytes of its IPv4 address. Unique on the bridge as the address is.
+pub fn mac_of(address: std::net::Ipv4Addr) -> [u8; 6] {
+    let [a, b, c, d] = address.octets();
+    [0x02, 0x42, a, b, c, d]
+}
