@@ -48,7 +48,8 @@ packages=(
   busybox-static    # the fixture images are built from the host's static busybox
   build-essential   # the linker rustc needs
   ca-certificates curl   # to install Rust when it is missing
-  iproute2 util-linux    # ip, unshare, nsenter, lsns: the book's experiments
+  iproute2 util-linux    # ip, unshare, nsenter, lsns: the book's experiments, and the tests
+                         # of the networking chapters
   umoci             # the image tests build OCI image layouts with it
   skopeo            # ... and docker save archives, OCI archives, zstd layers
   zstd              # ... and zstd-compressed root filesystem tarballs

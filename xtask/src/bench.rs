@@ -692,8 +692,16 @@ fn measure_images(
             Ok(runtime) => {
                 let out = runtime.sees()?;
                 println!("--- {}\n{}", runtime.name, out.trim_end());
-                samples.extend(alternate(std::slice::from_ref(&runtime), podman_rounds)?);
-                runtimes.push(runtime);
+                // And on podman's default bridge network (CNI's bridge plugin, as Debian
+                // configures podman), alternating with the row without one.
+                let bridged = Podman::bridged(&runtime);
+                let mut rows = vec![runtime];
+                match bridged.sees() {
+                    Ok(_) => rows.push(bridged),
+                    Err(err) => println!("bench: podman on a bridge network failed: {err:#}"),
+                }
+                samples.extend(alternate(&rows, podman_rounds)?);
+                runtimes.extend(rows);
                 None
             }
             Err(reason) => Some(format!("{reason:#}")),
@@ -805,6 +813,7 @@ struct Podman {
 }
 
 const PODMAN_ROW: &str = "`podman run --rm --network none busybox true`";
+const PODMAN_BRIDGE_ROW: &str = "`podman run --rm --network bridge busybox true`";
 
 /// The source name of the tmpfs mounts made for podman, to find them again.
 const PODMAN_TMPFS: &str = "bench-podman";
@@ -920,6 +929,23 @@ impl Podman {
             bail!("podman run failed: {}", first_line(&out));
         }
         Ok(runtime)
+    }
+
+    /// The same row as `none`'s, on podman's default network, `bridge`.
+    fn bridged(none: &Runtime) -> Runtime {
+        let swap = |args: &[String]| -> Vec<String> {
+            let mut args = args.to_vec();
+            if let Some(at) = args.iter().position(|arg| arg == "--network") {
+                args[at + 1] = "bridge".into();
+            }
+            args
+        };
+        Runtime {
+            name: PODMAN_BRIDGE_ROW.into(),
+            command: swap(&none.command),
+            sees: swap(&none.sees),
+            cleanup: Vec::new(),
+        }
     }
 
     /// `podman run -d ... busybox sleep 100000`, `count` times (after one to warm up), then its
@@ -1089,6 +1115,19 @@ fn image_report(
          {max:+.2} ms | ≤ +1.5 ms |\n",
         median(&mut cost),
     );
+    if medians.len() > 3 {
+        let mut podman_bridge: Vec<f64> = samples[3]
+            .iter()
+            .zip(&samples[2])
+            .map(|(bridge, none)| bridge.wall_ms - none.wall_ms)
+            .collect();
+        let (min, max) = min_max(&podman_bridge);
+        text += &format!(
+            "| podman's bridge network's cost: bridge − none, round by round | {:+.2} ms | \
+             {min:+.2} – {max:+.2} ms | |\n",
+            median(&mut podman_bridge),
+        );
+    }
     if medians.len() > 2 {
         text += &format!(
             "| minidock (image) / podman, of the medians | {:.3} | | ≤ 0.05 |\n",
