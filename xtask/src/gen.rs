@@ -833,13 +833,15 @@ fn write_workspace(
             toml.push('\n');
         }
     }
-    // Mistake fixtures are built only to be run by tests, 76 and more of them at once: no
+    // Mistake fixtures are built only to be run by tests, a hundred and more of them at once: no
     // debug information and no incremental cache for them (a third of their build time, and
-    // gigabytes), while their dependencies keep the profile the root's build already made.
+    // gigabytes), and none of the checks of debug builds, code to generate that no test needs;
+    // their dependencies keep the profile the root's build already made.
     for (_, chapter, place) in crates {
         if let Place::Mistake(..) = place {
             toml += &format!(
-                "\n[profile.dev.package.{}]\ndebug = 0\nincremental = false\n",
+                "\n[profile.dev.package.{}]\ndebug = 0\nincremental = false\n\
+                 debug-assertions = false\noverflow-checks = false\n",
                 place.package(chapter)
             );
         }

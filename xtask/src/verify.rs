@@ -128,7 +128,7 @@ pub fn run(root: &Path, only: &[&str]) -> Result<()> {
         .filter(|c| CGROUP_CHAPTERS.contains(&c.number))
     {
         let name = format!(
-            "starter {:02} in the cgroup v2 kernel: earlier chapters pass, chapter {} fails",
+            "starter {:02} in the cgroup v2 kernel: chapter 1 and the scaffold pass, chapter {} fails",
             chapter.number, chapter.number
         );
         step(&mut steps, &name, &|| {
