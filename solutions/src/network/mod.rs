@@ -125,8 +125,8 @@ struct Endpoint {
 
 impl Sandbox {
     /// Makes the network stack of the container `config` describes, whose state directory is
-    /// `dir`: its namespace, its endpoint, its files. `holder` is the process that will hold it
-    /// (this one), `alive` tells a lease whose holder was killed.
+    /// `dir`: its namespace, its endpoint, its files. Its address is leased to this process,
+    /// which holds the container; `alive` tells a lease whose holder was killed.
     pub fn create(
         root: &Path,
         dir: &Path,
@@ -144,7 +144,8 @@ impl Sandbox {
         if let Some(joined) = joined {
             // Another container's stack, its files included. It is told: if it ends first, its
             // pair must go at once, or this container would keep an address given back.
-            let line = format!("{} {}\n", this_process().pid, this_process().start);
+            let this = this_process();
+            let line = format!("{} {}\n", this.pid, this.start);
             std::fs::OpenOptions::new()
                 .create(true)
                 .append(true)

@@ -154,6 +154,10 @@ impl Netlink {
                 .socket
                 .recv(&mut &mut buffer[..], 0)
                 .map_err(|e| failed(super::errno_of(e)))?;
+            // Nothing at all: no answer will come on this socket.
+            if n == 0 {
+                return Err(failed(Errno::ECONNRESET));
+            }
             let mut offset = 0;
             while offset < n {
                 let packet = NetlinkMessage::<Message>::deserialize(&buffer[offset..n])
