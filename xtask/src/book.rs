@@ -75,7 +75,7 @@ fn mermaid_scripts(root: &Path) -> Result<()> {
 
 /// Opens every page of the built book in headless Chromium (book/tests/browser.mjs) and saves a
 /// screenshot of each under the target directory.
-pub fn browser_check(root: &Path, built: &Path) -> Result<()> {
+pub fn browser_check(root: &Path, built: &Path, screenshots: Option<&Path>) -> Result<()> {
     let tests = root.join("book/tests");
     let installed = tests
         .join("node_modules/playwright-core/package.json")
@@ -83,11 +83,12 @@ pub fn browser_check(root: &Path, built: &Path) -> Result<()> {
     if !installed {
         run::cmd(&tests, "npm", &["ci", "--no-audit", "--no-fund"])?;
     }
-    let shots = crate::run::target_dir(root).join("book-screenshots");
-    let status = std::process::Command::new("node")
-        .arg("browser.mjs")
-        .arg(built)
-        .arg(&shots)
+    let mut command = std::process::Command::new("node");
+    command.arg("browser.mjs").arg(built);
+    if let Some(dir) = screenshots {
+        command.arg(dir);
+    }
+    let status = command
         .current_dir(&tests)
         .status()
         .context("running node (./setup.sh --maintainer installs it)")?;

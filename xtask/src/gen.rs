@@ -17,7 +17,7 @@ use std::process::{Command, Stdio};
 use anyhow::{bail, Context, Result};
 
 use crate::chapters::{self, Chapter, CHAPTERS};
-use crate::markers::{Exercise, Mistake, Mode, Rendered, Source, Syntax};
+use crate::markers::{Exercise, Fixture, Mistake, Mode, Rendered, Source, Syntax};
 
 /// The reference source: every file of `solutions/` that chapters are made from.
 pub struct Reference {
@@ -97,13 +97,17 @@ pub enum Place<'a> {
     /// <target>/mistakes/ID: the reference state at the end of the mistake's chapter, with the
     /// mistake in place of its exercise's solution.
     Mistake(&'a Path, &'a str),
+    /// <target>/mistakes/mistakes-NN: the reference state at the end of chapter NN, each of its
+    /// exercises a switch among its switchable mistakes and its solution. Its binary plays the
+    /// mistake its name says: it is run through links named as fixture crates' binaries.
+    Mistakes(&'a Path),
 }
 
 impl Place<'_> {
     fn mode(self) -> Mode {
         match self {
             Place::Starter => Mode::Starter,
-            Place::ReferenceState(_) | Place::Mistake(..) => Mode::Reference,
+            Place::ReferenceState(_) | Place::Mistake(..) | Place::Mistakes(_) => Mode::Reference,
         }
     }
 
@@ -111,7 +115,9 @@ impl Place<'_> {
     fn up(self) -> String {
         match self {
             Place::Starter => "../../".into(),
-            Place::ReferenceState(root) | Place::Mistake(root, _) => format!("{}/", root.display()),
+            Place::ReferenceState(root) | Place::Mistake(root, _) | Place::Mistakes(root) => {
+                format!("{}/", root.display())
+            }
         }
     }
 
@@ -120,6 +126,7 @@ impl Place<'_> {
             Place::Starter => chapter.crate_name(),
             Place::ReferenceState(_) => format!("reference-{:02}", chapter.number),
             Place::Mistake(_, id) => format!("mistake-{id}"),
+            Place::Mistakes(_) => format!("mistakes-{:02}", chapter.number),
         }
     }
 
@@ -127,7 +134,8 @@ impl Place<'_> {
         match self {
             Place::Starter => chapter.binary(),
             Place::ReferenceState(_) => format!("minidock-ref-{:02}", chapter.number),
-            Place::Mistake(_, id) => format!("minidock-mistake-{id}"),
+            Place::Mistake(_, id) => mistake_binary(id),
+            Place::Mistakes(_) => format!("minidock-mistakes-{:02}", chapter.number),
         }
     }
 }
@@ -155,13 +163,19 @@ pub fn chapter_crate(
     let mut files = BTreeMap::new();
     let mut rendered_rs = BTreeMap::new();
     for (path, source) in &reference.files {
-        let mistake = match place {
-            Place::Mistake(_, id) => Some(id),
-            _ => None,
+        let fixture = match place {
+            Place::Mistake(_, id) => Fixture::One(id),
+            Place::Mistakes(_) => Fixture::Switch(SWITCH),
+            _ => Fixture::None,
         };
-        let Some(rendered) = source.render_with(chapter.number, mode, mistake) else {
+        let Some(mut rendered) = source.render_with(chapter.number, mode, fixture) else {
             continue;
         };
+        if let (Place::Mistakes(_), "src/main.rs") = (place, path.as_str()) {
+            rendered
+                .lines
+                .push(SWITCH_MODULE.replace("@PREFIX@", &mistake_binary("")));
+        }
         if path == "Cargo.toml" {
             files.insert(path.clone(), cargo_toml(&rendered.text(), chapter, place)?);
         } else {
@@ -295,6 +309,7 @@ fn cargo_toml(text: &str, chapter: &Chapter, place: Place) -> Result<String> {
                 Place::Starter => "the starter",
                 Place::ReferenceState(_) => "the reference state at its end",
                 Place::Mistake(..) => "the reference state at its end, with a mistake",
+                Place::Mistakes(_) => "the reference state at its end, with its mistakes",
             };
             format!(
                 r#"description = "minidock workshop, chapter {} ({}): {what}""#,
@@ -759,20 +774,57 @@ pub fn reference_states(root: &Path, reference: &Reference) -> Result<PathBuf> {
     Ok(base)
 }
 
-/// A mistake fixture built as a crate: what `cargo xtask verify` runs the tests of.
+/// A mistake fixture as built: what `cargo xtask verify` runs the tests of.
 pub struct MistakeCrate {
-    /// The mistake's id, also in the crate's name, `mistake-ID`.
     pub id: String,
     pub exercise: Exercise,
     pub tests: Vec<String>,
+    /// The binary cargo builds that plays it: its chapter's switch (`minidock-mistakes-NN`), run
+    /// through a link named `mistake_binary(id)`, or a crate of its own with that name.
+    pub built_as: String,
 }
 
-/// Writes every mistake fixture as a crate of its own to `<target>/mistakes/`: the reference at
-/// the end of the mistake's chapter, with the mistake in place of its exercise's solution.
+/// The name of the binary that plays mistake `id`.
+pub fn mistake_binary(id: &str) -> String {
+    format!("minidock-mistake-{id}")
+}
+
+/// The function a switch crate's exercises ask which mistake they play.
+const SWITCH: &str = "crate::mistake_switch::plays";
+
+/// What a switch crate's main.rs is given: the function `SWITCH` (`@PREFIX@` stands for the
+/// start of `mistake_binary`'s names).
+const SWITCH_MODULE: &str = r#"
+/// Which mistake fixture this binary plays: the one its name says, `minidock-mistake-ID` (links
+/// to it), read once as the process starts: before main, and before a pivot_root can hide the
+/// path. A re-exec of /proc/self/exe keeps the name; under any other name it is the reference.
+mod mistake_switch {
+    static PLAYED: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+    #[used]
+    #[link_section = ".init_array"]
+    static READ_AT_START: extern "C" fn() = read;
+
+    extern "C" fn read() {
+        let exe = std::fs::read_link("/proc/self/exe").unwrap_or_default();
+        let name = exe.file_name().unwrap_or_default().to_string_lossy();
+        let id = name.strip_prefix("@PREFIX@").unwrap_or_default();
+        let _ = PLAYED.set(id.to_string());
+    }
+
+    pub fn plays(id: &str) -> bool {
+        PLAYED.get().is_some_and(|played| played == id)
+    }
+}"#;
+
+/// Writes the crates that play every mistake fixture to `<target>/mistakes/`: the reference at the
+/// end of the mistake's chapter, with the mistake in place of its exercise's solution. The
+/// switchable mistakes of a chapter share one crate (its build costs as much as one fixture's);
+/// each other mistake has a crate of its own.
 pub fn mistake_states(root: &Path, reference: &Reference) -> Result<(PathBuf, Vec<MistakeCrate>)> {
     let base = crate::run::target_dir(root).join("mistakes");
     let mistakes = reference.mistakes();
-    let mut crates = Vec::new();
+    let mut crates: Vec<(String, &Chapter, Place)> = Vec::new();
     let mut found = Vec::new();
     for (path, exercise, mistake) in &mistakes {
         let chapter = chapters::find(exercise.chapter).with_context(|| {
@@ -784,15 +836,20 @@ pub fn mistake_states(root: &Path, reference: &Reference) -> Result<(PathBuf, Ve
         if found.iter().any(|m: &MistakeCrate| m.id == mistake.id) {
             bail!("solutions/{path}: two mistakes are called `{}`", mistake.id);
         }
-        crates.push((
-            mistake.id.clone(),
-            chapter,
-            Place::Mistake(root, &mistake.id),
-        ));
+        let place = if mistake.switchable {
+            Place::Mistakes(root)
+        } else {
+            Place::Mistake(root, &mistake.id)
+        };
+        let name = place.package(chapter);
+        if !crates.iter().any(|(n, ..)| *n == name) {
+            crates.push((name, chapter, place));
+        }
         found.push(MistakeCrate {
             id: mistake.id.clone(),
             exercise: exercise.clone(),
             tests: mistake.tests.clone(),
+            built_as: place.binary(chapter),
         });
     }
     write_workspace(root, reference, &base, &crates)?;
@@ -838,7 +895,7 @@ fn write_workspace(
     // gigabytes), and none of the checks of debug builds, code to generate that no test needs;
     // their dependencies keep the profile the root's build already made.
     for (_, chapter, place) in crates {
-        if let Place::Mistake(..) = place {
+        if let Place::Mistake(..) | Place::Mistakes(_) = place {
             toml += &format!(
                 "\n[profile.dev.package.{}]\ndebug = 0\nincremental = false\n\
                  debug-assertions = false\noverflow-checks = false\n",

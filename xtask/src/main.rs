@@ -8,7 +8,9 @@
 //!                    once into its state root) or, with --dir, on the root filesystem directory
 //! rootfs             make that busybox root filesystem (target/rootfs/busybox), and nothing else
 //! transcripts [--check]  run the book's console sessions and write them to book/transcripts/
-//! book [--serve]     build the book (or serve it on http://127.0.0.1:3000)
+//! book [--serve | --screenshots]  build the book (or serve it on http://127.0.0.1:3000, or
+//!                    check it in Chromium as verify does, saving each page's screenshot to
+//!                    target/book-screenshots)
 //! verify [WORDS...]  check every invariant of the workshop (what CI runs), or the steps named so
 //! ```
 
@@ -36,7 +38,7 @@ fn main() {
 
 fn usage() -> &'static str {
     "usage: cargo xtask <gen [--check | --force] | reference [N] | try [--dir] [-- CMD...] | rootfs | transcripts [--check] \
-     | book [--serve] | verify [STEP WORDS...] | cgroup-v2 [-p PACKAGE] [TEST FILTERS...] \
+     | book [--serve | --screenshots] | verify [STEP WORDS...] | cgroup-v2 [-p PACKAGE] [TEST FILTERS...] \
      | bench [--quick]>"
 }
 
@@ -104,6 +106,11 @@ fn dispatch() -> Result<()> {
         Some("book") => match rest.as_slice() {
             [] => book::build(&root).map(drop),
             ["--serve"] => book::serve(&root),
+            ["--screenshots"] => {
+                let built = book::build(&root)?;
+                let shots = run::target_dir(&root).join("book-screenshots");
+                book::browser_check(&root, &built, Some(&shots))
+            }
             _ => bail!("{}", usage()),
         },
         Some("verify") => verify::run(&root, &rest),

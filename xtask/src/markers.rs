@@ -121,6 +121,10 @@ pub struct Mistake {
     pub id: String,
     /// Test names as libtest prints them, e.g. `chapter_02::init_reaps_orphans`.
     pub tests: Vec<String>,
+    /// Whether the fixture can be one arm of a switch among its exercise's versions (see
+    /// `Fixture::Switch`): its exercise is at the end of its block, or binds no name the code
+    /// after it could use.
+    pub switchable: bool,
 }
 
 /// One exercise point, as found in the source.
@@ -287,6 +291,7 @@ fn whole_line_marker(line: &str, syntax: Syntax) -> Option<Result<Marker, String
                     (valid_id(id.trim()) && !tests.is_empty()).then(|| Mistake {
                         id: id.trim().to_string(),
                         tests,
+                        switchable: false,
                     })
                 });
                 return Some(parsed.map(|m| Marker::Mistake(span, m)).ok_or_else(|| {
@@ -546,12 +551,11 @@ impl Source {
 
     /// The file as it stands for `chapter` in `mode`, or `None` if it does not exist yet.
     pub fn render(&self, chapter: u32, mode: Mode) -> Option<Rendered> {
-        self.render_with(chapter, mode, None)
+        self.render_with(chapter, mode, Fixture::None)
     }
 
-    /// The same, with mistake fixture `mistake` (if it is in this file) in place of its
-    /// exercise's solution.
-    pub fn render_with(&self, chapter: u32, mode: Mode, mistake: Option<&str>) -> Option<Rendered> {
+    /// The same, with mistake fixtures (those of this file) in place of their exercise's solution.
+    pub fn render_with(&self, chapter: u32, mode: Mode, fixture: Fixture) -> Option<Rendered> {
         if self.from_chapter.is_some_and(|c| c > chapter) {
             return None;
         }
@@ -560,7 +564,7 @@ impl Source {
             chapter,
             mode,
             comment: self.comment,
-            mistake,
+            fixture,
         };
         render(&self.nodes, &target, &mut out);
         Some(out)
@@ -737,6 +741,9 @@ impl Parser<'_> {
                     self.pos += 1;
                     let before = self.commented_block(span, at, Inside::CodeOnly)?;
                     self.expect_end(span, at)?;
+                    let ends_its_block = self.lines.get(self.pos).is_some_and(|next| {
+                        next.trim() == "}" && next.len() - next.trim_start().len() < indent.len()
+                    });
                     // A stretch exercise's code is given; verify proves its tests catch the
                     // code's absence as it proves a mistake is caught: the before version is a
                     // fixture of its own.
@@ -750,8 +757,26 @@ impl Parser<'_> {
                         let undone = Mistake {
                             id: format!("{id}-undone"),
                             tests: tests.clone(),
+                            switchable: false,
                         };
                         mistakes.push((undone, before.clone()));
+                    }
+                    // A version that binds a name at the exercise's level may bind it for the
+                    // code after the exercise, which an arm of a switch would hide.
+                    let binds = |nodes: &[Node]| {
+                        let mut found = false;
+                        visit(nodes, &mut |node| {
+                            if let Node::Line(line) | Node::LineFrom(_, line) = node {
+                                let level = line.len() - line.trim_start().len() == indent.len();
+                                found |= level && line.trim_start().starts_with("let ");
+                            }
+                        });
+                        found
+                    };
+                    let switchable = ends_its_block
+                        || !(binds(&solution) || mistakes.iter().any(|(_, body)| binds(body)));
+                    for (mistake, _) in &mut mistakes {
+                        mistake.switchable = switchable;
                     }
                     nodes.push(Node::Exercise {
                         exercise: Exercise {
@@ -961,13 +986,25 @@ pub fn stretch_comment(exercise: &Exercise, indent: &str, comment: &str) -> Vec<
     ]
 }
 
+/// The mistake fixtures a reference state is rendered with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fixture<'a> {
+    /// None: the reference.
+    None,
+    /// This one, in place of its exercise's solution.
+    One(&'a str),
+    /// Every switchable mistake of the chapter, each exercise with them as a switch: `if
+    /// SWITCH("id") { the mistake } else if ... else { the solution }`, one binary that plays
+    /// each fixture (`SWITCH` is a function the crate is given).
+    Switch(&'a str),
+}
+
 /// What a file is rendered for.
 struct Target<'a> {
     chapter: u32,
     mode: Mode,
     comment: &'a str,
-    /// A mistake fixture to render in place of its exercise's solution.
-    mistake: Option<&'a str>,
+    fixture: Fixture<'a>,
 }
 
 fn render(nodes: &[Node], target: &Target, out: &mut Rendered) {
@@ -1019,12 +1056,33 @@ fn render(nodes: &[Node], target: &Target, out: &mut Rendered) {
                     || exercise.chapter < chapter
                     || (current && target.mode == Mode::Reference)
                 {
-                    let wrong = mistakes
-                        .iter()
-                        .find(|(mistake, _)| Some(mistake.id.as_str()) == target.mistake);
-                    match wrong {
-                        Some((_, body)) => render(body, target, out),
-                        None => render(solution, target, out),
+                    match target.fixture {
+                        Fixture::One(id) => {
+                            match mistakes.iter().find(|(mistake, _)| mistake.id == id) {
+                                Some((_, body)) => render(body, target, out),
+                                None => render(solution, target, out),
+                            }
+                        }
+                        Fixture::Switch(switch) if current => {
+                            let arms: Vec<_> =
+                                mistakes.iter().filter(|(m, _)| m.switchable).collect();
+                            for (i, (mistake, body)) in arms.iter().enumerate() {
+                                let keyword = if i == 0 { "if" } else { "} else if" };
+                                out.lines.push(format!(
+                                    "{indent}{keyword} {switch}({:?}) {{",
+                                    mistake.id
+                                ));
+                                render(body, target, out);
+                            }
+                            if !arms.is_empty() {
+                                out.lines.push(format!("{indent}}} else {{"));
+                            }
+                            render(solution, target, out);
+                            if !arms.is_empty() {
+                                out.lines.push(format!("{indent}}}"));
+                            }
+                        }
+                        _ => render(solution, target, out),
                     }
                 } else if current {
                     out.lines
@@ -1110,7 +1168,7 @@ fn root() {
         assert_eq!(mistakes.len(), 1);
         assert_eq!(mistakes[0].1.id, "given-undone");
         assert_eq!(mistakes[0].1.tests, ["chapter_02::stretch::t"]);
-        let undone = source.render_with(2, Mode::Reference, Some("given-undone"));
+        let undone = source.render_with(2, Mode::Reference, Fixture::One("given-undone"));
         assert!(undone.unwrap().text().contains("    0\n"));
         assert!(source.exercises()[0].stretch);
     }
@@ -1249,6 +1307,71 @@ fn root() {
     }
 
     #[test]
+    fn a_chapters_switchable_mistakes_become_a_switch() {
+        let text = "\
+fn reap() -> u8 {
+    // [ch02 exercise reap: Reap orphans]
+    let n = 2;
+    n
+    // [ch02 mistake reap-once: chapter_02::t]
+    //~ 1
+    // [ch02 before]
+    //~ 0
+    // [ch02 end]
+}
+fn wait() {
+    // [ch02 exercise wait: Wait]
+    let status = 0;
+    // [ch02 mistake wait-none: chapter_02::t]
+    //~ let status = 1;
+    // [ch02 before]
+    //~ let status = 2;
+    // [ch02 end]
+    report(status);
+}
+fn signal() {
+    // [ch02 exercise signal: Signal]
+    kill();
+    // [ch02 mistake signal-none: chapter_02::t]
+    //~ nothing();
+    // [ch02 before]
+    //~ todo();
+    // [ch02 end]
+    report();
+}
+";
+        let source = Source::parse("t.rs", text, RS).unwrap();
+        let switchable: Vec<(String, bool)> = source
+            .mistakes()
+            .into_iter()
+            .map(|(_, m)| (m.id, m.switchable))
+            .collect();
+        // At the end of its block, or binding nothing for the code after it: switchable.
+        assert_eq!(
+            switchable,
+            [
+                ("reap-once".to_string(), true),
+                ("wait-none".to_string(), false),
+                ("signal-none".to_string(), true)
+            ]
+        );
+        let rendered = source
+            .render_with(2, Mode::Reference, Fixture::Switch("plays"))
+            .unwrap()
+            .text();
+        assert!(rendered.contains(
+            "    if plays(\"reap-once\") {\n    1\n    } else {\n    let n = 2;\n    n\n    }\n}"
+        ));
+        assert!(rendered.contains("    let status = 0;\n    report(status);"));
+        assert!(rendered.contains(
+            "    if plays(\"signal-none\") {\n    nothing();\n    } else {\n    kill();\n    }\n    report();"
+        ));
+        // A later chapter's state has no switch.
+        let later = source.render_with(3, Mode::Reference, Fixture::Switch("plays"));
+        assert!(!later.unwrap().text().contains("plays"));
+    }
+
+    #[test]
     fn mistakes_render_only_when_asked_for() {
         let text = "\
 // [ch02 exercise reap: Reap orphans]
@@ -1276,8 +1399,10 @@ while reap() {}
             ]
         );
         assert_eq!(found[1].0, "reap/reap-none");
-        let render =
-            |chapter, mode, mistake| source.render_with(chapter, mode, mistake).unwrap().text();
+        let render = |chapter, mode, mistake: Option<&str>| {
+            let fixture = mistake.map_or(Fixture::None, Fixture::One);
+            source.render_with(chapter, mode, fixture).unwrap().text()
+        };
         assert_eq!(render(2, Mode::Reference, None), "while reap() {}\n");
         assert_eq!(render(3, Mode::Reference, Some("reap-once")), "reap();\n");
         assert_eq!(

@@ -1663,60 +1663,101 @@ pub fn render(root: &Path) -> Result<BTreeMap<PathBuf, String>> {
     let reference = gen::Reference::load(root)?;
     let states = gen::reference_states(root, &reference)?;
     let target = crate::run::target_dir(root);
-    let mut out = BTreeMap::new();
-    for spec in SPECS {
-        let started = std::time::Instant::now();
-        let chapter =
-            chapters::find(spec.chapter).context("a transcript names an unknown chapter")?;
-        let text = match &spec.kind {
-            Kind::Tests {
-                solved,
-                filters,
-                show_failure,
-            } => tests(
-                root,
-                &states,
-                &target,
-                chapter,
-                *solved,
-                filters,
-                *show_failure,
-            )?,
-            Kind::Session { commands } => session(&states, &target, chapter, commands)?,
-            Kind::Demo { script, on } => {
-                // The script runs as the reader sees it: in a list item, the book shows it
-                // without the item's indentation (which would hide a here-document's end).
-                if on.include_this_one() {
-                    demo(&states, &target, chapter, script)?;
-                }
-                as_included(root, chapter, spec.name, script)?
-            }
-        };
-        let (text, extension) = match spec.kind {
-            Kind::Demo { .. } => (text, "sh"),
-            _ => (
-                steady_links(&steady_tables(&steady_times(&steady_digests(
-                    &steady_pids(&steady_ids(&text)),
-                    spec.name,
-                )))),
-                "txt",
-            ),
-        };
-        let path = root
-            .join("book/transcripts")
-            .join(chapter.crate_name())
-            .join(format!("{}.{extension}", spec.name));
-        out.insert(path, text);
-        if std::env::var_os("MINIDOCK_TRANSCRIPT_TIMES").is_some() {
-            eprintln!(
-                "transcripts: {} {} in {:.1} s",
-                chapter.crate_name(),
-                spec.name,
-                started.elapsed().as_secs_f64()
-            );
+    // Each transcript's path and text, or what went wrong, once made.
+    type Made = Mutex<Option<Result<(PathBuf, String)>>>;
+    let rendered: Vec<Made> = SPECS.iter().map(|_| Mutex::new(None)).collect();
+    let one = |i: usize| {
+        let result = render_one(root, &states, &target, &SPECS[i]);
+        *rendered[i].lock().unwrap() = Some(result);
+    };
+    // Test runs first, one at a time: each is a whole suite, as many tests at once as it likes.
+    for (i, spec) in SPECS.iter().enumerate() {
+        if let Kind::Tests { .. } = spec.kind {
+            one(i);
         }
     }
+    // Then the sessions and demos, which mostly wait (for the `sleep`s that show what a process
+    // does meanwhile): a chapter's in order in a directory of its own, a few chapters at once.
+    const AT_ONCE: usize = 4;
+    let mut chapters: Vec<u32> = SPECS.iter().map(|s| s.chapter).collect();
+    chapters.dedup();
+    let queue = Mutex::new(chapters.into_iter());
+    std::thread::scope(|scope| {
+        for _ in 0..AT_ONCE {
+            scope.spawn(|| loop {
+                let Some(chapter) = queue.lock().unwrap().next() else {
+                    break;
+                };
+                for (i, spec) in SPECS.iter().enumerate() {
+                    if spec.chapter == chapter && !matches!(spec.kind, Kind::Tests { .. }) {
+                        one(i);
+                    }
+                }
+            });
+        }
+    });
+    let mut out = BTreeMap::new();
+    for result in rendered {
+        let (path, text) = result
+            .into_inner()
+            .unwrap()
+            .expect("every transcript was made")?;
+        out.insert(path, text);
+    }
     Ok(out)
+}
+
+/// One transcript: its path and its text.
+fn render_one(root: &Path, states: &Path, target: &Path, spec: &Spec) -> Result<(PathBuf, String)> {
+    let started = std::time::Instant::now();
+    let chapter = chapters::find(spec.chapter).context("a transcript names an unknown chapter")?;
+    let text = match &spec.kind {
+        Kind::Tests {
+            solved,
+            filters,
+            show_failure,
+        } => tests(
+            root,
+            states,
+            target,
+            chapter,
+            *solved,
+            filters,
+            *show_failure,
+        )?,
+        Kind::Session { commands } => session(states, target, chapter, commands)?,
+        Kind::Demo { script, on } => {
+            // The script runs as the reader sees it: in a list item, the book shows it
+            // without the item's indentation (which would hide a here-document's end).
+            if on.include_this_one() {
+                demo(states, target, chapter, script)?;
+            }
+            as_included(root, chapter, spec.name, script)?
+        }
+    };
+    let (text, extension) = match spec.kind {
+        Kind::Demo { .. } => (text, "sh"),
+        _ => (
+            steady_links(&steady_tables(&steady_times(&steady_digests(
+                &steady_pids(&steady_ids(&text)),
+                spec.name,
+            )))),
+            "txt",
+        ),
+    };
+    let path = root
+        .join("book/transcripts")
+        .join(chapter.crate_name())
+        .join(format!("{}.{extension}", spec.name));
+    if std::env::var_os("MINIDOCK_TRANSCRIPT_TIMES").is_some() {
+        eprintln!(
+            "transcripts: {} {} in {:.1} s",
+            chapter.crate_name(),
+            spec.name,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok((path, text))
 }
 
 /// Writes the transcripts, or with `check` compares them with what is committed.
@@ -2080,8 +2121,8 @@ fn workshop_dir(states: &Path, target: &Path, chapter: &Chapter) -> Result<(Path
         );
     }
     // A directory laid out like the workshop, so the commands and the paths minidock narrates
-    // are the learner's.
-    let scratch = target.join("transcript-scratch");
+    // are the learner's; one per chapter, whose sessions run beside other chapters'.
+    let scratch = target.join("transcript-scratch").join(chapter.crate_name());
     let _ = fs::remove_dir_all(&scratch);
     crate::try_it::busybox_rootfs(&scratch.join("target"))?;
     fs::create_dir_all(scratch.join("target/debug"))?;

@@ -157,7 +157,7 @@ pub fn run(root: &Path, only: &[&str]) -> Result<()> {
     step(
         &mut steps,
         "the book in headless Chromium: no errors, diagrams drawn, search works",
-        &|| book::browser_check(root, &crate::run::target_dir(root).join("book")),
+        &|| book::browser_check(root, &crate::run::target_dir(root).join("book"), None),
     );
     step(&mut steps, "setup.sh parses and runs", &|| {
         run::cmd(root, "bash", &["-n", "setup.sh"])?;
@@ -601,9 +601,7 @@ fn mistakes(root: &Path) -> Result<()> {
                     .iter()
                     .find(|(c, _)| *c == mistake.exercise.chapter)
                     .expect("every chapter's test binary was built");
-                let binary = target
-                    .join("debug")
-                    .join(format!("minidock-mistake-{}", mistake.id));
+                let binary = target.join("debug").join(gen::mistake_binary(&mistake.id));
                 let mut command = Command::new(tests);
                 command
                     .args(["--include-ignored", "--exact"])
@@ -629,14 +627,22 @@ fn mistakes(root: &Path) -> Result<()> {
             else {
                 continue;
             };
-            let name = Path::new(path).file_name().unwrap_or_default();
-            if let Some(i) = mistakes
-                .iter()
-                .position(|m| *name == *format!("minidock-mistake-{}", m.id))
-            {
-                if !std::mem::replace(&mut announced[i], true) {
-                    let _ = ready_tx.send(i);
+            let path = Path::new(path);
+            let name = path.file_name().unwrap_or_default();
+            for (i, mistake) in mistakes.iter().enumerate() {
+                if *name != *mistake.built_as || std::mem::replace(&mut announced[i], true) {
+                    continue;
                 }
+                // A switch plays the mistake its name says: link it under the fixture's name.
+                let played = path.with_file_name(gen::mistake_binary(&mistake.id));
+                if played != path {
+                    let _ = fs::remove_file(&played);
+                    if let Err(e) = fs::hard_link(path, &played) {
+                        eprintln!("mistakes: linking {}: {e}", played.display());
+                        continue;
+                    }
+                }
+                let _ = ready_tx.send(i);
             }
         }
         drop(ready_tx);
@@ -645,9 +651,11 @@ fn mistakes(root: &Path) -> Result<()> {
     if !built.success() {
         bail!("a mistake fixture does not build (see above)");
     }
+    let crates: BTreeSet<&str> = mistakes.iter().map(|m| m.built_as.as_str()).collect();
     eprintln!(
-        "mistakes: {} fixtures built and tested in {:.1} s, {AT_ONCE} at a time",
+        "mistakes: {} fixtures in {} crates, built and tested in {:.1} s, {AT_ONCE} at a time",
         mistakes.len(),
+        crates.len(),
         started.elapsed().as_secs_f64()
     );
     if let Some(missed) = outputs.iter().position(|o| o.lock().unwrap().is_none()) {

@@ -39,8 +39,11 @@ const MODULES: &[&str] = &[
     "bridge",
 ];
 
-/// How long the whole guest run may take.
-const TIMEOUT: Duration = Duration::from_secs(30 * 60);
+/// How long the whole guest run may take: the reference's run takes under two minutes.
+const TIMEOUT: Duration = Duration::from_secs(15 * 60);
+
+/// When the guest starts to print what its processes do, in case they are stuck.
+const WATCHDOG: Duration = Duration::from_secs(5 * 60);
 
 /// `args`: test filters and options for the test binary; `-p PACKAGE` first picks another
 /// crate's tests (a chapter's starter, say) instead of the reference's.
@@ -448,14 +451,29 @@ mkdir -p /dev/pts && mount -t devpts -o ptmxmode=0666 devpts /dev/pts || fail 'm
 mount -t cgroup2 cgroup2 /sys/fs/cgroup || fail 'mounting cgroup2'
 {load}{mounts}echo "guest: $(uname -r), cgroup controllers: $(cat /sys/fs/cgroup/cgroup.controllers)"
 cd {share}
+# A run that takes far longer than it should is stuck somewhere: say where, every thread with its
+# state, CPU time (ticks), kernel wait channel and command line, then again each minute.
+(
+  sleep {watch}
+  while :; do
+    echo "guest: the tests still run after $(cut -d' ' -f1 /proc/uptime) s; the processes:"
+    for d in /proc/[0-9]*/task/[0-9]*; do
+      echo "  $(cut -d' ' -f1-4,14,15 $d/stat 2>/dev/null) $(cat $d/wchan 2>/dev/null) $(tr '\0' ' ' 2>/dev/null < $d/cmdline)"
+    done
+    sleep 60
+  done
+) &
+watchdog=$!
 {tests} {args}
 status=$?
+kill $watchdog
 echo "guest: the tests exited with $status"
 report $status
 "#,
         share = shell_word(&shares[0].to_string_lossy()),
         tests = shell_word(&tests.to_string_lossy()),
         args = args.join(" "),
+        watch = WATCHDOG.as_secs(),
     );
     cpio.file("init", 0o755, script.as_bytes());
     fs::write(path, cpio.finish())?;
