@@ -864,18 +864,15 @@ fn write_workspace(
     base: &Path,
     crates: &[(String, &Chapter, Place)],
 ) -> Result<()> {
-    if base.exists() {
-        fs::remove_dir_all(base)?;
-    }
-    fs::create_dir_all(base)?;
+    // Written again by every step that needs it: a file whose text is the same keeps its time,
+    // or cargo would build every crate again each time.
+    let mut files = BTreeMap::new();
     let mut members = Vec::new();
     for (name, chapter, place) in crates {
         let dir = base.join(name);
-        let (files, _) = chapter_crate(reference, chapter, *place)?;
-        for (path, text) in files {
-            let path = dir.join(path);
-            fs::create_dir_all(path.parent().unwrap())?;
-            fs::write(&path, text)?;
+        let (crate_files, _) = chapter_crate(reference, chapter, *place)?;
+        for (path, text) in crate_files {
+            files.insert(dir.join(path), text);
         }
         members.push(name.clone());
     }
@@ -903,8 +900,34 @@ fn write_workspace(
             );
         }
     }
-    fs::write(base.join("Cargo.toml"), toml)?;
+    files.insert(base.join("Cargo.toml"), toml);
     // The same dependency versions as the workspace, so the shared build is reused.
-    fs::copy(root.join("Cargo.lock"), base.join("Cargo.lock"))?;
+    files.insert(
+        base.join("Cargo.lock"),
+        fs::read_to_string(root.join("Cargo.lock"))?,
+    );
+    write_changed(base, &files)
+}
+
+/// Makes the directory `base` hold `files` (absolute paths under it) and nothing else (beside
+/// cargo's own), writing only those whose text differs.
+fn write_changed(base: &Path, files: &BTreeMap<PathBuf, String>) -> Result<()> {
+    let mut present = Vec::new();
+    if base.exists() {
+        let mut found = Vec::new();
+        collect(base, base, &mut found)?;
+        present = found.into_iter().map(|rel| base.join(rel)).collect();
+    }
+    for path in &present {
+        if !files.contains_key(path) {
+            fs::remove_file(path)?;
+        }
+    }
+    for (path, text) in files {
+        if fs::read_to_string(path).ok().as_deref() != Some(text.as_str()) {
+            fs::create_dir_all(path.parent().unwrap())?;
+            fs::write(path, text)?;
+        }
+    }
     Ok(())
 }
