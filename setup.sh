@@ -50,6 +50,7 @@ packages=(
   ca-certificates curl   # to install Rust when it is missing
   iproute2 util-linux    # ip, unshare, nsenter, lsns: the book's experiments, and the tests
                          # of the networking chapters
+  nftables iptables      # the firewall's rules of NAT and published ports (chapter 9)
   umoci             # the image tests build OCI image layouts with it
   skopeo            # ... and docker save archives, OCI archives, zstd layers
   zstd              # ... and zstd-compressed root filesystem tarballs

@@ -93,6 +93,18 @@ fn main() -> ExitCode {
         }
     }
     // [ch08 end]
+    // [ch09]
+    if let Some(driver) = cli.firewall_driver {
+        let driver = match driver {
+            cli::FirewallDriver::Nftables => network::firewall::Driver::Nftables,
+            cli::FirewallDriver::Iptables => network::firewall::Driver::Iptables,
+        };
+        network::firewall::choose(driver);
+        // A container's monitor, started from this process, writes its rules too: it is told
+        // the same way the environment would have told it.
+        std::env::set_var("MINIDOCK_FIREWALL_DRIVER", driver.name());
+    }
+    // [ch09 end]
     // [ch01..ch05]
     //~ match commands::execute(&cli.command, &cli.root) {
     // [ch01..ch05 end]

@@ -40,8 +40,14 @@
 //! probe net             its network: one line per interface, `NAME up|down MTU MAC ADDRESS/PREFIX`
 //!                       (`-` for no IPv4 address), sorted by name, then one per route of the
 //!                       main table, `route DESTINATION/PREFIX GATEWAY DEVICE`
-//! probe serve PORT TEXT listens on TCP PORT of every address, prints "listening", answers one
-//!                       connection with TEXT, and exits
+//! probe serve PORT TEXT [N]  listens on TCP PORT of every address, prints "listening", answers
+//!                       one connection (or N) with TEXT, and exits
+//! probe peer PORT       listens on TCP PORT, prints "listening", answers one connection with
+//!                       the address it came from, prints "peer ADDRESS", and exits
+//! probe serve-udp PORT TEXT  on UDP PORT, prints "listening", answers one datagram with TEXT
+//! probe sink PORT       listens on TCP PORT, prints "listening", reads one connection to its
+//!                       end, prints "got BYTES", and exits (closing the connection)
+//! probe ask-udp IP PORT sends a datagram to IP:PORT and prints the answer, or "timeout"
 //! probe connect IP PORT connects to IP:PORT over TCP (2 s at most) and prints what it reads, or
 //!                       "refused", "unreachable", "timeout" or the error
 //! probe escape PATH     tries the classic way out of a chroot (chroot into a subdirectory,
@@ -579,8 +585,60 @@ fn main() {
             let listener = std::net::TcpListener::bind(("0.0.0.0", number(arg(1)) as u16))
                 .unwrap_or_else(|e| fail(&format!("serve: {e}")));
             say("listening\n");
+            let count = args.get(3).map_or(1, |n| number(n));
+            for _ in 0..count {
+                if let Ok((mut stream, _)) = listener.accept() {
+                    let _ = stream.write_all(arg(2).as_bytes());
+                }
+            }
+        }
+        "peer" => {
+            let listener = std::net::TcpListener::bind(("0.0.0.0", number(arg(1)) as u16))
+                .unwrap_or_else(|e| fail(&format!("peer: {e}")));
+            say("listening\n");
+            if let Ok((mut stream, peer)) = listener.accept() {
+                let _ = stream.write_all(peer.ip().to_string().as_bytes());
+                out = format!("peer {}\n", peer.ip());
+            }
+        }
+        "sink" => {
+            let listener = std::net::TcpListener::bind(("0.0.0.0", number(arg(1)) as u16))
+                .unwrap_or_else(|e| fail(&format!("sink: {e}")));
+            say("listening\n");
             if let Ok((mut stream, _)) = listener.accept() {
-                let _ = stream.write_all(arg(2).as_bytes());
+                let mut buf = vec![0u8; 1 << 16];
+                let mut total = 0u64;
+                while let Ok(n) = stream.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    total += n as u64;
+                }
+                out = format!("got {total}\n");
+            }
+        }
+        "serve-udp" => {
+            let socket = std::net::UdpSocket::bind(("0.0.0.0", number(arg(1)) as u16))
+                .unwrap_or_else(|e| fail(&format!("serve-udp: {e}")));
+            say("listening\n");
+            let mut buf = [0u8; 512];
+            if let Ok((_, from)) = socket.recv_from(&mut buf) {
+                let _ = socket.send_to(arg(2).as_bytes(), from);
+            }
+        }
+        "ask-udp" => {
+            let socket = std::net::UdpSocket::bind(("0.0.0.0", 0))
+                .unwrap_or_else(|e| fail(&format!("ask-udp: {e}")));
+            let _ = socket.set_read_timeout(Some(std::time::Duration::from_millis(500)));
+            let mut buf = [0u8; 512];
+            out = "timeout\n".into();
+            // A datagram may be lost: asked again, a few times.
+            for _ in 0..6 {
+                let _ = socket.send_to(b"?", format!("{}:{}", arg(1), arg(2)));
+                if let Ok(n) = socket.recv(&mut buf) {
+                    out = String::from_utf8_lossy(&buf[..n]).into_owned() + "\n";
+                    break;
+                }
             }
         }
         "connect" => {

@@ -365,6 +365,129 @@ impl Sandbox {
     }
 }
 
+/// Another machine on the sandbox host's network: a network namespace of its own, linked to the
+/// host by a veth pair (`host_ip` the host's end, `ip` its own, in 198.51.100.0/24, a range kept
+/// for documentation), with no route beyond that link. The test's outside world: it reaches a
+/// container only through the host's rules, and a container reaches it only through them.
+pub struct Outside {
+    holder: Child,
+    netns: File,
+    /// The host's address on the link.
+    pub host_ip: String,
+    /// Its own address.
+    pub ip: String,
+}
+
+impl Sandbox {
+    /// A new outside machine, linked to the sandbox's host.
+    pub fn outside(&self) -> Outside {
+        let mut command = Command::new(probe::path());
+        command
+            .arg("hold")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null());
+        // SAFETY: only async-signal-safe calls between fork and exec.
+        unsafe {
+            command.pre_exec(|| {
+                if libc::unshare(libc::CLONE_NEWNET) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                bring_up_lo()
+            });
+        }
+        let holder = command
+            .spawn()
+            .unwrap_or_else(|e| panic!("starting the outside's holder process: {e}"));
+        let netns = File::open(format!("/proc/{}/ns/net", holder.id()))
+            .unwrap_or_else(|e| panic!("opening the outside's network namespace: {e}"));
+        let (a, b) = loop {
+            let (a, b) = (random::number(1, 254), random::number(1, 254));
+            if a != b {
+                break (a, b);
+            }
+        };
+        let outside = Outside {
+            holder,
+            netns,
+            host_ip: format!("198.51.100.{a}"),
+            ip: format!("198.51.100.{b}"),
+        };
+        let link = random::name("out");
+        let link = link[..link.len().min(12)].to_string();
+        let pid = outside.holder.id().to_string();
+        let host_steps: [&[&str]; 3] = [
+            &[
+                "link", "add", &link, "type", "veth", "peer", "name", "eth0", "netns", &pid,
+            ],
+            &[
+                "addr",
+                "add",
+                &format!("{}/24", outside.host_ip),
+                "dev",
+                &link,
+            ],
+            &["link", "set", &link, "up"],
+        ];
+        for step in host_steps {
+            let out = self.host_command("ip", step).output();
+            assert_eq!(
+                out.status,
+                Some(0),
+                "linking the outside: ip {}\n{}",
+                step.join(" "),
+                out.describe()
+            );
+        }
+        let own_steps: [&[&str]; 2] = [
+            &["addr", "add", &format!("{}/24", outside.ip), "dev", "eth0"],
+            &["link", "set", "eth0", "up"],
+        ];
+        for step in own_steps {
+            let out = outside.command("ip", step).output();
+            assert_eq!(
+                out.status,
+                Some(0),
+                "linking the outside: ip {}\n{}",
+                step.join(" "),
+                out.describe()
+            );
+        }
+        outside
+    }
+}
+
+impl Outside {
+    /// Any program, run on the outside machine.
+    pub fn command<I, S>(&self, program: &str, args: I) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        let mut command = Command::new(program);
+        command.args(args).env_clear().env("PATH", HOST_PATH);
+        let netns = self.netns.as_raw_fd();
+        // SAFETY: only async-signal-safe calls between fork and exec.
+        unsafe {
+            command.pre_exec(move || {
+                if libc::setns(netns, libc::CLONE_NEWNET) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        Run::new(command)
+    }
+}
+
+impl Drop for Outside {
+    fn drop(&mut self) {
+        // Its namespace, and its end of the link with it, go when the holder ends.
+        drop(self.holder.stdin.take());
+        let _ = self.holder.kill();
+        let _ = self.holder.wait();
+    }
+}
+
 /// Whose turn it is: ordinary sandboxes share it, one that must run alone takes it whole.
 static TURNS: std::sync::RwLock<()> = std::sync::RwLock::new(());
 

@@ -126,6 +126,10 @@ pub fn run(root: &Path, args: &[&str]) -> Result<()> {
         .as_ref()
         .ok()
         .map(|_| measure_terminal(&minidock, &rootfs, &work, if quick { 20 } else { 500 }));
+    let published = measured.as_ref().ok().map(|_| {
+        let (rounds, mebibytes) = if quick { (3, 64) } else { (100, 1024) };
+        measure_published(&minidock, &rootfs, &work, rounds, mebibytes)
+    });
     // Whatever happened, nothing of the benchmark stays: state directories, cgroups.
     for runtime in &runtimes {
         runtime.clean_up();
@@ -136,6 +140,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result<()> {
     report += &imports.context("the import rows were not run")??;
     report += &detached.context("the detached rows were not run")??;
     report += &terminal.context("the terminal rows were not run")??;
+    report += &published.context("the published port rows were not run")??;
     println!("{report}");
     if !quick {
         let path = root.join("book/bench/results.md");
@@ -1143,6 +1148,205 @@ fn image_report(
 /// monitor started, the command running), against `run --rm DIR true`, alternating; then the
 /// memory of the `count` idle monitors the `run -d` rounds left (RSS and PSS, from
 /// /proc/PID/smaps_rollup), and `ps -a` with them all in the store.
+/// Published ports: what `-p` adds to a start on the bridge network, with each firewall driver
+/// (alternating with plain bridge starts, round by round); then the throughput of a published
+/// port, MEBIBYTES sent from 127.0.0.1 through its rules, against the same sent to the
+/// container's own address.
+fn measure_published(
+    minidock: &Path,
+    rootfs: &Path,
+    work: &Path,
+    rounds: usize,
+    mebibytes: usize,
+) -> Result<String> {
+    let state = work.join("published-state");
+    let _ = fs::remove_dir_all(&state);
+    // The bridge an earlier row's state directory made goes: this state directory makes its own
+    // network, whose rules it writes with the bridge (one state directory per host's network).
+    let _ = Command::new("ip")
+        .args(["link", "del", "minidock0"])
+        .stderr(Stdio::null())
+        .status();
+    let minidock_in = |args: &[&str]| {
+        let mut command = Command::new(minidock);
+        command
+            .arg("--root")
+            .arg(&state)
+            .args(args)
+            .env("MINIDOCK_CGROUP_PARENT", CGROUP_PARENT)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
+        command
+    };
+    let dir = rootfs.display().to_string();
+    let timed = |args: &[&str]| -> Result<f64> {
+        let started = Instant::now();
+        let ok = minidock_in(args).status()?.success();
+        if !ok {
+            bail!("minidock {} failed", args.join(" "));
+        }
+        Ok(started.elapsed().as_secs_f64() * 1000.0)
+    };
+    let result = (|| -> Result<String> {
+        let mut text = format!(
+            "\nPublished ports: `run --rm -p 80 DIR true` (a port the kernel picks, held, and the \
+             firewall's rules written at the start and again at the end) against `run --rm DIR \
+             true` on the bridge, alternating, {rounds} rounds per driver.\n\n\
+             | measure | median | min – max | goal |\n|---|---|---|---|\n"
+        );
+        for driver in ["nftables", "iptables"] {
+            let (mut published, mut cost) = (Vec::new(), Vec::new());
+            for round in 0..rounds + 3 {
+                let bridge = timed(&["--firewall-driver", driver, "run", "--rm", &dir, "true"])?;
+                let with_port = timed(&[
+                    "--firewall-driver",
+                    driver,
+                    "run",
+                    "--rm",
+                    "-p",
+                    "80",
+                    &dir,
+                    "true",
+                ])?;
+                // The first three warm up (and the first makes the bridge, and switches drivers).
+                if round >= 3 {
+                    published.push(with_port);
+                    cost.push(with_port - bridge);
+                }
+            }
+            let (pmin, pmax) = min_max(&published);
+            let (cmin, cmax) = min_max(&cost);
+            let goal = if driver == "nftables" {
+                "≤ +3 ms"
+            } else {
+                ""
+            };
+            text += &format!(
+                "| `run --rm -p 80 DIR true`, {driver} | {:.2} ms | {pmin:.2} – {pmax:.2} ms | |\n\
+                 | its cost over the bridge alone, round by round, {driver} | {:+.2} ms | \
+                 {cmin:+.2} – {cmax:+.2} ms | {goal} |\n",
+                median(&mut published),
+                median(&mut cost),
+            );
+        }
+        // Throughput: a container that reads one connection to its end.
+        let port = "7070";
+        let out = Command::new(minidock)
+            .arg("--root")
+            .arg(&state)
+            .args([
+                "run",
+                "-d",
+                "-p",
+                "7070:7070",
+                &dir,
+                "/bin/probe",
+                "sink",
+                port,
+            ])
+            .env("MINIDOCK_CGROUP_PARENT", CGROUP_PARENT)
+            .stdin(Stdio::null())
+            .output()?;
+        let id = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        if !out.status.success() {
+            bail!("minidock run -d -p 7070:7070 ... sink failed");
+        }
+        let address = Command::new(minidock)
+            .arg("--root")
+            .arg(&state)
+            .args(["inspect", "-f", "{{.NetworkSettings.IPAddress}}", &id])
+            .output()?;
+        let address = String::from_utf8_lossy(&address.stdout).trim().to_string();
+        let mut through = Vec::new();
+        for (what, target) in [
+            (
+                "through the published port, from 127.0.0.1",
+                format!("127.0.0.1:{port}"),
+            ),
+            (
+                "to the container's own address",
+                format!("{address}:{port}"),
+            ),
+        ] {
+            // A new sink for each transfer: the first one's container ends with its connection.
+            if !through.is_empty() {
+                let _ = minidock_in(&["rm", "-f", &id]).status();
+                let out = Command::new(minidock)
+                    .arg("--root")
+                    .arg(&state)
+                    .args([
+                        "run",
+                        "-d",
+                        "-p",
+                        "7070:7070",
+                        &dir,
+                        "/bin/probe",
+                        "sink",
+                        port,
+                    ])
+                    .env("MINIDOCK_CGROUP_PARENT", CGROUP_PARENT)
+                    .stdin(Stdio::null())
+                    .output()?;
+                if !out.status.success() {
+                    bail!("minidock run -d ... sink failed");
+                }
+            }
+            let seconds = send(&target, mebibytes)?;
+            through.push((what, seconds));
+        }
+        text += &format!(
+            "\nA published port's throughput: {mebibytes} MiB in one TCP connection into a container \
+             (the probe reads it to its end).\n\n| path | time | throughput |\n|---|---|---|\n"
+        );
+        for (what, seconds) in through {
+            text += &format!(
+                "| {what} | {:.2} s | {:.0} MiB/s |\n",
+                seconds,
+                mebibytes as f64 / seconds
+            );
+        }
+        Ok(text)
+    })();
+    let listed = Command::new(minidock)
+        .arg("--root")
+        .arg(&state)
+        .args(["ps", "-aq", "--no-trunc"])
+        .output();
+    if let Ok(listed) = listed {
+        for id in String::from_utf8_lossy(&listed.stdout).lines() {
+            let _ = minidock_in(&["rm", "-f", id]).status();
+        }
+    }
+    let _ = fs::remove_dir_all(&state);
+    result
+}
+
+/// Sends MEBIBYTES to a server at `target` in one connection, once it accepts connections, and
+/// returns the seconds from the connection to the server's closing it, having read everything.
+fn send(target: &str, mebibytes: usize) -> Result<f64> {
+    use std::io::{Read as _, Write as _};
+    let deadline = Instant::now() + std::time::Duration::from_secs(10);
+    let mut stream = loop {
+        match std::net::TcpStream::connect(target) {
+            Ok(stream) => break stream,
+            Err(_) if Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(20))
+            }
+            Err(err) => bail!("connecting to {target}: {err}"),
+        }
+    };
+    let started = Instant::now();
+    let chunk = vec![0u8; 1 << 20];
+    for _ in 0..mebibytes {
+        stream.write_all(&chunk)?;
+    }
+    stream.shutdown(std::net::Shutdown::Write)?;
+    let mut rest = Vec::new();
+    let _ = stream.read_to_end(&mut rest);
+    Ok(started.elapsed().as_secs_f64())
+}
+
 fn measure_detached(minidock: &Path, rootfs: &Path, work: &Path, count: usize) -> Result<String> {
     let state = work.join("detached-state");
     let _ = fs::remove_dir_all(&state);

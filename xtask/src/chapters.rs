@@ -74,6 +74,10 @@ pub const CHAPTERS: &[Chapter] = &[
         number: 8,
         title: "The network namespace, veth, bridge and IPAM",
     },
+    Chapter {
+        number: 9,
+        title: "NAT and published ports",
+    },
 ];
 
 impl Chapter {

@@ -37,7 +37,18 @@ const MODULES: &[&str] = &[
     "overlay",
     "veth",
     "bridge",
+    // Chapter 9's NAT: nf_tables, its nat chains, the dnat, masquerade and fib expressions.
+    "nf_tables",
+    "nft_chain_nat",
+    "nft_nat",
+    "nft_masq",
+    "nft_fib_ipv4",
 ];
+
+/// The host's programs the guest gets beside busybox, at the same paths, with their libraries:
+/// nft, which minidock runs to write its rules (chapter 9), and iproute2's ip, which links the
+/// tests' "outside" machine to their host (busybox's ip makes no veth pairs).
+const TOOLS: &[&str] = &["/usr/sbin/nft", "/usr/sbin/ip"];
 
 /// How long the whole guest run may take: the reference's run takes under two minutes.
 const TIMEOUT: Duration = Duration::from_secs(15 * 60);
@@ -58,8 +69,17 @@ pub fn run(root: &Path, args: &[&str]) -> Result<()> {
     let started = Instant::now();
 
     let kernel = kernel(&work)?;
-    let (tests, executables) = test_binary(root, &target, package)?;
-    let libraries = libraries(&executables)?;
+    let (tests, mut executables) = test_binary(root, &target, package)?;
+    let tools: Vec<PathBuf> = TOOLS
+        .iter()
+        .map(|tool| {
+            fs::canonicalize(tool).with_context(|| format!("{tool} (./setup.sh installs it)"))
+        })
+        .collect::<Result<_>>()?;
+    executables.extend(tools.iter().cloned());
+    // The tools are files of the guest's like the libraries: at the same paths.
+    let mut libraries = libraries(&executables)?;
+    libraries.extend(TOOLS.iter().map(PathBuf::from));
     // The guest sees the repository, and the target directory if it lies elsewhere, at the same
     // paths as the host: the test binary has them compiled in.
     let mut shares = vec![root.to_path_buf()];

@@ -78,6 +78,18 @@ pub struct Cli {
     pub bip: Option<String>,
 
     // [ch08 end]
+    // [ch09]
+    /// The tool that writes the firewall's rules; by default the one that wrote them last, or
+    /// nftables
+    #[arg(
+        long,
+        value_name = "DRIVER",
+        env = "MINIDOCK_FIREWALL_DRIVER",
+        value_enum
+    )]
+    pub firewall_driver: Option<FirewallDriver>,
+
+    // [ch09 end]
     #[command(subcommand)]
     pub command: Command,
 }
@@ -175,6 +187,17 @@ pub enum ContainerCommand {
     Prune(ContainerPruneArgs),
 }
 // [ch06 end]
+
+// [ch09]
+/// The firewall drivers, as `--firewall-driver` names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FirewallDriver {
+    /// A table of minidock's own, applied with `nft -f -`
+    Nftables,
+    /// Chains of minidock's own in the nat table, applied with `iptables-restore --noflush`
+    Iptables,
+}
+// [ch09 end]
 
 // [ch05]
 /// The storage drivers, as `--storage-driver` names them.

@@ -135,6 +135,19 @@ pub struct RunArgs {
     #[arg(long, value_name = "HOST:IP")]
     pub add_host: Vec<String>,
     // [ch08 end]
+    // [ch09]
+    /// Publish a container's port(s) to the host ([IP:][HOST_PORT:]CONTAINER_PORT[/PROTO])
+    #[arg(short = 'p', long, value_name = "PORT")]
+    pub publish: Vec<String>,
+
+    /// Publish all exposed ports to random ports
+    #[arg(short = 'P', long)]
+    pub publish_all: bool,
+
+    /// Expose a port or a range of ports
+    #[arg(long, value_name = "PORT")]
+    pub expose: Vec<String>,
+    // [ch09 end]
     /// Print help
     #[arg(long, action = ArgAction::Help)]
     pub help: Option<bool>,

@@ -185,6 +185,10 @@ pub fn describe(container: &Container) -> Value {
                     },
                 ),
                 // [ch08 end]
+                // [ch09]
+                ("PortBindings", port_bindings(&config.network.ports)),
+                ("PublishAllPorts", Value::Bool(config.network.publish_all)),
+                // [ch09 end]
             ]),
         ),
         (
@@ -200,6 +204,19 @@ pub fn describe(container: &Container) -> Value {
                     "WorkingDir",
                     text(&config.process.cwd.display().to_string()),
                 ),
+                // [ch09]
+                (
+                    "ExposedPorts",
+                    Value::Object(
+                        config
+                            .network
+                            .all_ports()
+                            .iter()
+                            .map(|port| (port.to_string(), Value::object([])))
+                            .collect(),
+                    ),
+                ),
+                // [ch09 end]
             ]),
         ),
         ("NetworkSettings", network_settings(container)), // [ch08]
@@ -248,7 +265,12 @@ fn network_settings(container: &Container) -> Value {
         ("HairpinMode", Value::Bool(false)),
         ("LinkLocalIPv6Address", text("")),
         ("LinkLocalIPv6PrefixLen", number(0)),
-        ("Ports", Value::object([])),
+        // [ch08..ch09]
+        //~ ("Ports", Value::object([])),
+        // [ch08..ch09 end]
+        // [ch09]
+        ("Ports", published(container)),
+        // [ch09 end]
         ("SandboxKey", text(&attached.sandbox_key)),
         ("SecondaryIPAddresses", Value::Null),
         ("SecondaryIPv6Addresses", Value::Null),
@@ -263,6 +285,80 @@ fn network_settings(container: &Container) -> Value {
         ("Networks", networks),
     ])
 }
+
+// [ch09]
+/// `NetworkSettings.Ports`: while the container runs, each port it exposes or publishes, with
+/// the host's addresses and ports it is published on (`null` for one only exposed).
+fn published(container: &Container) -> Value {
+    let Some(attached) = &container.state.network else {
+        return Value::object([]);
+    };
+    let text = |s: String| Value::String(s);
+    Value::Object(
+        container
+            .record
+            .config
+            .network
+            .all_ports()
+            .iter()
+            .chain(attached.ports.iter().map(|bound| &bound.container))
+            .fold(Vec::new(), |mut ports, port| {
+                if !ports.contains(port) {
+                    ports.push(*port);
+                }
+                ports
+            })
+            .into_iter()
+            .map(|port| {
+                let bound: Vec<Value> = attached
+                    .ports
+                    .iter()
+                    .filter(|bound| bound.container == port)
+                    .map(|bound| {
+                        let ip = bound.host_ip.unwrap_or(std::net::Ipv4Addr::UNSPECIFIED);
+                        Value::object([
+                            ("HostIp", text(ip.to_string())),
+                            ("HostPort", text(bound.host_port.to_string())),
+                        ])
+                    })
+                    .collect();
+                let value = match bound.is_empty() {
+                    true => Value::Null,
+                    false => Value::Array(bound),
+                };
+                (port.to_string(), value)
+            })
+            .collect(),
+    )
+}
+
+/// `HostConfig.PortBindings`: the ports `-p` asked for, as it asked (an empty host port: one
+/// the kernel picks).
+fn port_bindings(ports: &[crate::config::ports::Publish]) -> Value {
+    let mut bindings: Vec<(String, Value)> = Vec::new();
+    for publish in ports {
+        let (first, last) = publish.host_ports;
+        let host_port = match (first, last) {
+            (0, 0) => String::new(),
+            (first, last) if first == last => first.to_string(),
+            (first, last) => format!("{first}-{last}"),
+        };
+        let binding = Value::object([
+            (
+                "HostIp",
+                Value::String(publish.host_ip.map(|ip| ip.to_string()).unwrap_or_default()),
+            ),
+            ("HostPort", Value::String(host_port)),
+        ]);
+        let key = publish.container.to_string();
+        match bindings.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, Value::Array(list))) => list.push(binding),
+            _ => bindings.push((key, Value::Array(vec![binding]))),
+        }
+    }
+    Value::Object(bindings)
+}
+// [ch09 end]
 
 /// Addresses as a list of strings, `[]` when there is none (docker's `Dns`).
 fn addresses(list: &[std::net::IpAddr]) -> Value {

@@ -1,7 +1,7 @@
 // [ch06 file]
-//! `minidock port CONTAINER [PRIVATE_PORT[/PROTO]]`: the container's published ports. A container
-//! has no network of its own before chapter 8, so none is published: the list is empty, and a
-//! port asked for is not published.
+//! `minidock port CONTAINER [PRIVATE_PORT[/PROTO]]`: the container's published ports, as
+//! `CONTAINER_PORT/PROTO -> HOST_IP:HOST_PORT` lines, or the host's side of one port. Until
+//! chapter 9 publishes ports, none is: the list is empty, and a port asked for is not published.
 
 use std::path::Path;
 
@@ -18,8 +18,25 @@ pub enum Error {
 
 pub fn port(args: &PortArgs, root: &Path) -> Result<u8, Error> {
     // Found first: an unknown container is an error of its own.
-    state::find(root, &args.container)?;
+    // [ch06..ch09]
+    //~ state::find(root, &args.container)?;
+    // [ch06..ch09 end]
+    // [ch09]
+    let container = state::find(root, &args.container)?;
+    // The host's ports are held while the container runs, and only then.
+    let mut published = container
+        .state
+        .network
+        .map(|attached| attached.ports)
+        .unwrap_or_default();
+    published.sort_by_key(|bound| (bound.container, bound.host_port));
+    // [ch09 end]
     let Some(port) = &args.port else {
+        // [ch09]
+        for bound in &published {
+            println!("{} -> {}", bound.container, bound.host());
+        }
+        // [ch09 end]
         return Ok(0);
     };
     let port = if port.contains('/') {
@@ -27,5 +44,15 @@ pub fn port(args: &PortArgs, root: &Path) -> Result<u8, Error> {
     } else {
         format!("{port}/tcp")
     };
+    // [ch09]
+    let mut found = false;
+    for bound in published.iter().filter(|b| b.container.to_string() == port) {
+        println!("{}", bound.host());
+        found = true;
+    }
+    if found {
+        return Ok(0);
+    }
+    // [ch09 end]
     Err(Error::NotPublished(port, args.container.clone()))
 }

@@ -126,6 +126,10 @@ pub fn run(args: &RunArgs, root: &Path, driver: StorageDriver) -> Result<u8> {
     // The caller's terminal is the container's output, as docker attaches its client.
     events::emit(root, &recorded, events::Action::Attach, &[]);
     // [ch07 end]
+    // [ch09]
+    // As the store has it, with the name it was given: its endpoint is named after it.
+    let config = recorded.record.config.clone();
+    // [ch09 end]
     let mut container = Container::prepare(config, root)?;
     container.spawn()?;
     container.set_up_from_outside()?;
@@ -297,6 +301,9 @@ fn configure(args: &RunArgs, state: &Path, driver: StorageDriver) -> Result<Conf
     };
     let hostname = config::hostname(args.hostname.as_deref().or(host_name.as_deref()), &id)?;
     // [ch08 end]
+    // [ch09]
+    let network = ports(args, image.as_ref(), network)?;
+    // [ch09 end]
     let env = config::environment(&hostname, &args.env, |key| std::env::var(key).ok())?;
     // [ch07]
     // The keys that will detach it: checked while nothing exists.
@@ -359,6 +366,48 @@ fn configure(args: &RunArgs, state: &Path, driver: StorageDriver) -> Result<Conf
         network, // [ch08]
     })
 }
+
+// [ch09]
+/// The container's ports: those it exposes (its image's EXPOSE, `--expose`), those it publishes
+/// (`-p`, and with `-P` every one it exposes), as its network mode allows.
+fn ports(
+    args: &RunArgs,
+    image: Option<&Image>,
+    network: config::network::Network,
+) -> Result<config::network::Network> {
+    use config::network::Mode;
+    let mut network = network;
+    for spec in &args.publish {
+        network.ports.extend(config::ports::parse(spec)?);
+    }
+    network.publish_all = args.publish_all;
+    let from_image = image
+        .iter()
+        .flat_map(|image| image.config.config.exposed_ports.keys());
+    for spec in from_image.chain(&args.expose) {
+        network.exposed.extend(config::ports::exposed(spec)?);
+    }
+    network.exposed.sort();
+    network.exposed.dedup();
+    let publishing = !network.ports.is_empty() || network.publish_all;
+    match network.mode {
+        // The host's own ports are the container's: there is nothing to publish them on.
+        Mode::Host if publishing => {
+            sys::tell(&"WARNING: Published ports are discarded when using host network mode");
+            network.ports.clear();
+            network.publish_all = false;
+        }
+        Mode::Container(_) if publishing => {
+            return Err(config::Error::Network(
+                "conflicting options: port publishing and the container type network mode".into(),
+            )
+            .into())
+        }
+        _ => {}
+    }
+    Ok(network)
+}
+// [ch09 end]
 
 // [ch04]
 /// The resource options, checked against each other and against the host's CPUs.

@@ -14,6 +14,7 @@ pub mod restart; // [ch06]
 
 pub mod logging; // [ch07]
 pub mod network; // [ch08]
+pub mod ports; // [ch09]
 
 use std::ffi::CString;
 use std::io::Read;

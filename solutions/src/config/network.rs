@@ -10,6 +10,9 @@ use std::net::IpAddr;
 use serde::{Deserialize, Serialize};
 
 use super::{Error, Result};
+// [ch09]
+use super::ports;
+// [ch09 end]
 
 /// How the container is networked (docker's `HostConfig.NetworkMode`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -77,7 +80,54 @@ pub struct Network {
     pub dns_options: Vec<String>,
     /// Extra lines of /etc/hosts (`--add-host NAME:IP`), in order.
     pub extra_hosts: Vec<(String, IpAddr)>,
+    // [ch09]
+    /// Ports published on the host (`-p`, docker's `HostConfig.PortBindings`).
+    #[serde(default)]
+    pub ports: Vec<ports::Publish>,
+    /// Whether every exposed port is published too, on a port the kernel picks (`-P`).
+    #[serde(default)]
+    pub publish_all: bool,
+    /// The ports the container listens on: its image's EXPOSE and `--expose`
+    /// (`Config.ExposedPorts`).
+    #[serde(default)]
+    pub exposed: Vec<ports::Port>,
+    // [ch09 end]
 }
+
+// [ch09]
+impl Network {
+    /// Every port to publish: those of `-p`, then with `-P` each exposed port that `-p` leaves
+    /// out, on a port the kernel picks.
+    pub fn published(&self) -> Vec<ports::Publish> {
+        let mut published = self.ports.clone();
+        if self.publish_all {
+            for port in &self.exposed {
+                if !published.iter().any(|p| p.container == *port) {
+                    published.push(ports::Publish {
+                        host_ip: None,
+                        host_ports: (0, 0),
+                        container: *port,
+                    });
+                }
+            }
+        }
+        published
+    }
+
+    /// Every port the container listens on, exposed or published, each once, in order.
+    pub fn all_ports(&self) -> Vec<ports::Port> {
+        let mut all: Vec<ports::Port> = self
+            .exposed
+            .iter()
+            .copied()
+            .chain(self.ports.iter().map(|p| p.container))
+            .collect();
+        all.sort();
+        all.dedup();
+        all
+    }
+}
+// [ch09 end]
 
 impl Network {
     /// The network options of `run`, checked against each other as docker checks them.
@@ -126,6 +176,11 @@ impl Network {
             dns_search: dns_search.to_vec(),
             dns_options: dns_options.to_vec(),
             extra_hosts,
+            // [ch09]
+            ports: Vec::new(),
+            publish_all: false,
+            exposed: Vec::new(),
+            // [ch09 end]
         })
     }
 }

@@ -48,6 +48,15 @@ pub struct RunConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stop_signal: Option<String>,
     // [ch06 end]
+    // [ch09]
+    /// The ports a container of the image listens on (`EXPOSE`), as `{"80/tcp": {}}`.
+    #[serde(
+        default,
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "std::collections::BTreeMap::is_empty"
+    )]
+    pub exposed_ports: std::collections::BTreeMap<String, serde_json::Value>,
+    // [ch09 end]
 }
 
 /// The layers, bottom first, by diff id.

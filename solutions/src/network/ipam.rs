@@ -61,6 +61,11 @@ pub struct Lease {
     pub container: String,
     /// The process that holds it, by pid and start time: while it lives, the lease is good.
     pub holder: Holder,
+    // [ch09]
+    /// The ports the container publishes on the host: the firewall's rules are made from them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ports: Vec<super::ports::Bound>,
+    // [ch09 end]
 }
 
 /// A process, named so that a later process of the same pid is not mistaken for it.

@@ -28,9 +28,15 @@
 
 mod bridge;
 pub mod files;
+// [ch09]
+pub mod firewall;
+// [ch09 end]
 mod interface;
 pub mod ipam;
 pub mod pool;
+// [ch09]
+pub mod ports;
+// [ch09 end]
 pub mod store;
 mod subnet;
 mod veth;
@@ -63,6 +69,19 @@ pub enum Error {
     Full { network: String, id: String },
     #[error("writing the container's {file}: {reason}")]
     File { file: &'static str, reason: String },
+    // [ch09]
+    #[error("Bind for {0} failed: port is already allocated")]
+    PortTaken(String),
+    #[error("driver failed programming external connectivity on endpoint {endpoint} ({id})")]
+    Connectivity {
+        endpoint: String,
+        id: String,
+        #[source]
+        source: Box<Error>,
+    },
+    #[error("applying the firewall's rules ({command}): {reason}")]
+    Firewall { command: String, reason: String },
+    // [ch09 end]
 }
 
 impl Error {
@@ -98,6 +117,11 @@ pub struct Attachment {
     pub mac: String,
     /// Where its network namespace can be reached while it runs.
     pub sandbox_key: String,
+    // [ch09]
+    /// The ports it publishes, as the host has them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ports: Vec<ports::Bound>,
+    // [ch09 end]
 }
 
 /// The container's network stack, from `prepare` until it has ended.
@@ -121,6 +145,12 @@ struct Endpoint {
     /// The file where containers that join this one's namespace say so.
     joined_by: PathBuf,
     alive: Alive,
+    // [ch09]
+    /// The state root, whose networks the firewall's rules are made from.
+    root: PathBuf,
+    /// The host's ports it publishes, held.
+    ports: Vec<ports::Reserved>,
+    // [ch09 end]
 }
 
 impl Sandbox {
@@ -269,7 +299,22 @@ impl Endpoint {
         let mut host = Netlink::open()?;
         // Under the network's lock: the bridge is made once, and an address leased once.
         let locked = store::lock(&network_dir)?;
+        // [ch09]
+        // A bridge made now (the network's first container's, or after a reboot) gets the
+        // host's forwarding and the network's rules with it, or is not made.
+        let existed = host.link(&network.bridge)?.is_some();
+        // [ch09 end]
         let bridge = bridge::ensure(&mut host, &network)?;
+        // [ch09]
+        if !existed {
+            let routed =
+                firewall::forward(&network.bridge).and_then(|()| firewall::apply(root, alive));
+            if let Err(err) = routed {
+                let _ = interface::delete(&mut host, &network.bridge);
+                return Err(err);
+            }
+        }
+        // [ch09 end]
         let address = lease(&network_dir, &network, &config.id, alive, &mut host)?;
         drop(locked);
         let endpoint = Endpoint {
@@ -279,6 +324,10 @@ impl Endpoint {
             container: config.id.clone(),
             joined_by: dir.join(JOINED_BY),
             alive,
+            // [ch09]
+            root: root.to_path_buf(),
+            ports: Vec::new(),
+            // [ch09 end]
         };
         // From here on, a failure releases the address (`Drop`); the pair goes with the
         // namespace, which nobody holds then.
@@ -324,6 +373,20 @@ impl Endpoint {
             Message::NewRoute(interface::default_route(network.gateway, eth0)),
             &format!("ip route add default via {} dev eth0", network.gateway),
         )?;
+        // [ch09]
+        // Its published ports: the host's held for it, its lease says so, the rules follow.
+        let mut endpoint = endpoint;
+        endpoint
+            .publish(&config.network.published())
+            .map_err(|err| Error::Connectivity {
+                endpoint: match config.meta.name.as_str() {
+                    "" => config.id[..12.min(config.id.len())].to_string(),
+                    name => name.to_string(),
+                },
+                id: endpoint_id(&config.id, address),
+                source: Box::new(err),
+            })?;
+        // [ch09 end]
         let attachment = Attachment {
             network: network.name.clone(),
             network_id: network.id.clone(),
@@ -333,10 +396,35 @@ impl Endpoint {
             gateway: network.gateway.to_string(),
             mac: mac_text(mac),
             sandbox_key: namespace.path.display().to_string(),
+            ports: endpoint.ports.iter().map(|held| held.bound).collect(), // [ch09]
         };
         Ok((endpoint, attachment))
     }
 }
+
+// [ch09]
+impl Endpoint {
+    /// Holds the host's ports `wanted` for the container, writes them into its lease, and has
+    /// the firewall's rules made again with them.
+    fn publish(&mut self, wanted: &[crate::config::ports::Publish]) -> Result<()> {
+        for publish in wanted {
+            self.ports.push(ports::reserve(publish)?);
+        }
+        if self.ports.is_empty() {
+            return Ok(());
+        }
+        let locked = store::lock(&self.network_dir)?;
+        let file = self.network_dir.join("leases.json");
+        let mut leases = ipam::read(&file)?;
+        if let Some(lease) = leases.get_mut(&self.address) {
+            lease.ports = self.ports.iter().map(|held| held.bound).collect();
+        }
+        ipam::write(&file, &leases)?;
+        drop(locked);
+        firewall::apply(&self.root, self.alive)
+    }
+}
+// [ch09 end]
 
 /// Leases the lowest free address of `network` to the container `id`, held by this process;
 /// leases whose holders are gone are taken back first (their pairs deleted, if still there).
@@ -349,6 +437,7 @@ fn lease(
 ) -> Result<Ipv4Addr> {
     let file = network_dir.join("leases.json");
     let mut leases = ipam::read(&file)?;
+    let had_ports = published_by_the_gone(&leases, alive); // [ch09]
     sweep_leases(&mut leases, alive, host);
     let address = ipam::next_free(network.subnet, network.gateway, &leases)
         .filter(|address| network.subnet.contains(*address))
@@ -361,11 +450,26 @@ fn lease(
         ipam::Lease {
             container: id.to_string(),
             holder: this_process(),
+            ports: Vec::new(), // [ch09]
         },
     );
     ipam::write(&file, &leases)?;
+    // [ch09]
+    if had_ports {
+        firewall::apply(&store::root_of(network_dir), alive)?;
+    }
+    // [ch09 end]
     Ok(address)
 }
+
+// [ch09]
+/// Whether a lease whose holder is gone has published ports: their rules go when it is swept.
+fn published_by_the_gone(leases: &ipam::Leases, alive: Alive) -> bool {
+    leases
+        .values()
+        .any(|lease| !lease.ports.is_empty() && !alive(&lease.holder))
+}
+// [ch09 end]
 
 /// Takes back the leases whose holder is gone, and deletes what is left of their pairs.
 fn sweep_leases(leases: &mut ipam::Leases, alive: Alive, host: &mut Netlink) {
@@ -394,17 +498,24 @@ pub fn sweep(root: &Path, alive: Alive) {
     let (Ok(mut leases), Ok(mut host)) = (ipam::read(&file), Netlink::open()) else {
         return;
     };
+    let had_ports = published_by_the_gone(&leases, alive); // [ch09]
     sweep_leases(&mut leases, alive, &mut host);
     let _ = ipam::write(&file, &leases);
+    // [ch09]
+    if had_ports {
+        let _ = firewall::apply(root, alive);
+    }
+    // [ch09 end]
 }
 
 impl Drop for Endpoint {
     /// Gives the address back. The pair goes with the container's namespace: when its last
     /// process has ended and minidock lets go of it, the kernel tears it down, with every link
     /// in it, and a veth takes its peer along. In the background: deleting it here would cost
-    /// the caller some 25 ms, the kernel's wait for every CPU to let go of the link. Unless
-    /// another container joined the namespace and still runs: then the pair is deleted now, as
-    /// docker does, since the address it holds is given back.
+    /// the caller some 25 ms, the kernel's wait for every CPU to let go of the link; its host
+    /// end is only set down, at once. Unless another container joined the namespace and still
+    /// runs: then the pair is deleted now, as docker does, since the address it holds is given
+    /// back.
     fn drop(&mut self) {
         let joined = std::fs::read_to_string(&self.joined_by).unwrap_or_default();
         let joiner_alive = joined.lines().any(|line| {
@@ -417,9 +528,15 @@ impl Drop for Endpoint {
                 _ => false,
             }
         });
-        if joiner_alive {
-            if let Ok(mut host) = Netlink::open() {
+        if let Ok(mut host) = Netlink::open() {
+            if joiner_alive {
                 let _ = interface::delete(&mut host, &self.host_end);
+            } else {
+                // Until the kernel deletes it, the pair's host end is still a port of the
+                // bridge, where the bridge has learnt the address's hardware address: the next
+                // container given the address would find its frames sent there. Down, it is no
+                // port: the bridge forgets what it learnt on it at once.
+                let _ = interface::set_down(&mut host, &self.host_end);
             }
         }
         let Ok(_locked) = store::lock(&self.network_dir) else {
@@ -435,6 +552,13 @@ impl Drop for Endpoint {
                 let _ = ipam::write(&file, &leases);
             }
         }
+        // [ch09]
+        // Its published ports' rules go with its lease; the ports themselves are let go as the
+        // sockets that held them close, after this.
+        if !self.ports.is_empty() {
+            let _ = firewall::apply(&self.root, self.alive);
+        }
+        // [ch09 end]
     }
 }
 

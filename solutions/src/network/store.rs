@@ -46,6 +46,40 @@ pub fn dir(root: &Path, name: &str) -> PathBuf {
     root.join("networks").join(name)
 }
 
+// [ch09]
+/// The directory of every network's.
+pub fn networks_dir(root: &Path) -> PathBuf {
+    root.join("networks")
+}
+
+/// The state root of a network's directory.
+pub fn root_of(network_dir: &Path) -> PathBuf {
+    network_dir
+        .parent()
+        .and_then(Path::parent)
+        .map_or_else(PathBuf::new, Path::to_path_buf)
+}
+
+/// Every network recorded, in the order of their names.
+pub fn all(root: &Path) -> Result<Vec<Network>> {
+    let dir = networks_dir(root);
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(Error::store(&dir, e.to_string())),
+    };
+    let mut networks = Vec::new();
+    // A directory each; beside them, the firewall's files.
+    for entry in entries.flatten().filter(|entry| entry.path().is_dir()) {
+        if let Some(network) = read_json::<Network>(&entry.path().join("network.json"))? {
+            networks.push(network);
+        }
+    }
+    networks.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(networks)
+}
+// [ch09 end]
+
 /// Takes the network's lock (making its directory if need be), waiting for whoever holds it.
 pub fn lock(dir: &Path) -> Result<Flock<File>> {
     std::fs::create_dir_all(dir).map_err(|e| Error::store(dir, e.to_string()))?;

@@ -1,5 +1,6 @@
 //! Thin wrappers over the system calls minidock makes, one file per concern: processes and
-//! signals (`process`), files and mounts (`fs`), namespaces (`namespaces`).
+//! signals (`process`), files and mounts (`fs`), namespaces (`namespaces`), and more as the
+//! chapters need them.
 //!
 //! Every kernel operation that sets up the container goes through a function here (the handshake's
 //! own `send`/`recv` and closes are left out, to keep the story readable). Each wrapper makes its
@@ -22,6 +23,9 @@ mod namespaces;
 mod netlink;
 // [ch08 end]
 mod process;
+// [ch09]
+mod socket;
+// [ch09 end]
 mod terminal; // [ch07]
 
 // [ch01 unsolved allow(unused_imports)]
@@ -32,6 +36,9 @@ pub use namespaces::*;
 pub use netlink::{Message, Netlink};
 // [ch08 end]
 pub use process::*;
+// [ch09]
+pub use socket::*;
+// [ch09 end]
 pub use terminal::*; // [ch07]
 
 use std::io::Write;
@@ -150,6 +157,18 @@ pub fn narrate(step: &str, shell: &str) {
     explain(step, shell);
 }
 // [ch05 end]
+
+// [ch09]
+/// Narrates, under `--explain`, a program minidock runs with `input` on its standard input, as
+/// the here-document that does the same: the command line, then the text as it is.
+pub fn narrate_input(command: &str, input: &str) {
+    if !explaining() {
+        return;
+    }
+    explain(&format!("{command} <<'EOF'"), "");
+    let _ = writeln!(std::io::stderr(), "{input}EOF");
+}
+// [ch09 end]
 
 /// Tells the user something on stderr, as one line: `minidock: MESSAGE`, or `minidock init:
 /// MESSAGE` from `--init`'s process. The one place minidock prints an error or a warning. Not

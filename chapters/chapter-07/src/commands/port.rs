@@ -1,6 +1,6 @@
-//! `minidock port CONTAINER [PRIVATE_PORT[/PROTO]]`: the container's published ports. A container
-//! has no network of its own before chapter 8, so none is published: the list is empty, and a
-//! port asked for is not published.
+//! `minidock port CONTAINER [PRIVATE_PORT[/PROTO]]`: the container's published ports, as
+//! `CONTAINER_PORT/PROTO -> HOST_IP:HOST_PORT` lines, or the host's side of one port. Until
+//! chapter 9 publishes ports, none is: the list is empty, and a port asked for is not published.
 
 use std::path::Path;
 

@@ -55,6 +55,18 @@ pub fn default_route(gateway: Ipv4Addr, index: u32) -> RouteMessage {
     route
 }
 
+/// Brings the link `name` down (`ip link set NAME down`), found by its name; one that is gone
+/// already is no error.
+pub fn set_down(netlink: &mut Netlink, name: &str) -> sys::Result<()> {
+    let mut link = LinkMessage::default();
+    link.header.change_mask = LinkFlags::Up;
+    link.attributes = vec![LinkAttribute::IfName(name.to_string())];
+    match netlink.request(Message::SetLink(link), &format!("ip link set {name} down")) {
+        Err(err) if err.errno() == Some(nix::errno::Errno::ENODEV) => Ok(()),
+        done => done,
+    }
+}
+
 /// Deletes the link `name` (a bridge, or one end of a veth pair, which takes the other with
 /// it); one that is gone already is no error.
 pub fn delete(netlink: &mut Netlink, name: &str) -> sys::Result<()> {

@@ -401,9 +401,10 @@ impl Drop for Endpoint {
     /// Gives the address back. The pair goes with the container's namespace: when its last
     /// process has ended and minidock lets go of it, the kernel tears it down, with every link
     /// in it, and a veth takes its peer along. In the background: deleting it here would cost
-    /// the caller some 25 ms, the kernel's wait for every CPU to let go of the link. Unless
-    /// another container joined the namespace and still runs: then the pair is deleted now, as
-    /// docker does, since the address it holds is given back.
+    /// the caller some 25 ms, the kernel's wait for every CPU to let go of the link; its host
+    /// end is only set down, at once. Unless another container joined the namespace and still
+    /// runs: then the pair is deleted now, as docker does, since the address it holds is given
+    /// back.
     fn drop(&mut self) {
         let joined = std::fs::read_to_string(&self.joined_by).unwrap_or_default();
         let joiner_alive = joined.lines().any(|line| {
@@ -416,9 +417,15 @@ impl Drop for Endpoint {
                 _ => false,
             }
         });
-        if joiner_alive {
-            if let Ok(mut host) = Netlink::open() {
+        if let Ok(mut host) = Netlink::open() {
+            if joiner_alive {
                 let _ = interface::delete(&mut host, &self.host_end);
+            } else {
+                // Until the kernel deletes it, the pair's host end is still a port of the
+                // bridge, where the bridge has learnt the address's hardware address: the next
+                // container given the address would find its frames sent there. Down, it is no
+                // port: the bridge forgets what it learnt on it at once.
+                let _ = interface::set_down(&mut host, &self.host_end);
             }
         }
         let Ok(_locked) = store::lock(&self.network_dir) else {

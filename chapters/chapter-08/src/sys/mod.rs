@@ -1,5 +1,6 @@
 //! Thin wrappers over the system calls minidock makes, one file per concern: processes and
-//! signals (`process`), files and mounts (`fs`), namespaces (`namespaces`).
+//! signals (`process`), files and mounts (`fs`), namespaces (`namespaces`), and more as the
+//! chapters need them.
 //!
 //! Every kernel operation that sets up the container goes through a function here (the handshake's
 //! own `send`/`recv` and closes are left out, to keep the story readable). Each wrapper makes its

@@ -1,0 +1,68 @@
+//! IP address management: which address of a network's subnet each container gets.
+//!
+//! A network's addresses in use are its leases, kept in the state store with the network, and
+//! changed only under the network's lock: twenty `run`s at once must get twenty different
+//! addresses. A lease names the container it is for and the process that holds it (minidock,
+//! or the container's monitor); a lease whose holder is gone (killed with `kill -9`) is taken
+//! back by the next command that looks.
+
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::subnet::Subnet;
+use super::{Error, Result};
+
+/// The address to lease next in `subnet`, whose gateway is `gateway`, when the addresses of
+/// `taken` are in use; `None` when none is left.
+pub fn next_free(
+    subnet: Subnet,
+    gateway: Ipv4Addr,
+    taken: &BTreeMap<Ipv4Addr, Lease>,
+) -> Option<Ipv4Addr> {
+    // The lowest free address, as docker's default bridge hands them out. The subnet's own
+    // address and its broadcast address are never a host's; the gateway is the bridge's.
+    let first = u32::from(subnet.network()) + 1;
+    let last = u32::from(subnet.broadcast());
+    (first..last)
+        .map(Ipv4Addr::from)
+        .find(|address| *address != gateway && !taken.contains_key(address))
+}
+
+/// One address in use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lease {
+    /// The container's id.
+    pub container: String,
+    /// The process that holds it, by pid and start time: while it lives, the lease is good.
+    pub holder: Holder,
+    /// The ports the container publishes on the host: the firewall's rules are made from them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ports: Vec<super::ports::Bound>,
+}
+
+/// A process, named so that a later process of the same pid is not mistaken for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Holder {
+    pub pid: i32,
+    pub start: u64,
+}
+
+/// The leases of one network, as `leases.json` keeps them.
+pub type Leases = BTreeMap<Ipv4Addr, Lease>;
+
+/// The leases in `file`; none if it does not exist.
+pub fn read(file: &Path) -> Result<Leases> {
+    match std::fs::read(file) {
+        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| Error::store(file, e.to_string())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Leases::new()),
+        Err(e) => Err(Error::store(file, e.to_string())),
+    }
+}
+
+/// Writes `leases` to `file` whole, through a temporary file renamed over it.
+pub fn write(file: &Path, leases: &Leases) -> Result<()> {
+    super::store::write_json(file, leases)
+}

@@ -1,0 +1,161 @@
+// [ch09 file]
+//! The rules as iptables writes them: chains of minidock's own in the kernel's `nat` table,
+//! jumped to from its built-in chains, as Docker's DOCKER chain is.
+//!
+//! ```text
+//! *nat
+//! -A PREROUTING -m addrtype --dst-type LOCAL -j MINIDOCK          published ports, arriving
+//! -A OUTPUT -m addrtype --dst-type LOCAL -j MINIDOCK              ... and from the host itself
+//! -A POSTROUTING -j MINIDOCK-POSTROUTING                          masquerading
+//! -A MINIDOCK ! -i minidock0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80
+//! -A MINIDOCK-POSTROUTING -s 172.17.0.0/16 ! -o minidock0 -j MASQUERADE
+//! ```
+//!
+//! `iptables-restore --noflush` applies a table's lines in one transaction and leaves the rest of
+//! the table alone; a chain it declares (`:MINIDOCK - [0:0]`) is emptied first, so the rules
+//! replace minidock's old ones. The jumps from the built-in chains are added once. In the filter
+//! table, MINIDOCK-INPUT keeps containers away from the host's loopback (see nftables's input
+//! chain).
+
+use std::process::Command;
+
+use super::{Firewall, Rules};
+use crate::network::{Error, Result};
+
+pub struct Iptables;
+
+/// minidock's chains: published ports' and masquerading's in the nat table, and in the filter
+/// table what guards the host's loopback.
+const PORTS: &str = "MINIDOCK";
+const POSTROUTING: &str = "MINIDOCK-POSTROUTING";
+const INPUT: &str = "MINIDOCK-INPUT";
+
+/// The jumps from the nat table's built-in chains to minidock's, as `iptables-save` prints them.
+fn nat_jumps() -> [String; 3] {
+    [
+        format!("-A PREROUTING -m addrtype --dst-type LOCAL -j {PORTS}"),
+        format!("-A OUTPUT -m addrtype --dst-type LOCAL -j {PORTS}"),
+        format!("-A POSTROUTING -j {POSTROUTING}"),
+    ]
+}
+
+/// The filter table's jump.
+fn filter_jump() -> String {
+    format!("-A INPUT -j {INPUT}")
+}
+
+impl Firewall for Iptables {
+    fn render(&self, rules: &Rules) -> Result<String> {
+        let present = saved("nat")?;
+        let mut text = format!("*nat\n:{PORTS} - [0:0]\n:{POSTROUTING} - [0:0]\n");
+        for jump in nat_jumps() {
+            if !present.lines().any(|line| line == jump) {
+                text += &format!("{jump}\n");
+            }
+        }
+        for line in rule_lines(rules) {
+            text += &format!("{line}\n");
+        }
+        text += "COMMIT\n";
+        // route_localnet lets the bridge carry 127.0.0.0/8, for the host's own connections to
+        // published ports; it would also let a container send to 127.0.0.1 through the bridge and
+        // reach what the host serves there alone. Only the answers to the host may arrive so.
+        text += &format!("*filter\n:{INPUT} - [0:0]\n");
+        if !saved("filter")?.lines().any(|line| line == filter_jump()) {
+            text += &format!("{}\n", filter_jump());
+        }
+        for network in &rules.networks {
+            text += &format!(
+                "-A {INPUT} -i {} -d 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED \
+                 -m comment --comment \"network {}\" -j DROP\n",
+                network.bridge, network.name
+            );
+        }
+        text += "COMMIT\n";
+        Ok(text)
+    }
+
+    fn clear(&self) -> Result<String> {
+        let mut text = String::new();
+        let tables = [
+            ("nat", nat_jumps().to_vec(), vec![PORTS, POSTROUTING]),
+            ("filter", vec![filter_jump()], vec![INPUT]),
+        ];
+        for (table, jumps, chains) in tables {
+            let present = saved(table)?;
+            text += &format!("*{table}\n");
+            for jump in jumps {
+                if present.lines().any(|line| line == jump) {
+                    text += &format!("-D{}\n", &jump[2..]);
+                }
+            }
+            for chain in chains {
+                if present
+                    .lines()
+                    .any(|line| line.starts_with(&format!(":{chain} ")))
+                {
+                    text += &format!("-F {chain}\n-X {chain}\n");
+                }
+            }
+            text += "COMMIT\n";
+        }
+        Ok(text)
+    }
+
+    fn tool(&self) -> (&'static str, &'static [&'static str]) {
+        ("iptables-restore", &["--noflush"])
+    }
+}
+
+/// The table `table` as it is, as `iptables-save` prints it.
+fn saved(table: &str) -> Result<String> {
+    let failed = |reason: String| Error::Firewall {
+        command: format!("iptables-save -t {table}"),
+        reason,
+    };
+    let output = Command::new("iptables-save")
+        .args(["-t", table])
+        .output()
+        .map_err(|e| failed(e.to_string()))?;
+    if !output.status.success() {
+        return Err(failed(
+            String::from_utf8_lossy(&output.stderr).trim().to_string(),
+        ));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// minidock's rules in its two chains, as `-A CHAIN RULE` lines: each network's masquerading,
+/// each published port's DNAT, as nftables's `network_rules` and `port_rules` write them.
+pub fn rule_lines(rules: &Rules) -> Vec<String> {
+    // [ch09 stretch iptables: The same rules in iptables | chapter_09::stretch::iptables_writes_the_same_rules]
+    let mut lines = Vec::new();
+    for network in &rules.networks {
+        let (subnet, bridge) = (network.subnet, &network.bridge);
+        let comment = format!("-m comment --comment \"network {}\"", network.name);
+        lines.push(format!(
+            "-A {POSTROUTING} -s {subnet} ! -o {bridge} -j MASQUERADE {comment}"
+        ));
+        lines.push(format!(
+            "-A {POSTROUTING} -s 127.0.0.0/8 -o {bridge} -j MASQUERADE {comment}"
+        ));
+    }
+    for rule in &rules.ports {
+        let port = &rule.port;
+        let address = port
+            .host_ip
+            .map(|ip| format!("-d {ip}/32 "))
+            .unwrap_or_default();
+        let protocol = port.container.protocol.name();
+        let id = &rule.container[..rule.container.len().min(12)];
+        lines.push(format!(
+            "-A {PORTS} {address}! -i {} -p {protocol} -m {protocol} --dport {} -j DNAT \
+             --to-destination {}:{} -m comment --comment \"container {id}\"",
+            rule.bridge, port.host_port, rule.address, port.container.number
+        ));
+    }
+    lines
+    // [ch09 before]
+    //~ Vec::new()
+    // [ch09 end]
+}

@@ -1,0 +1,264 @@
+// [ch09 file]
+//! The host's firewall rules that take containers' traffic out and let published ports in:
+//! network address translation (NAT), in the kernel's netfilter.
+//!
+//! ```text
+//!                     a packet arrives                         a program of the host's sends
+//!                          │                                           │
+//!     PREROUTING  (nat) ── DNAT: to a published port? ───┐    OUTPUT (nat) ── DNAT, the same
+//!                          │      rewrite the destination │              │
+//!                  routing decision ◄────────────────────┘     routing decision
+//!                   │             │                                     │
+//!        for the host: INPUT    FORWARD (a container's, either way)     │
+//!                                 │                                     │
+//!     POSTROUTING (nat) ── MASQUERADE: from a network's subnet, leaving by another interface?
+//!                          │      rewrite the source to the host's address there
+//!                       out it goes
+//! ```
+//!
+//! conntrack remembers each connection's translation and undoes it on the replies: one rule
+//! rewrites the first packet, the kernel the rest.
+//!
+//! minidock's rules are a function of its store: every network's subnet and bridge, every
+//! running container's published ports (in its network's leases). Whatever changes them (a
+//! network made, a container with ports started or ended, a killed one swept) renders them all
+//! again and replaces the old ones in one transaction of the driver's tool: no packet ever sees
+//! half of them, and nothing is left of a container that is gone. Two drivers write them:
+//!
+//! - `nftables` (the default): a table of minidock's own, `ip minidock`, applied with `nft -f -`,
+//!   as Docker 29's nftables backend and podman's netavark do;
+//! - `iptables`: chains of minidock's own in the kernel's `nat` table (MINIDOCK, as Docker's
+//!   DOCKER), applied with `iptables-restore --noflush`, for hosts where iptables rules.
+
+mod iptables;
+mod nftables;
+
+use std::fs::File;
+use std::io::Write;
+use std::net::Ipv4Addr;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+
+use nix::fcntl::{Flock, FlockArg};
+
+use super::ports::Bound;
+use super::subnet::Subnet;
+use super::{ipam, store, Alive, Error, Result};
+use crate::sys;
+
+/// Which tool writes the rules (`--firewall-driver`, `MINIDOCK_FIREWALL_DRIVER`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Driver {
+    Nftables,
+    Iptables,
+}
+
+impl Driver {
+    pub fn name(self) -> &'static str {
+        match self {
+            Driver::Nftables => "nftables",
+            Driver::Iptables => "iptables",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Driver> {
+        [Driver::Nftables, Driver::Iptables]
+            .into_iter()
+            .find(|driver| driver.name() == name.trim())
+    }
+
+    fn firewall(self) -> &'static dyn Firewall {
+        match self {
+            Driver::Nftables => &nftables::Nftables,
+            Driver::Iptables => &iptables::Iptables,
+        }
+    }
+}
+
+/// What one driver does: the same rules, in its tool's words.
+trait Firewall {
+    /// The whole of minidock's rules as its tool's input: they replace whatever minidock had.
+    fn render(&self, rules: &Rules) -> Result<String>;
+    /// What removes all of them, for a driver given up for the other.
+    fn clear(&self) -> Result<String>;
+    /// Its tool and arguments, which read the input on stdin and apply it in one transaction.
+    fn tool(&self) -> (&'static str, &'static [&'static str]);
+}
+
+/// A network, as its rules need it.
+pub struct NetworkRules {
+    pub name: String,
+    pub bridge: String,
+    pub subnet: Subnet,
+}
+
+/// A published port of a running container.
+pub struct PortRule {
+    /// The container's id.
+    pub container: String,
+    /// The bridge its network is on, and its address there.
+    pub bridge: String,
+    pub address: Ipv4Addr,
+    pub port: Bound,
+}
+
+/// Everything minidock's rules say.
+#[derive(Default)]
+pub struct Rules {
+    pub networks: Vec<NetworkRules>,
+    pub ports: Vec<PortRule>,
+}
+
+/// The driver this process was told to use, if it was.
+static CHOSEN: OnceLock<Driver> = OnceLock::new();
+
+/// Takes `--firewall-driver`: from now on this process writes its rules with `driver`.
+pub fn choose(driver: Driver) {
+    let _ = CHOSEN.set(driver);
+}
+
+/// Renders every rule from the store under `root` and applies them, replacing the old: with the
+/// driver chosen (`--firewall-driver`, or `MINIDOCK_FIREWALL_DRIVER`, which a monitor inherits),
+/// or else with the one that wrote the rules last, or nftables. Leases whose holders are gone
+/// are left out.
+pub fn apply(root: &Path, alive: Alive) -> Result<()> {
+    let networks = store::networks_dir(root);
+    // One process at a time renders and applies: the last one to do so has read every lease
+    // written before it took the lock, so its rules are complete.
+    let _locked = lock(&networks)?;
+    let record = networks.join("firewall");
+    let last = std::fs::read_to_string(&record)
+        .ok()
+        .and_then(|name| Driver::from_name(&name));
+    // A monitor does not read the command line: it was told by its environment.
+    let told = std::env::var("MINIDOCK_FIREWALL_DRIVER").ok();
+    let driver = CHOSEN
+        .get()
+        .copied()
+        .or_else(|| told.as_deref().and_then(Driver::from_name))
+        .or(last)
+        .unwrap_or(Driver::Nftables);
+    // The other driver's rules go first, if it wrote the last ones.
+    if let Some(last) = last.filter(|last| *last != driver) {
+        run(last.firewall(), &last.firewall().clear()?)?;
+    }
+    let rules = gather(root, alive)?;
+    run(driver.firewall(), &driver.firewall().render(&rules)?)?;
+    if last != Some(driver) {
+        std::fs::write(&record, driver.name()).map_err(|e| Error::store(&record, e.to_string()))?;
+    }
+    Ok(())
+}
+
+/// The rules the store says: each network's, and the published ports of the leases whose
+/// holders still run.
+fn gather(root: &Path, alive: Alive) -> Result<Rules> {
+    let mut rules = Rules::default();
+    for network in store::all(root)? {
+        let leases = ipam::read(&store::dir(root, &network.name).join("leases.json"))?;
+        for (address, lease) in &leases {
+            if !alive(&lease.holder) {
+                continue;
+            }
+            for port in &lease.ports {
+                rules.ports.push(PortRule {
+                    container: lease.container.clone(),
+                    bridge: network.bridge.clone(),
+                    address: *address,
+                    port: *port,
+                });
+            }
+        }
+        rules.networks.push(NetworkRules {
+            name: network.name,
+            bridge: network.bridge,
+            subnet: network.subnet,
+        });
+    }
+    Ok(rules)
+}
+
+/// Takes the firewall's lock, in the directory of the networks.
+fn lock(networks: &Path) -> Result<Flock<File>> {
+    std::fs::create_dir_all(networks).map_err(|e| Error::store(networks, e.to_string()))?;
+    let path = networks.join("firewall.lock");
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| Error::store(&path, e.to_string()))?;
+    Flock::lock(file, FlockArg::LockExclusive)
+        .map_err(|(_, errno)| Error::store(&path, sys::describe(errno)))
+}
+
+/// Runs the driver's tool with `input` on its standard input.
+fn run(firewall: &dyn Firewall, input: &str) -> Result<()> {
+    let (program, args) = firewall.tool();
+    let shell = format!("{program} {}", args.join(" "));
+    sys::narrate_input(&shell, input);
+    let failed = |reason: String| Error::Firewall {
+        command: shell.clone(),
+        reason,
+    };
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| {
+            failed(match e.kind() {
+                std::io::ErrorKind::NotFound => {
+                    format!("{program} is not installed (apt install nftables iptables)")
+                }
+                _ => e.to_string(),
+            })
+        })?;
+    let written = child
+        .stdin
+        .take()
+        .expect("piped")
+        .write_all(input.as_bytes());
+    let output = child
+        .wait_with_output()
+        .map_err(|e| failed(e.to_string()))?;
+    if !output.status.success() || written.is_err() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        return Err(failed(format!("{}\n{input}", stderr.trim_end())));
+    }
+    Ok(())
+}
+
+/// Lets the host route for the bridge `bridge`: between its interfaces at all (the network's
+/// traffic out, published ports' in), and from its loopback addresses to the bridge (127.0.0.1
+/// rewritten to a container's address by a published port's rule). The kernel's defaults refuse
+/// both.
+// [ch09 unsolved allow(unused_variables)]
+pub fn forward(bridge: &str) -> Result<()> {
+    // [ch09 exercise forwarding: Let the host route]
+    sys::write_file(Path::new("/proc/sys/net/ipv4/ip_forward"), "1")?;
+    sys::write_file(
+        &Path::new("/proc/sys/net/ipv4/conf")
+            .join(bridge)
+            .join("route_localnet"),
+        "1",
+    )?;
+    // [ch09 mistake forwarding-only: chapter_09::a_published_port_answers_from_outside_and_from_the_host]
+    //~ // Forwarding on: containers' packets go through the host.
+    //~ sys::write_file(Path::new("/proc/sys/net/ipv4/ip_forward"), "1")?;
+    // [ch09 mistake localnet-only: chapter_09::a_published_port_answers_from_outside_and_from_the_host, chapter_09::the_way_out_is_masqueraded_as_the_host_but_not_between_containers]
+    //~ // The bridge routes what 127.0.0.1 sends it.
+    //~ sys::write_file(
+    //~     &Path::new("/proc/sys/net/ipv4/conf")
+    //~         .join(bridge)
+    //~         .join("route_localnet"),
+    //~     "1",
+    //~ )?;
+    // [ch09 before]
+    //~ // Turn on IPv4 forwarding, and routing from 127.0.0.0/8 on the bridge: two files of
+    //~ // /proc/sys (see "Let the host route").
+    // [ch09 end]
+    Ok(())
+}

@@ -1,0 +1,195 @@
+// [ch09 file]
+//! The rules as nftables writes them: one table of minidock's own, replaced whole.
+//!
+//! ```text
+//! table ip minidock {
+//!     chain prerouting {                     a packet that arrives, for an address of the host's:
+//!         type nat hook prerouting priority dstnat; policy accept;
+//!         fib daddr type local jump ports        its published ports' rules
+//!     }
+//!     chain output {                         the same for the host's own programs
+//!         type nat hook output priority -100; policy accept;
+//!         fib daddr type local jump ports
+//!     }
+//!     chain postrouting {                    every packet about to leave
+//!         type nat hook postrouting priority srcnat; policy accept;
+//!         (each network's masquerading)
+//!     }
+//!     chain input {                          every packet for the host itself
+//!         type filter hook input priority filter; policy accept;
+//!         (for each bridge: nothing new to 127.0.0.0/8 from it)
+//!     }
+//!     chain ports {
+//!         (each published port's DNAT)
+//!     }
+//! }
+//! ```
+//!
+//! `fib daddr type local` asks the routing table whether the destination is one of the host's
+//! own addresses: only those are published ports, not a server outside that a container reaches
+//! on the same port number.
+
+use super::{Firewall, NetworkRules, PortRule, Rules};
+use crate::network::Result;
+
+pub struct Nftables;
+
+/// The table's family and name.
+const TABLE: &str = "ip minidock";
+
+impl Firewall for Nftables {
+    fn render(&self, rules: &Rules) -> Result<String> {
+        let mut text = String::new();
+        // Made if missing, then deleted, then made again: `nft -f` applies the three in one
+        // transaction, and the table's new contents replace the old at once.
+        text += &format!("add table {TABLE}\ndelete table {TABLE}\ntable {TABLE} {{\n");
+        for (hook, priority) in [("prerouting", "dstnat"), ("output", "-100")] {
+            text += &format!(
+                "\tchain {hook} {{\n\t\ttype nat hook {hook} priority {priority}; policy accept;\n\
+                 \t\tfib daddr type local jump ports\n\t}}\n"
+            );
+        }
+        text += "\tchain postrouting {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n";
+        for network in &rules.networks {
+            for rule in network_rules(network) {
+                text += &format!("\t\t{rule} comment \"network {}\"\n", network.name);
+            }
+        }
+        text += "\t}\n";
+        // route_localnet lets the bridge carry 127.0.0.0/8, for the host's own connections to
+        // published ports; it would also let a container send to 127.0.0.1 through the bridge and
+        // reach what the host serves there alone. Only the answers to the host may arrive so.
+        text += "\tchain input {\n\t\ttype filter hook input priority filter; policy accept;\n";
+        for network in &rules.networks {
+            text += &format!(
+                "\t\tiifname \"{}\" ip daddr 127.0.0.0/8 ct state != {{ established, related }} drop \
+                 comment \"network {}\"\n",
+                network.bridge, network.name
+            );
+        }
+        text += "\t}\n\tchain ports {\n";
+        for port in &rules.ports {
+            for rule in port_rules(port) {
+                text += &format!(
+                    "\t\t{rule} comment \"container {}\"\n",
+                    short(&port.container)
+                );
+            }
+        }
+        text += "\t}\n}\n";
+        Ok(text)
+    }
+
+    fn clear(&self) -> Result<String> {
+        Ok(format!("add table {TABLE}\ndelete table {TABLE}\n"))
+    }
+
+    fn tool(&self) -> (&'static str, &'static [&'static str]) {
+        ("nft", &["-f", "-"])
+    }
+}
+
+/// A container's id as its rules' comments name it.
+fn short(id: &str) -> &str {
+    &id[..id.len().min(12)]
+}
+
+/// The rules of `network` in the postrouting chain: what leaves the host with a source address
+/// of the network's takes the address of the interface it leaves by.
+// [ch09 unsolved allow(unused_variables)]
+pub fn network_rules(network: &NetworkRules) -> Vec<String> {
+    // [ch09 exercise masquerade: Masquerade the way out]
+    let bridge = &network.bridge;
+    vec![
+        // The network's traffic out to the world: the world answers the host, conntrack hands
+        // the answer back. Not what stays on the bridge, between containers.
+        format!(
+            "ip saddr {} oifname != \"{bridge}\" masquerade",
+            network.subnet
+        ),
+        // A connection of the host's own to 127.0.0.1, sent to a container by a published
+        // port's rule: the container would answer 127.0.0.1, itself. The bridge's address
+        // instead.
+        format!("ip saddr 127.0.0.0/8 oifname \"{bridge}\" masquerade"),
+    ]
+    // [ch09 mistake masquerade-into-the-bridge: chapter_09::the_way_out_is_masqueraded_as_the_host_but_not_between_containers]
+    //~ // What the network sends through its bridge takes the bridge's address.
+    //~ let bridge = &network.bridge;
+    //~ vec![
+    //~     format!("ip saddr {} oifname \"{bridge}\" masquerade", network.subnet),
+    //~     format!("ip saddr 127.0.0.0/8 oifname \"{bridge}\" masquerade"),
+    //~ ]
+    // [ch09 mistake loopback-not-masqueraded: chapter_09::a_published_port_answers_from_outside_and_from_the_host]
+    //~ // The network's traffic out to the world.
+    //~ vec![format!(
+    //~     "ip saddr {} oifname != \"{}\" masquerade",
+    //~     network.subnet, network.bridge
+    //~ )]
+    // [ch09 before]
+    //~ // The rules that rewrite the source of what leaves the host from the network's subnet
+    //~ // (see "Masquerade the way out"), and of what 127.0.0.1 sends to the bridge. None yet.
+    //~ Vec::new()
+    // [ch09 end]
+}
+
+/// The rules in the ports chain for one published port: what arrives for the host's port goes to
+/// the container's.
+// [ch09 unsolved allow(unused_variables)]
+pub fn port_rules(rule: &PortRule) -> Vec<String> {
+    // [ch09 exercise dnat: Publish a port]
+    let port = &rule.port;
+    // On one address of the host's, or on all.
+    let address = port
+        .host_ip
+        .map(|ip| format!("ip daddr {ip} "))
+        .unwrap_or_default();
+    vec![format!(
+        "{address}iifname != \"{}\" {} dport {} dnat to {}:{}",
+        rule.bridge,
+        port.container.protocol.name(),
+        port.host_port,
+        rule.address,
+        port.container.number
+    )]
+    // [ch09 mistake dnat-every-address: chapter_09::a_port_published_on_one_address_answers_only_there]
+    //~ // What arrives at the host's port goes to the container's.
+    //~ let port = &rule.port;
+    //~ vec![format!(
+    //~     "iifname != \"{}\" {} dport {} dnat to {}:{}",
+    //~     rule.bridge,
+    //~     port.container.protocol.name(),
+    //~     port.host_port,
+    //~     rule.address,
+    //~     port.container.number
+    //~ )]
+    // [ch09 mistake dnat-to-the-host-port: chapter_09::a_published_port_answers_from_outside_and_from_the_host]
+    //~ // The destination's address becomes the container's.
+    //~ let port = &rule.port;
+    //~ let address = port
+    //~     .host_ip
+    //~     .map(|ip| format!("ip daddr {ip} "))
+    //~     .unwrap_or_default();
+    //~ vec![format!(
+    //~     "{address}iifname != \"{}\" {} dport {} dnat to {}",
+    //~     rule.bridge,
+    //~     port.container.protocol.name(),
+    //~     port.host_port,
+    //~     rule.address
+    //~ )]
+    // [ch09 mistake dnat-tcp-only: chapter_09::udp_ports_are_published_too]
+    //~ // Ports are TCP's.
+    //~ let port = &rule.port;
+    //~ let address = port
+    //~     .host_ip
+    //~     .map(|ip| format!("ip daddr {ip} "))
+    //~     .unwrap_or_default();
+    //~ vec![format!(
+    //~     "{address}iifname != \"{}\" tcp dport {} dnat to {}:{}",
+    //~     rule.bridge, port.host_port, rule.address, port.container.number
+    //~ )]
+    // [ch09 before]
+    //~ // The rule that sends what arrives at the host's port to the container's address and
+    //~ // port (see "Publish a port"). None yet.
+    //~ Vec::new()
+    // [ch09 end]
+}
