@@ -1181,6 +1181,9 @@ fn measure_published(
     };
     let dir = rootfs.display().to_string();
     let timed = |args: &[&str]| -> Result<f64> {
+        // The kernel tears an ended container's network namespace down in a worker, and a new
+        // namespace waits for that work: each run starts once the last one's has settled.
+        std::thread::sleep(std::time::Duration::from_millis(30));
         let started = Instant::now();
         let ok = minidock_in(args).status()?.success();
         if !ok {
@@ -1190,44 +1193,74 @@ fn measure_published(
     };
     let result = (|| -> Result<String> {
         let mut text = format!(
-            "\nPublished ports: `run --rm -p 80 DIR true` (a port the kernel picks, held, and the \
-             firewall's rules written at the start and again at the end) against `run --rm DIR \
-             true` on the bridge, alternating, {rounds} rounds per driver.\n\n\
+            "\nPublished ports (`-p 80`: a port the kernel picks, held, its rule added at the start, \
+             and the rules written again without it at the end) against the same runs without, on \
+             the bridge, alternating, {rounds} rounds per driver.\n\n\
              | measure | median | min – max | goal |\n|---|---|---|---|\n"
         );
         for driver in ["nftables", "iptables"] {
-            let (mut published, mut cost) = (Vec::new(), Vec::new());
+            let (mut started, mut start_cost) = (Vec::new(), Vec::new());
+            let (mut whole, mut whole_cost) = (Vec::new(), Vec::new());
             for round in 0..rounds + 3 {
-                let bridge = timed(&["--firewall-driver", driver, "run", "--rm", &dir, "true"])?;
-                let with_port = timed(&[
-                    "--firewall-driver",
-                    driver,
-                    "run",
-                    "--rm",
-                    "-p",
-                    "80",
-                    &dir,
-                    "true",
-                ])?;
+                let global = ["--firewall-driver", driver];
+                // The start: `run -d` returns once the container runs, its rules made.
+                let plain = timed(&[&global[..], &["run", "-d", &dir, "sleep", "1000"]].concat())?;
+                let with_port = timed(
+                    &[
+                        &global[..],
+                        &["run", "-d", "-p", "80", &dir, "sleep", "1000"],
+                    ]
+                    .concat(),
+                )?;
+                // Both go, untimed: the rules are written again without the port.
+                remove_all(minidock, &state);
+                // The whole: started, ended and its rules taken away again.
+                let bridge = timed(&[&global[..], &["run", "--rm", &dir, "true"]].concat())?;
+                let published =
+                    timed(&[&global[..], &["run", "--rm", "-p", "80", &dir, "true"]].concat())?;
                 // The first three warm up (and the first makes the bridge, and switches drivers).
                 if round >= 3 {
-                    published.push(with_port);
-                    cost.push(with_port - bridge);
+                    started.push(with_port);
+                    start_cost.push(with_port - plain);
+                    whole.push(published);
+                    whole_cost.push(published - bridge);
                 }
             }
-            let (pmin, pmax) = min_max(&published);
-            let (cmin, cmax) = min_max(&cost);
             let goal = if driver == "nftables" {
                 "≤ +3 ms"
             } else {
                 ""
             };
-            text += &format!(
-                "| `run --rm -p 80 DIR true`, {driver} | {:.2} ms | {pmin:.2} – {pmax:.2} ms | |\n\
-                 | its cost over the bridge alone, round by round, {driver} | {:+.2} ms | \
-                 {cmin:+.2} – {cmax:+.2} ms | {goal} |\n",
-                median(&mut published),
-                median(&mut cost),
+            let row = |what: &str, values: &mut Vec<f64>, sign: &str, goal: &str| {
+                let (min, max) = min_max(values);
+                let median = median(values);
+                match sign {
+                    "+" => format!(
+                        "| {what}, {driver} | {median:+.2} ms | {min:+.2} – {max:+.2} ms | {goal} |\n"
+                    ),
+                    _ => format!(
+                        "| {what}, {driver} | {median:.2} ms | {min:.2} – {max:.2} ms | {goal} |\n"
+                    ),
+                }
+            };
+            text += &row(
+                "`run -d -p 80 DIR sleep 1000` until the id",
+                &mut started,
+                "",
+                "",
+            );
+            text += &row(
+                "its start's cost over `run -d DIR sleep 1000`, round by round",
+                &mut start_cost,
+                "+",
+                goal,
+            );
+            text += &row("`run --rm -p 80 DIR true`", &mut whole, "", "");
+            text += &row(
+                "its cost over `run --rm DIR true` (start and end), round by round",
+                &mut whole_cost,
+                "+",
+                "",
             );
         }
         // Throughput: a container that reads one connection to its end.
@@ -1308,18 +1341,33 @@ fn measure_published(
         }
         Ok(text)
     })();
-    let listed = Command::new(minidock)
-        .arg("--root")
-        .arg(&state)
-        .args(["ps", "-aq", "--no-trunc"])
-        .output();
-    if let Ok(listed) = listed {
-        for id in String::from_utf8_lossy(&listed.stdout).lines() {
-            let _ = minidock_in(&["rm", "-f", id]).status();
-        }
-    }
+    remove_all(minidock, &state);
     let _ = fs::remove_dir_all(&state);
     result
+}
+
+/// Removes every container of the state directory `state`.
+fn remove_all(minidock: &Path, state: &Path) {
+    let listed = Command::new(minidock)
+        .arg("--root")
+        .arg(state)
+        .args(["ps", "-aq", "--no-trunc"])
+        .output();
+    let Ok(listed) = listed else { return };
+    let ids: Vec<String> = String::from_utf8_lossy(&listed.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    if !ids.is_empty() {
+        let _ = Command::new(minidock)
+            .arg("--root")
+            .arg(state)
+            .args(["rm", "-f"])
+            .args(&ids)
+            .env("MINIDOCK_CGROUP_PARENT", CGROUP_PARENT)
+            .stdout(Stdio::null())
+            .status();
+    }
 }
 
 /// Sends MEBIBYTES to a server at `target` in one connection, once it accepts connections, and

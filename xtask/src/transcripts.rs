@@ -2244,9 +2244,11 @@ fn steady_ids(text: &str) -> String {
             }
         }
     }
-    // A full id whose short form is steadied starts the same way, as it did.
+    // A full id (64 digits) whose short form is steadied starts the same way, as it did.
     replace_hex_runs(text, |run| {
-        let short = run.get(..12)?;
+        let short = run
+            .get(..12)
+            .filter(|_| run.len() == 12 || run.len() == 64)?;
         ids.iter()
             .any(|id| id == short)
             .then(|| format!("{EXAMPLE}{}", &run[12..]))
@@ -2597,6 +2599,11 @@ mod tests {
                 "hostname 0a1b2c3d4e5f at ./s/containers/0a1b2c3d4e5f/diff, 0a1b2c3d4e5f0"
             ),
             "hostname 4f1c0e2a9b3d at ./s/containers/4f1c0e2a9b3d/diff, 0a1b2c3d4e5f0"
+        );
+        let rest = "9".repeat(52);
+        assert_eq!(
+            super::steady_ids(&format!("container 0a1b2c3d4e5f is 0a1b2c3d4e5f{rest}")),
+            format!("container 4f1c0e2a9b3d is 4f1c0e2a9b3d{rest}")
         );
     }
 

@@ -37,12 +37,16 @@ const MODULES: &[&str] = &[
     "overlay",
     "veth",
     "bridge",
-    // Chapter 9's NAT: nf_tables, its nat chains, the dnat, masquerade and fib expressions.
+    // Chapter 9's NAT: nf_tables, its nat chains, the dnat, masquerade, fib and ct expressions.
+    // libcrc32c, which they depend on, wants a crc32c of the crypto API first (a soft
+    // dependency, which the modules do not list).
+    "crc32c_generic",
     "nf_tables",
     "nft_chain_nat",
     "nft_nat",
     "nft_masq",
     "nft_fib_ipv4",
+    "nft_ct",
 ];
 
 /// The host's programs the guest gets beside busybox, at the same paths, with their libraries:

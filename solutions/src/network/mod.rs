@@ -308,7 +308,7 @@ impl Endpoint {
         // [ch09]
         if !existed {
             let routed =
-                firewall::forward(&network.bridge).and_then(|()| firewall::apply(root, alive));
+                firewall::forward(&network.bridge).and_then(|()| firewall::rewrite(root, alive));
             if let Err(err) = routed {
                 let _ = interface::delete(&mut host, &network.bridge);
                 return Err(err);

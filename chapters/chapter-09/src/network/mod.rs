@@ -294,7 +294,7 @@ impl Endpoint {
         let bridge = bridge::ensure(&mut host, &network)?;
         if !existed {
             let routed =
-                firewall::forward(&network.bridge).and_then(|()| firewall::apply(root, alive));
+                firewall::forward(&network.bridge).and_then(|()| firewall::rewrite(root, alive));
             if let Err(err) = routed {
                 let _ = interface::delete(&mut host, &network.bridge);
                 return Err(err);

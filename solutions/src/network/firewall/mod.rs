@@ -78,12 +78,32 @@ impl Driver {
 
 /// What one driver does: the same rules, in its tool's words.
 trait Firewall {
-    /// The whole of minidock's rules as its tool's input: they replace whatever minidock had.
-    fn render(&self, rules: &Rules) -> Result<String>;
+    /// Each of minidock's rules, as one line of its tool's input that adds it, with the table
+    /// it is in (for a tool whose input names tables apart).
+    fn lines(&self, rules: &Rules) -> Vec<Line>;
+    /// The whole of minidock's rules as its tool's input: its tables and chains, emptied, then
+    /// `lines`. They replace whatever minidock had.
+    fn render(&self, lines: &[Line]) -> Result<String>;
+    /// The input that adds `lines` to the rules there are.
+    fn append(&self, lines: &[Line]) -> String;
     /// What removes all of them, for a driver given up for the other.
     fn clear(&self) -> Result<String>;
     /// Its tool and arguments, which read the input on stdin and apply it in one transaction.
     fn tool(&self) -> (&'static str, &'static [&'static str]);
+}
+
+/// One rule, as the line of a tool's input that adds it, and the table it goes in.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Line {
+    pub table: String,
+    pub text: String,
+}
+
+/// What the last writer of the rules wrote: its driver, and every rule.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct Written {
+    driver: String,
+    lines: Vec<Line>,
 }
 
 /// A network, as its rules need it.
@@ -123,14 +143,23 @@ pub fn choose(driver: Driver) {
 /// or else with the one that wrote the rules last, or nftables. Leases whose holders are gone
 /// are left out.
 pub fn apply(root: &Path, alive: Alive) -> Result<()> {
+    write(root, alive, false)
+}
+
+/// The same, writing every rule whatever was written before: for a bridge made (again, after a
+/// reboot: its rules went with the kernel's state, though the store remembers them).
+pub fn rewrite(root: &Path, alive: Alive) -> Result<()> {
+    write(root, alive, true)
+}
+
+fn write(root: &Path, alive: Alive, whole: bool) -> Result<()> {
     let networks = store::networks_dir(root);
     // One process at a time renders and applies: the last one to do so has read every lease
     // written before it took the lock, so its rules are complete.
     let _locked = lock(&networks)?;
-    let record = networks.join("firewall");
-    let last = std::fs::read_to_string(&record)
-        .ok()
-        .and_then(|name| Driver::from_name(&name));
+    let record = networks.join("firewall.json");
+    let written: Written = store::read_json(&record)?.unwrap_or_default();
+    let last = Driver::from_name(&written.driver);
     // A monitor does not read the command line: it was told by its environment.
     let told = std::env::var("MINIDOCK_FIREWALL_DRIVER").ok();
     let driver = CHOSEN
@@ -143,12 +172,34 @@ pub fn apply(root: &Path, alive: Alive) -> Result<()> {
     if let Some(last) = last.filter(|last| *last != driver) {
         run(last.firewall(), &last.firewall().clear()?)?;
     }
-    let rules = gather(root, alive)?;
-    run(driver.firewall(), &driver.firewall().render(&rules)?)?;
-    if last != Some(driver) {
-        std::fs::write(&record, driver.name()).map_err(|e| Error::store(&record, e.to_string()))?;
+    let firewall = driver.firewall();
+    let lines = firewall.lines(&gather(root, alive)?);
+    // Taking a rule away costs the kernel a wait for every CPU to let go of it (some 10 ms
+    // here); adding one does not. What only adds to the rules written last adds, and only
+    // what is new; anything else renders them all again. A tool that finds the rules otherwise
+    // than written (someone flushed them) fails its additions: then too.
+    let kept =
+        !whole && last == Some(driver) && written.lines.iter().all(|line| lines.contains(line));
+    let added: Vec<Line> = lines
+        .iter()
+        .filter(|line| !written.lines.contains(line))
+        .cloned()
+        .collect();
+    let appended = match (kept, added.is_empty()) {
+        (true, true) => Ok(()),
+        (true, false) => run(firewall, &firewall.append(&added)),
+        (false, _) => Err(Error::Invalid("rules to take away".into())),
+    };
+    if appended.is_err() {
+        run(firewall, &firewall.render(&lines)?)?;
     }
-    Ok(())
+    store::write_json(
+        &record,
+        &Written {
+            driver: driver.name().to_string(),
+            lines,
+        },
+    )
 }
 
 /// The rules the store says: each network's, and the published ports of the leases whose

@@ -1,5 +1,6 @@
 // [ch09 file]
-//! The rules as nftables writes them: one table of minidock's own, replaced whole.
+//! The rules as nftables writes them: one table of minidock's own, emptied and filled again in
+//! one transaction, or, when rules are only added, added to.
 //!
 //! ```text
 //! table ip minidock {
@@ -29,7 +30,7 @@
 //! own addresses: only those are published ports, not a server outside that a container reaches
 //! on the same port number.
 
-use super::{Firewall, NetworkRules, PortRule, Rules};
+use super::{Firewall, Line, NetworkRules, PortRule, Rules};
 use crate::network::Result;
 
 pub struct Nftables;
@@ -38,46 +39,73 @@ pub struct Nftables;
 const TABLE: &str = "ip minidock";
 
 impl Firewall for Nftables {
-    fn render(&self, rules: &Rules) -> Result<String> {
-        let mut text = String::new();
-        // Made if missing, then deleted, then made again: `nft -f` applies the three in one
-        // transaction, and the table's new contents replace the old at once.
-        text += &format!("add table {TABLE}\ndelete table {TABLE}\ntable {TABLE} {{\n");
-        for (hook, priority) in [("prerouting", "dstnat"), ("output", "-100")] {
-            text += &format!(
-                "\tchain {hook} {{\n\t\ttype nat hook {hook} priority {priority}; policy accept;\n\
-                 \t\tfib daddr type local jump ports\n\t}}\n"
-            );
+    fn lines(&self, rules: &Rules) -> Vec<Line> {
+        let mut lines = Vec::new();
+        let mut add = |chain: &str, rule: String| {
+            lines.push(Line {
+                table: String::new(),
+                text: format!("add rule {TABLE} {chain} {rule}"),
+            })
+        };
+        for hook in ["prerouting", "output"] {
+            add(hook, "fib daddr type local jump ports".into());
         }
-        text += "\tchain postrouting {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n";
         for network in &rules.networks {
             for rule in network_rules(network) {
-                text += &format!("\t\t{rule} comment \"network {}\"\n", network.name);
+                add(
+                    "postrouting",
+                    format!("{rule} comment \"network {}\"", network.name),
+                );
             }
-        }
-        text += "\t}\n";
-        // route_localnet lets the bridge carry 127.0.0.0/8, for the host's own connections to
-        // published ports; it would also let a container send to 127.0.0.1 through the bridge and
-        // reach what the host serves there alone. Only the answers to the host may arrive so.
-        text += "\tchain input {\n\t\ttype filter hook input priority filter; policy accept;\n";
-        for network in &rules.networks {
-            text += &format!(
-                "\t\tiifname \"{}\" ip daddr 127.0.0.0/8 ct state != {{ established, related }} drop \
-                 comment \"network {}\"\n",
-                network.bridge, network.name
+            // route_localnet lets the bridge carry 127.0.0.0/8, for the host's own connections
+            // to published ports; it would also let a container send to 127.0.0.1 through the
+            // bridge and reach what the host serves there alone. Only the answers to the host
+            // may arrive so.
+            add(
+                "input",
+                format!(
+                    "iifname \"{}\" ip daddr 127.0.0.0/8 ct state != {{ established, related }} \
+                     drop comment \"network {}\"",
+                    network.bridge, network.name
+                ),
             );
         }
-        text += "\t}\n\tchain ports {\n";
         for port in &rules.ports {
             for rule in port_rules(port) {
-                text += &format!(
-                    "\t\t{rule} comment \"container {}\"\n",
-                    short(&port.container)
+                add(
+                    "ports",
+                    format!("{rule} comment \"container {}\"", short(&port.container)),
                 );
             }
         }
-        text += "\t}\n}\n";
+        lines
+    }
+
+    fn render(&self, lines: &[Line]) -> Result<String> {
+        // The table and its chains, made if missing (an `add` of what exists changes nothing),
+        // emptied, and filled: `nft -f` applies it all in one transaction.
+        let mut text = format!("add table {TABLE}\n");
+        for (chain, kind, priority) in [
+            ("prerouting", "nat", "dstnat"),
+            ("output", "nat", "-100"),
+            ("postrouting", "nat", "srcnat"),
+            ("input", "filter", "filter"),
+        ] {
+            text += &format!(
+                "add chain {TABLE} {chain} {{ type {kind} hook {chain} priority {priority}; \
+                 policy accept; }}\n"
+            );
+        }
+        text += &format!("add chain {TABLE} ports\nflush table {TABLE}\n");
+        text += &self.append(lines);
         Ok(text)
+    }
+
+    fn append(&self, lines: &[Line]) -> String {
+        lines
+            .iter()
+            .map(|line| format!("{}\n", line.text))
+            .collect()
     }
 
     fn clear(&self) -> Result<String> {

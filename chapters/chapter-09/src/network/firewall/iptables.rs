@@ -18,7 +18,7 @@
 
 use std::process::Command;
 
-use super::{Firewall, Rules};
+use super::{Firewall, Line, Rules};
 use crate::network::{Error, Result};
 
 pub struct Iptables;
@@ -44,34 +44,69 @@ fn filter_jump() -> String {
 }
 
 impl Firewall for Iptables {
-    fn render(&self, rules: &Rules) -> Result<String> {
-        let present = saved("nat")?;
-        let mut text = format!("*nat\n:{PORTS} - [0:0]\n:{POSTROUTING} - [0:0]\n");
-        for jump in nat_jumps() {
-            if !present.lines().any(|line| line == jump) {
-                text += &format!("{jump}\n");
-            }
-        }
-        for line in rule_lines(rules) {
-            text += &format!("{line}\n");
-        }
-        text += "COMMIT\n";
+    fn lines(&self, rules: &Rules) -> Vec<Line> {
+        let mut lines: Vec<Line> = rule_lines(rules)
+            .into_iter()
+            .map(|text| Line {
+                table: "nat".into(),
+                text,
+            })
+            .collect();
         // route_localnet lets the bridge carry 127.0.0.0/8, for the host's own connections to
         // published ports; it would also let a container send to 127.0.0.1 through the bridge and
         // reach what the host serves there alone. Only the answers to the host may arrive so.
-        text += &format!("*filter\n:{INPUT} - [0:0]\n");
-        if !saved("filter")?.lines().any(|line| line == filter_jump()) {
-            text += &format!("{}\n", filter_jump());
-        }
         for network in &rules.networks {
-            text += &format!(
-                "-A {INPUT} -i {} -d 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED \
-                 -m comment --comment \"network {}\" -j DROP\n",
-                network.bridge, network.name
-            );
+            lines.push(Line {
+                table: "filter".into(),
+                text: format!(
+                    "-A {INPUT} -i {} -d 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED \
+                     -m comment --comment \"network {}\" -j DROP",
+                    network.bridge, network.name
+                ),
+            });
         }
-        text += "COMMIT\n";
+        lines
+    }
+
+    fn render(&self, lines: &[Line]) -> Result<String> {
+        let mut text = String::new();
+        let tables: [(&str, Vec<String>, Vec<&str>); 2] = [
+            ("nat", nat_jumps().to_vec(), vec![PORTS, POSTROUTING]),
+            ("filter", vec![filter_jump()], vec![INPUT]),
+        ];
+        for (table, jumps, chains) in tables {
+            // A chain declared is emptied first; the jumps to them are added once.
+            text += &format!("*{table}\n");
+            for chain in chains {
+                text += &format!(":{chain} - [0:0]\n");
+            }
+            let present = saved(table)?;
+            for jump in jumps {
+                if !present.lines().any(|line| line == jump) {
+                    text += &format!("{jump}\n");
+                }
+            }
+            for line in lines.iter().filter(|line| line.table == table) {
+                text += &format!("{}\n", line.text);
+            }
+            text += "COMMIT\n";
+        }
         Ok(text)
+    }
+
+    fn append(&self, lines: &[Line]) -> String {
+        let mut text = String::new();
+        for table in ["nat", "filter"] {
+            let mine: Vec<&Line> = lines.iter().filter(|line| line.table == table).collect();
+            if !mine.is_empty() {
+                text += &format!("*{table}\n");
+                for line in mine {
+                    text += &format!("{}\n", line.text);
+                }
+                text += "COMMIT\n";
+            }
+        }
+        text
     }
 
     fn clear(&self) -> Result<String> {
