@@ -198,6 +198,11 @@ impl Running {
             }
             std::thread::sleep(Duration::from_millis(2));
         }
+        let hung_in = if timed_out {
+            crate::procs::where_stuck(pid as u32)
+        } else {
+            String::new()
+        };
         // The command has ended (or hangs): end what is left of its process group. It is not
         // reaped yet, so its pid, which names the group, cannot have been reused.
         // SAFETY: kill(2) on the process group of a child we started.
@@ -213,6 +218,7 @@ impl Running {
             stdout: self.stdout.all(grace),
             stderr: self.stderr.all(grace),
             timed_out,
+            hung_in,
         };
         self.collected = Some(output.clone());
         output

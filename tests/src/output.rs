@@ -28,6 +28,9 @@ pub struct Output {
     pub stderr: String,
     /// Whether the harness killed it for taking too long.
     pub timed_out: bool,
+    /// If it did: where its processes were when it gave up, one `PID STATE WAITING-IN COMMAND`
+    /// each (what a hang was waiting for).
+    pub hung_in: String,
 }
 
 impl Output {
@@ -39,6 +42,10 @@ impl Output {
     /// How it ended, in words.
     pub fn ending(&self) -> String {
         match (self.timed_out, self.status, self.signal) {
+            (true, _, _) if !self.hung_in.is_empty() => format!(
+                "killed by the harness after its timeout (it hung; its processes then: {})",
+                self.hung_in
+            ),
             (true, _, _) => "killed by the harness after its timeout (it hung)".into(),
             (_, Some(code), _) => format!("exit status {code}"),
             (_, _, Some(signal)) => format!("killed by signal {signal}"),
@@ -182,6 +189,7 @@ mod tests {
             stdout: stdout.into(),
             stderr: stderr.into(),
             timed_out: false,
+            hung_in: String::new(),
         }
     }
 

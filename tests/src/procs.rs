@@ -10,6 +10,23 @@ pub fn children_of(parent: u32) -> Vec<u32> {
         .collect()
 }
 
+/// Where a process and its descendants are: `PID STATE WAITING-IN COMMAND` for each, joined
+/// with "; " (the kernel's wait channel says what a sleeping process waits for).
+pub fn where_stuck(pid: u32) -> String {
+    let mut seen = Vec::new();
+    let mut next = vec![pid];
+    while let Some(pid) = next.pop() {
+        let state = stat(pid).map(|s| s.state).unwrap_or('?');
+        let wchan = fs::read_to_string(format!("/proc/{pid}/wchan")).unwrap_or_default();
+        let args = fs::read(format!("/proc/{pid}/cmdline"))
+            .map(|bytes| String::from_utf8_lossy(&bytes).replace('\0', " "))
+            .unwrap_or_default();
+        seen.push(format!("{pid} {state} {} {}", wchan.trim(), args.trim()));
+        next.extend(children_of(pid));
+    }
+    seen.join("; ")
+}
+
 /// Every process of the PID namespace that `pid` is in, with its one-letter state (`Z` for a
 /// zombie) and its name.
 pub fn in_pid_namespace_of(pid: u32) -> Vec<Process> {

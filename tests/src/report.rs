@@ -632,6 +632,7 @@ mod tests {
             stdout: String::new(),
             stderr: stderr.to_string(),
             timed_out: false,
+            hung_in: String::new(),
         };
         failed_setup_call(&output)
     }
@@ -682,6 +683,7 @@ mod tests {
                 "minidock: setting up the container: umount2(\".\", MNT_DETACH): invalid argument\n"
                     .to_string(),
             timed_out: false,
+            hung_in: String::new(),
         };
         let failure = Failure::new("the host name").hint("set it").output(&output);
         let short = failure.setup_message().unwrap();

@@ -626,6 +626,9 @@ fn mistakes(root: &Path) -> Result<()> {
                     .args(["--include-ignored", "--exact"])
                     .args(&mistake.tests)
                     .env("MINIDOCK_TEST_BINARY", &binary)
+                    // A few fixtures run at once, and cargo builds meanwhile: each one's tests
+                    // one per core, whatever the caller asked for the suites.
+                    .env_remove("RUST_TEST_THREADS")
                     .current_dir(root);
                 let output = run::capture(&mut command).map(|(_, output)| output);
                 *outputs[i].lock().unwrap() = Some(output);
