@@ -13,6 +13,21 @@ use crate::{Expectation, Failure, Output, Section};
 /// How long one command may take before the harness gives up on it and kills it.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// How much slower than a real machine this one is, as MINIDOCK_TEST_SLOWDOWN says (an emulated
+/// guest's is several times): every time limit the tests give a command is that many times as
+/// long. A limit tells a hang from a slow machine; it measures nothing.
+fn slowed(limit: Duration) -> Duration {
+    static FACTOR: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    let factor = *FACTOR.get_or_init(|| {
+        std::env::var("MINIDOCK_TEST_SLOWDOWN")
+            .ok()
+            .and_then(|f| f.parse().ok())
+            .filter(|f| *f >= 1)
+            .unwrap_or(1)
+    });
+    limit * factor
+}
+
 /// A command about to run in a sandbox.
 pub struct Run {
     command: Command,
@@ -85,7 +100,7 @@ impl Run {
         });
         Running {
             shown,
-            deadline: Instant::now() + self.timeout,
+            deadline: Instant::now() + slowed(self.timeout),
             stdout: Stream::new(child.stdout.take().unwrap()),
             stderr: Stream::new(child.stderr.take().unwrap()),
             child,
@@ -115,7 +130,7 @@ impl Running {
     /// Waits until the command's stdout has a line `line`, and returns everything it printed so
     /// far; `None` if it ended or `within` passed first.
     pub fn wait_for_line(&mut self, line: &str, within: Duration) -> Option<String> {
-        let deadline = Instant::now() + within;
+        let deadline = Instant::now() + slowed(within);
         loop {
             let text = self.stdout.text_so_far();
             if text.lines().any(|l| l == line) {
@@ -160,7 +175,7 @@ impl Running {
     /// Like [`Running::finish`], but gives the command at most `within` from now to end; one
     /// that takes longer is killed, and reported as `timed_out`.
     pub fn finish_within(mut self, within: Duration) -> Output {
-        self.deadline = self.deadline.min(Instant::now() + within);
+        self.deadline = self.deadline.min(Instant::now() + slowed(within));
         self.collect()
     }
 

@@ -13,6 +13,7 @@ const KEEP: &[&str] = &[
     "NO_COLOR",
     "TERM",
     "MINIDOCK_TEST_SEED",
+    "MINIDOCK_TEST_SLOWDOWN",
 ];
 
 pub fn ensure_root(args: &[String]) {

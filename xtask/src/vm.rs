@@ -488,6 +488,9 @@ cd {share}
   done
 ) &
 watchdog=$!
+# An emulated machine is many times slower than the host: the tests' time limits, meant to tell
+# a hang from slowness, stretch as much.
+export MINIDOCK_TEST_SLOWDOWN=4
 {tests} {args}
 status=$?
 kill $watchdog
