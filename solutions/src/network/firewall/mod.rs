@@ -138,10 +138,11 @@ pub fn choose(driver: Driver) {
     let _ = CHOSEN.set(driver);
 }
 
-/// Renders every rule from the store under `root` and applies them, replacing the old: with the
-/// driver chosen (`--firewall-driver`, or `MINIDOCK_FIREWALL_DRIVER`, which a monitor inherits),
-/// or else with the one that wrote the rules last, or nftables. Leases whose holders are gone
-/// are left out.
+/// Renders every rule from the store under `root` and applies them: only the new ones if they
+/// only add to what was written last, or else all of them, replacing the old. With the driver
+/// chosen (`--firewall-driver`, or `MINIDOCK_FIREWALL_DRIVER`, which a monitor inherits), or else
+/// with the one that wrote the rules last, or nftables. Leases whose holders are gone are left
+/// out.
 pub fn apply(root: &Path, alive: Alive) -> Result<()> {
     write(root, alive, false)
 }
@@ -185,12 +186,8 @@ fn write(root: &Path, alive: Alive, whole: bool) -> Result<()> {
         .filter(|line| !written.lines.contains(line))
         .cloned()
         .collect();
-    let appended = match (kept, added.is_empty()) {
-        (true, true) => Ok(()),
-        (true, false) => run(firewall, &firewall.append(&added)),
-        (false, _) => Err(Error::Invalid("rules to take away".into())),
-    };
-    if appended.is_err() {
+    let appended = kept && (added.is_empty() || run(firewall, &firewall.append(&added)).is_ok());
+    if !appended {
         run(firewall, &firewall.render(&lines)?)?;
     }
     store::write_json(
