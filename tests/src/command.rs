@@ -16,7 +16,7 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// How much slower than a real machine this one is, as MINIDOCK_TEST_SLOWDOWN says (an emulated
 /// guest's is several times): every time limit the tests give a command is that many times as
 /// long. A limit tells a hang from a slow machine; it measures nothing.
-fn slowed(limit: Duration) -> Duration {
+pub(crate) fn slowed(limit: Duration) -> Duration {
     static FACTOR: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
     let factor = *FACTOR.get_or_init(|| {
         std::env::var("MINIDOCK_TEST_SLOWDOWN")

@@ -137,6 +137,11 @@ fn failed_network_setup(line: &str) -> (String, Section, Option<&'static str>) {
             Section::new(8, "Bring the links up"),
             Some("a request to change a link names it by its index, in the header"),
         )
+    } else if line.starts_with("stacking ") {
+        (
+            Section::new(9, "A macvlan of the parent's"),
+            Some("the macvlan is made in one request on the host: its kind and mode, its lower link (the parent, by index), and its name, address and namespace as a veth's peer has them"),
+        )
     } else if line.starts_with("RTM_NEWLINK") || line.starts_with("RTM_GETLINK") {
         (
             Section::new(8, "Create the pair"),

@@ -376,6 +376,8 @@ pub struct Outside {
     pub host_ip: String,
     /// Its own address.
     pub ip: String,
+    /// The host's end of the link, on the host.
+    pub link: String,
 }
 
 impl Sandbox {
@@ -406,14 +408,15 @@ impl Sandbox {
                 break (a, b);
             }
         };
+        let link = random::name("out");
+        let link = link[..link.len().min(12)].to_string();
         let outside = Outside {
             holder,
             netns,
             host_ip: format!("198.51.100.{a}"),
             ip: format!("198.51.100.{b}"),
+            link: link.clone(),
         };
-        let link = random::name("out");
-        let link = link[..link.len().min(12)].to_string();
         let pid = outside.holder.id().to_string();
         let host_steps: [&[&str]; 3] = [
             &[

@@ -106,7 +106,8 @@ impl Terminal {
     /// Reads the screen until `text` shows after `mark`; false if `within` passes first, or
     /// minidock ends without showing it.
     pub fn wait_for(&mut self, text: &str, mark: usize, within: Duration) -> bool {
-        let deadline = Instant::now() + within;
+        // Stretched on a slow machine (MINIDOCK_TEST_SLOWDOWN), as a command's time limits are.
+        let deadline = Instant::now() + crate::command::slowed(within);
         loop {
             if self.since(mark).contains(text) {
                 return true;

@@ -35,7 +35,7 @@ fn started(sb: &Sandbox, words: &[&str], section: Section) -> String {
         Failure::new(format!("minidock {}", words.join(" ")))
             .expected_text("exit status 0, and the container's id")
             .got_text(out.ending())
-            .hint("the container could not start with its ports published")
+            .hint("the container could not start: its network, or its published ports, could not be set up")
             .output(&out)
             .section(section)
             .fail();
@@ -687,3 +687,6 @@ mod stretch {
         }
     }
 }
+
+#[path = "chapter_09/networks.rs"]
+mod networks;

@@ -76,7 +76,7 @@ pub const CHAPTERS: &[Chapter] = &[
     },
     Chapter {
         number: 9,
-        title: "NAT and published ports",
+        title: "NAT, published ports and networks of your own",
     },
 ];
 

@@ -47,6 +47,8 @@ const MODULES: &[&str] = &[
     "nft_masq",
     "nft_fib_ipv4",
     "nft_ct",
+    // Chapter 9's macvlan networks.
+    "macvlan",
 ];
 
 /// The host's programs the guest gets beside busybox, at the same paths, with their libraries:

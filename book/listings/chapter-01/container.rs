@@ -74,7 +74,7 @@ impl Container {
         let ended = sys::waitpid(child).map_err(Error::Wait)?;
         // Collected: there is nothing left to kill.
         self.child = None;
-                                              Ok(exit::for_ended(ended))
+        Ok(exit::for_ended(ended))
     }
 
 

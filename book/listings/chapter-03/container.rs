@@ -78,7 +78,7 @@ impl Container {
         let ended = wait_passing_signals(child, &mut self.signals)?;
         // Collected: there is nothing left to kill.
         self.child = None;
-                                              Ok(exit::for_ended(ended))
+        Ok(exit::for_ended(ended))
     }
 
 

@@ -89,7 +89,7 @@ impl Container {
         // Collected: there is nothing left to kill.
         self.child = None;
         self.cgroup.report_oom(&self.config);
-                                              Ok(exit::for_ended(ended))
+        Ok(exit::for_ended(ended))
     }
 
 

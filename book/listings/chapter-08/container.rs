@@ -10,7 +10,7 @@ impl Container {
         // The cgroup, with its limits written, exists before the child does.
         let cgroup = ContainerCgroup::create(root, &config)?;
         let storage = storage::ContainerStorage::create(root, &config)?;
-                                                                         // Its network, before its first process: that process joins a namespace ready for it.
+        // Its network, before its first process: that process joins a namespace ready for it.
         let joined = joined(root, &config.network.mode)?;
         let dir = state::dir(root, &config.id);
         let network = network::Sandbox::create(root, &dir, &config, joined, lease_holder_alive)?;

@@ -10,7 +10,7 @@ impl Container {
         // The cgroup, with its limits written, exists before the child does.
         let cgroup = ContainerCgroup::create(root, &config)?;
         let storage = storage::ContainerStorage::create(root, &config)?;
-                                                                         // Its network, before its first process: that process joins a namespace ready for it.
+        // Its network, before its first process: that process joins a namespace ready for it.
         let joined = joined(root, &config.network.mode)?;
         let dir = state::dir(root, &config.id);
         let network = network::Sandbox::create(root, &dir, &config, joined, lease_holder_alive)?;
@@ -113,6 +113,10 @@ impl Container {
             state.started_at = state::now();
             state.made = true;
             state.network = self.network.as_ref().and_then(|n| n.attachment().cloned());
+            state.connected = self
+                .network
+                .as_ref()
+                .map_or_else(Vec::new, |n| n.connected().to_vec());
         })?;
         events::emit(self.record.root(), &self.record, events::Action::Start, &[]);
         Ok(())
@@ -156,6 +160,7 @@ impl Container {
             state.exit_code = i32::from(status);
             state.finished_at = state::now();
             state.network = None;
+            state.connected.clear();
         })?;
         Ok(status)
     }

@@ -10,6 +10,7 @@ mod archive;
 mod image;
 // [ch05 end]
 mod container; // [ch06]
+mod network; // [ch09]
 mod run;
 
 use std::path::PathBuf;
@@ -33,8 +34,15 @@ pub use container::{
     TopArgs, WaitArgs,
 };
 // [ch06 end]
-pub use container::AttachArgs; // [ch07]
-pub use container::EventsArgs; // [ch07]
+// [ch07]
+pub use container::{AttachArgs, EventsArgs};
+// [ch07 end]
+// [ch09]
+pub use network::{
+    NetworkCommand, NetworkConnectArgs, NetworkCreateArgs, NetworkDisconnectArgs,
+    NetworkInspectArgs, NetworkLsArgs, NetworkPruneArgs, NetworkRmArgs,
+};
+// [ch09 end]
 pub use run::RunArgs;
 
 /// A small container runtime, written chapter by chapter.
@@ -175,6 +183,11 @@ pub enum Command {
     /// Get real time events from the server
     Events(EventsArgs),
     // [ch07 end]
+    // [ch09]
+    /// Manage networks
+    #[command(subcommand)]
+    Network(NetworkCommand),
+    // [ch09 end]
 }
 
 // [ch06]

@@ -147,6 +147,10 @@ pub struct RunArgs {
     /// Expose a port or a range of ports
     #[arg(long, value_name = "PORT")]
     pub expose: Vec<String>,
+
+    /// IPv4 address (e.g., 172.30.100.104), on a network made with a subnet of the user's
+    #[arg(long, value_name = "IP")]
+    pub ip: Option<String>,
     // [ch09 end]
     /// Print help
     #[arg(long, action = ArgAction::Help)]

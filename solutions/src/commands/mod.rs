@@ -37,6 +37,7 @@ pub mod wait;
 // [ch06 end]
 pub mod attach; // [ch07]
 pub mod events; // [ch07]
+pub mod network; // [ch09]
 pub mod run;
 
 use std::path::Path;
@@ -103,6 +104,10 @@ pub enum Error {
     #[error(transparent)]
     Events(#[from] events::Error),
     // [ch07 end]
+    // [ch09]
+    #[error(transparent)]
+    Network(#[from] network::Error),
+    // [ch09 end]
 }
 
 impl Error {
@@ -126,6 +131,7 @@ impl Error {
             Error::Files(_) => 1,
             // [ch06 end]
             Error::Attach(_) | Error::Events(_) => 1, // [ch07]
+            Error::Network(_) => 1,                   // [ch09]
         }
     }
 }
@@ -183,6 +189,7 @@ pub fn execute(command: &Command, root: &Path, driver: cli::StorageDriver) -> Re
         // [ch06 end]
         Command::Attach(args) => Ok(attach::attach(args, root)?), // [ch07]
         Command::Events(args) => Ok(events::events(args, root)?), // [ch07]
+        Command::Network(command) => Ok(network::network(command, root)?), // [ch09]
     }
 }
 

@@ -303,6 +303,7 @@ fn configure(args: &RunArgs, state: &Path, driver: StorageDriver) -> Result<Conf
     // [ch08 end]
     // [ch09]
     let network = ports(args, image.as_ref(), network)?;
+    let network = user_network(args, state, network)?;
     // [ch09 end]
     let env = config::environment(&hostname, &args.env, |key| std::env::var(key).ok())?;
     // [ch07]
@@ -404,6 +405,48 @@ fn ports(
             .into())
         }
         _ => {}
+    }
+    Ok(network)
+}
+
+/// The user's network the container is on, which must exist, and the address it asks for on it
+/// (`--ip`), which only a user's network can give.
+fn user_network(
+    args: &RunArgs,
+    root: &Path,
+    network: config::network::Network,
+) -> Result<config::network::Network> {
+    use config::network::Mode;
+    let mut network = network;
+    // Named by its id, or the start of it: recorded by its name, as docker records it.
+    if let Mode::User(reference) = &network.mode {
+        let found = network::store::find(root, reference).map_err(container::Error::from)?;
+        // A macvlan network's containers are on the parent's segment, reached there: the
+        // host's ports lead to none of them.
+        if found.parent.is_some() && (!network.ports.is_empty() || network.publish_all) {
+            return Err(config::Error::Network(format!(
+                "port publishing is not supported on the macvlan network {}: its containers are \
+                 reached at their own addresses on the parent's segment",
+                found.name
+            ))
+            .into());
+        }
+        network.mode = match found.name.as_str() {
+            network::store::DEFAULT => Mode::Bridge,
+            _ => Mode::User(found.name),
+        };
+    }
+    if let Some(ip) = &args.ip {
+        network.ip = Some(
+            ip.parse()
+                .map_err(|_| config::Error::Network(format!("invalid IPv4 address: {ip}")))?,
+        );
+        if !matches!(network.mode, Mode::User(_)) {
+            return Err(config::Error::Network(
+                "user specified IP address is supported on user defined networks only".into(),
+            )
+            .into());
+        }
     }
     Ok(network)
 }

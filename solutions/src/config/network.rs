@@ -26,10 +26,15 @@ pub enum Mode {
     Host,
     /// The namespace of another container, by the name or id given.
     Container(String),
+    // [ch09]
+    /// Its own namespace, with a veth on a network made with `network create`, by its name.
+    User(String),
+    // [ch09 end]
 }
 
 impl Mode {
-    /// `--network VALUE`: `bridge` (or `default`), `none`, `host` or `container:NAME|ID`.
+    /// `--network VALUE`: `bridge` (or `default`), `none`, `host` or `container:NAME|ID`; from
+    /// chapter 9, or the name of a network of the user's (found when the container is made).
     pub fn parse(value: &str) -> Result<Mode> {
         Ok(match value {
             "bridge" | "default" => Mode::Bridge,
@@ -42,7 +47,12 @@ impl Mode {
                     ))
                 }
                 Some(container) => Mode::Container(container.to_string()),
-                None => return Err(Error::Network(format!("network {value} not found"))),
+                // [ch08..ch09]
+                //~ None => return Err(Error::Network(format!("network {value} not found"))),
+                // [ch08..ch09 end]
+                // [ch09]
+                None => Mode::User(value.to_string()),
+                // [ch09 end]
             },
         })
     }
@@ -54,17 +64,29 @@ impl Mode {
             Mode::None => "none".into(),
             Mode::Host => "host".into(),
             Mode::Container(container) => format!("container:{container}"),
+            Mode::User(network) => network.clone(), // [ch09]
         }
     }
 
     /// The network its endpoint is on, as `inspect` names it under `NetworkSettings.Networks`.
-    pub fn network(&self) -> Option<&'static str> {
+    pub fn network(&self) -> Option<&str> {
         match self {
             Mode::Bridge => Some("bridge"),
             Mode::None => Some("none"),
             Mode::Host => Some("host"),
             Mode::Container(_) => None,
+            Mode::User(network) => Some(network), // [ch09]
         }
+    }
+
+    /// Whether the container has an endpoint on a network: a veth, an address.
+    pub fn has_endpoint(&self) -> bool {
+        // [ch09]
+        if let Mode::User(_) = self {
+            return true;
+        }
+        // [ch09 end]
+        *self == Mode::Bridge
     }
 }
 
@@ -91,10 +113,26 @@ pub struct Network {
     /// (`Config.ExposedPorts`).
     #[serde(default)]
     pub exposed: Vec<ports::Port>,
+    /// The address it asks for on its network (`--ip`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip: Option<std::net::Ipv4Addr>,
+    /// The networks it is connected to besides its first (`network connect`), in the order of
+    /// their interfaces: eth1, eth2...
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub connected: Vec<Connection>,
     // [ch09 end]
 }
 
 // [ch09]
+/// A network the container is connected to besides its first, by name, and the address asked
+/// for there (`network connect --ip`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Connection {
+    pub network: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip: Option<std::net::Ipv4Addr>,
+}
+
 impl Network {
     /// Every port to publish: those of `-p`, then with `-P` each exposed port that `-p` leaves
     /// out, on a port the kernel picks.
@@ -180,6 +218,8 @@ impl Network {
             ports: Vec::new(),
             publish_all: false,
             exposed: Vec::new(),
+            ip: None,
+            connected: Vec::new(),
             // [ch09 end]
         })
     }
@@ -217,10 +257,15 @@ mod tests {
             Mode::parse("container:web").unwrap(),
             Mode::Container("web".into())
         );
-        assert_eq!(
-            Mode::parse("bogus").unwrap_err().to_string(),
-            "network bogus not found"
-        );
+        // [ch08..ch09]
+        //~ assert_eq!(
+        //~     Mode::parse("bogus").unwrap_err().to_string(),
+        //~     "network bogus not found"
+        //~ );
+        // [ch08..ch09 end]
+        // [ch09]
+        assert_eq!(Mode::parse("mine").unwrap(), Mode::User("mine".into()));
+        // [ch09 end]
     }
 
     #[test]

@@ -202,9 +202,11 @@ impl Container {
         // The cgroup, with its limits written, exists before the child does.
         let cgroup = ContainerCgroup::create(root, &config)?;
         // [ch04 end]
-        let storage = storage::ContainerStorage::create(root, &config)?; // [ch05]
-                                                                         // [ch08]
-                                                                         // Its network, before its first process: that process joins a namespace ready for it.
+        // [ch05]
+        let storage = storage::ContainerStorage::create(root, &config)?;
+        // [ch05 end]
+        // [ch08]
+        // Its network, before its first process: that process joins a namespace ready for it.
         let joined = joined(root, &config.network.mode)?;
         let dir = state::dir(root, &config.id);
         let network = network::Sandbox::create(root, &dir, &config, joined, lease_holder_alive)?;
@@ -359,6 +361,12 @@ impl Container {
             // [ch08]
             state.network = self.network.as_ref().and_then(|n| n.attachment().cloned());
             // [ch08 end]
+            // [ch09]
+            state.connected = self
+                .network
+                .as_ref()
+                .map_or_else(Vec::new, |n| n.connected().to_vec());
+            // [ch09 end]
         })?;
         events::emit(self.record.root(), &self.record, events::Action::Start, &[]); // [ch07]
         Ok(())
@@ -408,6 +416,7 @@ impl Container {
             state.exit_code = i32::from(status);
             state.finished_at = state::now();
             state.network = None; // [ch08]
+            state.connected.clear(); // [ch09]
         })?;
         Ok(status)
     }
@@ -424,10 +433,12 @@ impl Container {
         // [ch02 end]
         // Collected: there is nothing left to kill.
         self.child = None;
-        self.cgroup.report_oom(&self.config); // [ch04]
-                                              // [ch01..ch06]
-                                              //~ Ok(exit::for_ended(ended))
-                                              // [ch01..ch06 end]
+        // [ch04]
+        self.cgroup.report_oom(&self.config);
+        // [ch04 end]
+        // [ch01..ch06]
+        //~ Ok(exit::for_ended(ended))
+        // [ch01..ch06 end]
         self.ended(exit::for_ended(ended)) // [ch06]
     }
 

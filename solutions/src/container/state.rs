@@ -169,6 +169,11 @@ pub struct State {
     #[serde(default)]
     pub network: Option<crate::network::Attachment>,
     // [ch08 end]
+    // [ch09]
+    /// What it is connected to besides, while it runs (`network connect`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub connected: Vec<crate::network::Attachment>,
+    // [ch09 end]
 }
 
 /// What a container is, besides its configuration: docker's view of it (config.json).
@@ -264,7 +269,8 @@ pub fn create(root: &Path, config: &Config) -> Result<Container> {
             made: false,
             restart_count: 0,
             stopped: false,
-            network: None, // [ch08]
+            network: None,         // [ch08]
+            connected: Vec::new(), // [ch09]
         };
         // The directory appears with its state in it: made under a temporary name that says
         // who makes it, then renamed. A directory without a state would say nothing of whether
@@ -439,6 +445,21 @@ pub fn update(dir: &Path, change: impl FnOnce(&mut State)) -> Result<State> {
     write(&id, &dir.join(STATE), &state)?;
     Ok(state)
 }
+
+// [ch09]
+/// Changes the configuration of the container in `dir` under its lock, as `change` says.
+pub fn update_config(dir: &Path, change: impl FnOnce(&mut crate::config::Config)) -> Result<()> {
+    let id = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let _lock = lock(&id, dir)?;
+    let path = dir.join(CONFIG);
+    let mut record: Record = read(&id, &path)?;
+    change(&mut record.config);
+    write(&id, &path, &record)
+}
+// [ch09 end]
 
 /// Gives the container a new name: the new one taken first (it may be in use), then the record
 /// rewritten under the container's lock, then the old name let go.

@@ -14,6 +14,9 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::subnet::Subnet;
+// [ch09]
+use super::store::Network;
+// [ch09 end]
 use super::{Error, Result};
 
 /// The address to lease next in `subnet`, whose gateway is `gateway`, when the addresses of
@@ -54,6 +57,87 @@ pub fn next_free(
     // [ch08 end]
 }
 
+// [ch09]
+/// The address `wanted` (`--ip`) for a container on `network`, whose addresses in use are
+/// `taken`; refused as docker refuses it.
+// [ch09 unsolved allow(unused_variables)]
+pub fn claim(network: &Network, wanted: Ipv4Addr, taken: &Leases) -> Result<Ipv4Addr> {
+    // [ch09 exercise claim: Give the address asked for]
+    // A subnet minidock chose may be another tomorrow (the default network's, after --bip):
+    // an address asked for must be of one the user chose.
+    if !network.configured {
+        return Err(Error::Invalid(
+            "user specified IP address is supported only when connecting to networks with user \
+             configured subnets"
+                .into(),
+        ));
+    }
+    if !network.subnet.contains(wanted) {
+        return Err(Error::Invalid(format!(
+            "Invalid address {wanted}: It does not belong to any of this network's subnets"
+        )));
+    }
+    // The subnet's own address, its broadcast address and the gateway are never a container's;
+    // an address leased is another's. An address outside --ip-range may be asked for.
+    let reserved = [
+        network.subnet.network(),
+        network.subnet.broadcast(),
+        network.gateway,
+    ];
+    if reserved.contains(&wanted) || taken.contains_key(&wanted) {
+        return Err(Error::Invalid("Address already in use".into()));
+    }
+    Ok(wanted)
+    // [ch09 mistake claim-gateway: chapter_09::networks::an_address_asked_for_is_given_or_refused_as_docker_does]
+    //~ // The address must be in the subnet and free.
+    //~ if !network.configured {
+    //~     return Err(Error::Invalid(
+    //~         "user specified IP address is supported only when connecting to networks with \
+    //~          user configured subnets"
+    //~             .into(),
+    //~     ));
+    //~ }
+    //~ if !network.subnet.contains(wanted) {
+    //~     return Err(Error::Invalid(format!(
+    //~         "Invalid address {wanted}: It does not belong to any of this network's subnets"
+    //~     )));
+    //~ }
+    //~ if taken.contains_key(&wanted) {
+    //~     return Err(Error::Invalid("Address already in use".into()));
+    //~ }
+    //~ Ok(wanted)
+    // [ch09 mistake claim-taken: chapter_09::networks::an_address_asked_for_is_given_or_refused_as_docker_does]
+    //~ // An address of the subnet that is a host's.
+    //~ if !network.configured || !network.subnet.contains(wanted) {
+    //~     return Err(Error::Invalid(format!(
+    //~         "Invalid address {wanted}: It does not belong to any of this network's subnets"
+    //~     )));
+    //~ }
+    //~ let reserved = [network.subnet.network(), network.subnet.broadcast(), network.gateway];
+    //~ if reserved.contains(&wanted) {
+    //~     return Err(Error::Invalid("Address already in use".into()));
+    //~ }
+    //~ Ok(wanted)
+    // [ch09 mistake claim-unconfigured: chapter_09::networks::an_address_asked_for_is_given_or_refused_as_docker_does]
+    //~ // Any free host address of the subnet.
+    //~ if !network.subnet.contains(wanted) {
+    //~     return Err(Error::Invalid(format!(
+    //~         "Invalid address {wanted}: It does not belong to any of this network's subnets"
+    //~     )));
+    //~ }
+    //~ let reserved = [network.subnet.network(), network.subnet.broadcast(), network.gateway];
+    //~ if reserved.contains(&wanted) || taken.contains_key(&wanted) {
+    //~     return Err(Error::Invalid("Address already in use".into()));
+    //~ }
+    //~ Ok(wanted)
+    // [ch09 before]
+    //~ // Refuse what docker refuses (see "Give the address asked for"): an address on a network
+    //~ // whose subnet minidock chose, outside the subnet, or not free. Until then, any address.
+    //~ Ok(wanted)
+    // [ch09 end]
+}
+// [ch09 end]
+
 /// One address in use.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Lease {
@@ -65,7 +149,25 @@ pub struct Lease {
     /// The ports the container publishes on the host: the firewall's rules are made from them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ports: Vec<super::ports::Bound>,
+    /// The host's end of its pair, if not the one its container's id names (`eth0`'s).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub host_end: String,
+    /// Its interface's name in the container: `eth0`, `eth1`...
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub interface: String,
     // [ch09 end]
+}
+
+impl Lease {
+    /// The name of its pair's end on the host.
+    pub fn host_end(&self) -> String {
+        // [ch09]
+        if !self.host_end.is_empty() {
+            return self.host_end.clone();
+        }
+        // [ch09 end]
+        super::veth::host_name(&self.container)
+    }
 }
 
 /// A process, named so that a later process of the same pid is not mistaken for it.

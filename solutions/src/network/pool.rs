@@ -13,6 +13,7 @@ use super::ipam;
 use super::store::{self, Network, BRIDGE, DEFAULT};
 use super::subnet::Subnet;
 use super::{Error, Result};
+use crate::config::network::Mode;
 
 /// The subnets the default network may take when none is asked for, in order, as docker's
 /// default address pools: the first that no route of the host's overlaps.
@@ -44,6 +45,20 @@ pub fn ask_for_subnet(bip: &str) -> Result<()> {
         })?;
     let _ = ASKED.set(subnet);
     Ok(())
+}
+
+/// The network a container of `mode` has its endpoint on: the default one, or (from chapter 9)
+/// the user's network it names.
+pub fn network_of(root: &Path, mode: &Mode, alive: super::Alive) -> Result<Network> {
+    // [ch09]
+    if let Mode::User(name) = mode {
+        return store::find(root, name);
+    }
+    // [ch09 end]
+    // [ch08..ch09]
+    //~ let _ = mode;
+    // [ch08..ch09 end]
+    default_network(root, alive)
 }
 
 /// The default network: read from the store, or made there if it is not yet. With `--bip`, a
@@ -79,7 +94,7 @@ pub fn default_network(root: &Path, alive: super::Alive) -> Result<Network> {
     let (subnet, gateway) = match asked {
         Some(asked) => asked,
         None => {
-            let subnet = free_subnet()?;
+            let subnet = free_subnet(root)?;
             (subnet, Ipv4Addr::from(u32::from(subnet.network()) + 1))
         }
     };
@@ -95,6 +110,12 @@ pub fn default_network(root: &Path, alive: super::Alive) -> Result<Network> {
         bridge: BRIDGE.to_string(),
         subnet,
         gateway,
+        // [ch09]
+        ip_range: None,
+        configured: false,
+        created: String::new(),
+        parent: None,
+        // [ch09 end]
     };
     store::write_json(&file, &network)?;
     drop(locked);
@@ -103,8 +124,8 @@ pub fn default_network(root: &Path, alive: super::Alive) -> Result<Network> {
 
 /// The first of the default pools that overlaps none of the host's routes (`/proc/net/route`,
 /// the routes of minidock's network namespace): a container's address must not shadow a
-/// network the host already reaches.
-fn free_subnet() -> Result<Subnet> {
+/// network the host already reaches. Nor, from chapter 9, any other network of minidock's.
+pub fn free_subnet(root: &Path) -> Result<Subnet> {
     let routes = std::fs::read_to_string("/proc/net/route").unwrap_or_default();
     let taken: Vec<Subnet> = routes
         .lines()
@@ -121,6 +142,13 @@ fn free_subnet() -> Result<Subnet> {
             (prefix > 0).then_some(Subnet { address, prefix })
         })
         .collect();
+    // [ch09]
+    let others = store::all(root)?.into_iter().map(|network| network.subnet);
+    let taken: Vec<Subnet> = taken.into_iter().chain(others).collect();
+    // [ch09 end]
+    // [ch08..ch09]
+    //~ let _ = root;
+    // [ch08..ch09 end]
     candidates()
         .find(|candidate| !taken.iter().any(|route| route.overlaps(*candidate)))
         .ok_or_else(|| {
@@ -141,7 +169,7 @@ pub fn recorded_id(root: &Path) -> String {
 }
 
 /// 64 random hex digits.
-fn new_id() -> String {
+pub fn new_id() -> String {
     let mut bytes = [0u8; 32];
     let _ = File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut bytes));
     bytes.iter().map(|b| format!("{b:02x}")).collect()

@@ -39,6 +39,45 @@ pub struct Network {
     pub subnet: Subnet,
     /// The bridge's own address in the subnet: the containers' way out.
     pub gateway: Ipv4Addr,
+    // [ch09]
+    /// The part of the subnet containers' addresses are taken from (`--ip-range`), if not all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip_range: Option<Subnet>,
+    /// Whether its subnet was given (`--subnet`): only then may a container ask for an address
+    /// of its own (`--ip`), which no other network could have been given.
+    #[serde(default)]
+    pub configured: bool,
+    /// When it was made, as RFC 3339 (`network inspect`'s `Created`).
+    #[serde(default)]
+    pub created: String,
+    /// For a macvlan network (`-d macvlan -o parent=IF`), the host's link its containers'
+    /// interfaces stack on; it has no bridge then (`bridge` is empty).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    // [ch09 end]
+}
+
+impl Network {
+    // [ch09]
+    /// Its driver, as `network ls` names it.
+    pub fn driver(&self) -> &'static str {
+        match self.parent {
+            Some(_) => "macvlan",
+            None => "bridge",
+        }
+    }
+    // [ch09 end]
+
+    /// The addresses its containers are given from: its subnet.
+    pub fn pool(&self) -> Subnet {
+        // [ch09]
+        // Or the part of it that --ip-range names.
+        if let Some(range) = self.ip_range {
+            return range;
+        }
+        // [ch09 end]
+        self.subnet
+    }
 }
 
 /// The directory of the network `name`.
@@ -77,6 +116,27 @@ pub fn all(root: &Path) -> Result<Vec<Network>> {
     }
     networks.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(networks)
+}
+// [ch09 end]
+
+// [ch09]
+/// The network `reference` names: by its name, its id, or the start of its id if no other
+/// network's starts so.
+pub fn find(root: &Path, reference: &str) -> Result<Network> {
+    let not_found = || Error::NotFound(reference.to_string());
+    if reference.is_empty() || reference.contains('/') {
+        return Err(not_found());
+    }
+    if let Some(network) = read_json::<Network>(&dir(root, reference).join("network.json"))? {
+        return Ok(network);
+    }
+    let mut found = all(root)?
+        .into_iter()
+        .filter(|network| network.id.starts_with(reference));
+    match (found.next(), found.next()) {
+        (Some(network), None) => Ok(network),
+        _ => Err(not_found()),
+    }
 }
 // [ch09 end]
 

@@ -103,6 +103,14 @@ pub fn host_name(container: &str) -> String {
     format!("veth{}", &container[..container.len().min(11)])
 }
 
+// [ch09]
+/// The name of the host's end of the pair of a container's `n`th connected network (its
+/// `eth<n>`): `veth`, the first 10 digits of its id, and `n` in hex.
+pub fn connected_name(container: &str, n: usize) -> String {
+    format!("veth{}{n:x}", &container[..container.len().min(10)])
+}
+// [ch09 end]
+
 /// The hardware address docker gives a container's interface: the locally administered prefix
 /// 02:42, then the four bytes of its IPv4 address. Unique on the bridge as the address is.
 pub fn mac_of(address: std::net::Ipv4Addr) -> [u8; 6] {

@@ -127,8 +127,10 @@ fn setup(args: &ChildArgs) -> sys::Result<()> {
     // a missing one) and entered from there, never on the host.
     uts::set_hostname(&config.hostname)?;
     rootfs::enter(&config.root)?;
-    rootfs::tmpfs::mount_all(&config.mounts)?; // [ch03]
-                                               // [ch04]
+    // [ch03]
+    rootfs::tmpfs::mount_all(&config.mounts)?;
+    // [ch03 end]
+    // [ch04]
     cgroups::mount_view(&args.cgroup_view)?;
     // [ch04 end]
     rootfs::binds::mount_all(&bound)?; // [ch08]

@@ -347,7 +347,7 @@ fn events_written_at_once_are_all_there_and_whole() {
     // Meanwhile, a few `kill`s at once, each of every container again and again: many
     // processes appending, each many times, in the same few milliseconds. (SIGWINCH: `sleep`
     // ignores it.)
-    let (killers, rounds) = (4, 8);
+    let (killers, rounds) = (8, 10);
     let mut args = vec!["kill", "-s", "WINCH"];
     for _ in 0..rounds {
         args.extend(ids.iter().map(String::as_str));

@@ -16,8 +16,7 @@ use clap::ValueEnum;
 use clap::{Parser, Subcommand};
 
 pub use archive::{LoadArgs, SaveArgs};
-pub use container::AttachArgs;
-pub use container::EventsArgs;
+pub use container::{AttachArgs, EventsArgs};
 pub use container::{
     CommitArgs, ContainerPruneArgs, CpArgs, DiffArgs, ExecArgs, InspectArgs, KillArgs, LogsArgs,
     PauseArgs, PortArgs, PsArgs, RenameArgs, RestartArgs, RmArgs, StartArgs, StatsArgs, StopArgs,

@@ -205,7 +205,7 @@ fn network_settings(container: &Container) -> Value {
     let number = |n: u8| Value::Number(n.into());
     let mode = &container.record.config.network.mode;
     let attached = container.state.network.clone().unwrap_or_default();
-    let endpoint = |network_id: &str| {
+    let endpoint = |attached: &network::Attachment, network_id: &str| {
         Value::object([
             ("IPAMConfig", Value::Null),
             ("Links", Value::Null),
@@ -222,16 +222,18 @@ fn network_settings(container: &Container) -> Value {
             ("DriverOpts", Value::Null),
         ])
     };
-    let networks = match mode.network() {
-        Some(name) => {
-            let id = match attached.network_id.as_str() {
-                "" if *mode == Mode::Bridge => network::pool::recorded_id(container.root()),
-                id => id.to_string(),
-            };
-            Value::Object([(name.to_string(), endpoint(&id))].into_iter().collect())
-        }
-        None => Value::object([]),
-    };
+    let mut networks = Vec::new();
+    if let Some(name) = mode.network() {
+        let id = match attached.network_id.as_str() {
+            "" if *mode == Mode::Bridge => network::pool::recorded_id(container.root()),
+            id => id.to_string(),
+        };
+        networks.push((name.to_string(), endpoint(&attached, &id)));
+    }
+    let networks = Value::Object(networks);
+    // The fields at the top are the endpoint's on the default network, as docker 20.10 still
+    // shows them.
+    let top = attached.clone();
     Value::object([
         ("Bridge", text("")),
         ("SandboxID", text("")),
@@ -242,14 +244,14 @@ fn network_settings(container: &Container) -> Value {
         ("SandboxKey", text(&attached.sandbox_key)),
         ("SecondaryIPAddresses", Value::Null),
         ("SecondaryIPv6Addresses", Value::Null),
-        ("EndpointID", text(&attached.endpoint_id)),
-        ("Gateway", text(&attached.gateway)),
+        ("EndpointID", text(&top.endpoint_id)),
+        ("Gateway", text(&top.gateway)),
         ("GlobalIPv6Address", text("")),
         ("GlobalIPv6PrefixLen", number(0)),
-        ("IPAddress", text(&attached.address)),
-        ("IPPrefixLen", number(attached.prefix)),
+        ("IPAddress", text(&top.address)),
+        ("IPPrefixLen", number(top.prefix)),
         ("IPv6Gateway", text("")),
-        ("MacAddress", text(&attached.mac)),
+        ("MacAddress", text(&top.mac)),
         ("Networks", networks),
     ])
 }

@@ -25,7 +25,8 @@ pub enum Mode {
 }
 
 impl Mode {
-    /// `--network VALUE`: `bridge` (or `default`), `none`, `host` or `container:NAME|ID`.
+    /// `--network VALUE`: `bridge` (or `default`), `none`, `host` or `container:NAME|ID`; from
+    /// chapter 9, or the name of a network of the user's (found when the container is made).
     pub fn parse(value: &str) -> Result<Mode> {
         Ok(match value {
             "bridge" | "default" => Mode::Bridge,
@@ -54,13 +55,18 @@ impl Mode {
     }
 
     /// The network its endpoint is on, as `inspect` names it under `NetworkSettings.Networks`.
-    pub fn network(&self) -> Option<&'static str> {
+    pub fn network(&self) -> Option<&str> {
         match self {
             Mode::Bridge => Some("bridge"),
             Mode::None => Some("none"),
             Mode::Host => Some("host"),
             Mode::Container(_) => None,
         }
+    }
+
+    /// Whether the container has an endpoint on a network: a veth, an address.
+    pub fn has_endpoint(&self) -> bool {
+        *self == Mode::Bridge
     }
 }
 

@@ -39,6 +39,13 @@ pub struct Lease {
     pub holder: Holder,
 }
 
+impl Lease {
+    /// The name of its pair's end on the host.
+    pub fn host_end(&self) -> String {
+        super::veth::host_name(&self.container)
+    }
+}
+
 /// A process, named so that a later process of the same pid is not mistaken for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Holder {

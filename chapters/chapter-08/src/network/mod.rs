@@ -31,7 +31,7 @@ mod interface;
 pub mod ipam;
 pub mod pool;
 pub mod store;
-mod subnet;
+pub mod subnet;
 mod veth;
 
 use std::net::Ipv4Addr;
@@ -167,7 +167,8 @@ impl Sandbox {
                     "cannot join network of a non running container: {name}"
                 )))
             }
-            Mode::None | Mode::Bridge => {
+            // Every other mode: a namespace of the container's own.
+            _ => {
                 let namespace = NetNamespace::create(&own)?;
                 // A namespace that is minidock's own gets nothing of a container's: the host's
                 // links, addresses and routes are not the container's to change.
@@ -180,7 +181,7 @@ impl Sandbox {
                         &own.path,
                     )?;
                     bring_up_lo(&mut inside)?;
-                    if network.mode == Mode::Bridge {
+                    if network.mode.has_endpoint() {
                         let endpoint =
                             Endpoint::create(root, dir, config, &namespace, &mut inside, alive)?;
                         address = Some(endpoint.0.address);
@@ -253,8 +254,24 @@ fn link_index(netlink: &mut Netlink, name: &str) -> sys::Result<u32> {
         })
 }
 
+/// Where an endpoint goes, and for whom.
+struct Plug<'a> {
+    /// The container's id, and its state directory.
+    container: &'a str,
+    dir: &'a Path,
+    /// Its interface's name in the container's namespace: `eth0` (chapter 9: `eth1`... for the
+    /// networks it is connected to besides).
+    name: String,
+    /// The name of its pair's end on the host.
+    host_end: String,
+    /// Whether the container's default route goes through it.
+    route: bool,
+    /// The process that holds its lease, as long as it runs.
+    holder: Holder,
+}
+
 impl Endpoint {
-    /// Leases an address on the default network and builds the container's interface on it.
+    /// Leases an address on the container's network and builds its interface there, `eth0`.
     fn create(
         root: &Path,
         dir: &Path,
@@ -263,32 +280,50 @@ impl Endpoint {
         inside: &mut Netlink,
         alive: Alive,
     ) -> Result<(Endpoint, Attachment)> {
-        let network = pool::default_network(root, alive)?;
+        let network = pool::network_of(root, &config.network.mode, alive)?;
+        let plug = Plug {
+            container: &config.id,
+            dir,
+            name: "eth0".into(),
+            host_end: veth::host_name(&config.id),
+            route: true,
+            holder: this_process(),
+        };
+        let plugged = Endpoint::plug(root, &network, &plug, namespace, inside, alive)?;
+        Ok(plugged)
+    }
+
+    /// Leases an address on `network` for the endpoint `plug` describes, and builds it: a veth
+    /// pair, its host end on the network's bridge (made if need be), its other end in
+    /// `namespace` (where `inside` speaks) with the address, up, and the default route if it
+    /// carries it.
+    fn plug(
+        root: &Path,
+        network: &store::Network,
+        plug: &Plug,
+        namespace: &NetNamespace,
+        inside: &mut Netlink,
+        alive: Alive,
+    ) -> Result<(Endpoint, Attachment)> {
         let network_dir = store::dir(root, &network.name);
         let mut host = Netlink::open()?;
         // Under the network's lock: the bridge is made once, and an address leased once.
         let locked = store::lock(&network_dir)?;
-        let bridge = bridge::ensure(&mut host, &network)?;
-        let address = lease(&network_dir, &network, &config.id, alive, &mut host)?;
+        let bridge = bridge::ensure(&mut host, network)?;
+        let address = lease(&network_dir, network, plug, alive, &mut host)?;
         drop(locked);
-        let endpoint = Endpoint {
-            network_dir,
-            host_end: veth::host_name(&config.id),
-            address,
-            container: config.id.clone(),
-            joined_by: dir.join(JOINED_BY),
-            alive,
-        };
+        let endpoint = Endpoint::leased(root, network_dir, plug, address, alive);
         // From here on, a failure releases the address (`Drop`); the pair goes with the
         // namespace, which nobody holds then.
+        let name = plug.name.as_str();
         let mac = veth::mac_of(address);
         let peer = veth::Peer {
-            name: "eth0",
+            name,
             mac,
             netns: namespace.as_fd(),
         };
         let shell = format!(
-            "ip link add {} mtu {} type veth peer name eth0 address {} netns {}",
+            "ip link add {} mtu {} type veth peer name {name} address {} netns {}",
             endpoint.host_end,
             bridge.mtu,
             mac_text(mac),
@@ -312,44 +347,87 @@ impl Endpoint {
                 endpoint.host_end, network.bridge
             ),
         )?;
-        let eth0 = link_index(inside, "eth0")?;
-        let prefix = network.subnet.prefix;
-        inside.request(
-            Message::NewAddress(interface::address(eth0, address, prefix)),
-            &format!("ip addr add {address}/{prefix} brd + dev eth0"),
-        )?;
-        inside.request(Message::SetLink(interface::up(eth0)), "ip link set eth0 up")?;
-        inside.request(
-            Message::NewRoute(interface::default_route(network.gateway, eth0)),
-            &format!("ip route add default via {} dev eth0", network.gateway),
-        )?;
-        let attachment = Attachment {
-            network: network.name.clone(),
-            network_id: network.id.clone(),
-            endpoint_id: endpoint_id(&config.id, address),
-            address: address.to_string(),
-            prefix,
-            gateway: network.gateway.to_string(),
-            mac: mac_text(mac),
-            sandbox_key: namespace.path.display().to_string(),
-        };
+        let attachment = configure(inside, network, plug, address, namespace)?;
         Ok((endpoint, attachment))
     }
 }
 
-/// Leases the lowest free address of `network` to the container `id`, held by this process;
-/// leases whose holders are gone are taken back first (their pairs deleted, if still there).
+impl Endpoint {
+    /// The endpoint that holds the address `address`, leased on the network whose directory is
+    /// `network_dir` for the endpoint `plug` describes: given back when it is dropped.
+    fn leased(
+        root: &Path,
+        network_dir: PathBuf,
+        plug: &Plug,
+        address: Ipv4Addr,
+        alive: Alive,
+    ) -> Endpoint {
+        let _ = root;
+        Endpoint {
+            network_dir,
+            host_end: plug.host_end.clone(),
+            address,
+            container: plug.container.to_string(),
+            joined_by: plug.dir.join(JOINED_BY),
+            alive,
+        }
+    }
+}
+
+/// Configures the container's interface of `plug`, there in its namespace (where `inside`
+/// speaks): its address on `network`, up, and the default route through the network's gateway
+/// if it carries it. Returns what `inspect` shows of the endpoint.
+fn configure(
+    inside: &mut Netlink,
+    network: &store::Network,
+    plug: &Plug,
+    address: Ipv4Addr,
+    namespace: &NetNamespace,
+) -> Result<Attachment> {
+    let name = plug.name.as_str();
+    let index = link_index(inside, name)?;
+    let prefix = network.subnet.prefix;
+    inside.request(
+        Message::NewAddress(interface::address(index, address, prefix)),
+        &format!("ip addr add {address}/{prefix} brd + dev {name}"),
+    )?;
+    inside.request(
+        Message::SetLink(interface::up(index)),
+        &format!("ip link set {name} up"),
+    )?;
+    if plug.route {
+        inside.request(
+            Message::NewRoute(interface::default_route(network.gateway, index)),
+            &format!("ip route add default via {} dev {name}", network.gateway),
+        )?;
+    }
+    Ok(Attachment {
+        network: network.name.clone(),
+        network_id: network.id.clone(),
+        endpoint_id: endpoint_id(plug.container, address),
+        address: address.to_string(),
+        prefix,
+        gateway: network.gateway.to_string(),
+        mac: mac_text(veth::mac_of(address)),
+        sandbox_key: namespace.path.display().to_string(),
+    })
+}
+
+/// Leases the lowest free address of `network` to the endpoint `plug` describes, held by its
+/// holder; leases whose holders are gone are taken back first (their pairs deleted, if still
+/// there).
 fn lease(
     network_dir: &Path,
     network: &store::Network,
-    id: &str,
+    plug: &Plug,
     alive: Alive,
     host: &mut Netlink,
 ) -> Result<Ipv4Addr> {
     let file = network_dir.join("leases.json");
     let mut leases = ipam::read(&file)?;
     sweep_leases(&mut leases, alive, host);
-    let address = ipam::next_free(network.subnet, network.gateway, &leases)
+    let free = ipam::next_free(network.pool(), network.gateway, &leases);
+    let address = free
         .filter(|address| network.subnet.contains(*address))
         .ok_or_else(|| Error::Full {
             network: network.name.clone(),
@@ -358,8 +436,8 @@ fn lease(
     leases.insert(
         address,
         ipam::Lease {
-            container: id.to_string(),
-            holder: this_process(),
+            container: plug.container.to_string(),
+            holder: plug.holder,
         },
     );
     ipam::write(&file, &leases)?;
@@ -371,23 +449,28 @@ fn sweep_leases(leases: &mut ipam::Leases, alive: Alive, host: &mut Netlink) {
     leases.retain(|_, lease| {
         let keep = alive(&lease.holder);
         if !keep {
-            let _ = interface::delete(host, &veth::host_name(&lease.container));
+            let _ = interface::delete(host, &lease.host_end());
         }
         keep
     });
 }
 
-/// Takes back what killed holders left on the default network: their leases, and their pairs.
-/// Every command that lists or removes containers calls it.
+/// Takes back what killed holders left on the default network (from chapter 9, on every
+/// network): their leases, and their pairs. Every command that lists or removes containers
+/// calls it.
 pub fn sweep(root: &Path, alive: Alive) {
-    let network_dir = store::dir(root, store::DEFAULT);
+    sweep_network(&store::dir(root, store::DEFAULT), alive);
+}
+
+/// The same, on the network whose directory is `network_dir`.
+fn sweep_network(network_dir: &Path, alive: Alive) {
     let file = network_dir.join("leases.json");
     // A look without the lock first: nearly always, nothing is stale.
     let stale = |leases: &ipam::Leases| leases.values().any(|lease| !alive(&lease.holder));
     if !ipam::read(&file).is_ok_and(|leases| stale(&leases)) {
         return;
     }
-    let Ok(_locked) = store::lock(&network_dir) else {
+    let Ok(_locked) = store::lock(network_dir) else {
         return;
     };
     let (Ok(mut leases), Ok(mut host)) = (ipam::read(&file), Netlink::open()) else {

@@ -12,6 +12,7 @@ use super::ipam;
 use super::store::{self, Network, BRIDGE, DEFAULT};
 use super::subnet::Subnet;
 use super::{Error, Result};
+use crate::config::network::Mode;
 
 /// The subnets the default network may take when none is asked for, in order, as docker's
 /// default address pools: the first that no route of the host's overlaps.
@@ -43,6 +44,13 @@ pub fn ask_for_subnet(bip: &str) -> Result<()> {
         })?;
     let _ = ASKED.set(subnet);
     Ok(())
+}
+
+/// The network a container of `mode` has its endpoint on: the default one, or (from chapter 9)
+/// the user's network it names.
+pub fn network_of(root: &Path, mode: &Mode, alive: super::Alive) -> Result<Network> {
+    let _ = mode;
+    default_network(root, alive)
 }
 
 /// The default network: read from the store, or made there if it is not yet. With `--bip`, a
@@ -78,7 +86,7 @@ pub fn default_network(root: &Path, alive: super::Alive) -> Result<Network> {
     let (subnet, gateway) = match asked {
         Some(asked) => asked,
         None => {
-            let subnet = free_subnet()?;
+            let subnet = free_subnet(root)?;
             (subnet, Ipv4Addr::from(u32::from(subnet.network()) + 1))
         }
     };
@@ -102,8 +110,8 @@ pub fn default_network(root: &Path, alive: super::Alive) -> Result<Network> {
 
 /// The first of the default pools that overlaps none of the host's routes (`/proc/net/route`,
 /// the routes of minidock's network namespace): a container's address must not shadow a
-/// network the host already reaches.
-fn free_subnet() -> Result<Subnet> {
+/// network the host already reaches. Nor, from chapter 9, any other network of minidock's.
+pub fn free_subnet(root: &Path) -> Result<Subnet> {
     let routes = std::fs::read_to_string("/proc/net/route").unwrap_or_default();
     let taken: Vec<Subnet> = routes
         .lines()
@@ -120,6 +128,7 @@ fn free_subnet() -> Result<Subnet> {
             (prefix > 0).then_some(Subnet { address, prefix })
         })
         .collect();
+    let _ = root;
     candidates()
         .find(|candidate| !taken.iter().any(|route| route.overlaps(*candidate)))
         .ok_or_else(|| {
@@ -140,7 +149,7 @@ pub fn recorded_id(root: &Path) -> String {
 }
 
 /// 64 random hex digits.
-fn new_id() -> String {
+pub fn new_id() -> String {
     let mut bytes = [0u8; 32];
     let _ = File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut bytes));
     bytes.iter().map(|b| format!("{b:02x}")).collect()

@@ -40,6 +40,13 @@ pub struct Network {
     pub gateway: Ipv4Addr,
 }
 
+impl Network {
+    /// The addresses its containers are given from: its subnet.
+    pub fn pool(&self) -> Subnet {
+        self.subnet
+    }
+}
+
 /// The directory of the network `name`.
 pub fn dir(root: &Path, name: &str) -> PathBuf {
     root.join("networks").join(name)

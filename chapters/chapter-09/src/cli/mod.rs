@@ -8,6 +8,7 @@
 mod archive;
 mod container;
 mod image;
+mod network;
 mod run;
 
 use std::path::PathBuf;
@@ -16,8 +17,7 @@ use clap::ValueEnum;
 use clap::{Parser, Subcommand};
 
 pub use archive::{LoadArgs, SaveArgs};
-pub use container::AttachArgs;
-pub use container::EventsArgs;
+pub use container::{AttachArgs, EventsArgs};
 pub use container::{
     CommitArgs, ContainerPruneArgs, CpArgs, DiffArgs, ExecArgs, InspectArgs, KillArgs, LogsArgs,
     PauseArgs, PortArgs, PsArgs, RenameArgs, RestartArgs, RmArgs, StartArgs, StatsArgs, StopArgs,
@@ -26,6 +26,10 @@ pub use container::{
 pub use image::{
     HistoryArgs, ImageCommand, ImageInspectArgs, ImagesArgs, ImportArgs, PruneArgs, RmiArgs,
     TagArgs,
+};
+pub use network::{
+    NetworkCommand, NetworkConnectArgs, NetworkCreateArgs, NetworkDisconnectArgs,
+    NetworkInspectArgs, NetworkLsArgs, NetworkPruneArgs, NetworkRmArgs,
 };
 pub use run::RunArgs;
 
@@ -155,6 +159,9 @@ pub enum Command {
     Attach(AttachArgs),
     /// Get real time events from the server
     Events(EventsArgs),
+    /// Manage networks
+    #[command(subcommand)]
+    Network(NetworkCommand),
 }
 
 /// `minidock container COMMAND`.

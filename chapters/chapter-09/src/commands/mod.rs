@@ -18,6 +18,7 @@ pub mod inspect;
 pub mod kill;
 pub mod load;
 pub mod logs;
+pub mod network;
 pub mod pause;
 pub mod port;
 pub mod prune;
@@ -89,6 +90,8 @@ pub enum Error {
     Attach(#[from] attach::Error),
     #[error(transparent)]
     Events(#[from] events::Error),
+    #[error(transparent)]
+    Network(#[from] network::Error),
 }
 
 impl Error {
@@ -108,6 +111,7 @@ impl Error {
             Error::Rename(_) | Error::Port(_) | Error::Top(_) | Error::Ps(_) => 1,
             Error::Files(_) => 1,
             Error::Attach(_) | Error::Events(_) => 1,
+            Error::Network(_) => 1,
         }
     }
 }
@@ -154,6 +158,7 @@ pub fn execute(command: &Command, root: &Path, driver: cli::StorageDriver) -> Re
         Command::Cp(args) => Ok(cp::cp(args, root)?),
         Command::Attach(args) => Ok(attach::attach(args, root)?),
         Command::Events(args) => Ok(events::events(args, root)?),
+        Command::Network(command) => Ok(network::network(command, root)?),
     }
 }
 

@@ -251,6 +251,10 @@ impl Container {
             state.started_at = state::now();
             state.made = true;
             state.network = self.network.as_ref().and_then(|n| n.attachment().cloned());
+            state.connected = self
+                .network
+                .as_ref()
+                .map_or_else(Vec::new, |n| n.connected().to_vec());
         })?;
         events::emit(self.record.root(), &self.record, events::Action::Start, &[]);
         Ok(())
@@ -294,6 +298,7 @@ impl Container {
             state.exit_code = i32::from(status);
             state.finished_at = state::now();
             state.network = None;
+            state.connected.clear();
         })?;
         Ok(status)
     }

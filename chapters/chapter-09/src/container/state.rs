@@ -162,6 +162,9 @@ pub struct State {
     /// What its network stack is attached to, while it runs.
     #[serde(default)]
     pub network: Option<crate::network::Attachment>,
+    /// What it is connected to besides, while it runs (`network connect`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub connected: Vec<crate::network::Attachment>,
 }
 
 /// What a container is, besides its configuration: docker's view of it (config.json).
@@ -258,6 +261,7 @@ pub fn create(root: &Path, config: &Config) -> Result<Container> {
             restart_count: 0,
             stopped: false,
             network: None,
+            connected: Vec::new(),
         };
         // The directory appears with its state in it: made under a temporary name that says
         // who makes it, then renamed. A directory without a state would say nothing of whether
@@ -427,6 +431,19 @@ pub fn update(dir: &Path, change: impl FnOnce(&mut State)) -> Result<State> {
     change(&mut state);
     write(&id, &dir.join(STATE), &state)?;
     Ok(state)
+}
+
+/// Changes the configuration of the container in `dir` under its lock, as `change` says.
+pub fn update_config(dir: &Path, change: impl FnOnce(&mut crate::config::Config)) -> Result<()> {
+    let id = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let _lock = lock(&id, dir)?;
+    let path = dir.join(CONFIG);
+    let mut record: Record = read(&id, &path)?;
+    change(&mut record.config);
+    write(&id, &path, &record)
 }
 
 /// Gives the container a new name: the new one taken first (it may be in use), then the record

@@ -10,6 +10,7 @@
 //! The image's own files would know nothing of the container's name, address or network.
 
 use std::net::{IpAddr, Ipv4Addr};
+use std::path::Path;
 
 use crate::config::network::Network;
 
@@ -34,6 +35,35 @@ pub fn hosts(network: &Network, hostname: &str, address: Option<Ipv4Addr>) -> St
         text.push_str(&format!("{address}\t{hostname}\n"));
     }
     text
+}
+
+/// Adds the container's name at `address` (of a network it was connected to) to its /etc/hosts,
+/// in its state directory `dir`: written in place, since the file is bind-mounted where the
+/// container sees it, and a new file renamed over it would not be what the container sees.
+pub fn add_host(dir: &Path, address: &str, hostname: &str) -> super::Result<()> {
+    change_hosts(dir, |text| text + &format!("{address}\t{hostname}\n"))
+}
+
+/// Takes the container's name at `address` out of its /etc/hosts, in place.
+pub fn remove_host(dir: &Path, address: &str) -> super::Result<()> {
+    let entry = format!("{address}\t");
+    change_hosts(dir, |text| {
+        text.lines()
+            .filter(|line| !line.starts_with(&entry))
+            .map(|line| format!("{line}\n"))
+            .collect()
+    })
+}
+
+fn change_hosts(dir: &Path, change: impl FnOnce(String) -> String) -> super::Result<()> {
+    let path = dir.join("hosts");
+    let failed = |e: std::io::Error| super::Error::File {
+        file: "hosts",
+        reason: crate::sys::describe(crate::sys::errno_of(e)),
+    };
+    let text = std::fs::read_to_string(&path).map_err(failed)?;
+    // fs::write truncates the file and writes it again: the same inode, the bind mount's.
+    std::fs::write(&path, change(text)).map_err(failed)
 }
 
 /// The `--add-host` entries, as lines of /etc/hosts.

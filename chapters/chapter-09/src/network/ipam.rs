@@ -12,6 +12,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::store::Network;
 use super::subnet::Subnet;
 use super::{Error, Result};
 
@@ -31,6 +32,17 @@ pub fn next_free(
         .find(|address| *address != gateway && !taken.contains_key(address))
 }
 
+/// The address `wanted` (`--ip`) for a container on `network`, whose addresses in use are
+/// `taken`; refused as docker refuses it.
+#[allow(unused_variables)] // until your code uses it, in chapter 9
+pub fn claim(network: &Network, wanted: Ipv4Addr, taken: &Leases) -> Result<Ipv4Addr> {
+    // TODO(chapter 9): Give the address asked for
+    //   (the book: chapter 9, "Give the address asked for")
+    // Refuse what docker refuses (see "Give the address asked for"): an address on a network
+    // whose subnet minidock chose, outside the subnet, or not free. Until then, any address.
+    Ok(wanted)
+}
+
 /// One address in use.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Lease {
@@ -41,6 +53,22 @@ pub struct Lease {
     /// The ports the container publishes on the host: the firewall's rules are made from them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ports: Vec<super::ports::Bound>,
+    /// The host's end of its pair, if not the one its container's id names (`eth0`'s).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub host_end: String,
+    /// Its interface's name in the container: `eth0`, `eth1`...
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub interface: String,
+}
+
+impl Lease {
+    /// The name of its pair's end on the host.
+    pub fn host_end(&self) -> String {
+        if !self.host_end.is_empty() {
+            return self.host_end.clone();
+        }
+        super::veth::host_name(&self.container)
+    }
 }
 
 /// A process, named so that a later process of the same pid is not mistaken for it.

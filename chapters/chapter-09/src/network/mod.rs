@@ -30,10 +30,12 @@ pub mod files;
 pub mod firewall;
 mod interface;
 pub mod ipam;
+mod macvlan;
 pub mod pool;
 pub mod ports;
 pub mod store;
-mod subnet;
+pub mod subnet;
+pub mod user;
 mod veth;
 
 use std::net::Ipv4Addr;
@@ -75,6 +77,15 @@ pub enum Error {
     },
     #[error("applying the firewall's rules ({command}): {reason}")]
     Firewall { command: String, reason: String },
+    #[error("network {0} not found")]
+    NotFound(String),
+    #[error("stacking {name} on the parent {parent}")]
+    Stack {
+        name: String,
+        parent: String,
+        #[source]
+        source: sys::Error,
+    },
 }
 
 impl Error {
@@ -125,6 +136,11 @@ pub struct Sandbox {
     attachment: Option<Attachment>,
     /// The resolver files, bind-mounted over the image's.
     binds: Vec<Bind>,
+    /// The state root, and the container's id: what it is connected to is given back with it.
+    root: PathBuf,
+    container: String,
+    /// Its endpoints on the networks it is connected to besides its first (eth1...).
+    connected: Vec<Attachment>,
 }
 
 /// A veth pair and an address leased for it: the address given back when dropped.
@@ -140,6 +156,8 @@ struct Endpoint {
     root: PathBuf,
     /// The host's ports it publishes, held.
     ports: Vec<ports::Reserved>,
+    /// Whether its lease is its holder's to give back, not this process's (`network connect`).
+    kept: bool,
 }
 
 impl Sandbox {
@@ -159,6 +177,9 @@ impl Sandbox {
             endpoint: None,
             attachment: None,
             binds: Vec::new(),
+            root: root.to_path_buf(),
+            container: config.id.clone(),
+            connected: Vec::new(),
         };
         if let Some(joined) = joined {
             // Another container's stack, its files included. It is told: if it ends first, its
@@ -187,7 +208,8 @@ impl Sandbox {
                     "cannot join network of a non running container: {name}"
                 )))
             }
-            Mode::None | Mode::Bridge => {
+            // Every other mode: a namespace of the container's own.
+            _ => {
                 let namespace = NetNamespace::create(&own)?;
                 // A namespace that is minidock's own gets nothing of a container's: the host's
                 // links, addresses and routes are not the container's to change.
@@ -200,12 +222,34 @@ impl Sandbox {
                         &own.path,
                     )?;
                     bring_up_lo(&mut inside)?;
-                    if network.mode == Mode::Bridge {
+                    if network.mode.has_endpoint() {
                         let endpoint =
                             Endpoint::create(root, dir, config, &namespace, &mut inside, alive)?;
                         address = Some(endpoint.0.address);
                         sandbox.attachment = Some(endpoint.1);
                         sandbox.endpoint = Some(endpoint.0);
+                        // The networks it was connected to besides, in order: eth1, eth2...
+                        for (n, connection) in network.connected.iter().enumerate() {
+                            let other = store::find(root, &connection.network)?;
+                            let plug = Plug {
+                                container: &config.id,
+                                dir,
+                                name: format!("eth{}", n + 1),
+                                host_end: veth::connected_name(&config.id, n + 1),
+                                route: false,
+                                holder: this_process(),
+                                wanted: connection.ip,
+                            };
+                            let attachment = Endpoint::plug_kept(
+                                root,
+                                &other,
+                                &plug,
+                                &namespace,
+                                &mut inside,
+                                alive,
+                            )?;
+                            sandbox.connected.push(attachment);
+                        }
                     }
                 }
                 sandbox.attachment.get_or_insert_with(|| Attachment {
@@ -223,6 +267,9 @@ impl Sandbox {
             });
         }
         write_files(dir, config, address)?;
+        for attachment in &sandbox.connected {
+            files::add_host(dir, &attachment.address, &config.hostname)?;
+        }
         sandbox.binds = binds::resolver_files(dir);
         Ok(sandbox)
     }
@@ -240,6 +287,168 @@ impl Sandbox {
     /// What `inspect` shows of it.
     pub fn attachment(&self) -> Option<&Attachment> {
         self.attachment.as_ref()
+    }
+
+    /// What `inspect` shows of its endpoints on the networks it is connected to besides.
+    pub fn connected(&self) -> &[Attachment] {
+        &self.connected
+    }
+}
+
+impl Drop for Sandbox {
+    /// Gives back what the container was connected to besides its first network, at start or
+    /// since (`network connect`): every lease of the container's that this process holds.
+    fn drop(&mut self) {
+        // A namespace of its own only: a joined one is another container's.
+        let own = self.endpoint.as_ref().and(self.namespace.as_ref());
+        release_held(&self.root, &self.container, &this_process(), own);
+    }
+}
+
+/// Gives back the leases of the container `id` held by `holder`, on every network, their pairs'
+/// host ends set down at once (see `Endpoint`'s drop); and its macvlans in its namespace
+/// `namespace`, set down too: until the kernel has torn the namespace down, one still up would
+/// keep its hardware address on the parent, which the next container given the address needs.
+fn release_held(root: &Path, id: &str, holder: &Holder, namespace: Option<&NetNamespace>) {
+    let Ok(mut host) = Netlink::open() else {
+        return;
+    };
+    let mut inside = None;
+    for network in store::all(root).unwrap_or_default() {
+        let dir = store::dir(root, &network.name);
+        let file = dir.join("leases.json");
+        let mine = |lease: &ipam::Lease| lease.container == id && lease.holder == *holder;
+        // Without the lock first: nearly always, there is nothing.
+        if !ipam::read(&file).is_ok_and(|leases| leases.values().any(mine)) {
+            continue;
+        }
+        let Ok(_locked) = store::lock(&dir) else {
+            continue;
+        };
+        if let Ok(mut leases) = ipam::read(&file) {
+            leases.retain(|_, lease| {
+                if !mine(lease) {
+                    return true;
+                }
+                match (&network.parent, namespace) {
+                    (Some(_), Some(namespace)) => {
+                        if inside.is_none() {
+                            inside = NetNamespace::own().ok().and_then(|own| {
+                                Netlink::open_in(
+                                    namespace.as_fd(),
+                                    &namespace.path,
+                                    own.as_fd(),
+                                    &own.path,
+                                )
+                                .ok()
+                            });
+                        }
+                        if let Some(inside) = inside.as_mut() {
+                            let _ = interface::set_down(inside, &lease.interface);
+                        }
+                    }
+                    (Some(_), None) => {}
+                    (None, _) => {
+                        let _ = interface::set_down(&mut host, &lease.host_end());
+                    }
+                }
+                false
+            });
+            let _ = ipam::write(&file, &leases);
+        }
+    }
+}
+
+/// `network connect`: plugs the running container of `config`, whose first process is `pid`
+/// and whose holder is `holder`, into `network`, as the first free `ethN`, with the address
+/// `wanted` if asked for. The endpoint is the holder's: it goes when the container ends.
+pub fn connect(
+    root: &Path,
+    dir: &Path,
+    config: &Config,
+    network: &store::Network,
+    wanted: Option<Ipv4Addr>,
+    (pid, holder): (i32, Holder),
+    alive: Alive,
+) -> Result<Attachment> {
+    let own = NetNamespace::own()?;
+    let namespace = NetNamespace::of_process(pid)?;
+    let mut inside = Netlink::open_in(namespace.as_fd(), &namespace.path, own.as_fd(), &own.path)?;
+    let mut n = 1;
+    while inside.link(&format!("eth{n}"))?.is_some() {
+        n += 1;
+    }
+    // A host end's name has 15 bytes at most: room for one hex digit.
+    if n > 15 {
+        return Err(Error::Invalid(format!(
+            "container {} is connected to 15 networks besides its first: no more",
+            config.id
+        )));
+    }
+    let plug = Plug {
+        container: &config.id,
+        dir,
+        name: format!("eth{n}"),
+        host_end: veth::connected_name(&config.id, n),
+        route: false,
+        holder,
+        wanted,
+    };
+    let attachment = Endpoint::plug_kept(root, network, &plug, &namespace, &mut inside, alive)?;
+    files::add_host(dir, &attachment.address, &config.hostname)?;
+    Ok(attachment)
+}
+
+/// `network disconnect`: deletes the endpoint of the container `id`, whose first process is
+/// `pid`, on `network` (its pair, and with it the interface inside; or its macvlan), gives its
+/// address back and takes its name out of the container's /etc/hosts (in its state directory
+/// `dir`). `false` if it had none there.
+pub fn disconnect(
+    root: &Path,
+    dir: &Path,
+    id: &str,
+    pid: i32,
+    network: &store::Network,
+) -> Result<bool> {
+    let network_dir = store::dir(root, &network.name);
+    let _locked = store::lock(&network_dir)?;
+    let file = network_dir.join("leases.json");
+    let mut leases = ipam::read(&file)?;
+    let Some((&address, lease)) = leases.iter().find(|(_, lease)| lease.container == id) else {
+        return Ok(false);
+    };
+    if network.parent.is_some() {
+        // A macvlan has no end on the host: it is deleted where it is, in the container.
+        let own = NetNamespace::own()?;
+        let namespace = NetNamespace::of_process(pid)?;
+        let mut inside =
+            Netlink::open_in(namespace.as_fd(), &namespace.path, own.as_fd(), &own.path)?;
+        interface::delete(&mut inside, &lease.interface)?;
+    } else {
+        let mut host = Netlink::open()?;
+        interface::delete(&mut host, &lease.host_end())?;
+    }
+    leases.remove(&address);
+    ipam::write(&file, &leases)?;
+    files::remove_host(dir, &address.to_string())?;
+    Ok(true)
+}
+
+impl Endpoint {
+    /// The same as `plug`, for an endpoint whose lease its holder gives back, not this process
+    /// (a container's connected networks: see `Sandbox`'s drop).
+    fn plug_kept(
+        root: &Path,
+        network: &store::Network,
+        plug: &Plug,
+        namespace: &NetNamespace,
+        inside: &mut Netlink,
+        alive: Alive,
+    ) -> Result<Attachment> {
+        let (mut endpoint, attachment) =
+            Endpoint::plug(root, network, plug, namespace, inside, alive)?;
+        endpoint.kept = true;
+        Ok(attachment)
     }
 }
 
@@ -273,8 +482,26 @@ fn link_index(netlink: &mut Netlink, name: &str) -> sys::Result<u32> {
         })
 }
 
+/// Where an endpoint goes, and for whom.
+struct Plug<'a> {
+    /// The container's id, and its state directory.
+    container: &'a str,
+    dir: &'a Path,
+    /// Its interface's name in the container's namespace: `eth0` (chapter 9: `eth1`... for the
+    /// networks it is connected to besides).
+    name: String,
+    /// The name of its pair's end on the host.
+    host_end: String,
+    /// Whether the container's default route goes through it.
+    route: bool,
+    /// The process that holds its lease, as long as it runs.
+    holder: Holder,
+    /// The address asked for (`--ip`), if any.
+    wanted: Option<Ipv4Addr>,
+}
+
 impl Endpoint {
-    /// Leases an address on the default network and builds the container's interface on it.
+    /// Leases an address on the container's network and builds its interface there, `eth0`.
     fn create(
         root: &Path,
         dir: &Path,
@@ -283,15 +510,63 @@ impl Endpoint {
         inside: &mut Netlink,
         alive: Alive,
     ) -> Result<(Endpoint, Attachment)> {
-        let network = pool::default_network(root, alive)?;
+        let network = pool::network_of(root, &config.network.mode, alive)?;
+        let plug = Plug {
+            container: &config.id,
+            dir,
+            name: "eth0".into(),
+            host_end: veth::host_name(&config.id),
+            route: true,
+            holder: this_process(),
+            wanted: config.network.ip,
+        };
+        let plugged = Endpoint::plug(root, &network, &plug, namespace, inside, alive)?;
+        // Its published ports: the host's held for it, its lease says so, the rules follow.
+        let (mut endpoint, mut attachment) = plugged;
+        let address = endpoint.address;
+        endpoint
+            .publish(&config.network.published())
+            .map_err(|err| Error::Connectivity {
+                endpoint: match config.meta.name.as_str() {
+                    "" => config.id[..12.min(config.id.len())].to_string(),
+                    name => name.to_string(),
+                },
+                id: endpoint_id(&config.id, address),
+                source: Box::new(err),
+            })?;
+        attachment.ports = endpoint.ports.iter().map(|held| held.bound).collect();
+        let plugged = (endpoint, attachment);
+        Ok(plugged)
+    }
+
+    /// Leases an address on `network` for the endpoint `plug` describes, and builds it: a veth
+    /// pair, its host end on the network's bridge (made if need be), its other end in
+    /// `namespace` (where `inside` speaks) with the address, up, and the default route if it
+    /// carries it.
+    fn plug(
+        root: &Path,
+        network: &store::Network,
+        plug: &Plug,
+        namespace: &NetNamespace,
+        inside: &mut Netlink,
+        alive: Alive,
+    ) -> Result<(Endpoint, Attachment)> {
+        // A macvlan network's has no bridge: it stacks on the parent.
+        if let Some(parent) = &network.parent {
+            return Endpoint::stack(root, network, parent, plug, namespace, inside, alive);
+        }
         let network_dir = store::dir(root, &network.name);
         let mut host = Netlink::open()?;
         // Under the network's lock: the bridge is made once, and an address leased once.
         let locked = store::lock(&network_dir)?;
+        // A network removed (`network rm`) since it was read is no more.
+        if !network_dir.join("network.json").exists() {
+            return Err(Error::NotFound(network.name.clone()));
+        }
         // A bridge made now (the network's first container's, or after a reboot) gets the
         // host's forwarding and the network's rules with it, or is not made.
         let existed = host.link(&network.bridge)?.is_some();
-        let bridge = bridge::ensure(&mut host, &network)?;
+        let bridge = bridge::ensure(&mut host, network)?;
         if !existed {
             let routed =
                 firewall::forward(&network.bridge).and_then(|()| firewall::rewrite(root, alive));
@@ -300,28 +575,20 @@ impl Endpoint {
                 return Err(err);
             }
         }
-        let address = lease(&network_dir, &network, &config.id, alive, &mut host)?;
+        let address = lease(&network_dir, network, plug, alive, &mut host)?;
         drop(locked);
-        let endpoint = Endpoint {
-            network_dir,
-            host_end: veth::host_name(&config.id),
-            address,
-            container: config.id.clone(),
-            joined_by: dir.join(JOINED_BY),
-            alive,
-            root: root.to_path_buf(),
-            ports: Vec::new(),
-        };
+        let endpoint = Endpoint::leased(root, network_dir, plug, address, alive);
         // From here on, a failure releases the address (`Drop`); the pair goes with the
         // namespace, which nobody holds then.
+        let name = plug.name.as_str();
         let mac = veth::mac_of(address);
         let peer = veth::Peer {
-            name: "eth0",
+            name,
             mac,
             netns: namespace.as_fd(),
         };
         let shell = format!(
-            "ip link add {} mtu {} type veth peer name eth0 address {} netns {}",
+            "ip link add {} mtu {} type veth peer name {name} address {} netns {}",
             endpoint.host_end,
             bridge.mtu,
             mac_text(mac),
@@ -345,40 +612,7 @@ impl Endpoint {
                 endpoint.host_end, network.bridge
             ),
         )?;
-        let eth0 = link_index(inside, "eth0")?;
-        let prefix = network.subnet.prefix;
-        inside.request(
-            Message::NewAddress(interface::address(eth0, address, prefix)),
-            &format!("ip addr add {address}/{prefix} brd + dev eth0"),
-        )?;
-        inside.request(Message::SetLink(interface::up(eth0)), "ip link set eth0 up")?;
-        inside.request(
-            Message::NewRoute(interface::default_route(network.gateway, eth0)),
-            &format!("ip route add default via {} dev eth0", network.gateway),
-        )?;
-        // Its published ports: the host's held for it, its lease says so, the rules follow.
-        let mut endpoint = endpoint;
-        endpoint
-            .publish(&config.network.published())
-            .map_err(|err| Error::Connectivity {
-                endpoint: match config.meta.name.as_str() {
-                    "" => config.id[..12.min(config.id.len())].to_string(),
-                    name => name.to_string(),
-                },
-                id: endpoint_id(&config.id, address),
-                source: Box::new(err),
-            })?;
-        let attachment = Attachment {
-            network: network.name.clone(),
-            network_id: network.id.clone(),
-            endpoint_id: endpoint_id(&config.id, address),
-            address: address.to_string(),
-            prefix,
-            gateway: network.gateway.to_string(),
-            mac: mac_text(mac),
-            sandbox_key: namespace.path.display().to_string(),
-            ports: endpoint.ports.iter().map(|held| held.bound).collect(),
-        };
+        let attachment = configure(inside, network, plug, address, namespace)?;
         Ok((endpoint, attachment))
     }
 }
@@ -405,12 +639,138 @@ impl Endpoint {
     }
 }
 
-/// Leases the lowest free address of `network` to the container `id`, held by this process;
-/// leases whose holders are gone are taken back first (their pairs deleted, if still there).
+impl Endpoint {
+    /// The endpoint that holds the address `address`, leased on the network whose directory is
+    /// `network_dir` for the endpoint `plug` describes: given back when it is dropped.
+    fn leased(
+        root: &Path,
+        network_dir: PathBuf,
+        plug: &Plug,
+        address: Ipv4Addr,
+        alive: Alive,
+    ) -> Endpoint {
+        Endpoint {
+            network_dir,
+            host_end: plug.host_end.clone(),
+            address,
+            container: plug.container.to_string(),
+            joined_by: plug.dir.join(JOINED_BY),
+            alive,
+            root: root.to_path_buf(),
+            ports: Vec::new(),
+            kept: false,
+        }
+    }
+}
+
+/// Configures the container's interface of `plug`, there in its namespace (where `inside`
+/// speaks): its address on `network`, up, and the default route through the network's gateway
+/// if it carries it. Returns what `inspect` shows of the endpoint.
+fn configure(
+    inside: &mut Netlink,
+    network: &store::Network,
+    plug: &Plug,
+    address: Ipv4Addr,
+    namespace: &NetNamespace,
+) -> Result<Attachment> {
+    let name = plug.name.as_str();
+    let index = link_index(inside, name)?;
+    let prefix = network.subnet.prefix;
+    inside.request(
+        Message::NewAddress(interface::address(index, address, prefix)),
+        &format!("ip addr add {address}/{prefix} brd + dev {name}"),
+    )?;
+    inside.request(
+        Message::SetLink(interface::up(index)),
+        &format!("ip link set {name} up"),
+    )?;
+    if plug.route {
+        inside.request(
+            Message::NewRoute(interface::default_route(network.gateway, index)),
+            &format!("ip route add default via {} dev {name}", network.gateway),
+        )?;
+    }
+    Ok(Attachment {
+        network: network.name.clone(),
+        network_id: network.id.clone(),
+        endpoint_id: endpoint_id(plug.container, address),
+        address: address.to_string(),
+        prefix,
+        gateway: network.gateway.to_string(),
+        mac: mac_text(veth::mac_of(address)),
+        sandbox_key: namespace.path.display().to_string(),
+        ports: Vec::new(),
+    })
+}
+
+impl Endpoint {
+    /// `plug` for a macvlan network: an address leased, and the container's interface stacked
+    /// on the host's link `parent`, born in its namespace.
+    fn stack(
+        root: &Path,
+        network: &store::Network,
+        parent: &str,
+        plug: &Plug,
+        namespace: &NetNamespace,
+        inside: &mut Netlink,
+        alive: Alive,
+    ) -> Result<(Endpoint, Attachment)> {
+        let network_dir = store::dir(root, &network.name);
+        let mut host = Netlink::open()?;
+        let locked = store::lock(&network_dir)?;
+        if !network_dir.join("network.json").exists() {
+            return Err(Error::NotFound(network.name.clone()));
+        }
+        let address = lease(&network_dir, network, plug, alive, &mut host)?;
+        drop(locked);
+        let endpoint = Endpoint::leased(root, network_dir, plug, address, alive);
+        let lower = host.link(parent)?.ok_or_else(|| {
+            Error::Invalid(format!(
+                "the parent of the network {}, {parent}, is no interface of the host's",
+                network.name
+            ))
+        })?;
+        let mtu = lower
+            .attributes
+            .iter()
+            .find_map(|attribute| match attribute {
+                netlink_packet_route::link::LinkAttribute::Mtu(mtu) => Some(*mtu),
+                _ => None,
+            })
+            .unwrap_or(1500);
+        let mac = veth::mac_of(address);
+        let link = veth::Peer {
+            name: &plug.name,
+            mac,
+            netns: namespace.as_fd(),
+        };
+        host.request(
+            Message::NewLink(macvlan::link(lower.header.index, mtu, &link)),
+            &format!(
+                "ip link add link {parent} name {} mtu {mtu} address {} netns {} type macvlan \
+                 mode bridge",
+                plug.name,
+                mac_text(mac),
+                namespace.path.display()
+            ),
+        )
+        .map_err(|source| Error::Stack {
+            name: plug.name.clone(),
+            parent: parent.to_string(),
+            source,
+        })?;
+        let attachment = configure(inside, network, plug, address, namespace)?;
+        Ok((endpoint, attachment))
+    }
+}
+
+/// Leases the lowest free address of `network` to the endpoint `plug` describes, held by its
+/// holder; leases whose holders are gone are taken back first (their pairs deleted, if still
+/// there).
 fn lease(
     network_dir: &Path,
     network: &store::Network,
-    id: &str,
+    plug: &Plug,
     alive: Alive,
     host: &mut Netlink,
 ) -> Result<Ipv4Addr> {
@@ -418,7 +778,13 @@ fn lease(
     let mut leases = ipam::read(&file)?;
     let had_ports = published_by_the_gone(&leases, alive);
     sweep_leases(&mut leases, alive, host);
-    let address = ipam::next_free(network.subnet, network.gateway, &leases)
+    let free = ipam::next_free(network.pool(), network.gateway, &leases);
+    // Or the address asked for, if it may be given.
+    let free = match plug.wanted {
+        Some(wanted) => Some(ipam::claim(network, wanted, &leases)?),
+        None => free,
+    };
+    let address = free
         .filter(|address| network.subnet.contains(*address))
         .ok_or_else(|| Error::Full {
             network: network.name.clone(),
@@ -427,9 +793,11 @@ fn lease(
     leases.insert(
         address,
         ipam::Lease {
-            container: id.to_string(),
-            holder: this_process(),
+            container: plug.container.to_string(),
+            holder: plug.holder,
             ports: Vec::new(),
+            host_end: plug.host_end.clone(),
+            interface: plug.name.clone(),
         },
     );
     ipam::write(&file, &leases)?;
@@ -451,23 +819,33 @@ fn sweep_leases(leases: &mut ipam::Leases, alive: Alive, host: &mut Netlink) {
     leases.retain(|_, lease| {
         let keep = alive(&lease.holder);
         if !keep {
-            let _ = interface::delete(host, &veth::host_name(&lease.container));
+            let _ = interface::delete(host, &lease.host_end());
         }
         keep
     });
 }
 
-/// Takes back what killed holders left on the default network: their leases, and their pairs.
-/// Every command that lists or removes containers calls it.
+/// Takes back what killed holders left on the default network (from chapter 9, on every
+/// network): their leases, and their pairs. Every command that lists or removes containers
+/// calls it.
 pub fn sweep(root: &Path, alive: Alive) {
-    let network_dir = store::dir(root, store::DEFAULT);
+    sweep_network(&store::dir(root, store::DEFAULT), alive);
+    for network in store::all(root).unwrap_or_default() {
+        if network.name != store::DEFAULT {
+            sweep_network(&store::dir(root, &network.name), alive);
+        }
+    }
+}
+
+/// The same, on the network whose directory is `network_dir`.
+fn sweep_network(network_dir: &Path, alive: Alive) {
     let file = network_dir.join("leases.json");
     // A look without the lock first: nearly always, nothing is stale.
     let stale = |leases: &ipam::Leases| leases.values().any(|lease| !alive(&lease.holder));
     if !ipam::read(&file).is_ok_and(|leases| stale(&leases)) {
         return;
     }
-    let Ok(_locked) = store::lock(&network_dir) else {
+    let Ok(_locked) = store::lock(network_dir) else {
         return;
     };
     let (Ok(mut leases), Ok(mut host)) = (ipam::read(&file), Netlink::open()) else {
@@ -477,7 +855,7 @@ pub fn sweep(root: &Path, alive: Alive) {
     sweep_leases(&mut leases, alive, &mut host);
     let _ = ipam::write(&file, &leases);
     if had_ports {
-        let _ = firewall::apply(root, alive);
+        let _ = firewall::apply(&store::root_of(network_dir), alive);
     }
 }
 
@@ -490,6 +868,9 @@ impl Drop for Endpoint {
     /// runs: then the pair is deleted now, as docker does, since the address it holds is given
     /// back.
     fn drop(&mut self) {
+        if self.kept {
+            return;
+        }
         let joined = std::fs::read_to_string(&self.joined_by).unwrap_or_default();
         let joiner_alive = joined.lines().any(|line| {
             let mut words = line.split_whitespace().map(str::parse);

@@ -15,7 +15,8 @@
 //! the table alone; a chain it declares (`:MINIDOCK - [0:0]`) is emptied first, so the rules
 //! replace minidock's old ones. The jumps from the built-in chains are added once. In the filter
 //! table, MINIDOCK-INPUT keeps containers away from the host's loopback (see nftables's input
-//! chain).
+//! chain), and MINIDOCK-FORWARD with MINIDOCK-ISOLATION keeps networks apart (nftables's
+//! forward and isolate chains; Docker's DOCKER-ISOLATION-STAGE-1 and -2).
 
 use std::process::Command;
 
@@ -29,6 +30,8 @@ pub struct Iptables;
 const PORTS: &str = "MINIDOCK";
 const POSTROUTING: &str = "MINIDOCK-POSTROUTING";
 const INPUT: &str = "MINIDOCK-INPUT";
+const FORWARD: &str = "MINIDOCK-FORWARD";
+const ISOLATION: &str = "MINIDOCK-ISOLATION";
 
 /// The jumps from the nat table's built-in chains to minidock's, as `iptables-save` prints them.
 fn nat_jumps() -> [String; 3] {
@@ -39,9 +42,12 @@ fn nat_jumps() -> [String; 3] {
     ]
 }
 
-/// The filter table's jump.
-fn filter_jump() -> String {
-    format!("-A INPUT -j {INPUT}")
+/// The filter table's jumps.
+fn filter_jumps() -> [String; 2] {
+    [
+        format!("-A INPUT -j {INPUT}"),
+        format!("-A FORWARD -j {FORWARD}"),
+    ]
 }
 
 impl Firewall for Iptables {
@@ -66,6 +72,20 @@ impl Firewall for Iptables {
                 ),
             });
         }
+        // Networks kept apart: what one bridge sends to another is dropped.
+        for network in &rules.networks {
+            let (bridge, name) = (&network.bridge, &network.name);
+            let comment = format!("-m comment --comment \"network {name}\"");
+            for text in [
+                format!("-A {FORWARD} -i {bridge} ! -o {bridge} {comment} -j {ISOLATION}"),
+                format!("-A {ISOLATION} -o {bridge} {comment} -j DROP"),
+            ] {
+                lines.push(Line {
+                    table: "filter".into(),
+                    text,
+                });
+            }
+        }
         lines
     }
 
@@ -73,7 +93,11 @@ impl Firewall for Iptables {
         let mut text = String::new();
         let tables: [(&str, Vec<String>, Vec<&str>); 2] = [
             ("nat", nat_jumps().to_vec(), vec![PORTS, POSTROUTING]),
-            ("filter", vec![filter_jump()], vec![INPUT]),
+            (
+                "filter",
+                filter_jumps().to_vec(),
+                vec![INPUT, FORWARD, ISOLATION],
+            ),
         ];
         for (table, jumps, chains) in tables {
             // A chain declared is emptied first; the jumps to them are added once.
@@ -114,7 +138,11 @@ impl Firewall for Iptables {
         let mut text = String::new();
         let tables = [
             ("nat", nat_jumps().to_vec(), vec![PORTS, POSTROUTING]),
-            ("filter", vec![filter_jump()], vec![INPUT]),
+            (
+                "filter",
+                filter_jumps().to_vec(),
+                vec![INPUT, FORWARD, ISOLATION],
+            ),
         ];
         for (table, jumps, chains) in tables {
             let present = saved(table)?;

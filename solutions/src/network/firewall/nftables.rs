@@ -20,6 +20,13 @@
 //!         type filter hook input priority filter; policy accept;
 //!         (for each bridge: nothing new to 127.0.0.0/8 from it)
 //!     }
+//!     chain forward {                        every packet the host routes
+//!         type filter hook forward priority filter; policy accept;
+//!         (for each bridge: what leaves it for elsewhere, to isolate)
+//!     }
+//!     chain isolate {
+//!         (for each bridge: what would enter it, dropped)
+//!     }
 //!     chain ports {
 //!         (each published port's DNAT)
 //!     }
@@ -69,6 +76,15 @@ impl Firewall for Nftables {
                     network.bridge, network.name
                 ),
             );
+            let (forward, isolate) = isolation_rules(network);
+            for (chain, rule) in [("forward", forward), ("isolate", isolate)] {
+                if !rule.is_empty() {
+                    add(
+                        chain,
+                        format!("{rule} comment \"network {}\"", network.name),
+                    );
+                }
+            }
         }
         for port in &rules.ports {
             for rule in port_rules(port) {
@@ -90,13 +106,15 @@ impl Firewall for Nftables {
             ("output", "nat", "-100"),
             ("postrouting", "nat", "srcnat"),
             ("input", "filter", "filter"),
+            ("forward", "filter", "filter"),
         ] {
             text += &format!(
                 "add chain {TABLE} {chain} {{ type {kind} hook {chain} priority {priority}; \
                  policy accept; }}\n"
             );
         }
-        text += &format!("add chain {TABLE} ports\nflush table {TABLE}\n");
+        text +=
+            &format!("add chain {TABLE} ports\nadd chain {TABLE} isolate\nflush table {TABLE}\n");
         text += &self.append(lines);
         Ok(text)
     }
@@ -219,5 +237,40 @@ pub fn port_rules(rule: &PortRule) -> Vec<String> {
     //~ // The rule that sends what arrives at the host's port to the container's address and
     //~ // port (see "Publish a port"). None yet.
     //~ Vec::new()
+    // [ch09 end]
+}
+
+/// The rules that keep `network` apart from minidock's other networks, in two stages as Docker's
+/// DOCKER-ISOLATION chains: for the `forward` chain, what the network's bridge sends anywhere but
+/// back into itself goes on to the `isolate` chain; there, what is about to enter the network's
+/// bridge is dropped. Each network's two rules together drop what any network sends to any
+/// other, and let the rest (the way out to the world) through.
+// [ch09 unsolved allow(unused_variables)]
+pub fn isolation_rules(network: &NetworkRules) -> (String, String) {
+    // [ch09 exercise isolate: Keep networks apart]
+    let bridge = &network.bridge;
+    (
+        format!("iifname \"{bridge}\" oifname != \"{bridge}\" jump isolate"),
+        format!("oifname \"{bridge}\" drop"),
+    )
+    // [ch09 mistake isolate-one-stage: chapter_09::networks::containers_of_a_network_reach_each_other_and_the_world]
+    //~ // What the network's bridge sends to anywhere else is dropped.
+    //~ let bridge = &network.bridge;
+    //~ (
+    //~     format!("iifname \"{bridge}\" oifname != \"{bridge}\" drop"),
+    //~     String::new(),
+    //~ )
+    // [ch09 mistake isolate-by-source: chapter_09::networks::containers_of_a_network_reach_each_other_and_the_world]
+    //~ // What leaves the network's bridge for elsewhere goes to isolate, and is dropped there.
+    //~ let bridge = &network.bridge;
+    //~ (
+    //~     format!("iifname \"{bridge}\" oifname != \"{bridge}\" jump isolate"),
+    //~     format!("iifname \"{bridge}\" drop"),
+    //~ )
+    // [ch09 before]
+    //~ // Two rules (see "Keep networks apart"): one for the forward chain, which sends what
+    //~ // leaves the network's bridge for elsewhere to the isolate chain, and one there, which
+    //~ // drops what is about to enter the bridge. Until then networks reach each other.
+    //~ (String::new(), String::new())
     // [ch09 end]
 }

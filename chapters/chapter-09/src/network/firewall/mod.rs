@@ -202,7 +202,9 @@ fn write(root: &Path, alive: Alive, whole: bool) -> Result<()> {
 /// holders still run.
 fn gather(root: &Path, alive: Alive) -> Result<Rules> {
     let mut rules = Rules::default();
-    for network in store::all(root)? {
+    // A macvlan network's containers are on the parent's segment, as the host is: nothing of
+    // theirs passes the host's routing, nor its rules.
+    for network in store::all(root)?.into_iter().filter(|n| n.parent.is_none()) {
         let leases = ipam::read(&store::dir(root, &network.name).join("leases.json"))?;
         for (address, lease) in &leases {
             if !alive(&lease.holder) {
