@@ -1635,7 +1635,7 @@ sudo rm -r /tmp/ovl
                  -f '{{.NetworkSettings.IPAddress}} {{.NetworkSettings.MacAddress}}' web",
                 // On the host while only the server runs: a container that has just ended leaves
                 // its pair to the kernel, which deletes it a moment later.
-                "ip -4 -br addr",
+                "ip -4 -o addr | awk '{print $2, $4}'",
                 "ip -o link show master minidock0 | cut -d' ' -f2",
                 "sudo ./target/debug/minidock-08 --root ./target/state run --rm busybox \
                  sh -c 'ip -f inet addr; ip route; wget -qO- http://172.17.0.2/hostname'",
