@@ -31,7 +31,7 @@ mod terminal;
 pub use command::{Run, Running};
 pub use output::Output;
 pub use report::{check_at_most, check_eq, Expectation, Failure, Section};
-pub use sandbox::{Outside, Sandbox, STORAGE_DRIVERS};
+pub use sandbox::{Outside, Sandbox, FIREWALL_DRIVERS, STORAGE_DRIVERS};
 pub use terminal::Terminal;
 
 #[doc(hidden)]

@@ -319,12 +319,27 @@ pub(crate) fn set_storage_driver(driver: Option<&'static str>) {
     STORAGE_DRIVER.with(|cell| cell.set(driver));
 }
 
-/// The report's line naming the storage driver, if the test chose one.
-fn storage_driver_line() -> String {
-    STORAGE_DRIVER
+thread_local! {
+    /// The same for the firewall driver.
+    static FIREWALL_DRIVER: std::cell::Cell<Option<&'static str>> = const { std::cell::Cell::new(None) };
+}
+
+/// Names the firewall driver `driver` in every report of the current test from now on.
+pub(crate) fn set_firewall_driver(driver: Option<&'static str>) {
+    FIREWALL_DRIVER.with(|cell| cell.set(driver));
+}
+
+/// The report's lines naming the storage and firewall drivers the test chose, if it did.
+fn driver_lines() -> String {
+    let storage = STORAGE_DRIVER
         .with(|cell| cell.get())
         .map(|driver| format!("  driver:   {driver} (MINIDOCK_STORAGE_DRIVER={driver})\n"))
-        .unwrap_or_default()
+        .unwrap_or_default();
+    let firewall = FIREWALL_DRIVER
+        .with(|cell| cell.get())
+        .map(|driver| format!("  firewall: {driver} (MINIDOCK_FIREWALL_DRIVER={driver})\n"))
+        .unwrap_or_default();
+    storage + &firewall
 }
 
 /// A failed expectation, built up and then reported with [`Failure::fail`].
@@ -413,7 +428,7 @@ impl Failure {
     /// and leaves out the test's own hint, meant for a container that started.
     pub fn message(&self) -> String {
         let setup = self.output.as_ref().and_then(failed_setup_call);
-        let mut text = format!("\n{}\n{}", self.what, storage_driver_line());
+        let mut text = format!("\n{}\n{}", self.what, driver_lines());
         if let Some(expected) = &self.expected {
             text += &format!("  expected: {expected}\n");
         }
@@ -466,7 +481,7 @@ impl Failure {
         let error = format!("{}{error}", &prefix[prefix.find("the").unwrap_or(0)..]);
         Some(format!(
             "\n{}\n{}  setup:    minidock could not set up {error}\n            (told in full after the test results, with how many tests failed alike)\n  read:     the book, chapter {}, \"{}\"\n",
-            self.what, storage_driver_line(), section.chapter, section.title
+            self.what, driver_lines(), section.chapter, section.title
         ))
     }
 

@@ -50,10 +50,15 @@ pub struct Sandbox {
     namespaces: Vec<(File, libc::c_int)>,
     /// The storage driver minidock is told to use (MINIDOCK_STORAGE_DRIVER), if the test chose.
     driver: Option<&'static str>,
+    /// The firewall driver minidock is told to use (MINIDOCK_FIREWALL_DRIVER), if the test chose.
+    firewall: Option<&'static str>,
 }
 
 /// minidock's storage drivers, from chapter 5 on: a test of containers of images runs with each.
 pub const STORAGE_DRIVERS: [&str; 2] = ["overlay", "vfs"];
+
+/// minidock's firewall drivers, from chapter 9 on; the first is its default.
+pub const FIREWALL_DRIVERS: [&str; 2] = ["nftables", "iptables"];
 
 impl Sandbox {
     /// A new sandbox with a fresh fixture root filesystem.
@@ -74,6 +79,22 @@ impl Sandbox {
     /// The storage driver chosen with [`Sandbox::with_driver`], if any.
     pub fn driver(&self) -> Option<&'static str> {
         self.driver
+    }
+
+    /// A new sandbox whose minidock commands write their firewall rules with `driver` (one of
+    /// [`FIREWALL_DRIVERS`]), through MINIDOCK_FIREWALL_DRIVER. Every failure report of the test
+    /// names it, until the sandbox is dropped.
+    pub fn with_firewall(driver: &'static str) -> Sandbox {
+        let mut sandbox = Sandbox::new();
+        sandbox.firewall = Some(driver);
+        crate::report::set_firewall_driver(Some(driver));
+        sandbox
+    }
+
+    /// The firewall driver minidock writes its rules with: the one chosen with
+    /// [`Sandbox::with_firewall`], or minidock's default.
+    pub fn firewall(&self) -> &'static str {
+        self.firewall.unwrap_or(FIREWALL_DRIVERS[0])
     }
 
     /// A sandbox for a test that measures something other tests would disturb (CPU time): it
@@ -121,6 +142,7 @@ impl Sandbox {
             holder,
             namespaces: Vec::new(),
             driver: None,
+            firewall: None,
         };
         for (kind, flag) in HOST_NAMESPACES {
             let file = File::open(format!("/proc/{pid}/ns/{kind}"))
@@ -291,6 +313,10 @@ impl Sandbox {
         // Read from chapter 5 on.
         if let Some(driver) = self.driver {
             command.env("MINIDOCK_STORAGE_DRIVER", driver);
+        }
+        // Read from chapter 9 on.
+        if let Some(driver) = self.firewall {
+            command.env("MINIDOCK_FIREWALL_DRIVER", driver);
         }
         command
     }
@@ -614,6 +640,9 @@ impl Drop for Sandbox {
     fn drop(&mut self) {
         if self.driver.is_some() {
             crate::report::set_storage_driver(None);
+        }
+        if self.firewall.is_some() {
+            crate::report::set_firewall_driver(None);
         }
         // Closing its stdin ends the holder; its namespaces go with it.
         drop(self.holder.stdin.take());

@@ -44,18 +44,10 @@ fn started(sb: &Sandbox, words: &[&str], section: Section) -> String {
 }
 
 /// Starts a container that serves `count` TCP connections on port `port` with a random word,
-/// publishing it with `publish` (`-p` values) and `global` options: its id and the word, once
-/// it listens.
-fn a_server(
-    sb: &Sandbox,
-    global: &[&str],
-    publish: &[String],
-    port: u16,
-    count: u32,
-) -> (String, String) {
+/// publishing it with `publish` (`-p` values): its id and the word, once it listens.
+fn a_server(sb: &Sandbox, publish: &[String], port: u16, count: u32) -> (String, String) {
     let word = random::word(12);
-    let mut words: Vec<String> = global.iter().map(|w| w.to_string()).collect();
-    words.extend(["run".into(), "-d".into()]);
+    let mut words: Vec<String> = vec!["run".into(), "-d".into()];
     for p in publish {
         words.extend(["-p".into(), p.clone()]);
     }
@@ -117,23 +109,47 @@ fn sysctl(sb: &Sandbox, path: &str) -> String {
 /// at PATH), unless it is on; then the masquerading that the answer needs.
 fn nowhere(sb: &Sandbox, path: &str) -> Section {
     match sysctl(sb, path).as_str() {
-        "1" => MASQUERADE,
+        "1" => written(sb, MASQUERADE),
         _ => FORWARDING,
     }
 }
 
-/// minidock's rules on the sandbox's host, as the driver's tool lists them.
-fn rules(sb: &Sandbox, driver: &str) -> String {
-    let out = match driver {
-        "iptables" => sb.host_command("iptables-save", ["-t", "nat"]).output(),
+/// Where a wrong rule points the learner: to `section`, its exercise, or with the iptables
+/// driver to the stretch exercise that writes every rule of this chapter in iptables's words.
+fn written(sb: &Sandbox, section: Section) -> Section {
+    match sb.firewall() {
+        "iptables" => IPTABLES,
+        _ => section,
+    }
+}
+
+/// Writes `#[test] fn NAME`, a stretch test that runs the test BODY (a function of a sandbox)
+/// with the iptables driver writing minidock's rules: chapter 9's tests of the rules, again in
+/// iptables's words.
+macro_rules! with_iptables {
+    ($($name:ident => $body:path),* $(,)?) => {$(
+        #[test]
+        #[ignore = "a stretch exercise: cargo test -p chapter-09 -- --ignored stretch"]
+        fn $name() {
+            $body(harness::Sandbox::with_firewall("iptables"));
+        }
+    )*};
+}
+
+/// The rules on the sandbox's host, as the tool of minidock's firewall driver lists them.
+fn rules(sb: &Sandbox) -> String {
+    let out = match sb.firewall() {
+        "iptables" => sb
+            .host_command("iptables-save", Vec::<&str>::new())
+            .output(),
         _ => sb.host_command("nft", ["list", "ruleset"]).output(),
     };
     out.stdout
 }
 
 /// The lines of minidock's rules that publish a port.
-fn dnat_rules(sb: &Sandbox, driver: &str) -> Vec<String> {
-    rules(sb, driver)
+fn dnat_rules(sb: &Sandbox) -> Vec<String> {
+    rules(sb)
         .lines()
         .filter(|line| line.contains("dnat to") || line.contains("DNAT"))
         .map(|line| line.trim().to_string())
@@ -152,15 +168,18 @@ fn port_lines(sb: &Sandbox, id: &str) -> Vec<String> {
 
 #[test]
 fn a_published_port_answers_from_outside_and_from_the_host() {
-    let sb = Sandbox::new();
+    published_port_answers(Sandbox::new());
+}
+
+fn published_port_answers(sb: Sandbox) {
     let outside = sb.outside();
     let (host_port, port) = (a_port(), a_port());
-    let (id, word) = a_server(&sb, &[], &[format!("{host_port}:{port}")], port, 2);
+    let (id, word) = a_server(&sb, &[format!("{host_port}:{port}")], port, 2);
     let out = from_outside(&sb, &outside, &outside.host_ip, host_port);
     if out.stdout_trimmed() != word {
-        let rules = rules(&sb, "nftables");
+        let rules = rules(&sb);
         let (hint, section) = if out.stdout_trimmed() == "refused" {
-            ("the host itself answered (refused): no rule sent the connection on to the container. The rule in the ports chain matches the host's port (tcp dport) and rewrites the destination to the container's address and port (dnat to)", DNAT)
+            ("the host itself answered (refused): no rule sent the connection on to the container. The rule in the ports chain matches the host's port (tcp dport) and rewrites the destination to the container's address and port (dnat to)", written(&sb, DNAT))
         } else {
             ("the connection went nowhere: a packet for a container is forwarded by the host, which Linux does only with net.ipv4.ip_forward set to 1", FORWARDING)
         };
@@ -178,7 +197,7 @@ fn a_published_port_answers_from_outside_and_from_the_host() {
     let out = from_host(&sb, "127.0.0.1", host_port);
     if out.stdout_trimmed() != word {
         let (hint, section) = if out.stdout_trimmed() == "refused" {
-            ("the host's own connection to 127.0.0.1 was not sent to the container: the output hook's chain jumps to the ports chain too", DNAT)
+            ("the host's own connection to 127.0.0.1 was not sent to the container: the output hook's chain jumps to the ports chain too", written(&sb, DNAT))
         } else {
             ("a connection from 127.0.0.1 is sent to the container only if the bridge routes 127.0.0.0/8 (route_localnet), and answered only if its source becomes the bridge's address (masquerade 127.0.0.0/8 out of the bridge)", nowhere(&sb, "conf/minidock0/route_localnet"))
         };
@@ -187,7 +206,7 @@ fn a_published_port_answers_from_outside_and_from_the_host() {
         ))
         .expected_text(&word)
         .got_text(out.stdout_trimmed())
-        .note("minidock's rules", rules(&sb, "nftables").trim_end())
+        .note("minidock's rules", rules(&sb).trim_end())
         .hint(hint)
         .section(section)
         .fail();
@@ -197,7 +216,10 @@ fn a_published_port_answers_from_outside_and_from_the_host() {
 
 #[test]
 fn the_way_out_is_masqueraded_as_the_host_but_not_between_containers() {
-    let sb = Sandbox::new();
+    way_out_masqueraded(Sandbox::new());
+}
+
+fn way_out_masqueraded(sb: Sandbox) {
     let outside = sb.outside();
     let port = a_port().to_string();
     let mut server = outside
@@ -222,7 +244,7 @@ fn the_way_out_is_masqueraded_as_the_host_but_not_between_containers() {
         let (hint, section) = if seen == "timeout" || seen == "unreachable" {
             ("the outside never answered: either the host does not forward the container's packets (net.ipv4.ip_forward), or they leave with the container's own address, which the outside has no route back to", nowhere(&sb, "ip_forward"))
         } else {
-            ("what leaves the host from the network's subnet, by another interface than the bridge, is masqueraded: its source becomes the host's address on the way out", MASQUERADE)
+            ("what leaves the host from the network's subnet, by another interface than the bridge, is masqueraded: its source becomes the host's address on the way out", written(&sb, MASQUERADE))
         };
         Failure::new(format!(
             "the address a server outside ({}) sees a container's connection come from",
@@ -233,7 +255,7 @@ fn the_way_out_is_masqueraded_as_the_host_but_not_between_containers() {
             outside.host_ip
         ))
         .got_text(&seen)
-        .note("minidock's rules", rules(&sb, "nftables").trim_end())
+        .note("minidock's rules", rules(&sb).trim_end())
         .hint(hint)
         .output(&out)
         .section(section)
@@ -277,10 +299,10 @@ fn the_way_out_is_masqueraded_as_the_host_but_not_between_containers() {
         Failure::new("the address a container's server sees another container's connection come from")
             .expected_text(format!("{client}, the other container's own"))
             .got_text(out.stdout_trimmed())
-            .note("minidock's rules", rules(&sb, "nftables").trim_end())
+            .note("minidock's rules", rules(&sb).trim_end())
             .hint("only what leaves by another interface than the bridge is masqueraded: traffic between containers keeps its addresses")
             .output(&out)
-            .section(MASQUERADE)
+            .section(written(&sb, MASQUERADE))
             .fail();
     }
     let _ = sb.minidock(["rm", "-f", &id]).output();
@@ -288,16 +310,13 @@ fn the_way_out_is_masqueraded_as_the_host_but_not_between_containers() {
 
 #[test]
 fn a_port_published_on_one_address_answers_only_there() {
-    let sb = Sandbox::new();
+    published_on_one_address(Sandbox::new());
+}
+
+fn published_on_one_address(sb: Sandbox) {
     let outside = sb.outside();
     let (host_port, port) = (a_port(), a_port());
-    let (id, word) = a_server(
-        &sb,
-        &[],
-        &[format!("127.0.0.1:{host_port}:{port}")],
-        port,
-        1,
-    );
+    let (id, word) = a_server(&sb, &[format!("127.0.0.1:{host_port}:{port}")], port, 1);
     let lines = port_lines(&sb, &id);
     let expected = format!("{port}/tcp -> 127.0.0.1:{host_port}");
     if lines != [expected.clone()] {
@@ -318,9 +337,9 @@ fn a_port_published_on_one_address_answers_only_there() {
         ))
         .expected_text("refused: the port is published on 127.0.0.1 only")
         .got_text(out.stdout_trimmed())
-        .note("minidock's rules", rules(&sb, "nftables").trim_end())
+        .note("minidock's rules", rules(&sb).trim_end())
         .hint("a port published on one address of the host's matches that destination address too (ip daddr)")
-        .section(DNAT)
+        .section(written(&sb, DNAT))
         .fail();
     }
     let out = from_host(&sb, "127.0.0.1", host_port);
@@ -330,7 +349,7 @@ fn a_port_published_on_one_address_answers_only_there() {
         ))
         .expected_text(&word)
         .got_text(out.stdout_trimmed())
-        .note("minidock's rules", rules(&sb, "nftables").trim_end())
+        .note("minidock's rules", rules(&sb).trim_end())
         .hint("the address in -p IP:HOST_PORT:PORT is the host's address the rule matches")
         .section(PORT_SPEC)
         .fail();
@@ -340,9 +359,12 @@ fn a_port_published_on_one_address_answers_only_there() {
 
 #[test]
 fn a_port_the_kernel_picks_is_held_and_listed() {
-    let sb = Sandbox::new();
+    picked_port_held(Sandbox::new());
+}
+
+fn picked_port_held(sb: Sandbox) {
     let port = a_port();
-    let (id, word) = a_server(&sb, &[], &[port.to_string()], port, 1);
+    let (id, word) = a_server(&sb, &[port.to_string()], port, 1);
     let lines = port_lines(&sb, &id);
     let host_port = lines
         .first()
@@ -377,7 +399,7 @@ fn a_port_the_kernel_picks_is_held_and_listed() {
         ))
         .expected_text(&word)
         .got_text(out.stdout_trimmed())
-        .note("minidock's rules", rules(&sb, "nftables").trim_end())
+        .note("minidock's rules", rules(&sb).trim_end())
         .hint("the rule publishes the port the socket holds, not the 0 that asked for it")
         .section(RESERVE)
         .fail();
@@ -387,7 +409,10 @@ fn a_port_the_kernel_picks_is_held_and_listed() {
 
 #[test]
 fn port_specs_are_read_as_docker_reads_them() {
-    let sb = Sandbox::new();
+    port_specs_read(Sandbox::new());
+}
+
+fn port_specs_read(sb: Sandbox) {
     let first = a_port();
     let spec = format!("{first}-{}:{}-{}/udp", first + 2, first + 100, first + 102);
     let words = ["run", "-d", "-p", spec.as_str(), &sb.image(), "sleep", "60"];
@@ -434,7 +459,10 @@ fn port_specs_are_read_as_docker_reads_them() {
 
 #[test]
 fn a_taken_host_port_fails_the_run_and_leaves_nothing() {
-    let sb = Sandbox::new();
+    taken_port_refused(Sandbox::new());
+}
+
+fn taken_port_refused(sb: Sandbox) {
     let host_port = a_port();
     // A program of the host's holds the port.
     let listener = sb.in_host_network(|| std::net::TcpListener::bind(("0.0.0.0", host_port)));
@@ -475,7 +503,7 @@ fn a_taken_host_port_fails_the_run_and_leaves_nothing() {
     let left = sb.minidock(["ps", "-aq"]).output().stdout;
     let leases = std::fs::read_to_string(sb.state_dir().join("networks/bridge/leases.json"))
         .unwrap_or_default();
-    let dnat = dnat_rules(&sb, "nftables");
+    let dnat = dnat_rules(&sb);
     if !left.trim().is_empty() || leases.contains("container") || !dnat.is_empty() {
         Failure::new("what a run that failed to publish its port left behind")
             .expected_text("no container, no lease, no rule")
@@ -490,7 +518,10 @@ fn a_taken_host_port_fails_the_run_and_leaves_nothing() {
 
 #[test]
 fn the_rules_go_with_the_container_also_after_kill_9() {
-    let sb = Sandbox::new();
+    rules_go_with_the_container(Sandbox::new());
+}
+
+fn rules_go_with_the_container(sb: Sandbox) {
     let (host_port, port) = (a_port(), a_port() + 1);
     let spec = format!("{host_port}:{port}");
     let a = started(
@@ -498,18 +529,18 @@ fn the_rules_go_with_the_container_also_after_kill_9() {
         &["run", "-d", "-p", &spec, &sb.image(), "sleep", "60"],
         DNAT,
     );
-    if dnat_rules(&sb, "nftables").len() != 1 {
+    if dnat_rules(&sb).len() != 1 {
         Failure::new(format!(
             "minidock's rules while a container publishes {spec}"
         ))
         .expected_text("one rule that rewrites the destination (dnat)")
-        .got_text(rules(&sb, "nftables").trim_end())
+        .got_text(rules(&sb).trim_end())
         .hint("each published port is one rule in the ports chain")
-        .section(DNAT)
+        .section(written(&sb, DNAT))
         .fail();
     }
     let _ = sb.minidock(["rm", "-f", &a]).output();
-    let after_rm = dnat_rules(&sb, "nftables");
+    let after_rm = dnat_rules(&sb);
     // A container's monitor killed with SIGKILL: the next command that lists containers sweeps.
     let spec2 = format!("{}:{port}", host_port + 1);
     let b = started(
@@ -525,7 +556,7 @@ fn the_rules_go_with_the_container_also_after_kill_9() {
         std::thread::sleep(Duration::from_millis(20));
     }
     let _ = sb.minidock(["ps", "-a"]).output();
-    let after_kill = dnat_rules(&sb, "nftables");
+    let after_kill = dnat_rules(&sb);
     if !after_rm.is_empty() || !after_kill.is_empty() {
         Failure::new("minidock's port rules once their containers are gone")
             .expected_text("none, after rm -f, and after a killed monitor's container is swept by ps")
@@ -539,7 +570,10 @@ fn the_rules_go_with_the_container_also_after_kill_9() {
 
 #[test]
 fn udp_ports_are_published_too() {
-    let sb = Sandbox::new();
+    udp_published(Sandbox::new());
+}
+
+fn udp_published(sb: Sandbox) {
     let outside = sb.outside();
     let (host_port, port) = (a_port(), a_port());
     let word = random::word(10);
@@ -574,9 +608,9 @@ fn udp_ports_are_published_too() {
         ))
         .expected_text(&word)
         .got_text(out.stdout_trimmed())
-        .note("minidock's rules", rules(&sb, "nftables").trim_end())
+        .note("minidock's rules", rules(&sb).trim_end())
         .hint("a UDP port's rule matches udp dport, and its socket is a datagram socket")
-        .section(DNAT)
+        .section(written(&sb, DNAT))
         .fail();
     }
     let _ = sb.minidock(["rm", "-f", &id]).output();
@@ -584,7 +618,10 @@ fn udp_ports_are_published_too() {
 
 #[test]
 fn publish_all_and_inspect_show_the_ports_as_docker_does() {
-    let sb = Sandbox::new();
+    publish_all(Sandbox::new());
+}
+
+fn publish_all(sb: Sandbox) {
     let (exposed, published, host_port) = (a_port(), a_port(), a_port());
     let words = [
         "run",
@@ -645,41 +682,73 @@ fn publish_all_and_inspect_show_the_ports_as_docker_does() {
 mod stretch {
     use super::*;
 
+    /// Every test of this chapter's rules, with iptables writing them.
+    mod with_iptables {
+        with_iptables! {
+            a_published_port_answers_from_outside_and_from_the_host => super::super::published_port_answers,
+            the_way_out_is_masqueraded_as_the_host_but_not_between_containers => super::super::way_out_masqueraded,
+            a_port_published_on_one_address_answers_only_there => super::super::published_on_one_address,
+            a_port_the_kernel_picks_is_held_and_listed => super::super::picked_port_held,
+            port_specs_are_read_as_docker_reads_them => super::super::port_specs_read,
+            a_taken_host_port_fails_the_run_and_leaves_nothing => super::super::taken_port_refused,
+            the_rules_go_with_the_container_also_after_kill_9 => super::super::rules_go_with_the_container,
+            udp_ports_are_published_too => super::super::udp_published,
+            publish_all_and_inspect_show_the_ports_as_docker_does => super::super::publish_all,
+        }
+    }
+
     #[test]
     #[ignore = "a stretch exercise: cargo test -p chapter-09 -- --ignored stretch"]
     fn iptables_writes_the_same_rules() {
-        let sb = Sandbox::new();
+        let sb = Sandbox::with_firewall("iptables");
         let outside = sb.outside();
-        let (host_port, port) = (a_port(), a_port());
-        let global = ["--firewall-driver", "iptables"];
-        let (id, word) = a_server(&sb, &global, &[format!("{host_port}:{port}")], port, 2);
+        // A first container's port published by nftables, which the iptables driver takes over.
+        let (first_port, host_port, port) = (a_port(), a_port(), a_port());
+        let first_spec = format!("{first_port}:{port}");
+        let words = [
+            "--firewall-driver",
+            "nftables",
+            "run",
+            "-d",
+            "-p",
+            &first_spec,
+        ];
+        let first = started(
+            &sb,
+            &[&words[..], &[&sb.image(), "sleep", "60"]].concat(),
+            IPTABLES,
+        );
+        let (id, word) = a_server(&sb, &[format!("{host_port}:{port}")], port, 2);
+        // Nothing of nftables's is left, and both ports are iptables's (before the server, which
+        // ends after two connections, takes its own away).
+        let table = sb
+            .host_command("nft", ["list", "table", "ip", "minidock"])
+            .output();
+        let both = dnat_rules(&sb);
         let from_out = from_outside(&sb, &outside, &outside.host_ip, host_port);
         let from_here = from_host(&sb, "127.0.0.1", host_port);
-        let nat = rules(&sb, "iptables");
+        let nat = rules(&sb);
         if from_out.stdout_trimmed() != word || from_here.stdout_trimmed() != word {
             Failure::new(format!("connections to a port published with -p {host_port}:{port}, with the iptables driver"))
                 .expected_text(format!("{word} from outside and from 127.0.0.1"))
                 .got_text(format!("from outside: {}\nfrom 127.0.0.1: {}", from_out.stdout_trimmed(), from_here.stdout_trimmed()))
-                .note("the nat table", nat.trim_end())
+                .note("the tables", nat.trim_end())
                 .hint("the same rules as nftables's, in iptables's words: -j DNAT --to-destination in MINIDOCK, -j MASQUERADE in MINIDOCK-POSTROUTING")
                 .section(IPTABLES)
                 .fail();
         }
-        // Nothing of nftables's is left, and nothing of iptables's once the container is gone.
-        let table = sb
-            .host_command("nft", ["list", "table", "ip", "minidock"])
-            .output();
-        let _ = sb.minidock(["rm", "-f", &id]).output();
-        let dnat = dnat_rules(&sb, "iptables");
-        if table.status == Some(0) || !dnat.is_empty() {
+        // And none once the containers are gone.
+        let _ = sb.minidock(["rm", "-f", &id, &first]).output();
+        let dnat = dnat_rules(&sb);
+        if table.status == Some(0) || both.len() != 2 || !dnat.is_empty() {
             Failure::new(
-                "rules of the other driver, and of a container removed, with the iptables driver",
+                "rules of the other driver, and of containers removed, with the iptables driver",
             )
             .expected_text(
-                "no nftables table of minidock's; no DNAT rule once the container is removed",
+                "no nftables table of minidock's; two DNAT rules while both containers run, none once they are removed",
             )
             .got_text(format!(
-                "nft list table ip minidock: {}\nDNAT rules: {dnat:?}",
+                "nft list table ip minidock: {}\nDNAT rules while both run: {both:?}\nonce removed: {dnat:?}",
                 table.ending()
             ))
             .section(IPTABLES)

@@ -412,14 +412,7 @@ fn phases(minidock: &Path, rootfs: &Path, work: &Path, runs: usize) -> Result<Ve
             .stdout(Stdio::null())
             .output()?;
         let text = String::from_utf8_lossy(&out.stderr);
-        let stamps: Vec<(f64, &str)> = text
-            .lines()
-            .filter_map(|l| {
-                let rest = l.strip_prefix("+ ")?.trim_start();
-                let (ms, rest) = rest.split_once(" ms ")?;
-                Some((ms.trim().parse().ok()?, rest))
-            })
-            .collect();
+        let stamps = explain_stamps(&text);
         let at =
             |pred: &dyn Fn(&str) -> bool| stamps.iter().find(|(_, l)| pred(l)).map(|(t, _)| *t);
         let first = stamps.first().map(|(t, _)| *t);
@@ -1203,15 +1196,25 @@ fn measure_published(
             let (mut whole, mut whole_cost) = (Vec::new(), Vec::new());
             for round in 0..rounds + 3 {
                 let global = ["--firewall-driver", driver];
-                // The start: `run -d` returns once the container runs, its rules made.
-                let plain = timed(&[&global[..], &["run", "-d", &dir, "sleep", "1000"]].concat())?;
-                let with_port = timed(
-                    &[
-                        &global[..],
-                        &["run", "-d", "-p", "80", &dir, "sleep", "1000"],
-                    ]
-                    .concat(),
-                )?;
+                // The start: `run -d` returns once the container runs, its rules made. Which
+                // of the two goes first alternates, so that neither always follows the other.
+                let plain =
+                    || timed(&[&global[..], &["run", "-d", &dir, "sleep", "1000"]].concat());
+                let port = || {
+                    timed(
+                        &[
+                            &global[..],
+                            &["run", "-d", "-p", "80", &dir, "sleep", "1000"],
+                        ]
+                        .concat(),
+                    )
+                };
+                let (plain, with_port) = if round % 2 == 0 {
+                    (plain()?, port()?)
+                } else {
+                    let with_port = port()?;
+                    (plain()?, with_port)
+                };
                 // Both go, untimed: the rules are written again without the port.
                 remove_all(minidock, &state);
                 // The whole: started, ended and its rules taken away again.
@@ -1253,6 +1256,31 @@ fn measure_published(
                 "its start's cost over `run -d DIR sleep 1000`, round by round",
                 &mut start_cost,
                 "+",
+                goal,
+            );
+            // The publishing itself, inside the monitor, on `--explain`'s clock: from the
+            // port's socket to the first call after the rules' input was applied.
+            let global = ["--firewall-driver", driver];
+            let mut steps = Vec::new();
+            for _ in 0..if rounds > 10 { 30 } else { 3 } {
+                std::thread::sleep(std::time::Duration::from_millis(30));
+                let out = minidock_in(
+                    &[
+                        &global[..],
+                        &["--explain", "run", "-d", "-p", "80", &dir, "sleep", "1000"],
+                    ]
+                    .concat(),
+                )
+                .env("MINIDOCK_EXPLAIN_CLOCK", "1")
+                .stderr(Stdio::piped())
+                .output()?;
+                steps.extend(publish_step(&String::from_utf8_lossy(&out.stderr)));
+                remove_all(minidock, &state);
+            }
+            text += &row(
+                "publishing inside the monitor (port held, lease written, rule applied), `--explain`'s clock",
+                &mut steps,
+                "",
                 goal,
             );
             text += &row("`run --rm -p 80 DIR true`", &mut whole, "", "");
@@ -1344,6 +1372,33 @@ fn measure_published(
     remove_all(minidock, &state);
     let _ = fs::remove_dir_all(&state);
     result
+}
+
+/// The `--explain` lines stamped with the time (`MINIDOCK_EXPLAIN_CLOCK`): the milliseconds
+/// and the rest of each line.
+fn explain_stamps(text: &str) -> Vec<(f64, &str)> {
+    text.lines()
+        .filter_map(|l| {
+            let rest = l.strip_prefix("+ ")?.trim_start();
+            let (ms, rest) = rest.split_once(" ms ")?;
+            Some((ms.trim().parse().ok()?, rest))
+        })
+        .collect()
+}
+
+/// From the `--explain` lines of a `run -d -p`, stamped with the time: how long the monitor took
+/// to publish the port, from the socket that holds it to the first call after the firewall's
+/// input (a here-document) was applied.
+fn publish_step(text: &str) -> Option<f64> {
+    let stamps = explain_stamps(text);
+    let socket = stamps
+        .iter()
+        .position(|(_, l)| l.starts_with("[minidock] socket(AF_INET"))?;
+    let input = socket
+        + stamps[socket..]
+            .iter()
+            .position(|(_, l)| l.contains("<<'EOF'"))?;
+    Some(stamps.get(input + 1)?.0 - stamps[socket].0)
 }
 
 /// Removes every container of the state directory `state`.

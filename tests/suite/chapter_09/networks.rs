@@ -1,7 +1,8 @@
 //! Networks of the user's own: `network create` with docker's checks of its addresses, a
 //! container's address asked for with `--ip`, containers of one network reaching each other and
-//! the world, two networks kept apart, with both firewall drivers, and a container connected to
-//! one more network, and disconnected; a macvlan network's containers on the host's segment.
+//! the world, two networks kept apart, and a container connected to one more network, and
+//! disconnected; a macvlan network's containers on the host's segment. Each test of the rules
+//! runs with iptables as well, among the stretch tests.
 
 use harness::{random, Failure, Output, Sandbox, Section};
 
@@ -25,11 +26,10 @@ fn a_prefix() -> String {
     format!("10.{}.{}", random::number(100, 250), random::number(0, 255))
 }
 
-/// `minidock GLOBAL network create OPTIONS NAME`, which must succeed: the network's id.
+/// `minidock network create OPTIONS NAME`, which must succeed: the network's id.
 #[track_caller]
-fn create(sb: &Sandbox, global: &[&str], options: &[&str], name: &str) -> String {
-    let mut words: Vec<&str> = global.to_vec();
-    words.extend(["network", "create"]);
+fn create(sb: &Sandbox, options: &[&str], name: &str) -> String {
+    let mut words = vec!["network", "create"];
     words.extend_from_slice(options);
     words.push(name);
     let out = sb.minidock(&words).timeout(PROMPT).output();
@@ -72,35 +72,29 @@ fn address_on(sb: &Sandbox, id: &str, name: &str) -> String {
         .to_string()
 }
 
-/// `run --rm GLOBAL --network NAME IMAGE probe connect IP PORT`: what the client read.
-fn connect_from(sb: &Sandbox, global: &[&str], network: &str, ip: &str, port: &str) -> Output {
-    let mut words: Vec<String> = global.iter().map(|w| w.to_string()).collect();
-    let image = sb.image();
-    let probe = sb.probe();
-    words.extend(
-        [
-            "run",
-            "--rm",
-            "--network",
-            network,
-            &image,
-            &probe,
-            "connect",
-            ip,
-            port,
-        ]
-        .map(String::from),
-    );
-    sb.minidock(&words).timeout(PROMPT).output()
+/// `run --rm --network NAME IMAGE probe connect IP PORT`: what the client read.
+fn connect_from(sb: &Sandbox, network: &str, ip: &str, port: &str) -> Output {
+    let (image, probe) = (sb.image(), sb.probe());
+    let words = [
+        "run",
+        "--rm",
+        "--network",
+        network,
+        &image,
+        &probe,
+        "connect",
+        ip,
+        port,
+    ];
+    sb.minidock(words).timeout(PROMPT).output()
 }
 
 /// A container on `network` that tells each connection's client its address, listening on a
 /// random port: its id, its address and the port.
-fn a_peer(sb: &Sandbox, global: &[&str], network: &str) -> (String, String, String) {
+fn a_peer(sb: &Sandbox, network: &str) -> (String, String, String) {
     let port = random::number(2000, 30000).to_string();
-    let mut words: Vec<&str> = global.to_vec();
     let (image, probe) = (sb.image(), sb.probe());
-    words.extend([
+    let words = [
         "run",
         "-d",
         "--network",
@@ -109,7 +103,7 @@ fn a_peer(sb: &Sandbox, global: &[&str], network: &str) -> (String, String, Stri
         &probe,
         "peer",
         &port,
-    ]);
+    ];
     let id = started(sb, &words, NETWORKS);
     listening(sb, &id);
     let address = address_on(sb, &id, network);
@@ -123,14 +117,17 @@ fn prefix_of(address: &str) -> &str {
 
 #[test]
 fn containers_of_a_network_reach_each_other_and_the_world() {
-    let sb = Sandbox::new();
+    reached_within(Sandbox::new());
+}
+
+fn reached_within(sb: Sandbox) {
     let outside = sb.outside();
     let name = a_name();
-    let id = create(&sb, &[], &[], &name);
+    let id = create(&sb, &[], &name);
     // Its own subnet, not the default network's.
     let subnet = ipam(&sb, &name, "Subnet");
     let default = ipam(&sb, "bridge", "Subnet");
-    let (server, address, port) = a_peer(&sb, &[], &name);
+    let (server, address, port) = a_peer(&sb, &name);
     let on_its_subnet = !subnet.is_empty() && !address.is_empty() && {
         let network = subnet.split('/').next().unwrap_or("");
         prefix_of(network)
@@ -160,12 +157,12 @@ fn containers_of_a_network_reach_each_other_and_the_world() {
         .fail();
     }
     // Between two containers of the network: addresses as they are.
-    let out = connect_from(&sb, &[], &name, &address, &port);
+    let out = connect_from(&sb, &name, &address, &port);
     if prefix_of(out.stdout_trimmed()) != prefix_of(&address) {
         Failure::new(format!("a connection between two containers of the network {name}"))
             .expected_text(format!("the client's own address, on the network's subnet (the server is {address})"))
             .got_text(out.stdout_trimmed())
-            .note("minidock's rules", rules(&sb, "nftables").trim_end())
+            .note("minidock's rules", rules(&sb).trim_end())
             .hint("what one container sends another on their network's bridge stays on the bridge: no rule of the forward chain may drop it, nor any masquerading change its source")
             .output(&out)
             .section(ISOLATE)
@@ -178,7 +175,7 @@ fn containers_of_a_network_reach_each_other_and_the_world() {
         .timeout(PROMPT)
         .spawn();
     world.expect_line("listening", PROMPT, NETWORKS);
-    let out = connect_from(&sb, &[], &name, &outside.ip, &world_port);
+    let out = connect_from(&sb, &name, &outside.ip, &world_port);
     if out.stdout_trimmed() != outside.host_ip {
         let got = out.stdout_trimmed();
         let (hint, section) = if got == "timeout" || got == "unreachable" {
@@ -197,7 +194,7 @@ fn containers_of_a_network_reach_each_other_and_the_world() {
             outside.host_ip
         ))
         .got_text(got)
-        .note("minidock's rules", rules(&sb, "nftables").trim_end())
+        .note("minidock's rules", rules(&sb).trim_end())
         .hint(hint)
         .output(&out)
         .section(section)
@@ -234,7 +231,7 @@ fn containers_of_a_network_reach_each_other_and_the_world() {
         .output();
     let bridge = format!("br-{}", &id[..12]);
     let link = sb.host_command("ip", ["link", "show", &bridge]).output();
-    let rules = rules(&sb, "nftables");
+    let rules = rules(&sb);
     if removed.status != Some(0) || link.status == Some(0) || rules.contains(&bridge) {
         Failure::new(format!("minidock network rm {name}, its container removed"))
             .expected_text(format!(
@@ -257,62 +254,59 @@ fn containers_of_a_network_reach_each_other_and_the_world() {
 
 #[test]
 fn networks_are_kept_apart() {
-    for driver in ["nftables", "iptables"] {
-        let sb = Sandbox::new();
-        let global = ["--firewall-driver", driver];
-        let (a, b) = (a_name(), a_name());
-        create(&sb, &global, &[], &a);
-        create(&sb, &global, &[], &b);
-        let (server, address, port) = a_peer(&sb, &global, &a);
-        // The host routes, whatever its forwarding's exercise says: what keeps the networks
-        // apart must be the rules.
-        let _ = sb
-            .host_command("sh", ["-c", "echo 1 > /proc/sys/net/ipv4/ip_forward"])
-            .output();
-        for from in [b.as_str(), "bridge"] {
-            let out = connect_from(&sb, &global, from, &address, &port);
-            if out.stdout_trimmed() != "timeout" {
-                let listed = match driver {
-                    "iptables" => {
-                        sb.host_command("iptables-save", ["-t", "filter"])
-                            .output()
-                            .stdout
-                    }
-                    _ => rules(&sb, driver),
-                };
-                Failure::new(format!(
-                    "a connection from a container of the network {from} to one of the network {a} ({address}), with the {driver} driver"
-                ))
-                .expected_text("timeout: what one network's bridge would forward into another's is dropped")
-                .got_text(out.stdout_trimmed())
-                .note("minidock's rules", listed.trim_end())
-                .hint("in the forward chain, what leaves a network's bridge for another interface goes on to the isolate chain; there, what would enter any network's bridge is dropped")
-                .output(&out)
-                .section(ISOLATE)
-                .fail();
-            }
-        }
-        // The same network still reaches it.
-        let out = connect_from(&sb, &global, &a, &address, &port);
-        if prefix_of(out.stdout_trimmed()) != prefix_of(&address) {
+    kept_apart(Sandbox::new());
+}
+
+fn kept_apart(sb: Sandbox) {
+    let driver = sb.firewall();
+    let (a, b) = (a_name(), a_name());
+    create(&sb, &[], &a);
+    create(&sb, &[], &b);
+    let (server, address, port) = a_peer(&sb, &a);
+    // The host routes, whatever its forwarding's exercise says: what keeps the networks
+    // apart must be the rules.
+    let _ = sb
+        .host_command("sh", ["-c", "echo 1 > /proc/sys/net/ipv4/ip_forward"])
+        .output();
+    for from in [b.as_str(), "bridge"] {
+        let out = connect_from(&sb, from, &address, &port);
+        if out.stdout_trimmed() != "timeout" {
+            let listed = rules(&sb);
             Failure::new(format!(
-                "a connection between two containers of the network {a}, with the {driver} driver"
+                "a connection from a container of the network {from} to one of the network {a} ({address}), with the {driver} driver"
             ))
-            .expected_text("the client's own address: one network's containers reach each other")
+            .expected_text("timeout: what one network's bridge would forward into another's is dropped")
             .got_text(out.stdout_trimmed())
-            .note("minidock's rules", rules(&sb, driver).trim_end())
-            .hint("the rule that sends a bridge's packets to the isolate chain leaves out those that go back into the same bridge")
+            .note("minidock's rules", listed.trim_end())
+            .hint("in the forward chain, what leaves a network's bridge for another interface goes on to the isolate chain; there, what would enter any network's bridge is dropped")
             .output(&out)
             .section(ISOLATE)
             .fail();
         }
-        let _ = sb.minidock(["rm", "-f", &server]).output();
     }
+    // The same network still reaches it.
+    let out = connect_from(&sb, &a, &address, &port);
+    if prefix_of(out.stdout_trimmed()) != prefix_of(&address) {
+        Failure::new(format!(
+            "a connection between two containers of the network {a}, with the {driver} driver"
+        ))
+        .expected_text("the client's own address: one network's containers reach each other")
+        .got_text(out.stdout_trimmed())
+        .note("minidock's rules", rules(&sb).trim_end())
+        .hint("the rule that sends a bridge's packets to the isolate chain leaves out those that go back into the same bridge")
+        .output(&out)
+        .section(ISOLATE)
+        .fail();
+    }
+    let _ = sb.minidock(["rm", "-f", &server]).output();
 }
 
 #[test]
 fn an_address_asked_for_is_given_or_refused_as_docker_does() {
-    let sb = Sandbox::new();
+    address_asked_for(Sandbox::new());
+}
+
+fn address_asked_for(sb: Sandbox) {
     let name = a_name();
     let p = a_prefix();
     let (subnet, gateway, range) = (
@@ -322,7 +316,6 @@ fn an_address_asked_for_is_given_or_refused_as_docker_does() {
     );
     create(
         &sb,
-        &[],
         &[
             "--subnet",
             &subnet,
@@ -394,7 +387,7 @@ fn an_address_asked_for_is_given_or_refused_as_docker_does() {
         ),
     ];
     let unconfigured = a_name();
-    create(&sb, &[], &[], &unconfigured);
+    create(&sb, &[], &unconfigured);
     let unconfigured_refusal = (
         unconfigured.clone(),
         format!("{p}.9"),
@@ -457,7 +450,10 @@ fn an_address_asked_for_is_given_or_refused_as_docker_does() {
 
 #[test]
 fn network_create_checks_addresses_as_docker_does() {
-    let sb = Sandbox::new();
+    create_checks(Sandbox::new());
+}
+
+fn create_checks(sb: Sandbox) {
     let p = a_prefix();
     let subnet = format!("{p}.0/24");
     let elsewhere = format!("10.{}.0.1", random::number(1, 99));
@@ -542,7 +538,7 @@ fn network_create_checks_addresses_as_docker_does() {
     // A subnet written with any of its addresses; the gateway its first, unless asked.
     let name = a_name();
     let any = format!("{p}.{}", random::number(2, 250));
-    create(&sb, &[], &["--subnet", &format!("{any}/24")], &name);
+    create(&sb, &["--subnet", &format!("{any}/24")], &name);
     let config = format!(
         "{} {}",
         ipam(&sb, &name, "Subnet"),
@@ -596,11 +592,14 @@ fn in_container(sb: &Sandbox, id: &str, words: &[&str]) -> String {
 
 #[test]
 fn connect_adds_an_interface_and_disconnect_takes_it_away() {
-    let sb = Sandbox::new();
+    connected_and_disconnected(Sandbox::new());
+}
+
+fn connected_and_disconnected(sb: Sandbox) {
     let (a, b) = (a_name(), a_name());
     let p = a_prefix();
-    create(&sb, &[], &[], &a);
-    create(&sb, &[], &["--subnet", &format!("{p}.0/24")], &b);
+    create(&sb, &[], &a);
+    create(&sb, &["--subnet", &format!("{p}.0/24")], &b);
     // The host routes: only the rules keep the networks apart.
     let _ = sb
         .host_command("sh", ["-c", "echo 1 > /proc/sys/net/ipv4/ip_forward"])
@@ -637,7 +636,7 @@ fn connect_adds_an_interface_and_disconnect_takes_it_away() {
         ))
         .expected_text("timeout: the networks are kept apart")
         .got_text(before.trim())
-        .note("minidock's rules", rules(&sb, "nftables").trim_end())
+        .note("minidock's rules", rules(&sb).trim_end())
         .hint("what one network's bridge would forward into another's is dropped")
         .section(ISOLATE)
         .fail();
@@ -766,7 +765,6 @@ fn macvlan_containers_sit_on_the_parents_segment() {
     let parent = format!("parent={}", outside.link);
     create(
         &sb,
-        &[],
         &[
             "-d",
             "macvlan",
@@ -814,7 +812,7 @@ fn macvlan_containers_sit_on_the_parents_segment() {
         .timeout(PROMPT)
         .output();
     // So does another container of the network: the parent's macvlans see each other.
-    let from_neighbour = connect_from(&sb, &[], &name, &address, &port);
+    let from_neighbour = connect_from(&sb, &name, &address, &port);
     if from_outside.stdout_trimmed() != word || from_neighbour.stdout_trimmed() != word {
         Failure::new(format!(
             "connections to a container of the macvlan network {name} (on the host's {}, {address}), from the machine on the segment and from another container of the network",
@@ -844,4 +842,17 @@ fn macvlan_containers_sit_on_the_parents_segment() {
             .fail();
     }
     let _ = sb.minidock(["rm", "-f", &server]).output();
+}
+
+mod stretch {
+    /// Every test of this file's rules, with iptables writing them.
+    mod with_iptables {
+        with_iptables! {
+            containers_of_a_network_reach_each_other_and_the_world => super::super::reached_within,
+            networks_are_kept_apart => super::super::kept_apart,
+            an_address_asked_for_is_given_or_refused_as_docker_does => super::super::address_asked_for,
+            network_create_checks_addresses_as_docker_does => super::super::create_checks,
+            connect_adds_an_interface_and_disconnect_takes_it_away => super::super::connected_and_disconnected,
+        }
+    }
 }

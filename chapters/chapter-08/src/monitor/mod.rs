@@ -44,6 +44,9 @@ pub fn main() -> u8 {
     // The same for a client handed over at ATTACH_FD: it is the monitor's, never the container's.
     let first = attach::Server::first_client();
     sys::set_explain(std::env::var_os("MINIDOCK_EXPLAIN").is_some());
+    if let Some(start) = std::env::var_os("MINIDOCK_EXPLAIN_CLOCK") {
+        sys::set_explain_clock_from(&start);
+    }
     // The kernel names a process after the file it executes, here `exe` (/proc/self/exe): the
     // monitor takes minidock's own name back, for `ps -e` and `top` (its arguments say the rest).
     let own = std::env::current_exe().ok().and_then(|path| {

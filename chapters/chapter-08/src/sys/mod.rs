@@ -103,6 +103,44 @@ pub fn set_explain_clock(started: std::time::Instant) {
     let _ = CLOCK.set(started);
 }
 
+/// The clock's start, for the environment of a monitor started from this process
+/// (`MINIDOCK_EXPLAIN_CLOCK=NANOSECONDS`): CLOCK_MONOTONIC's time then, which every process of
+/// the host reads alike, so that the monitor's lines are stamped on the same clock as its
+/// caller's.
+pub fn explain_clock_start() -> Option<String> {
+    let started = CLOCK.get()?;
+    let now = monotonic_nanos()?;
+    Some(now.checked_sub(started.elapsed().as_nanos())?.to_string())
+}
+
+/// Stamps this monitor's narration on its caller's clock: `value` is what
+/// [`explain_clock_start`] gave it, or anything else for a clock of its own.
+pub fn set_explain_clock_from(value: &std::ffi::OsStr) {
+    let since = value
+        .to_str()
+        .and_then(|nanos| nanos.parse::<u128>().ok())
+        .zip(monotonic_nanos())
+        .and_then(|(start, now)| now.checked_sub(start))
+        .and_then(|nanos| u64::try_from(nanos).ok())
+        .map(std::time::Duration::from_nanos)
+        .unwrap_or_default();
+    let now = std::time::Instant::now();
+    set_explain_clock(now.checked_sub(since).unwrap_or(now));
+}
+
+/// CLOCK_MONOTONIC's time, in nanoseconds: the clock `Instant` reads.
+fn monotonic_nanos() -> Option<u128> {
+    let mut now = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime(2) writes the timespec it is given, and nothing else.
+    if unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut now) } != 0 {
+        return None;
+    }
+    Some(u128::try_from(now.tv_sec).ok()? * 1_000_000_000 + u128::try_from(now.tv_nsec).ok()?)
+}
+
 /// Called once by the cloned child, so its calls are tagged `[container]`.
 pub fn set_role(role: Role) {
     ROLE.store(role as u8, Ordering::Relaxed);

@@ -84,7 +84,14 @@ pub fn detach(root: &Path, id: &str) -> sys::Result<Report> {
         CString::new(id).expect("an id has no NUL"),
     ];
     let mut env: Vec<CString> = std::env::vars_os()
-        .filter(|(key, _)| key != "MINIDOCK_ROOT" && key != "MINIDOCK_EXPLAIN")
+        .filter(|(key, _)| {
+            ![
+                "MINIDOCK_ROOT",
+                "MINIDOCK_EXPLAIN",
+                "MINIDOCK_EXPLAIN_CLOCK",
+            ]
+            .contains(&key.to_str().unwrap_or(""))
+        })
         .filter_map(|(key, value)| {
             let mut pair = key.as_bytes().to_vec();
             pair.push(b'=');
@@ -98,6 +105,9 @@ pub fn detach(root: &Path, id: &str) -> sys::Result<Report> {
     );
     if sys::explaining() {
         env.push(CString::new("MINIDOCK_EXPLAIN=1").expect("no NUL"));
+    }
+    if let Some(start) = sys::explain_clock_start() {
+        env.push(CString::new(format!("MINIDOCK_EXPLAIN_CLOCK={start}")).expect("no NUL"));
     }
     let (from_monitor, to_caller) = sys::pipe()?;
     // SAFETY: minidock never starts a thread: it is single-threaded here.

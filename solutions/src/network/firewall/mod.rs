@@ -31,6 +31,7 @@
 //!   DOCKER), applied with `iptables-restore --noflush`, for hosts where iptables rules.
 
 mod iptables;
+mod libnftables;
 mod nftables;
 
 use std::fs::File;
@@ -90,6 +91,17 @@ trait Firewall {
     fn clear(&self) -> Result<String>;
     /// Its tool and arguments, which read the input on stdin and apply it in one transaction.
     fn tool(&self) -> (&'static str, &'static [&'static str]);
+    /// What applies the input in minidock's own process instead, with the tool's library, if
+    /// the driver has one and the host has it.
+    fn library(&self) -> Option<Library> {
+        None
+    }
+}
+
+/// A library's call that applies a tool's input: its name, and the function.
+pub struct Library {
+    call: &'static str,
+    apply: fn(&str) -> std::result::Result<(), String>,
 }
 
 /// One rule, as the line of a tool's input that adds it, and the table it goes in.
@@ -247,7 +259,14 @@ fn lock(networks: &Path) -> Result<Flock<File>> {
 fn run(firewall: &dyn Firewall, input: &str) -> Result<()> {
     let (program, args) = firewall.tool();
     let shell = format!("{program} {}", args.join(" "));
-    sys::narrate_input(&shell, input);
+    if let Some(library) = firewall.library() {
+        sys::narrate_input(library.call, &shell, input);
+        return (library.apply)(input).map_err(|reason| Error::Firewall {
+            command: library.call.to_string(),
+            reason: format!("{}\n{input}", reason.trim_end()),
+        });
+    }
+    sys::narrate_input(&shell, "", input);
     let failed = |reason: String| Error::Firewall {
         command: shell.clone(),
         reason,

@@ -36,7 +36,7 @@
 //! own addresses: only those are published ports, not a server outside that a container reaches
 //! on the same port number.
 
-use super::{Firewall, Line, NetworkRules, PortRule, Rules};
+use super::{libnftables, Firewall, Library, Line, NetworkRules, PortRule, Rules};
 use crate::network::Result;
 
 pub struct Nftables;
@@ -131,6 +131,13 @@ impl Firewall for Nftables {
 
     fn tool(&self) -> (&'static str, &'static [&'static str]) {
         ("nft", &["-f", "-"])
+    }
+
+    fn library(&self) -> Option<Library> {
+        libnftables::available().then_some(Library {
+            call: "nft_run_cmd_from_buffer()",
+            apply: libnftables::apply,
+        })
     }
 }
 
