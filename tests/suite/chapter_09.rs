@@ -32,10 +32,16 @@ fn started(sb: &Sandbox, words: &[&str], section: Section) -> String {
     let out = sb.minidock(words).timeout(PROMPT).output();
     let id = out.stdout_trimmed().to_string();
     if out.status != Some(0) || id.len() != 64 {
+        // A port said to be taken, on a test's random port: none is held yet.
+        let (hint, section) = if out.stderr.contains("failed: port is already allocated") {
+            ("every host port is said to be taken until reserve binds a socket to it and keeps the socket", RESERVE)
+        } else {
+            ("the container could not start: its network, or its published ports, could not be set up", section)
+        };
         Failure::new(format!("minidock {}", words.join(" ")))
             .expected_text("exit status 0, and the container's id")
             .got_text(out.ending())
-            .hint("the container could not start: its network, or its published ports, could not be set up")
+            .hint(hint)
             .output(&out)
             .section(section)
             .fail();
